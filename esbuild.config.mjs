@@ -1,0 +1,39 @@
+// Build: transpile src/ file by file into dist/ (so heavy modules stay behind dynamic imports and load
+// only in the commands that need them), and bundle the service into one file that runs with node alone.
+import { build } from 'esbuild';
+import { readdirSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === '__tests__' ? [] : sources(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: sources('src'),
+  outdir: 'dist',
+  outbase: 'src',
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+
+if (existsSync('service/src/server.ts')) {
+  await build({
+    entryPoints: ['service/src/server.ts'],
+    outfile: 'service/dist/server.mjs',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    // CommonJS dependencies (snowflake-sdk) call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __papiRequire } from 'node:module'; const require = __papiRequire(import.meta.url);" },
+  });
+}
