@@ -1,0 +1,72 @@
+// The contract between papi local's SQL API server (src/local/server/) and its engine
+// (src/local/engine/). The server speaks the driver's HTTP protocol; the engine runs Snowflake SQL.
+
+/** Per-connection session state; the engine reads and changes it (USE ROLE, CREATE DATABASE, …). */
+export interface SessionState {
+  /** Stored (case-exact) user name. */
+  user: string;
+  role: string;
+  database?: string;
+  schema?: string;
+  warehouse?: string;
+  /** Session parameters set with ALTER SESSION or at login (QUERY_TAG, TIMEZONE, …). */
+  parameters: Record<string, string>;
+}
+
+/** A bind from the driver: positional, 1-based key order. Values arrive as strings (or null). */
+export interface Bind {
+  type: string; // FIXED, REAL, TEXT, BOOLEAN, DATE, TIMESTAMP_*, VARIANT, …
+  value: string | null | Array<string | null>;
+}
+
+/** One column of a result, as the driver's rowtype wants it. */
+export interface Column {
+  name: string;
+  type: 'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp_ntz' | 'timestamp_ltz' | 'timestamp_tz' | 'variant' | 'object' | 'array' | 'binary';
+  nullable: boolean;
+  precision?: number | null;
+  scale?: number | null;
+  length?: number | null;
+  byteLength?: number | null;
+  database?: string;
+  schema?: string;
+  table?: string;
+}
+
+export type StatementResult =
+  | {
+      kind: 'rows';
+      columns: Column[];
+      /** Cells already in the driver's wire encoding (strings or null; see facts/PROTOCOL.md). */
+      rows: Array<Array<string | null>>;
+      /** Snowflake's statementTypeId (0x1000 SELECT, 0x3000 DML, 0x6000 DDL, …). */
+      statementTypeId: number;
+    }
+  | {
+      /** PUT/GET: the response `data` the driver needs to move files itself (LOCAL_FS stage). */
+      kind: 'fileTransfer';
+      data: Record<string, unknown>;
+    };
+
+/** What the server needs to know about a user to authenticate a login. */
+export interface UserAuth {
+  name: string;
+  disabled: boolean;
+  /** scrypt hash "salt:hash" (hex), or undefined when the user has no password (TYPE = SERVICE). */
+  passwordHash?: string;
+  rsaPublicKey?: string;
+  rsaPublicKey2?: string;
+  defaultRole?: string;
+  defaultWarehouse?: string;
+  defaultNamespace?: string;
+  type: 'PERSON' | 'SERVICE' | 'LEGACY_SERVICE';
+}
+
+export interface Engine {
+  execute(session: SessionState, sql: string, binds: Bind[]): Promise<StatementResult>;
+  /** Case-insensitive lookup of a user by login name. */
+  user(loginName: string): UserAuth | undefined;
+  /** Roles granted to the user (directly or through other roles), for USE ROLE and OAuth scopes. */
+  userHasRole(user: string, role: string): boolean;
+  close(): Promise<void>;
+}
