@@ -1,0 +1,41 @@
+// Black-box: the built binary, run as a user would (npm test builds it first).
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const papi = fileURLToPath(new URL('../../bin/papi', import.meta.url));
+const env = { NO_COLOR: undefined, FORCE_COLOR: undefined, CI: 'true' };
+
+describe('bin/papi', () => {
+  it('answers --help', async () => {
+    const run = await execa(papi, ['--help'], { env, reject: false });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Usage: papi');
+    expect(run.stderr).toBe('');
+  });
+
+  it('exits 2 with the message on stderr for an unknown command', async () => {
+    const run = await execa(papi, ['nope'], { env, reject: false });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("unknown command 'nope'");
+  });
+
+  it('colours errors only when asked, and NO_COLOR wins', async () => {
+    // Invalid ids are a usage error rendered by papi's output module.
+    const piped = await execa(papi, ['get', 'abc'], { env, reject: false });
+    expect(piped.stderr).toMatch(/^error: /);
+    const forced = await execa(papi, ['get', 'abc'], { env: { ...env, FORCE_COLOR: '1' }, reject: false });
+    expect(forced.stderr).toMatch(/\u001b\[/);
+    const plain = await execa(papi, ['get', 'abc'], { env: { ...env, NO_COLOR: '1', FORCE_COLOR: '1' }, reject: false });
+    expect(plain.stderr).toMatch(/^error: /);
+    expect(plain.exitCode).toBe(forced.exitCode);
+  });
+
+  it('survives a reader that closes the pipe early', async () => {
+    const run = await execa('bash', ['-c', `"${papi}" --help | head -1`], { env, reject: false });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toBe('Usage: papi [options] [command]');
+    expect(run.stderr).toBe('');
+  });
+});
