@@ -1,11 +1,12 @@
 import { Option } from 'commander';
-import { NotAvailableError } from '../ui/errors.js';
+import { formatPlan, SETUP_PHASES, setupPlan, type SetupPhase } from '../snowflake/plan.js';
+import { NotAvailableError, UsageError } from '../ui/errors.js';
 import { defineCommand } from './command.js';
 
 export interface SetupOptions {
-  dryRun: boolean;
+  dryRun?: boolean;
   data?: string;
-  skipData: boolean;
+  skipData?: boolean;
   only?: string;
   tableType?: 'hybrid' | 'standard';
 }
@@ -31,7 +32,21 @@ export default defineCommand<SetupOptions>({
       .option('--only <step>', 'run one step: objects, data, recommend, publish')
       .addOption(new Option('--table-type <type>', 'publish into a hybrid or a standard table').choices(['hybrid', 'standard']));
   },
-  async run() {
-    throw new NotAvailableError('setup');
+  async run(ctx, _args, options) {
+    if (options.only !== undefined && !SETUP_PHASES.includes(options.only as SetupPhase))
+      throw new UsageError(`--only: unknown step "${options.only}"`, { hint: `Use one of: ${SETUP_PHASES.join(', ')}.` });
+    if (options.only && options.skipData) throw new UsageError('--only and --skip-data cannot be used together');
+    if (!options.dryRun) throw new NotAvailableError('setup');
+    const config = await ctx.config();
+    const steps = setupPlan(config, {
+      tableType: options.tableType,
+      skipData: options.skipData,
+      only: options.only as SetupPhase | undefined,
+    });
+    const statements = steps.reduce((n, s) => n + s.statements.length, 0);
+    return {
+      data: { command: 'setup', dryRun: true, target: config.target, steps },
+      human: formatPlan(steps, `papi setup --dry-run: ${steps.length} steps, ${statements} statements, nothing executed`),
+    };
   },
 });

@@ -1,7 +1,13 @@
+import { formatPlan, teardownPlan } from '../snowflake/plan.js';
 import { NotAvailableError } from '../ui/errors.js';
 import { defineCommand } from './command.js';
 
-export default defineCommand({
+export interface TeardownOptions {
+  dryRun?: boolean;
+  keepData?: boolean;
+}
+
+export default defineCommand<TeardownOptions>({
   name: 'teardown',
   summary: 'Drop everything papi created, in reverse order',
   description:
@@ -17,7 +23,14 @@ export default defineCommand({
   options(command) {
     command.option('--keep-data', 'keep the recommender database (raw data and recommendations)');
   },
-  async run() {
-    throw new NotAvailableError('teardown');
+  async run(ctx, _args, options) {
+    if (!options.dryRun) throw new NotAvailableError('teardown');
+    const config = await ctx.config();
+    const steps = teardownPlan(config, { keepData: options.keepData });
+    const statements = steps.reduce((n, s) => n + s.statements.length, 0);
+    return {
+      data: { command: 'teardown', dryRun: true, target: config.target, keepData: Boolean(options.keepData), steps },
+      human: formatPlan(steps, `papi teardown --dry-run: ${steps.length} steps, ${statements} statements, nothing executed`),
+    };
   },
 });

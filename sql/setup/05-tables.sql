@@ -1,0 +1,21 @@
+-- The tutorial's tables. "USER" is a reserved word, hence quoted.
+CREATE TABLE IF NOT EXISTS <% user_table %> (
+  ID NUMBER(38,0)
+);
+
+CREATE TABLE IF NOT EXISTS <% ratings_table %> (
+  USER_ID NUMBER(38,0),
+  ITEM_ID NUMBER(38,0),
+  RATING FLOAT,
+  TIMESTAMP TIMESTAMP_NTZ
+);
+
+CREATE TABLE IF NOT EXISTS <% titles_table %> (
+  ITEM_ID NUMBER(38,0),
+  TITLE VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS <% recommendations_table %> (
+  USER_ID NUMBER(38,0),
+  RECOMMENDATIONS VARIANT
+);

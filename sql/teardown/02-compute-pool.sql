@@ -1,0 +1,1 @@
+DROP COMPUTE POOL IF EXISTS <% compute_pool %>;

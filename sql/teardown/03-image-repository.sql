@@ -1,0 +1,1 @@
+DROP IMAGE REPOSITORY IF EXISTS <% image_repository %>;

@@ -1,0 +1,3 @@
+DROP ROLE IF EXISTS <% api_role %>;
+
+DROP ROLE IF EXISTS <% admin_role %>;

@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OBJECTS, DEFAULTS } from '../config/defaults.js';
+import type { ObjectNames, PapiConfig } from '../config/types.js';
+import { ConfigError } from '../ui/errors.js';
+import { formatPlan, setupPlan, teardownPlan, type PlanStep } from './plan.js';
+import { splitStatements } from './splitter.js';
+
+function configWith(objects: Partial<ObjectNames> = {}, recommender = DEFAULTS.recommender): PapiConfig {
+  return {
+    version: 1,
+    target: 'local',
+    connection: {},
+    snowflake: { ...structuredClone(DEFAULT_OBJECTS), ...structuredClone(objects) },
+    data: { ...DEFAULTS.data },
+    recommender: { ...recommender },
+    service: structuredClone(DEFAULTS.service),
+    local: { ...DEFAULTS.local },
+    projectDir: '.',
+  };
+}
+
+const RENAMED: ObjectNames = {
+  adminRole: 'PAPI_ADMIN',
+  apiRole: 'PAPI_READER',
+  warehouse: { name: 'PAPI_WH', size: 'SMALL' },
+  recommender: { database: 'RECO_DB', schema: 'RECO', stage: 'UPLOADS' },
+  api: { database: 'SERVING', schema: 'PUBLISHED', table: 'RECS', tableType: 'hybrid' },
+  imageRepository: 'IMAGES',
+  computePool: { name: 'PAPI_POOL', instanceFamily: 'CPU_X64_S', minNodes: 2, maxNodes: 3 },
+  service: { name: 'RECS_API', user: 'RECS_CALLER', minInstances: 1, maxInstances: 1 },
+};
+
+const allSql = (steps: PlanStep[]) => steps.flatMap((s) => s.statements.map((st) => st.sql));
+/** The SQL without string literals (COMMENT = '…' text), where object names would be identifiers. */
+const identifiersOf = (steps: PlanStep[]) => allSql(steps).join('\n').replace(/'(?:[^']|'')*'/g, "''");
+const word = (name: string) => new RegExp(`(?<![A-Za-z0-9_$])${name.replace(/\$/g, '\\$')}(?![A-Za-z0-9_$])`);
+
+function objectNames(o: ObjectNames): string[] {
+  return [
+    o.adminRole,
+    o.apiRole,
+    o.warehouse.name,
+    o.recommender.database,
+    o.recommender.schema,
+    o.recommender.stage,
+    o.api.database,
+    o.api.schema,
+    o.api.table,
+    o.imageRepository,
+    o.computePool.name,
+    o.service.user,
+  ];
+}
+
+describe('setupPlan', () => {
+  it('orders the steps: objects, data, recommendations, publish', () => {
+    expect(setupPlan(configWith()).map((s) => s.id)).toEqual([
+      'roles',
+      'warehouse',
+      'databases',
+      'stage',
+      'tables',
+      'grants',
+      'image-repository',
+      'compute-pool',
+      'service-user',
+      'clear-stage',
+      'load-ratings',
+      'load-titles',
+      'load-users',
+      'recommend',
+      'publish',
+    ]);
+  });
+
+  it('renders every statement fully, one statement each, with its source line', () => {
+    for (const step of setupPlan(configWith())) {
+      expect(step.statements.length).toBeGreaterThan(0);
+      for (const statement of step.statements) {
+        expect(statement.sql).not.toMatch(/<%|%>/);
+        expect(splitStatements(statement.sql).map((s) => s.text)).toEqual([statement.sql]);
+        expect(statement.source).toMatch(/^(setup|data|recommend|publish)\/[a-z0-9-]+\.sql:\d+$/);
+      }
+    }
+  });
+
+  it("uses the tutorial's names by default", () => {
+    const sql = allSql(setupPlan(configWith())).join('\n');
+    expect(sql).toContain('CREATE ROLE IF NOT EXISTS ML_MODEL_ROLE');
+    expect(sql).toContain('CREATE WAREHOUSE IF NOT EXISTS DATA_API_WH');
+    expect(sql).toContain('CREATE SCHEMA IF NOT EXISTS MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA');
+    expect(sql).toContain('CREATE STAGE IF NOT EXISTS MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE');
+    expect(sql).toContain('MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER"');
+    expect(sql).toContain('CREATE OR REPLACE HYBRID TABLE API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT');
+    expect(sql).toContain('ALTER TABLE API.DATA.HYBRID_MOVIE_RECOMMENDATIONS SWAP WITH API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT');
+    expect(sql).toContain('CREATE USER IF NOT EXISTS SVC_DATA_API');
+    expect(sql).toContain('INSTANCE_FAMILY = CPU_X64_XS');
+  });
+
+  it('is idempotent by construction: every CREATE is IF NOT EXISTS unless it replaces on purpose', () => {
+    for (const sql of allSql(setupPlan(configWith())).filter((s) => /^CREATE\b/.test(s))) {
+      if (/^CREATE OR REPLACE\b/.test(sql)) expect(sql).toMatch(/^CREATE OR REPLACE (TRANSIENT |HYBRID )?TABLE /);
+      else expect(sql).toMatch(/^CREATE (\w+ )+IF NOT EXISTS /);
+    }
+  });
+
+  it('gives the API role least privilege: no ALL, no OWNERSHIP, SELECT only on the published table', () => {
+    const grants = allSql(setupPlan(configWith())).filter((s) => s.startsWith('GRANT'));
+    for (const grant of grants) expect(grant).not.toMatch(/\b(ALL|OWNERSHIP)\b/);
+    const toApi = grants.filter((g) => g.endsWith('TO ROLE DATA_API_ROLE'));
+    expect(toApi).toContain('GRANT USAGE ON WAREHOUSE DATA_API_WH TO ROLE DATA_API_ROLE');
+    expect(toApi).toContain('GRANT USAGE ON DATABASE API TO ROLE DATA_API_ROLE');
+    expect(toApi).toContain('GRANT USAGE ON SCHEMA API.DATA TO ROLE DATA_API_ROLE');
+    expect(toApi).toContain('GRANT SELECT ON TABLE API.DATA.HYBRID_MOVIE_RECOMMENDATIONS TO ROLE DATA_API_ROLE');
+    expect(toApi.filter((g) => /\b(INSERT|UPDATE|DELETE|TRUNCATE|WRITE)\b/.test(g))).toEqual([]);
+    expect(toApi.filter((g) => /ON TABLE/.test(g) && !/HYBRID_MOVIE_RECOMMENDATIONS(_NEXT)?\b/.test(g))).toEqual([]);
+  });
+
+  it('uses the new names in every statement and none of the old ones when objects are renamed', () => {
+    const sql = identifiersOf(setupPlan(configWith(RENAMED)));
+    for (const old of objectNames(DEFAULT_OBJECTS)) expect(sql, old).not.toMatch(word(old));
+    expect(sql).not.toContain('XSMALL');
+    expect(sql).not.toContain('CPU_X64_XS');
+    for (const name of objectNames(RENAMED)) expect(sql, name).toMatch(word(name));
+    expect(sql).toContain('WAREHOUSE_SIZE = SMALL');
+    expect(sql).toContain('MIN_NODES = 2');
+    expect(sql).toContain('MAX_NODES = 3');
+    expect(sql).toContain('INSTANCE_FAMILY = CPU_X64_S');
+    expect(sql).toContain('ALTER TABLE SERVING.PUBLISHED.RECS SWAP WITH SERVING.PUBLISHED.RECS_NEXT');
+    expect(sql).toContain('FROM @RECO_DB.RECO.UPLOADS/ratings/');
+  });
+
+  it('takes neighbours and top-N from the config as integers', () => {
+    const recommend = setupPlan(configWith({}, { neighbors: 7, topN: 3 }), { only: 'recommend' });
+    expect(recommend).toHaveLength(1);
+    const sql = recommend[0]!.statements[0]!.sql;
+    expect(sql).toContain('ORDER BY SIMILARITY DESC, OTHER_ID) <= 7');
+    expect(sql).toContain('ROW_NUMBER() OVER (ORDER BY USER_ID) <= 8');
+    expect(sql).toContain('QUALIFY ITEM_RANK <= 3');
+    expect(() => setupPlan(configWith({}, { neighbors: 0, topN: 3 }))).toThrow(/recommender\.neighbors/);
+    expect(() => setupPlan(configWith({}, { neighbors: 5, topN: 2.5 }))).toThrow(/recommender\.topN/);
+  });
+
+  it('publishes into a standard table with --table-type standard', () => {
+    const [publish] = setupPlan(configWith(), { only: 'publish', tableType: 'standard' });
+    const sql = publish!.statements.map((s) => s.sql).join('\n');
+    expect(sql).not.toMatch(/HYBRID TABLE/);
+    expect(sql).toContain('CREATE OR REPLACE TABLE API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT');
+    expect(sql).toContain('SWAP WITH');
+    const fromConfig = setupPlan(configWith({ api: { ...DEFAULT_OBJECTS.api, tableType: 'standard' } }), { only: 'publish' });
+    expect(fromConfig[0]!.title).toContain('standard');
+  });
+
+  it('grants SELECT on the new table before swapping it in, and drops the old one after', () => {
+    const [publish] = setupPlan(configWith(), { only: 'publish' });
+    const sql = publish!.statements.map((s) => s.sql);
+    const grantNext = sql.findIndex((s) => s.startsWith('GRANT SELECT ON TABLE API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT'));
+    const swap = sql.findIndex((s) => s.includes('SWAP WITH'));
+    const drop = sql.findIndex((s) => s.startsWith('DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT'));
+    expect(grantNext).toBeGreaterThanOrEqual(0);
+    expect(grantNext).toBeLessThan(swap);
+    expect(swap).toBeLessThan(drop);
+  });
+
+  it('loads data through a transient table, replacing the target in one statement', () => {
+    const steps = setupPlan(configWith(), { only: 'data' });
+    expect(steps.map((s) => s.id)).toEqual(['clear-stage', 'load-ratings', 'load-titles', 'load-users']);
+    expect(steps[0]!.statements.map((s) => s.sql)).toEqual([
+      'REMOVE @MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/ratings/',
+      'REMOVE @MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/titles/',
+    ]);
+    const ratings = steps[1]!.statements.map((s) => s.sql);
+    expect(ratings[0]).toMatch(/^CREATE OR REPLACE TRANSIENT TABLE \S+USER_RATINGS_LOAD/);
+    expect(ratings[1]).toMatch(/^COPY INTO \S+USER_RATINGS_LOAD\s/);
+    expect(ratings[1]).toContain('PARSE_HEADER = TRUE');
+    expect(ratings[1]).toContain('MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE');
+    expect(ratings[1]).toContain('ON_ERROR = ABORT_STATEMENT');
+    expect(ratings[2]).toMatch(/^INSERT OVERWRITE INTO \S+\.USER_RATINGS /);
+    expect(ratings[3]).toMatch(/^DROP TABLE IF EXISTS \S+USER_RATINGS_LOAD$/);
+    expect(steps[1]!.upload).toEqual({ data: 'ratings', location: '@MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/ratings/' });
+    expect(steps[2]!.upload).toEqual({ data: 'titles', location: '@MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/titles/' });
+    // Every COPY reads the folder the step uploads to.
+    for (const s of steps.filter((s) => s.upload)) expect(s.statements[1]!.sql).toContain(`FROM ${s.upload!.location}\n`);
+  });
+
+  it('--skip-data keeps the objects only; --only picks one phase', () => {
+    expect(setupPlan(configWith(), { skipData: true }).every((s) => s.phase === 'objects')).toBe(true);
+    expect(setupPlan(configWith(), { skipData: true })).toHaveLength(9);
+    expect(setupPlan(configWith(), { only: 'objects' })).toHaveLength(9);
+    expect(() => setupPlan(configWith(), { only: 'everything' as never })).toThrow(ConfigError);
+  });
+
+  it('rejects bad names and values from the config before anything runs', () => {
+    expect(() => setupPlan(configWith({ adminRole: 'X; DROP DATABASE Y' }))).toThrow(ConfigError);
+    expect(() => setupPlan(configWith({ api: { ...DEFAULT_OBJECTS.api, table: 'T"; DROP TABLE X; --' } }))).toThrow(/snowflake\.api\.table/);
+    expect(() => setupPlan(configWith({ warehouse: { name: 'WH', size: 'XSMALL; DROP' } }))).toThrow(/snowflake\.warehouse\.size/);
+    expect(() =>
+      setupPlan(configWith({ computePool: { ...DEFAULT_OBJECTS.computePool, minNodes: 3, maxNodes: 2 } })),
+    ).toThrow(/snowflake\.computePool\.maxNodes/);
+    expect(() => setupPlan(configWith({ computePool: { ...DEFAULT_OBJECTS.computePool, instanceFamily: 'BIG' } }))).toThrow(
+      /instanceFamily/,
+    );
+  });
+});
+
+describe('teardownPlan', () => {
+  it('drops in reverse order, everything IF EXISTS', () => {
+    const steps = teardownPlan(configWith());
+    expect(steps.map((s) => s.id)).toEqual([
+      'service',
+      'compute-pool',
+      'image-repository',
+      'published-table',
+      'api-database',
+      'recommender-database',
+      'service-user',
+      'roles',
+      'warehouse',
+    ]);
+    const sql = allSql(steps);
+    for (const statement of sql) expect(statement).toMatch(/^DROP \w+( \w+)? IF EXISTS /);
+    expect(sql).toEqual([
+      'DROP SERVICE IF EXISTS API.DATA.API',
+      'DROP COMPUTE POOL IF EXISTS API',
+      'DROP IMAGE REPOSITORY IF EXISTS API.DATA.API',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT',
+      'DROP DATABASE IF EXISTS API',
+      'DROP DATABASE IF EXISTS MOVIE_RECOMMENDER_DB',
+      'DROP USER IF EXISTS SVC_DATA_API',
+      'DROP ROLE IF EXISTS DATA_API_ROLE',
+      'DROP ROLE IF EXISTS ML_MODEL_ROLE',
+      'DROP WAREHOUSE IF EXISTS DATA_API_WH',
+    ]);
+  });
+
+  it('--keep-data keeps the recommender database', () => {
+    const sql = allSql(teardownPlan(configWith(), { keepData: true }));
+    expect(sql).not.toContain('DROP DATABASE IF EXISTS MOVIE_RECOMMENDER_DB');
+    expect(sql).toContain('DROP DATABASE IF EXISTS API');
+  });
+
+  it('--keep-data keeps a database the API objects share with the recommender', () => {
+    const shared = configWith({ api: { ...DEFAULT_OBJECTS.api, database: 'movie_recommender_db' } });
+    expect(allSql(teardownPlan(shared, { keepData: true })).filter((s) => s.startsWith('DROP DATABASE'))).toEqual([]);
+    expect(allSql(teardownPlan(shared)).filter((s) => s.startsWith('DROP DATABASE'))).toEqual(['DROP DATABASE IF EXISTS MOVIE_RECOMMENDER_DB']);
+  });
+
+  it('uses the new names and none of the old ones when objects are renamed', () => {
+    const sql = identifiersOf(teardownPlan(configWith(RENAMED)));
+    for (const old of objectNames(DEFAULT_OBJECTS)) expect(sql, old).not.toMatch(word(old));
+    expect(sql).toContain('DROP SERVICE IF EXISTS SERVING.PUBLISHED.RECS_API');
+    expect(sql).toContain('DROP COMPUTE POOL IF EXISTS PAPI_POOL');
+    expect(sql).toContain('DROP USER IF EXISTS RECS_CALLER');
+  });
+});
+
+describe('formatPlan', () => {
+  it('prints titles as comments and statements terminated with ;, which split back to the plan', () => {
+    const steps = setupPlan(configWith());
+    const text = formatPlan(steps, 'header');
+    expect(text.startsWith('-- header\n')).toBe(true);
+    expect(text).toContain('-- 1. Create roles [roles]');
+    expect(splitStatements(text).map((s) => s.text)).toEqual(allSql(steps));
+  });
+
+  it('shows binds as a comment', () => {
+    const text = formatPlan([{ id: 'x', title: 'X', phase: 'data', statements: [{ sql: 'SELECT ?', binds: [1], source: 'x' }] }]);
+    expect(text).toBe('-- 1. X [x]\n-- binds: [1]\nSELECT ?;\n');
+  });
+});

@@ -1,0 +1,274 @@
+// The setup and teardown plans: ordered steps, each with its SQL rendered from sql/ with the config's
+// object names. Every template is rendered when the plan is built, so a bad template or a bad name
+// fails before anything runs; `--dry-run` prints exactly what a real run would execute.
+import type { ObjectNames, PapiConfig } from '../config/types.js';
+import { ConfigError } from '../ui/errors.js';
+import { SqlSplitError, splitStatements } from './splitter.js';
+import {
+  identifier,
+  INSTANCE_FAMILIES,
+  integer,
+  keyword,
+  loadTemplate,
+  qualified,
+  renderTemplate,
+  renderValue,
+  TemplateError,
+  type TemplateValues,
+  WAREHOUSE_SIZES,
+} from './template.js';
+
+export interface PlannedStatement {
+  sql: string;
+  /** Positional bind values for the statement's `?` markers. */
+  binds?: Array<string | number | boolean | null>;
+  /** Where the statement comes from, for error messages: `setup/01-roles.sql:4`. */
+  source: string;
+}
+
+export type SetupPhase = 'objects' | 'data' | 'recommend' | 'publish';
+export const SETUP_PHASES: readonly SetupPhase[] = ['objects', 'data', 'recommend', 'publish'];
+
+export interface PlanStep {
+  id: string;
+  title: string;
+  phase: SetupPhase | 'teardown';
+  statements: PlannedStatement[];
+  /**
+   * Files papi PUTs itself before this step's statements: the `data` files go to `location`
+   * (a rendered stage path such as `@DB.SCHEMA.STAGE/ratings/`).
+   */
+  upload?: { data: keyof typeof STAGE_FOLDERS; location: string };
+}
+
+export interface SetupPlanOptions {
+  /** Overrides config.snowflake.api.tableType (--table-type). */
+  tableType?: 'hybrid' | 'standard';
+  /** Objects only: no data, recommendations or publish (--skip-data). */
+  skipData?: boolean;
+  /** One phase only (--only). */
+  only?: SetupPhase;
+}
+
+export interface TeardownPlanOptions {
+  /** Keep the recommender database and its data (--keep-data). */
+  keepData?: boolean;
+}
+
+/** Fixed table names of the tutorial, in the recommender schema. */
+export const RECOMMENDER_TABLES = {
+  users: 'USER',
+  ratings: 'USER_RATINGS',
+  titles: 'TITLE',
+  recommendations: 'MOVIE_RECOMMENDATIONS',
+} as const;
+
+/** Folders of the stage that papi PUTs files into before the COPY INTO statements read them. */
+export const STAGE_FOLDERS = { ratings: 'ratings', titles: 'titles' } as const;
+
+const MAX_NODES = 100;
+const MAX_NEIGHBORS = 1000;
+const MAX_TOP_N = 1000;
+
+export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): PlanStep[] {
+  if (options.only && !SETUP_PHASES.includes(options.only))
+    throw new ConfigError(`unknown step "${String(options.only)}"`, { hint: `Use one of: ${SETUP_PHASES.join(', ')}.` });
+  const names = resolveNames(config.snowflake);
+  const tableType = options.tableType ?? config.snowflake.api.tableType;
+  if (tableType !== 'hybrid' && tableType !== 'standard')
+    throw new ConfigError(`snowflake.api.tableType: "${String(tableType)}" is not one of hybrid, standard`);
+  const o = config.snowflake;
+  const { neighbors, topN } = config.recommender;
+
+  const steps: PlanStep[] = [
+    step('roles', 'Create roles', 'objects', 'setup/01-roles.sql', {
+      admin_role: names.adminRole,
+      api_role: names.apiRole,
+    }),
+    step('warehouse', 'Create warehouse', 'objects', 'setup/02-warehouse.sql', {
+      warehouse: names.warehouse,
+      warehouse_size: keyword(o.warehouse.size, WAREHOUSE_SIZES, 'snowflake.warehouse.size'),
+    }),
+    step('databases', 'Create databases and schemas', 'objects', 'setup/03-databases.sql', {
+      recommender_database: names.recommenderDatabase,
+      recommender_schema: names.recommenderSchema,
+      api_database: names.apiDatabase,
+      api_schema: names.apiSchema,
+    }),
+    step('stage', 'Create stage', 'objects', 'setup/04-stage.sql', { stage: names.stage }),
+    step('tables', 'Create tables', 'objects', 'setup/05-tables.sql', {
+      user_table: names.users,
+      ratings_table: names.ratings,
+      titles_table: names.titles,
+      recommendations_table: names.recommendations,
+    }),
+    step('grants', 'Grant privileges', 'objects', 'setup/06-grants.sql', {
+      admin_role: names.adminRole,
+      api_role: names.apiRole,
+      warehouse: names.warehouse,
+      recommender_database: names.recommenderDatabase,
+      recommender_schema: names.recommenderSchema,
+      stage: names.stage,
+      user_table: names.users,
+      ratings_table: names.ratings,
+      titles_table: names.titles,
+      recommendations_table: names.recommendations,
+      api_database: names.apiDatabase,
+      api_schema: names.apiSchema,
+    }),
+    step('image-repository', 'Create image repository', 'objects', 'setup/07-image-repository.sql', {
+      image_repository: names.imageRepository,
+      api_role: names.apiRole,
+    }),
+    step('compute-pool', 'Create compute pool', 'objects', 'setup/08-compute-pool.sql', {
+      compute_pool: names.computePool,
+      min_nodes: integer(o.computePool.minNodes, { min: 1, max: MAX_NODES }, 'snowflake.computePool.minNodes'),
+      max_nodes: integer(o.computePool.maxNodes, { min: o.computePool.minNodes, max: MAX_NODES }, 'snowflake.computePool.maxNodes'),
+      instance_family: keyword(o.computePool.instanceFamily, INSTANCE_FAMILIES, 'snowflake.computePool.instanceFamily'),
+      api_role: names.apiRole,
+    }),
+    step('service-user', 'Create service user', 'objects', 'setup/09-service-user.sql', {
+      service_user: names.serviceUser,
+      api_role: names.apiRole,
+      warehouse: names.warehouse,
+      api_schema: names.apiSchema,
+    }),
+    step('clear-stage', 'Clear the stage folders', 'data', 'data/00-clear-stage.sql', { stage: names.stage }),
+    {
+      ...step('load-ratings', 'Load ratings', 'data', 'data/01-ratings.sql', {
+        load_table: names.ratingsLoad,
+        stage: names.stage,
+        ratings_table: names.ratings,
+      }),
+      upload: { data: 'ratings', location: stageLocation(names, 'ratings') },
+    },
+    {
+      ...step('load-titles', 'Load titles', 'data', 'data/02-titles.sql', {
+        load_table: names.titlesLoad,
+        stage: names.stage,
+        titles_table: names.titles,
+      }),
+      upload: { data: 'titles', location: stageLocation(names, 'titles') },
+    },
+    step('load-users', 'Derive users', 'data', 'data/03-users.sql', {
+      user_table: names.users,
+      ratings_table: names.ratings,
+    }),
+    step('recommend', 'Compute recommendations', 'recommend', 'recommend/01-recommendations.sql', {
+      recommendations_table: names.recommendations,
+      ratings_table: names.ratings,
+      titles_table: names.titles,
+      neighbors: integer(neighbors, { min: 1, max: MAX_NEIGHBORS }, 'recommender.neighbors'),
+      neighbors_plus_one: integer(neighbors + 1, { min: 2, max: MAX_NEIGHBORS + 1 }, 'recommender.neighbors'),
+      top_n: integer(topN, { min: 1, max: MAX_TOP_N }, 'recommender.topN'),
+      admin_role: names.adminRole,
+    }),
+    step('publish', `Publish the ${tableType} table`, 'publish', `publish/${tableType}.sql`, {
+      next_table: names.nextTable,
+      table: names.table,
+      recommendations_table: names.recommendations,
+      api_role: names.apiRole,
+    }),
+  ];
+
+  if (options.only) return steps.filter((s) => s.phase === options.only);
+  if (options.skipData) return steps.filter((s) => s.phase === 'objects');
+  return steps;
+}
+
+export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = {}): PlanStep[] {
+  const names = resolveNames(config.snowflake);
+  const o = config.snowflake;
+  // Names are validated when rendered; Snowflake folds plain names to upper case.
+  const sameDatabase = o.api.database.toUpperCase() === o.recommender.database.toUpperCase();
+  const steps: PlanStep[] = [
+    step('service', 'Drop service', 'teardown', 'teardown/01-service.sql', { service: names.service }),
+    step('compute-pool', 'Drop compute pool', 'teardown', 'teardown/02-compute-pool.sql', { compute_pool: names.computePool }),
+    step('image-repository', 'Drop image repository', 'teardown', 'teardown/03-image-repository.sql', {
+      image_repository: names.imageRepository,
+    }),
+    step('published-table', 'Drop published table', 'teardown', 'teardown/04-published-table.sql', {
+      table: names.table,
+      next_table: names.nextTable,
+    }),
+  ];
+  // With --keep-data the recommender database stays, even when the API objects share it.
+  if (!(options.keepData && sameDatabase))
+    steps.push(step('api-database', 'Drop API database', 'teardown', 'teardown/05-database.sql', { database: names.apiDatabase }));
+  if (!options.keepData && !sameDatabase)
+    steps.push(
+      step('recommender-database', 'Drop recommender database', 'teardown', 'teardown/05-database.sql', {
+        database: names.recommenderDatabase,
+      }),
+    );
+  steps.push(
+    step('service-user', 'Drop service user', 'teardown', 'teardown/06-service-user.sql', { service_user: names.serviceUser }),
+    step('roles', 'Drop roles', 'teardown', 'teardown/07-roles.sql', { api_role: names.apiRole, admin_role: names.adminRole }),
+    step('warehouse', 'Drop warehouse', 'teardown', 'teardown/08-warehouse.sql', { warehouse: names.warehouse }),
+  );
+  return steps;
+}
+
+/** The plan as a script: step titles as comments, every statement terminated with `;`. */
+export function formatPlan(steps: PlanStep[], header?: string): string {
+  const blocks = steps.map((s, i) => {
+    const lines = [`-- ${i + 1}. ${s.title} [${s.id}]`];
+    if (s.upload) lines.push(`-- papi PUTs the ${s.upload.data} files to ${s.upload.location} first`);
+    for (const statement of s.statements) {
+      if (statement.binds?.length) lines.push(`-- binds: ${JSON.stringify(statement.binds)}`);
+      lines.push(`${statement.sql};`);
+    }
+    return lines.join('\n');
+  });
+  return `${header ? `-- ${header}\n\n` : ''}${blocks.join('\n\n')}\n`;
+}
+
+function step(id: string, title: string, phase: PlanStep['phase'], template: string, values: TemplateValues): PlanStep {
+  const rendered = renderTemplate(loadTemplate(template), values, template);
+  let split;
+  try {
+    split = splitStatements(rendered);
+  } catch (error) {
+    if (error instanceof SqlSplitError) throw new TemplateError(`${template}: ${error.message}`);
+    throw error;
+  }
+  if (split.length === 0) throw new TemplateError(`${template}: no statements`);
+  return { id, title, phase, statements: split.map((s) => ({ sql: s.text, source: `${template}:${s.line}` })) };
+}
+
+function stageLocation(names: ResolvedNames, data: keyof typeof STAGE_FOLDERS): string {
+  return `@${renderValue('stage', names.stage)}/${STAGE_FOLDERS[data]}/`;
+}
+
+type ResolvedNames = ReturnType<typeof resolveNames>;
+
+/** Every object name papi uses, as template values labelled with their config path. */
+function resolveNames(o: ObjectNames) {
+  const rec = [o.recommender.database, o.recommender.schema];
+  const api = [o.api.database, o.api.schema];
+  const recLabel = 'snowflake.recommender';
+  const recTable = (name: string) => qualified([...rec, name], recLabel);
+  return {
+    adminRole: identifier(o.adminRole, 'snowflake.adminRole'),
+    apiRole: identifier(o.apiRole, 'snowflake.apiRole'),
+    warehouse: identifier(o.warehouse.name, 'snowflake.warehouse.name'),
+    recommenderDatabase: identifier(o.recommender.database, 'snowflake.recommender.database'),
+    recommenderSchema: qualified(rec, 'snowflake.recommender.schema'),
+    stage: qualified([...rec, o.recommender.stage], 'snowflake.recommender.stage'),
+    users: recTable(RECOMMENDER_TABLES.users),
+    ratings: recTable(RECOMMENDER_TABLES.ratings),
+    titles: recTable(RECOMMENDER_TABLES.titles),
+    recommendations: recTable(RECOMMENDER_TABLES.recommendations),
+    ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),
+    titlesLoad: recTable(`${RECOMMENDER_TABLES.titles}_LOAD`),
+    apiDatabase: identifier(o.api.database, 'snowflake.api.database'),
+    apiSchema: qualified(api, 'snowflake.api.schema'),
+    table: qualified([...api, o.api.table], 'snowflake.api.table'),
+    // Built beside the published table, then swapped in (see sql/publish/).
+    nextTable: qualified([...api, `${o.api.table}_NEXT`], 'snowflake.api.table'),
+    imageRepository: qualified([...api, o.imageRepository], 'snowflake.imageRepository'),
+    computePool: identifier(o.computePool.name, 'snowflake.computePool.name'),
+    service: qualified([...api, o.service.name], 'snowflake.service.name'),
+    serviceUser: identifier(o.service.user, 'snowflake.service.user'),
+  };
+}

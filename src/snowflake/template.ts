@@ -1,0 +1,164 @@
+// The strict SQL template renderer. Templates in sql/ use `<% name %>` placeholders (as the Snowflake
+// CLI does) and nothing else: no logic, no loops, no conditionals. Every value is typed and validated
+// before it reaches SQL text — identifiers, qualified names, integers and allow-listed keywords —
+// so no free text is ever pasted into a statement; run-time values travel as binds (`?`).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, PapiError } from '../ui/errors.js';
+import { checkIdentifier, IdentifierError, quoteIdentifier } from './identifiers.js';
+
+export type TemplateValue =
+  | { kind: 'identifier'; name: string; label?: string }
+  | { kind: 'qualified'; parts: string[]; label?: string }
+  | { kind: 'integer'; value: number; min?: number; max?: number; label?: string }
+  | { kind: 'keyword'; value: string; allowed: readonly string[]; label?: string };
+
+export type TemplateValues = Record<string, TemplateValue>;
+
+/** `label` names where the value came from (e.g. `snowflake.warehouse.name`) for error messages. */
+export const identifier = (name: string, label?: string): TemplateValue => ({ kind: 'identifier', name, label });
+export const qualified = (parts: string[], label?: string): TemplateValue => ({ kind: 'qualified', parts, label });
+export const integer = (value: number, range: { min?: number; max?: number } = {}, label?: string): TemplateValue => ({
+  kind: 'integer',
+  value,
+  ...range,
+  label,
+});
+export const keyword = (value: string, allowed: readonly string[], label?: string): TemplateValue => ({
+  kind: 'keyword',
+  value,
+  allowed,
+  label,
+});
+
+export const WAREHOUSE_SIZES = [
+  'XSMALL',
+  'SMALL',
+  'MEDIUM',
+  'LARGE',
+  'XLARGE',
+  'XXLARGE',
+  'XXXLARGE',
+  'X4LARGE',
+  'X5LARGE',
+  'X6LARGE',
+] as const;
+
+export const INSTANCE_FAMILIES = [
+  'CPU_X64_XS',
+  'CPU_X64_S',
+  'CPU_X64_M',
+  'CPU_X64_SL',
+  'CPU_X64_L',
+  'HIGHMEM_X64_S',
+  'HIGHMEM_X64_M',
+  'HIGHMEM_X64_SL',
+  'HIGHMEM_X64_L',
+  'GPU_NV_XS',
+  'GPU_NV_S',
+  'GPU_NV_SM',
+  'GPU_NV_M',
+  'GPU_NV_2M',
+  'GPU_NV_3M',
+  'GPU_NV_SL',
+  'GPU_NV_L',
+] as const;
+
+/** A template that does not match its values: a bug in papi, not in the user's config. */
+export class TemplateError extends PapiError {
+  constructor(message: string) {
+    super(message, { code: 'TEMPLATE_ERROR' });
+  }
+}
+
+const PLACEHOLDER = /<%\s*([A-Za-z_][A-Za-z0-9_]*)\s*%>/g;
+
+/**
+ * Renders `template` with `values`. Every placeholder needs a value and every value must be used;
+ * anything that looks like template syntax but is not a plain placeholder is rejected.
+ */
+export function renderTemplate(template: string, values: TemplateValues, name = 'template'): string {
+  const used = new Set<string>();
+  const missing = new Set<string>();
+  const rendered = template.replace(PLACEHOLDER, (_match, key: string) => {
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
+    if (!value) {
+      missing.add(key);
+      return '';
+    }
+    used.add(key);
+    return renderValue(key, value);
+  });
+  if (missing.size > 0) throw new TemplateError(`${name}: no value for ${[...missing].map((k) => `<% ${k} %>`).join(', ')}`);
+  const unused = Object.keys(values).filter((key) => !used.has(key));
+  if (unused.length > 0) throw new TemplateError(`${name}: values not used by the template: ${unused.join(', ')}`);
+  const stray = /<%|%>/.exec(rendered);
+  if (stray) {
+    const line = rendered.slice(0, stray.index).split('\n').length;
+    throw new TemplateError(`${name}:${line}: malformed placeholder (only <% name %> is allowed)`);
+  }
+  return rendered;
+}
+
+/** The SQL text of one validated value. */
+export function renderValue(key: string, value: TemplateValue): string {
+  const what = value.label ?? key;
+  switch (value.kind) {
+    case 'identifier':
+      return quoteIdentifier(validIdentifier(value.name, what));
+    case 'qualified':
+      if (value.parts.length < 1 || value.parts.length > 3) throw new ConfigError(`${what}: a qualified name has 1 to 3 parts`);
+      return value.parts.map((part) => quoteIdentifier(validIdentifier(part, what))).join('.');
+    case 'integer': {
+      const { value: n, min, max } = value;
+      if (!Number.isSafeInteger(n)) throw new ConfigError(`${what}: expected an integer, got ${JSON.stringify(n)}`);
+      if (min !== undefined && n < min) throw new ConfigError(`${what}: ${n} is less than ${min}`);
+      if (max !== undefined && n > max) throw new ConfigError(`${what}: ${n} is more than ${max}`);
+      return String(n);
+    }
+    case 'keyword': {
+      const word = typeof value.value === 'string' ? value.value.toUpperCase() : '';
+      if (!value.allowed.includes(word))
+        throw new ConfigError(`${what}: ${JSON.stringify(value.value)} is not one of ${value.allowed.join(', ')}`);
+      return word;
+    }
+    default:
+      throw new TemplateError(`${key}: unknown value kind ${JSON.stringify((value as { kind: unknown }).kind)}`);
+  }
+}
+
+function validIdentifier(name: string, what: string): string {
+  try {
+    return checkIdentifier(name, what);
+  } catch (error) {
+    if (error instanceof IdentifierError)
+      throw new ConfigError(error.message, { hint: 'Use a plain Snowflake name: letters, digits, _ and $, not starting with a digit.' });
+    throw error;
+  }
+}
+
+let sqlRoot: string | undefined;
+
+/** The package's sql/ folder, found from this module's location (src/ or dist/), never the cwd. */
+export function sqlDirectory(): string {
+  if (sqlRoot) return sqlRoot;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'sql'))) return (sqlRoot = join(dir, 'sql'));
+    const parent = dirname(dir);
+    if (parent === dir) throw new PapiError('cannot find the sql/ folder of the papi package', { code: 'PACKAGE_BROKEN' });
+    dir = parent;
+  }
+}
+
+/** Reads a template by its path under sql/, e.g. `setup/01-roles.sql`. */
+export function loadTemplate(path: string): string {
+  if (!/^[a-z0-9-]+\/[a-z0-9-]+\.sql$/.test(path)) throw new TemplateError(`not a template path: ${path}`);
+  return readFileSync(join(sqlDirectory(), path), 'utf8');
+}
+
+/** Loads and renders `sql/<path>`. */
+export function renderFile(path: string, values: TemplateValues): string {
+  return renderTemplate(loadTemplate(path), values, path);
+}
