@@ -25,15 +25,7 @@ await build({
 });
 
 if (existsSync('service/src/server.ts')) {
-  await build({
-    entryPoints: ['service/src/server.ts'],
-    outfile: 'service/dist/server.mjs',
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    // CommonJS dependencies (snowflake-sdk) call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __papiRequire } from 'node:module'; const require = __papiRequire(import.meta.url);" },
-  });
+  // One file that runs with node alone (see service/bundle.mjs for how the driver's cloud SDKs go).
+  const { bundleService } = await import('./service/bundle.mjs');
+  await bundleService();
 }

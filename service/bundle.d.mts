@@ -1,0 +1,2 @@
+import type { Metafile } from 'esbuild';
+export function bundleService(options?: { outfile?: string }): Promise<Metafile>;

@@ -1,0 +1,121 @@
+// The HTTP API as a pure Hono app: everything it needs comes in `deps`, nothing here binds a port
+// or reads the environment (server.ts does), so tests drive it with app.request().
+
+import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { HealthCheck } from './health.js';
+import { parseIds, type IdRules } from './ids.js';
+import type { Logger } from './log.js';
+import { StoreUnavailableError, type Lookup } from './lookup.js';
+import { TEST_PAGE_CSP, TEST_PAGE_HTML } from './page.js';
+
+export interface AppDeps {
+  lookup: Lookup;
+  health: HealthCheck;
+  ids: IdRules;
+  log: Logger;
+  /** Retry-After (seconds) on a 503 when the store is unreachable. */
+  retryAfterSeconds?: number;
+}
+
+type Env = {
+  Variables: {
+    requestId: string;
+    /** Route template for the log line; unset when no route matched. */
+    route?: string;
+    idCount?: number;
+    cache?: string;
+  };
+};
+
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const JSON_TYPE = 'application/json';
+/** Ids named in a strict-mode 404 before the list is cut short. */
+const MISSING_NAMED = 10;
+
+export function createApp(deps: AppDeps): Hono<Env> {
+  const { lookup, health, log } = deps;
+  const retryAfter = String(deps.retryAfterSeconds ?? 5);
+  const app = new Hono<Env>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    // A caller's (or the ingress's) request id is kept when it is harmless in logs and headers.
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming !== undefined && INCOMING_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('requestId', requestId);
+    try {
+      await next();
+    } finally {
+      c.header('X-Request-Id', requestId);
+      log.request({
+        requestId,
+        method: c.req.method,
+        path: c.get('route') ?? '(unmatched)',
+        status: c.res.status,
+        ...(c.get('idCount') === undefined ? {} : { ids: c.get('idCount') }),
+        ...(c.get('cache') === undefined ? {} : { cache: c.get('cache') }),
+        ms: Math.round((performance.now() - started) * 1000) / 1000,
+      });
+    }
+  });
+
+  app.get('/', (c) => {
+    c.set('route', '/');
+    return c.json({ result: 'Nothing to see here' });
+  });
+
+  app.get('/customer/:ids', async (c) => {
+    c.set('route', '/customer/:ids');
+    const parsed = parseIds(c.req.param('ids'), deps.ids);
+    if (!parsed.ok) return errorResponse(c, 400, parsed.error);
+    c.set('idCount', parsed.ids.length);
+    let result;
+    try {
+      result = await lookup.find(parsed.ids);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      c.set('cache', 'MISS');
+      c.header('Retry-After', retryAfter);
+      return errorResponse(c, 503, 'The data store is unavailable; try again shortly.');
+    }
+    c.set('cache', result.outcome);
+    c.header('X-Cache', result.outcome);
+    const strict = c.req.query('strict');
+    if ((strict === '1' || strict === 'true') && result.missing.length > 0) {
+      const named = result.missing.slice(0, MISSING_NAMED).join(', ');
+      const more = result.missing.length > MISSING_NAMED ? ` and ${result.missing.length - MISSING_NAMED} more` : '';
+      return errorResponse(c, 404, `Not found: ${named}${more}`);
+    }
+    // The rows are JSON text already: the body is their concatenation, no serialization per hit.
+    return c.body(`[${result.rows.join(',')}]`, 200, { 'Content-Type': JSON_TYPE });
+  });
+
+  app.get('/test', (c) => {
+    c.set('route', '/test');
+    c.header('Content-Security-Policy', TEST_PAGE_CSP);
+    c.header('Cache-Control', 'no-store');
+    return c.html(TEST_PAGE_HTML);
+  });
+
+  app.get('/healthz', async (c) => {
+    c.set('route', '/healthz');
+    c.header('Cache-Control', 'no-store');
+    return (await health()) ? c.json({ status: 'ok' }) : c.json({ status: 'unavailable' }, 503);
+  });
+
+  app.notFound((c) => errorResponse(c, 404, 'Not found!'));
+
+  app.onError((error, c) => {
+    log.error('unhandled_error', error, { requestId: c.get('requestId') ?? '' });
+    return errorResponse(c, 500, 'Internal server error');
+  });
+
+  return app;
+}
+
+function errorResponse(c: Context<Env>, status: ContentfulStatusCode, message: string): Response {
+  const requestId = c.get('requestId');
+  c.header('X-Request-Id', requestId);
+  return c.json({ error: message, requestId }, status);
+}

@@ -1,0 +1,112 @@
+// Finding rows by id: the cache first, then ONE store query for the ids it could not answer.
+// Ids already being fetched by another request join that query instead of asking again, and the
+// answers (found or not) are cached per id, so /customer/22,196 and /customer/22 share entries.
+// When the store fails, stale entries still answer; ids with no entry at all make it a 503.
+
+import type { TtlCache } from './cache.js';
+import type { Logger } from './log.js';
+import type { Store } from './store-types.js';
+
+/** X-Cache: every id fresh from the cache, none, some, or at least one answered stale. */
+export type CacheOutcome = 'HIT' | 'MISS' | 'PARTIAL' | 'STALE';
+
+export interface LookupResult {
+  /** JSON text of each found row, in the order the ids were asked. */
+  rows: string[];
+  /** Ids with no row, in the order asked. */
+  missing: string[];
+  outcome: CacheOutcome;
+}
+
+/** The store could not answer and some ids had no cached entry, fresh or stale. */
+export class StoreUnavailableError extends Error {
+  constructor(readonly ids: string[]) {
+    super(`the store is unavailable and ${ids.length} id(s) are not cached`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** A row's JSON text, or null for an id the store does not have (a negative entry). */
+export type CachedRow = string | null;
+
+export interface Lookup {
+  find(ids: readonly string[]): Promise<LookupResult>;
+}
+
+export function createLookup(deps: { store: Store; cache: TtlCache<CachedRow>; log: Logger }): Lookup {
+  const { store, cache, log } = deps;
+  const inFlight = new Map<string, Promise<CachedRow>>();
+
+  /** One store query for ids; each id gets its own promise, registered as in flight. */
+  function fetch(ids: string[]): void {
+    const query = store.fetchRows(ids);
+    query.then(
+      () => undefined,
+      (error: unknown) => log.storeError('lookup', error),
+    );
+    for (const id of ids) {
+      const row = query.then((rows) => {
+        const value = rows.get(id) ?? null;
+        cache.set(id, value);
+        return value;
+      });
+      inFlight.set(id, row);
+      const forget = (): void => {
+        if (inFlight.get(id) === row) inFlight.delete(id);
+      };
+      row.then(forget, forget);
+    }
+  }
+
+  return {
+    async find(ids) {
+      const answers = new Map<string, CachedRow>();
+      const stale = new Map<string, CachedRow>();
+      const toFetch: string[] = [];
+      const waiting: string[] = [];
+      for (const id of ids) {
+        const read = cache.get(id);
+        if (read?.fresh) {
+          answers.set(id, read.value);
+          continue;
+        }
+        if (read) stale.set(id, read.value);
+        waiting.push(id);
+        if (!inFlight.has(id)) toFetch.push(id);
+      }
+      if (toFetch.length > 0) fetch(toFetch);
+
+      let usedStale = false;
+      const unavailable: string[] = [];
+      const settled = await Promise.allSettled(waiting.map((id) => inFlight.get(id)!));
+      settled.forEach((result, index) => {
+        const id = waiting[index]!;
+        if (result.status === 'fulfilled') {
+          answers.set(id, result.value);
+        } else if (stale.has(id)) {
+          answers.set(id, stale.get(id)!);
+          usedStale = true;
+        } else {
+          unavailable.push(id);
+        }
+      });
+      if (unavailable.length > 0) throw new StoreUnavailableError(unavailable);
+
+      const rows: string[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const value = answers.get(id);
+        if (value === null || value === undefined) missing.push(id);
+        else rows.push(value);
+      }
+      const outcome: CacheOutcome = usedStale
+        ? 'STALE'
+        : waiting.length === 0
+          ? 'HIT'
+          : waiting.length === ids.length
+            ? 'MISS'
+            : 'PARTIAL';
+      return { rows, missing, outcome };
+    },
+  };
+}

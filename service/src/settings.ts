@@ -1,0 +1,180 @@
+// The service's configuration, read once from the environment (SPCS injects SNOWFLAKE_* and the
+// spec's env adds PAPI_*). Every problem is reported at once.
+
+import { checkIdentifier, quoteIdentifier } from '../../src/snowflake/identifiers.js';
+import type { IdFormat } from './ids.js';
+
+export const DEFAULT_TOKEN_FILE = '/snowflake/session/token';
+export const DEFAULT_TABLE = 'API.DATA.HYBRID_MOVIE_RECOMMENDATIONS';
+
+/** How the service logs in to Snowflake. */
+export type ConnectionSettings =
+  | {
+      /** Inside SPCS (or papi local's runner): OAuth with the token file, read for each connection. */
+      kind: 'token-file';
+      tokenFile: string;
+      account: string;
+      accessUrl: string;
+      database?: string;
+      schema?: string;
+      warehouse?: string;
+      role?: string;
+    }
+  | {
+      kind: 'password';
+      account: string;
+      accessUrl?: string;
+      username: string;
+      password: string;
+      database?: string;
+      schema?: string;
+      warehouse?: string;
+      role?: string;
+    }
+  | {
+      kind: 'key-pair';
+      account: string;
+      accessUrl?: string;
+      username: string;
+      privateKeyPath: string;
+      privateKeyPass?: string;
+      database?: string;
+      schema?: string;
+      warehouse?: string;
+      role?: string;
+    };
+
+export interface ServiceSettings {
+  host: string;
+  port: number;
+  /** The table's name as SQL text: validated parts, quoted when needed. */
+  tableSql: string;
+  idFormat: IdFormat;
+  maxIds: number;
+  cache: { ttlSeconds: number; maxEntries: number; maxStaleSeconds: number };
+  pool: { min: number; max: number; acquireTimeoutMs: number };
+  /** Longest wait for a login or a query before the store counts as unavailable. */
+  storeTimeoutMs: number;
+  connection: ConnectionSettings;
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid service configuration: ${problems.join('; ')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the settings from env. `fileExists` tells whether the SPCS token file is there: its
+ * presence (or PAPI_TOKEN_FILE) selects OAuth, as inside a service container.
+ */
+export function readSettings(env: Env, fileExists: (path: string) => boolean): ServiceSettings {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw.slice(0, 20)}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const port = value('PORT') !== undefined ? integer('PORT', 8001, 0, 65535) : integer('PAPI_SERVICE_PORT', 8001, 0, 65535);
+  const idFormatRaw = value('PAPI_ID_FORMAT') ?? 'numeric';
+  let idFormat: IdFormat = 'numeric';
+  if (idFormatRaw === 'numeric' || idFormatRaw === 'alphanumeric') idFormat = idFormatRaw;
+  else problems.push(`PAPI_ID_FORMAT must be "numeric" or "alphanumeric" (got "${idFormatRaw.slice(0, 20)}")`);
+
+  const tableSql = tableName(value('PAPI_TABLE') ?? DEFAULT_TABLE, problems);
+  const poolMax = integer('PAPI_POOL_MAX', 4, 1, 64);
+  const settings: Omit<ServiceSettings, 'connection'> = {
+    host: value('PAPI_HOST') ?? '0.0.0.0',
+    port,
+    tableSql,
+    idFormat,
+    maxIds: integer('PAPI_MAX_IDS', 100, 1, 1000),
+    cache: {
+      ttlSeconds: integer('PAPI_CACHE_TTL_SECONDS', 180, 0, 7 * 24 * 3600),
+      maxEntries: integer('PAPI_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000),
+      maxStaleSeconds: integer('PAPI_CACHE_STALE_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
+    },
+    pool: {
+      min: Math.min(integer('PAPI_POOL_MIN', 1, 0, 64), poolMax),
+      max: poolMax,
+      acquireTimeoutMs: integer('PAPI_POOL_ACQUIRE_TIMEOUT_MS', 10_000, 1, 600_000),
+    },
+    storeTimeoutMs: integer('PAPI_STORE_TIMEOUT_MS', 15_000, 100, 600_000),
+  };
+  const connection = connectionSettings(env, value, fileExists, problems);
+  if (problems.length > 0 || connection === undefined) throw new SettingsError(problems);
+  return { ...settings, connection };
+}
+
+/** PAPI_TABLE: TABLE, SCHEMA.TABLE or DB.SCHEMA.TABLE, each part a plain Snowflake identifier. */
+function tableName(raw: string, problems: string[]): string {
+  const parts = raw.split('.');
+  if (parts.length > 3) {
+    problems.push(`PAPI_TABLE must be TABLE, SCHEMA.TABLE or DATABASE.SCHEMA.TABLE (got "${raw.slice(0, 80)}")`);
+    return '';
+  }
+  try {
+    return parts.map((part) => quoteIdentifier(checkIdentifier(part, 'PAPI_TABLE part'))).join('.');
+  } catch (error) {
+    problems.push((error as Error).message);
+    return '';
+  }
+}
+
+function connectionSettings(
+  env: Env,
+  value: (name: string) => string | undefined,
+  fileExists: (path: string) => boolean,
+  problems: string[],
+): ConnectionSettings | undefined {
+  const account = value('SNOWFLAKE_ACCOUNT');
+  const session = {
+    database: value('SNOWFLAKE_DATABASE'),
+    schema: value('SNOWFLAKE_SCHEMA'),
+    warehouse: value('SNOWFLAKE_WAREHOUSE'),
+    role: value('SNOWFLAKE_ROLE'),
+  };
+  const host = value('SNOWFLAKE_HOST');
+  const tokenFile = value('PAPI_TOKEN_FILE') ?? DEFAULT_TOKEN_FILE;
+  const insideService = env.PAPI_TOKEN_FILE !== undefined || fileExists(tokenFile);
+
+  if (account === undefined) problems.push('SNOWFLAKE_ACCOUNT is not set');
+  if (insideService) {
+    if (host === undefined) problems.push('SNOWFLAKE_HOST is not set (a token file was found, so OAuth needs it)');
+    if (account === undefined || host === undefined) return undefined;
+    return { kind: 'token-file', tokenFile, account, accessUrl: accessUrlFromHost(host), ...session };
+  }
+
+  const accessUrl = value('SNOWFLAKE_ACCESS_URL') ?? (host === undefined ? undefined : accessUrlFromHost(host));
+  const username = value('SNOWFLAKE_USER');
+  const password = value('SNOWFLAKE_PASSWORD');
+  const privateKeyPath = value('SNOWFLAKE_PRIVATE_KEY_PATH');
+  if (username === undefined) problems.push(`SNOWFLAKE_USER is not set (and there is no token file at ${tokenFile})`);
+  if (password === undefined && privateKeyPath === undefined) {
+    problems.push('set SNOWFLAKE_PASSWORD or SNOWFLAKE_PRIVATE_KEY_PATH');
+  }
+  if (account === undefined || username === undefined) return undefined;
+  if (privateKeyPath !== undefined) {
+    const privateKeyPass = env.PRIVATE_KEY_PASSPHRASE;
+    return { kind: 'key-pair', account, accessUrl, username, privateKeyPath, privateKeyPass, ...session };
+  }
+  if (password === undefined) return undefined;
+  return { kind: 'password', account, accessUrl, username, password, ...session };
+}
+
+/** SPCS gives a bare host; papi local may give a scheme and port (http://127.0.0.1:PORT). */
+export function accessUrlFromHost(host: string): string {
+  return /^https?:\/\//i.test(host) ? host.replace(/\/+$/, '') : `https://${host}`;
+}
