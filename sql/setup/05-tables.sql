@@ -19,3 +19,11 @@ CREATE TABLE IF NOT EXISTS <% recommendations_table %> (
   USER_ID NUMBER(38,0),
   RECOMMENDATIONS VARIANT
 );
+
+-- papi's own bookkeeping: fingerprints of the loaded data, the computed recommendations and the
+-- published table, so a re-run with the same input skips work and reports it unchanged.
+CREATE TABLE IF NOT EXISTS <% state_table %> (
+  NAME VARCHAR NOT NULL,
+  VALUE VARCHAR,
+  UPDATED_AT TIMESTAMP_NTZ
+);

@@ -56,15 +56,12 @@ describe('papi setup --dry-run', () => {
     expect(run.stderr).toContain('not available yet');
   });
 
-  it.skipIf(!built)('answers fast from the built binary, from any directory, without loading the driver or DuckDB', async () => {
+  // How fast it answers is measured by `npm run bench` (startup figures), not asserted here.
+  it.skipIf(!built)('works from the built binary, from any directory, without loading the driver or DuckDB', async () => {
     const cwd = tempDir();
-    const started = performance.now();
     const bin = await execa(`${root}bin/papi`, ['setup', '--dry-run'], { cwd, reject: false, env: { CI: 'true' } });
-    const elapsed = performance.now() - started;
     expect(bin.exitCode).toBe(0);
     expect(bin.stdout).toContain('CREATE ROLE IF NOT EXISTS');
-    // Generous for a loaded 2-core machine; the budget is well under 500 ms on an idle one.
-    expect(elapsed).toBeLessThan(2000);
     const probe = `
       import { createRequire } from 'node:module';
       const { main } = await import(${JSON.stringify(`${root}dist/cli/main.js`)});

@@ -61,6 +61,7 @@ export const RECOMMENDER_TABLES = {
   ratings: 'USER_RATINGS',
   titles: 'TITLE',
   recommendations: 'MOVIE_RECOMMENDATIONS',
+  state: 'PAPI_STATE',
 } as const;
 
 /** Folders of the stage that papi PUTs files into before the COPY INTO statements read them. */
@@ -101,6 +102,7 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       ratings_table: names.ratings,
       titles_table: names.titles,
       recommendations_table: names.recommendations,
+      state_table: names.state,
     }),
     step('grants', 'Grant privileges', 'objects', 'setup/06-grants.sql', {
       admin_role: names.adminRole,
@@ -223,7 +225,7 @@ export function formatPlan(steps: PlanStep[], header?: string): string {
   return `${header ? `-- ${header}\n\n` : ''}${blocks.join('\n\n')}\n`;
 }
 
-function step(id: string, title: string, phase: PlanStep['phase'], template: string, values: TemplateValues): PlanStep {
+export function step(id: string, title: string, phase: PlanStep['phase'], template: string, values: TemplateValues): PlanStep {
   const rendered = renderTemplate(loadTemplate(template), values, template);
   let split;
   try {
@@ -240,10 +242,10 @@ function stageLocation(names: ResolvedNames, data: keyof typeof STAGE_FOLDERS): 
   return `@${renderValue('stage', names.stage)}/${STAGE_FOLDERS[data]}/`;
 }
 
-type ResolvedNames = ReturnType<typeof resolveNames>;
+export type ResolvedNames = ReturnType<typeof resolveNames>;
 
 /** Every object name papi uses, as template values labelled with their config path. */
-function resolveNames(o: ObjectNames) {
+export function resolveNames(o: ObjectNames) {
   const rec = [o.recommender.database, o.recommender.schema];
   const api = [o.api.database, o.api.schema];
   const recLabel = 'snowflake.recommender';
@@ -259,6 +261,7 @@ function resolveNames(o: ObjectNames) {
     ratings: recTable(RECOMMENDER_TABLES.ratings),
     titles: recTable(RECOMMENDER_TABLES.titles),
     recommendations: recTable(RECOMMENDER_TABLES.recommendations),
+    state: recTable(RECOMMENDER_TABLES.state),
     ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),
     titlesLoad: recTable(`${RECOMMENDER_TABLES.titles}_LOAD`),
     apiDatabase: identifier(o.api.database, 'snowflake.api.database'),

@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../ui/errors.js';
 import {
+  dollarQuoted,
+  fileUrl,
   identifier,
   INSTANCE_FAMILIES,
   integer,
   keyword,
   loadTemplate,
+  pathSegment,
   qualified,
   renderTemplate,
   sqlDirectory,
@@ -81,6 +84,30 @@ describe('renderTemplate', () => {
         /snowflake\.warehouse\.size/,
       );
     expect(() => renderTemplate('<% f %>', { f: keyword('XSMALL', INSTANCE_FAMILIES) })).toThrow(ConfigError);
+  });
+});
+
+describe('file, folder and specification values', () => {
+  const render = (value: ReturnType<typeof fileUrl>) => renderTemplate('<% v %>', { v: value });
+
+  it('renders an absolute path as a file:// literal and refuses anything that could break out of it', () => {
+    expect(render(fileUrl('/tmp/papi-x/ratings.csv'))).toBe("'file:///tmp/papi-x/ratings.csv'");
+    for (const bad of ['relative/ratings.csv', "/tmp/it's.csv", '/tmp/a\\b.csv', '/tmp/a\nb.csv'])
+      expect(() => render(fileUrl(bad)), bad).toThrow(TemplateError);
+  });
+
+  it('accepts lower-case stage folder names only', () => {
+    expect(render(pathSegment('ratings'))).toBe('ratings');
+    for (const bad of ['Ratings', '../x', 'a/b', "a'", '']) expect(() => render(pathSegment(bad)), bad).toThrow(TemplateError);
+  });
+
+  it('embeds text in $$ so that no $$ inside (or a trailing $) can end the block, and JSON reads it back', () => {
+    const spec = JSON.stringify({ env: { A: 'cost: $$5', B: 'ends with $' } });
+    const sql = render(dollarQuoted(spec));
+    expect(sql.startsWith('$$') && sql.endsWith('$$')).toBe(true);
+    const inner = sql.slice(2, -2);
+    expect(inner).not.toContain('$$');
+    expect(JSON.parse(inner)).toEqual(JSON.parse(spec));
   });
 });
 

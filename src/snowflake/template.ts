@@ -12,7 +12,10 @@ export type TemplateValue =
   | { kind: 'identifier'; name: string; label?: string }
   | { kind: 'qualified'; parts: string[]; label?: string }
   | { kind: 'integer'; value: number; min?: number; max?: number; label?: string }
-  | { kind: 'keyword'; value: string; allowed: readonly string[]; label?: string };
+  | { kind: 'keyword'; value: string; allowed: readonly string[]; label?: string }
+  | { kind: 'fileUrl'; path: string; label?: string }
+  | { kind: 'pathSegment'; value: string; label?: string }
+  | { kind: 'dollarQuoted'; text: string; label?: string };
 
 export type TemplateValues = Record<string, TemplateValue>;
 
@@ -31,6 +34,13 @@ export const keyword = (value: string, allowed: readonly string[], label?: strin
   allowed,
   label,
 });
+
+/** A local file for PUT: an absolute path papi chose itself, rendered as a quoted 'file://…' literal. */
+export const fileUrl = (path: string, label?: string): TemplateValue => ({ kind: 'fileUrl', path, label });
+/** One folder name inside a stage path (`@stage/<segment>/`): lower-case letters, digits, _ and -. */
+export const pathSegment = (value: string, label?: string): TemplateValue => ({ kind: 'pathSegment', value, label });
+/** Text embedded between $$ … $$ (a service specification); a `$$` inside is escaped as JSON allows. */
+export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ kind: 'dollarQuoted', text, label });
 
 export const WAREHOUSE_SIZES = [
   'XSMALL',
@@ -123,6 +133,20 @@ export function renderValue(key: string, value: TemplateValue): string {
         throw new ConfigError(`${what}: ${JSON.stringify(value.value)} is not one of ${value.allowed.join(', ')}`);
       return word;
     }
+    case 'fileUrl': {
+      // PUT takes no binds: the driver reads the path itself. Only absolute paths without quotes,
+      // backslashes or control characters are accepted, so the literal cannot be broken out of.
+      if (!value.path.startsWith('/') || /['\\\u0000-\u001f]/.test(value.path))
+        throw new TemplateError(`${what}: cannot PUT ${JSON.stringify(value.path)} (absolute paths without quotes or backslashes only)`);
+      return `'file://${value.path}'`;
+    }
+    case 'pathSegment':
+      if (!/^[a-z0-9_-]+$/.test(value.value)) throw new TemplateError(`${what}: ${JSON.stringify(value.value)} is not a stage folder name`);
+      return value.value;
+    case 'dollarQuoted':
+      // The Snowflake CLI's rule: a `$` followed by `$` (or ending the text, where the closing `$$`
+      // follows) becomes \u0024, which JSON strings read back as `$`: the text cannot close the block.
+      return `$$${value.text.replace(/\$(?=\$|$)/g, '\\u0024')}$$`;
     default:
       throw new TemplateError(`${key}: unknown value kind ${JSON.stringify((value as { kind: unknown }).kind)}`);
   }
