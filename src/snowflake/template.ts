@@ -2,9 +2,9 @@
 // CLI does) and nothing else: no logic, no loops, no conditionals. Every value is typed and validated
 // before it reaches SQL text — identifiers, qualified names, integers and allow-listed keywords —
 // so no free text is ever pasted into a statement; run-time values travel as binds (`?`).
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packagePath } from '../paths.js';
 import { ConfigError, PapiError } from '../ui/errors.js';
 import { checkIdentifier, IdentifierError, quoteIdentifier } from './identifiers.js';
 
@@ -15,6 +15,7 @@ export type TemplateValue =
   | { kind: 'keyword'; value: string; allowed: readonly string[]; label?: string }
   | { kind: 'fileUrl'; path: string; label?: string }
   | { kind: 'pathSegment'; value: string; label?: string }
+  | { kind: 'publicKey'; body: string; label?: string }
   | { kind: 'dollarQuoted'; text: string; label?: string };
 
 export type TemplateValues = Record<string, TemplateValue>;
@@ -39,6 +40,8 @@ export const keyword = (value: string, allowed: readonly string[], label?: strin
 export const fileUrl = (path: string, label?: string): TemplateValue => ({ kind: 'fileUrl', path, label });
 /** One folder name inside a stage path (`@stage/<segment>/`): lower-case letters, digits, _ and -. */
 export const pathSegment = (value: string, label?: string): TemplateValue => ({ kind: 'pathSegment', value, label });
+/** The base64 body of an RSA public key (ALTER USER … SET RSA_PUBLIC_KEY = '…'; DDL takes no binds). */
+export const publicKey = (body: string, label?: string): TemplateValue => ({ kind: 'publicKey', body, label });
 /** Text embedded between $$ … $$ (a service specification); a `$$` inside is escaped as JSON allows. */
 export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ kind: 'dollarQuoted', text, label });
 
@@ -143,6 +146,9 @@ export function renderValue(key: string, value: TemplateValue): string {
     case 'pathSegment':
       if (!/^[a-z0-9_-]+$/.test(value.value)) throw new TemplateError(`${what}: ${JSON.stringify(value.value)} is not a stage folder name`);
       return value.value;
+    case 'publicKey':
+      if (!/^[A-Za-z0-9+/]{40,}={0,2}$/.test(value.body)) throw new TemplateError(`${what}: not the base64 body of a public key`);
+      return `'${value.body}'`;
     case 'dollarQuoted':
       // The Snowflake CLI's rule: a `$` followed by `$` (or ending the text, where the closing `$$`
       // follows) becomes \u0024, which JSON strings read back as `$`: the text cannot close the block.
@@ -162,18 +168,9 @@ function validIdentifier(name: string, what: string): string {
   }
 }
 
-let sqlRoot: string | undefined;
-
-/** The package's sql/ folder, found from this module's location (src/ or dist/), never the cwd. */
+/** The package's sql/ folder. */
 export function sqlDirectory(): string {
-  if (sqlRoot) return sqlRoot;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'sql'))) return (sqlRoot = join(dir, 'sql'));
-    const parent = dirname(dir);
-    if (parent === dir) throw new PapiError('cannot find the sql/ folder of the papi package', { code: 'PACKAGE_BROKEN' });
-    dir = parent;
-  }
+  return packagePath('sql');
 }
 
 /** Reads a template by its path under sql/, e.g. `setup/01-roles.sql`. */

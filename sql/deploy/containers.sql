@@ -1,0 +1,2 @@
+-- Each container's status, message, restart count and last exit code.
+SHOW SERVICE CONTAINERS IN SERVICE <% service %>;
