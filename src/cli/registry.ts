@@ -17,7 +17,7 @@ export function buildProgram(version: string, run: Runner, output: ProgramOutput
     .description('Stand up a real-time personalization API on Snowflake and run it end to end.')
     .version(version, '-V, --version', 'print the papi version')
     .option('--config <path>', 'papi.yaml to use (default: ./papi.yaml)')
-    .option('-c, --connection <name>', 'connection name in ~/.snowflake/connections.toml')
+    .option('-c, --connection <name>', 'use this connection from ~/.snowflake/connections.toml (targets Snowflake)')
     .option('--json', 'print one JSON document on stdout, no progress')
     .option('--verbose', 'debug output: every statement, where each setting came from, stacks')
     .option('--no-color', 'no colour (also NO_COLOR=1)')
@@ -29,6 +29,9 @@ export function buildProgram(version: string, run: Runner, output: ProgramOutput
       `
 Quick start (no Snowflake account needed: papi runs its own local Snowflake):
   $ papi up            setup + deploy + token + get 22 on the local Snowflake
+
+Target: papi local unless you ask for Snowflake with -c NAME, \`target: snowflake\` in papi.yaml,
+PAPI_TARGET=snowflake or SNOWFLAKE_ACCOUNT. A ~/.snowflake/connections.toml alone does not switch it.
 
 Exit codes: 0 ok · 1 unexpected · 2 usage or config · 3 auth or connection · 4 remote failure · 130 interrupted`,
     );

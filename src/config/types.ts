@@ -22,9 +22,13 @@ export interface PapiConfig {
   version: 1;
   /** `local` = papi's local Snowflake; `snowflake` = the connection below. */
   target: TargetKind;
-  /** Connection name in connections.toml (target snowflake). */
+  /** Connection name in connections.toml / config.toml (target snowflake only). */
   connectionName?: string;
-  /** Resolved connection parameters for the driver (never secrets read from papi.yaml). */
+  /**
+   * Resolved connection parameters for the driver (never secrets read from papi.yaml).
+   * Target `local`: left EMPTY by the loader (connections.toml is not even read); the code that
+   * starts or finds papi local fills in its URL and credentials.
+   */
   connection: ConnectionParams;
   snowflake: ObjectNames;
   data: { source: string };
@@ -46,6 +50,7 @@ export interface ConnectionParams {
   account?: string;
   user?: string;
   host?: string;
+  /** `https://<host>` when a host is configured (the driver's `accessUrl`). */
   accessUrl?: string;
   role?: string;
   warehouse?: string;
@@ -53,10 +58,24 @@ export interface ConnectionParams {
   schema?: string;
   authenticator?: 'SNOWFLAKE' | 'SNOWFLAKE_JWT' | 'OAUTH' | 'PROGRAMMATIC_ACCESS_TOKEN';
   password?: string;
+  /** `private_key_file` (alias `private_key_path`); `~` expanded, relative paths in papi.yaml resolved. */
   privateKeyPath?: string;
+  /** `private_key_file_pwd` or PRIVATE_KEY_PASSPHRASE. */
   privateKeyPassphrase?: string;
+  /** An OAuth token or a programmatic access token. */
   token?: string;
+  /** `token_file_path`: a file holding the token (read by the connection code, not the loader). */
+  tokenFilePath?: string;
 }
 
 /** Where a value came from, for `--verbose`. */
 export type Provenance = 'default' | 'connections.toml' | 'papi.yaml' | 'env' | 'flag';
+
+/** One value's origin: its kind and where exactly (`papi.yaml:14`, `PAPI_LOCAL_PORT`, `--connection`). */
+export interface ValueSource {
+  kind: Provenance;
+  where: string;
+}
+
+/** Config path (`service.port`, `connection.user`, `connectionName`) → where its value came from. */
+export type ConfigProvenance = ReadonlyMap<string, ValueSource>;
