@@ -3,3 +3,5 @@
 REMOVE @<% stage %>/ratings/;
 
 REMOVE @<% stage %>/titles/;
+
+REMOVE @<% stage %>/users/;

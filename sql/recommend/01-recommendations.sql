@@ -5,6 +5,7 @@
 --    Only the <neighbors> + 1 lowest ids can ever fill such a list (the user itself and the users
 --    sharing a movie are the only ones skipped), so the plan never pairs every user with every user;
 --  * the score of a movie the user has not rated = the sum of the neighbours' ratings of it;
+--  * recommendations for the users in "USER" (every rating still counts for similarity);
 --  * the top <top_n> by score, then by lower movie id, as an array of
 --    {movie_id, movie_name, movie_score} with movie_score a two-decimal string.
 CREATE OR REPLACE TABLE <% recommendations_table %> (
@@ -51,6 +52,7 @@ best_candidates AS (
 neighbors AS (
   SELECT USER_ID, OTHER_ID
   FROM best_candidates
+  WHERE USER_ID IN (SELECT ID FROM <% user_table %>)
   QUALIFY ROW_NUMBER() OVER (PARTITION BY USER_ID ORDER BY SIMILARITY DESC, OTHER_ID) <= <% neighbors %>
 ),
 scores AS (

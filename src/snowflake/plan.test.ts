@@ -168,6 +168,7 @@ describe('setupPlan', () => {
     expect(steps[0]!.statements.map((s) => s.sql)).toEqual([
       'REMOVE @MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/ratings/',
       'REMOVE @MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/titles/',
+      'REMOVE @MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/users/',
     ]);
     const ratings = steps[1]!.statements.map((s) => s.sql);
     expect(ratings[0]).toMatch(/^CREATE OR REPLACE TRANSIENT TABLE \S+USER_RATINGS_LOAD/);
@@ -179,6 +180,13 @@ describe('setupPlan', () => {
     expect(ratings[3]).toMatch(/^DROP TABLE IF EXISTS \S+USER_RATINGS_LOAD$/);
     expect(steps[1]!.upload).toEqual({ data: 'ratings', location: '@MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/ratings/' });
     expect(steps[2]!.upload).toEqual({ data: 'titles', location: '@MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/titles/' });
+    expect(steps[3]!.upload).toEqual({ data: 'users', location: '@MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.FILE_STAGE/users/' });
+    expect(steps[3]!.statements.map((s) => s.sql.split('\n')[0])).toEqual([
+      'CREATE OR REPLACE TRANSIENT TABLE MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.USER_LOAD (',
+      'COPY INTO MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.USER_LOAD',
+      'INSERT OVERWRITE INTO MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER" (ID)',
+      'DROP TABLE IF EXISTS MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.USER_LOAD',
+    ]);
     // Every COPY reads the folder the step uploads to.
     for (const s of steps.filter((s) => s.upload)) expect(s.statements[1]!.sql).toContain(`FROM ${s.upload!.location}\n`);
   });

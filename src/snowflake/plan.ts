@@ -65,7 +65,7 @@ export const RECOMMENDER_TABLES = {
 } as const;
 
 /** Folders of the stage that papi PUTs files into before the COPY INTO statements read them. */
-export const STAGE_FOLDERS = { ratings: 'ratings', titles: 'titles' } as const;
+export const STAGE_FOLDERS = { ratings: 'ratings', titles: 'titles', users: 'users' } as const;
 
 const MAX_NODES = 100;
 const MAX_NEIGHBORS = 1000;
@@ -152,14 +152,19 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       }),
       upload: { data: 'titles', location: stageLocation(names, 'titles') },
     },
-    step('load-users', 'Derive users', 'data', 'data/03-users.sql', {
-      user_table: names.users,
-      ratings_table: names.ratings,
-    }),
+    {
+      ...step('load-users', 'Load users', 'data', 'data/03-users.sql', {
+        load_table: names.usersLoad,
+        stage: names.stage,
+        user_table: names.users,
+      }),
+      upload: { data: 'users', location: stageLocation(names, 'users') },
+    },
     step('recommend', 'Compute recommendations', 'recommend', 'recommend/01-recommendations.sql', {
       recommendations_table: names.recommendations,
       ratings_table: names.ratings,
       titles_table: names.titles,
+      user_table: names.users,
       neighbors: integer(neighbors, { min: 1, max: MAX_NEIGHBORS }, 'recommender.neighbors'),
       neighbors_plus_one: integer(neighbors + 1, { min: 2, max: MAX_NEIGHBORS + 1 }, 'recommender.neighbors'),
       top_n: integer(topN, { min: 1, max: MAX_TOP_N }, 'recommender.topN'),
@@ -264,6 +269,7 @@ export function resolveNames(o: ObjectNames) {
     state: recTable(RECOMMENDER_TABLES.state),
     ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),
     titlesLoad: recTable(`${RECOMMENDER_TABLES.titles}_LOAD`),
+    usersLoad: recTable(`${RECOMMENDER_TABLES.users}_LOAD`),
     apiDatabase: identifier(o.api.database, 'snowflake.api.database'),
     apiSchema: qualified(api, 'snowflake.api.schema'),
     table: qualified([...api, o.api.table], 'snowflake.api.table'),

@@ -1,0 +1,64 @@
+// Parsing and normalizing the values of the three files. Every value is checked here, before
+// anything is uploaded, so COPY INTO (which aborts on the first bad row, far from the user's file)
+// never sees a bad one.
+
+/** A value that cannot be loaded; the reader adds the file and line. */
+export class FieldProblem extends Error {}
+
+const MAX_ID_DIGITS = 38; // NUMBER(38,0)
+export const MIN_RATING = 0.5;
+export const MAX_RATING = 5;
+
+/** A whole, non-negative id, without leading zeros. */
+export function parseId(column: string, raw: string): string {
+  const text = raw.trim();
+  if (!/^\d+$/.test(text)) throw new FieldProblem(`${column} ${JSON.stringify(raw)} is not a whole number`);
+  const normalized = text.replace(/^0+(?=\d)/, '');
+  if (normalized.length > MAX_ID_DIGITS) throw new FieldProblem(`${column} ${JSON.stringify(raw)} has more than ${MAX_ID_DIGITS} digits`);
+  return normalized;
+}
+
+/**
+ * A rating between 0.5 and 5. Zero is refused: the recommender reads a missing rating as 0, so a
+ * stored 0 would be indistinguishable from "not rated".
+ */
+export function parseRating(raw: string): string {
+  const text = raw.trim();
+  const value = /^[+]?(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(value)) throw new FieldProblem(`RATING ${JSON.stringify(raw)} is not a number`);
+  if (value < MIN_RATING || value > MAX_RATING)
+    throw new FieldProblem(`RATING ${JSON.stringify(raw)} is out of range (${MIN_RATING} to ${MAX_RATING})`);
+  return String(value);
+}
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(?:Z|[+-]00:?00)?$/;
+
+/**
+ * A point in time as `YYYY-MM-DD HH:MM:SS` (UTC, no fraction), or '' for none. Accepts the
+ * tutorial's `2024-12-04T15:55:49.000`, `YYYY-MM-DD HH:MM:SS`, a bare date and unix seconds
+ * (GroupLens's u.data). Fractions of a second are dropped: TIMESTAMP_NTZ keeps them, but no source
+ * has any that are not zero.
+ */
+export function parseTimestamp(raw: string): string {
+  const text = raw.trim();
+  if (text === '') return '';
+  if (/^\d{1,12}$/.test(text)) return formatTimestamp(Number(text) * 1000);
+  const m = DATE_TIME.exec(text);
+  if (m) {
+    const [, year, month, day, hour = '00', minute = '00', second = '00'] = m as unknown as string[];
+    // Checked by hand rather than through Date: this runs once per rating of a large file.
+    if (+month! >= 1 && +month! <= 12 && +day! >= 1 && +day! <= daysIn(+year!, +month!) && +hour < 24 && +minute < 60 && +second < 60)
+      return `${year}-${month}-${day} ${hour}:${minute}:${second}`;
+  }
+  throw new FieldProblem(`TIMESTAMP ${JSON.stringify(raw)} is not a date and time (YYYY-MM-DD HH:MM:SS) nor unix seconds`);
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC: what COPY INTO reads into TIMESTAMP_NTZ with the default format. */
+export function formatTimestamp(msSinceEpoch: number): string {
+  return new Date(msSinceEpoch).toISOString().slice(0, 19).replace('T', ' ');
+}

@@ -1,0 +1,97 @@
+// papi's data sources. prepareData turns `--data` (sample, movielens or a directory) into three
+// normalized, validated CSV files in a fresh temporary folder, laid out by stage folder (see
+// src/data/output.ts); `papi setup` PUTs them and runs sql/data/*.sql. Nothing is uploaded from a
+// source that fails validation: every row is checked here first.
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { TargetKind } from '../config/types.js';
+import { convertInputs, type InputFormat } from './convert.js';
+import { directoryInputs } from './directory.js';
+import { DataSourceError } from './errors.js';
+import { movielensArchive, movielensInputs, type DataProgress } from './movielens.js';
+import { createOutputDir, removeOutputDir, type DataCounts, type DataKind } from './output.js';
+import { writeSample } from './sample.js';
+
+export { DATA_KINDS, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
+export { MOVIELENS_100K, type DataProgress } from './movielens.js';
+export { generateSample, SAMPLE_SHAPE } from './sample.js';
+export * from './errors.js';
+
+export interface PrepareDataOptions {
+  /** Where the MovieLens archive is cached: cacheDirFromEnv(env). */
+  cacheDir: string;
+  signal?: AbortSignal;
+  fetch?: typeof globalThis.fetch;
+  onProgress?: (progress: DataProgress) => void;
+  /** A directory source is resolved against this (default: the process's working directory). */
+  cwd?: string;
+  /** Parent of the fresh output folder (default: the OS temp folder). */
+  tmpDir?: string;
+  /** Another archive than GroupLens's (tests). */
+  movielens?: { url?: string; sha256?: string };
+}
+
+export interface PreparedData {
+  /** The fresh folder holding the files; remove() deletes it. */
+  dir: string;
+  /** Absolute path of each kind's CSV file, `<dir>/<stage folder>/<kind>.csv`. */
+  files: Record<DataKind, string>;
+  counts: DataCounts;
+  /** For progress lines: `sample · 943 users, 100,000 ratings, 1,682 titles`. */
+  source: string;
+  remove(): Promise<void>;
+}
+
+/** `auto` (the default) is the sample on papi local and MovieLens on a Snowflake account. */
+export function resolveDataSource(source: string | undefined, target: TargetKind): string {
+  return !source || source === 'auto' ? (target === 'local' ? 'sample' : 'movielens') : source;
+}
+
+/** `$XDG_CACHE_HOME/papi`, else `~/.cache/papi`. */
+export function cacheDirFromEnv(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env.XDG_CACHE_HOME;
+  // The XDG spec: a relative value is invalid and must be ignored.
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'papi');
+  return join(env.HOME || homedir(), '.cache', 'papi');
+}
+
+export async function prepareData(source: string, options: PrepareDataOptions): Promise<PreparedData> {
+  if (source === 'auto') throw new DataSourceError('--data auto must be resolved for a target first (resolveDataSource)');
+  if (source.trim() === '') throw new DataSourceError('--data is empty');
+  const { dir, files } = await createOutputDir(options.tmpDir);
+  try {
+    let counts: DataCounts;
+    let origin: string;
+    if (source === 'sample') {
+      counts = await writeSample(files);
+      origin = 'sample';
+    } else if (source === 'movielens') {
+      const archive = await movielensArchive({ ...options, ...options.movielens });
+      counts = await convertInputs(await movielensInputs(archive.path), files, options.signal);
+      origin = `movielens (${archive.downloaded ? 'downloaded' : 'cached'})`;
+    } else {
+      // Any other value is a path; `./sample` reaches a folder that happens to be called so. A zip
+      // is read as GroupLens's archive (a copy the user downloaded; no checksum to hold it to).
+      const path = resolve(options.cwd ?? process.cwd(), source);
+      const inputs = /\.zip$/i.test(source) && (await isFile(path)) ? await movielensInputs(path, source) : await directoryInputs(path, source);
+      counts = await convertInputs(inputs, files, options.signal);
+      origin = `${source} (${FORMAT_NAMES[inputs.format]})`;
+    }
+    return { dir, files, counts, source: `${origin} · ${describeCounts(counts)}`, remove: () => removeOutputDir(dir) };
+  } catch (error) {
+    await removeOutputDir(dir);
+    throw error;
+  }
+}
+
+const FORMAT_NAMES: Record<InputFormat, string> = { tutorial: "the tutorial's files", grouplens: "GroupLens's files" };
+
+async function isFile(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined))?.isFile() ?? false;
+}
+
+function describeCounts(counts: DataCounts): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `${n(counts.users)} users, ${n(counts.ratings)} ratings, ${n(counts.titles)} titles`;
+}

@@ -1,0 +1,84 @@
+// The prepared files: one normalized CSV file per kind in a fresh temporary folder, each in the
+// sub-folder named after the stage folder it is PUT into (src/snowflake/plan.ts STAGE_FOLDERS), so
+// `<dir>/ratings/ratings.csv` goes to `@stage/ratings/`. Headers match the tables' column names,
+// which COPY INTO … MATCH_BY_COLUMN_NAME reads.
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STAGE_FOLDERS } from '../snowflake/plan.js';
+
+export const DATA_KINDS = ['users', 'ratings', 'titles'] as const;
+export type DataKind = (typeof DATA_KINDS)[number];
+
+export const HEADERS: Record<DataKind, string> = {
+  users: 'ID',
+  ratings: 'USER_ID,ITEM_ID,RATING,TIMESTAMP',
+  titles: 'ITEM_ID,TITLE',
+};
+
+export type DataCounts = Record<DataKind, number>;
+
+export function layoutPaths(dir: string): Record<DataKind, string> {
+  return {
+    users: join(dir, STAGE_FOLDERS.users, 'users.csv'),
+    ratings: join(dir, STAGE_FOLDERS.ratings, 'ratings.csv'),
+    titles: join(dir, STAGE_FOLDERS.titles, 'titles.csv'),
+  };
+}
+
+/** A fresh folder (mode 0700, from mkdtemp) with the layout's sub-folders. */
+export async function createOutputDir(parent = tmpdir()): Promise<{ dir: string; files: Record<DataKind, string> }> {
+  const dir = await mkdtemp(join(parent, 'papi-data-'));
+  const files = layoutPaths(dir);
+  for (const kind of DATA_KINDS) await mkdir(join(files[kind], '..'), { recursive: true });
+  return { dir, files };
+}
+
+export async function removeOutputDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+const FLUSH_AT = 1 << 20;
+
+/** Writes a CSV file line by line, buffered, so a large input never sits in memory whole. */
+export class CsvWriter {
+  rows = 0;
+  private buffer: string[] = [];
+  private size = 0;
+
+  private constructor(private readonly handle: FileHandle) {}
+
+  static async create(path: string, header: string): Promise<CsvWriter> {
+    const writer = new CsvWriter(await open(path, 'w'));
+    writer.buffer.push(`${header}\n`);
+    return writer;
+  }
+
+  /** Buffers the line; returns a promise only when the buffer is written out (await it then). */
+  row(line: string): Promise<void> | undefined {
+    this.buffer.push(line, '\n');
+    this.rows += 1;
+    this.size += line.length + 1;
+    return this.size >= FLUSH_AT ? this.flush() : undefined;
+  }
+
+  async close(): Promise<number> {
+    await this.flush();
+    await this.handle.close();
+    return this.rows;
+  }
+
+  /** Closes without caring about the content (the folder is being thrown away). */
+  async abandon(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const text = this.buffer.join('');
+    this.buffer = [];
+    this.size = 0;
+    await this.handle.write(text);
+  }
+}

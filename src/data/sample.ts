@@ -1,0 +1,200 @@
+// `--data sample`: a MovieLens-shaped data set made up offline, the same bytes on every run and
+// every machine. 943 users, 1,682 titles, 100,000 ratings from 1 to 5, every user with at least 20;
+// item popularity has a long tail, and six taste clusters (genres) make the neighbours meaningful:
+// a user mostly watches, and rates higher, the movies of their own cluster.
+//
+// Determinism: a seeded 32-bit generator and only + - * / and floor on doubles (no Math.pow, log
+// or exp, whose last bits may differ between platforms).
+import { writeFile } from 'node:fs/promises';
+import { quoteCsv } from './csv.js';
+import { formatTimestamp } from './fields.js';
+import { HEADERS, type DataCounts, type DataKind } from './output.js';
+
+export const SAMPLE_SHAPE = { users: 943, titles: 1682, ratings: 100_000, minPerUser: 20, clusters: 6 } as const;
+
+const SEED = 0x9a91_2024;
+/** The MovieLens 100K collection period: 1997-09-20 to 1998-04-22 (UTC). */
+const FIRST_SECOND = Date.UTC(1997, 8, 20) / 1000;
+const LAST_SECOND = Date.UTC(1998, 3, 22, 23, 59, 59) / 1000;
+/** Share of a user's ratings drawn from their own cluster (bounded by the cluster's size). */
+const IN_CLUSTER = 0.7;
+
+/** Title words per cluster: adjectives × nouns, in MovieLens's "Name, The (Year)" style. */
+export const GENRES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
+  [
+    ['Dark', 'Final', 'Silent', 'Iron', 'Red', 'Lost', 'Last', 'Hidden', 'Broken', 'Burning', 'Steel', 'Outer'],
+    ['Horizon', 'Protocol', 'Frontier', 'Signal', 'Empire', 'Machine', 'Orbit', 'Colony', 'Storm', 'Legion', 'Vector', 'Eclipse'],
+  ],
+  [
+    ['Summer', 'Paper', 'Quiet', 'Sweet', 'Long', 'Golden', 'Distant', 'Secret', 'Tender', 'Winter', 'Second', 'Borrowed'],
+    ['Letters', 'Promise', 'Garden', 'Heart', 'Wedding', 'Affair', 'Season', 'Kiss', 'River', 'Shore', 'Waltz', 'Goodbye'],
+  ],
+  [
+    ['Crazy', 'Big', 'Wild', 'Lucky', 'Naked', 'Hot', 'Dumb', 'Happy', 'Mad', 'Weird', 'Totally', 'Lazy'],
+    ['Weekend', 'Neighbors', 'Vacation', 'Roommates', 'Road Trip', 'Party', 'Business', 'Family', 'Reunion', 'Job', 'Uncle', 'Honeymoon'],
+  ],
+  [
+    ['Cursed', 'Bloody', 'Midnight', 'Deadly', 'Haunted', 'Cold', 'Killer', 'Hollow', 'Black', 'Sleepless', 'Twisted', 'Silent'],
+    ['House', 'Night', 'Ritual', 'Witness', 'Game', 'Cellar', 'Mirror', 'Harvest', 'Woods', 'Stranger', 'Motel', 'Lake'],
+  ],
+  [
+    ['Little', 'Magic', 'Brave', 'Flying', 'Jolly', 'Tiny', 'Amazing', 'Curious', 'Great', 'Merry', 'Lonely', 'Clever'],
+    ['Dragon', 'Puppy', 'Kingdom', 'Balloon', 'Princess', 'Bear', 'Island', 'Robot', 'Circus', 'Treasure', 'Giant', 'Pony'],
+  ],
+  [
+    ['Portrait of a', 'Notes on a', 'Year of the', 'Inside the', 'Requiem for a', 'Songs of the', 'Voices from the', 'Letter to a', 'Memory of a', 'Echoes of the', 'Last Days of the', 'Life of a'],
+    ['City', 'Painter', 'Harbor', 'Factory', 'Village', 'Mountain', 'Revolution', 'Silence', 'Dancer', 'Desert', 'Poet', 'Island'],
+  ],
+];
+const SEQUELS = [' II', ' III', ' IV', ' V', ' VI'];
+
+export interface SampleData {
+  users: string;
+  ratings: string;
+  titles: string;
+  counts: DataCounts;
+}
+
+/** The whole data set as the three CSV texts (about 2.5 MB in all). */
+export function generateSample(): SampleData {
+  const random = mulberry32(SEED);
+  const int = (n: number) => Math.floor(random() * n);
+  const { users: userCount, titles: itemCount, ratings: ratingCount, minPerUser, clusters } = SAMPLE_SHAPE;
+
+  // Items: a cluster each, a quality, and a popularity rank (random order) for a long tail.
+  const itemCluster: number[] = [];
+  const itemQuality: number[] = [];
+  for (let item = 0; item < itemCount; item++) {
+    itemCluster.push(int(clusters));
+    itemQuality.push(2.3 + random() * 1.8);
+  }
+  const rank = shuffle(Array.from({ length: itemCount }, (_, i) => i + 1), int);
+  // 1/(rank + 8): the most popular title is drawn ~200 times as often as the least.
+  const weight = rank.map((r) => 1 / (r + 8));
+  const global = cumulative(Array.from({ length: itemCount }, (_, i) => i), weight);
+  const byCluster = Array.from({ length: clusters }, (_, c) =>
+    cumulative(
+      Array.from({ length: itemCount }, (_, i) => i).filter((i) => itemCluster[i] === c),
+      weight,
+    ),
+  );
+
+  // Users: a cluster, a bias, and a number of ratings: at least 20, long-tailed (u^4), scaled so
+  // the total is exactly 100,000.
+  const userCluster: number[] = [];
+  const userBias: number[] = [];
+  const extra: number[] = [];
+  for (let user = 0; user < userCount; user++) {
+    userCluster.push(int(clusters));
+    userBias.push(random() * 1.2 - 0.6);
+    const u = random();
+    extra.push(u * u * u * u);
+  }
+  const counts = spread(extra, ratingCount - minPerUser * userCount).map((n) => n + minPerUser);
+
+  const ratingLines: string[] = [HEADERS.ratings];
+  for (let user = 0; user < userCount; user++) {
+    const cluster = userCluster[user]!;
+    const own = byCluster[cluster]!;
+    const wanted = counts[user]!;
+    const chosen = new Set<number>();
+    const fromOwn = Math.min(Math.floor(wanted * IN_CLUSTER), Math.floor(own.items.length * 0.6));
+    while (chosen.size < fromOwn) chosen.add(draw(own, random));
+    while (chosen.size < wanted) chosen.add(draw(global, random));
+
+    // Each user rated within their own stretch of the collection period.
+    const start = FIRST_SECOND + int(LAST_SECOND - FIRST_SECOND - 86_400);
+    const span = 86_400 + int(LAST_SECOND - start - 86_400);
+    for (const item of chosen) {
+      const affinity = itemCluster[item] === cluster ? 0.9 : -0.5;
+      const score = itemQuality[item]! + userBias[user]! + affinity + (random() * 2 - 1);
+      const rating = Math.min(5, Math.max(1, Math.round(score)));
+      const second = start + int(span);
+      ratingLines.push(`${user + 1},${item + 1},${rating},${formatTimestamp(second * 1000)}`);
+    }
+  }
+
+  const titleLines: string[] = [HEADERS.titles];
+  const used = new Set<string>();
+  for (let item = 0; item < itemCount; item++) {
+    const [adjectives, nouns] = GENRES[itemCluster[item]!]!;
+    let name = `${adjectives[int(adjectives.length)]} ${nouns[int(nouns.length)]}`;
+    const style = random();
+    if (style < 0.25) name = `${name}, The`; // MovieLens puts the article last: "Usual Suspects, The"
+    else if (style < 0.28) name = `Operation "${name}"`; // embedded quotes, doubled in the CSV
+    const u = random();
+    const year = 1998 - Math.floor(u * u * u * 68);
+    let title = `${name} (${year})`;
+    for (let i = 0; used.has(title); i++) title = `${name}${SEQUELS[i % SEQUELS.length]}${i >= SEQUELS.length ? ` ${i}` : ''} (${year})`;
+    used.add(title);
+    titleLines.push(`${item + 1},${quoteCsv(title)}`);
+  }
+
+  const userLines = [HEADERS.users, ...Array.from({ length: userCount }, (_, i) => String(i + 1))];
+  return {
+    users: `${userLines.join('\n')}\n`,
+    ratings: `${ratingLines.join('\n')}\n`,
+    titles: `${titleLines.join('\n')}\n`,
+    counts: { users: userCount, ratings: ratingLines.length - 1, titles: itemCount },
+  };
+}
+
+export async function writeSample(files: Record<DataKind, string>): Promise<DataCounts> {
+  const sample = generateSample();
+  for (const kind of ['users', 'ratings', 'titles'] as const) await writeFile(files[kind], sample[kind]);
+  return sample.counts;
+}
+
+/** mulberry32: a small, well-mixed 32-bit generator; exact in doubles, so identical everywhere. */
+function mulberry32(seed: number): () => number {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(values: T[], int: (n: number) => number): T[] {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = int(i + 1);
+    [values[i], values[j]] = [values[j]!, values[i]!];
+  }
+  return values;
+}
+
+interface Weighted {
+  items: number[];
+  /** Running sums of the items' weights. */
+  sums: number[];
+}
+
+function cumulative(items: number[], weight: number[]): Weighted {
+  const sums: number[] = [];
+  let total = 0;
+  for (const item of items) sums.push((total += weight[item]!));
+  return { items, sums };
+}
+
+/** One item, with probability proportional to its weight (binary search over the running sums). */
+function draw({ items, sums }: Weighted, random: () => number): number {
+  const target = random() * sums[sums.length - 1]!;
+  let low = 0;
+  let high = sums.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sums[mid]! > target) high = mid;
+    else low = mid + 1;
+  }
+  return items[low]!;
+}
+
+/** Whole shares of `total` in proportion to `shares`; the remainder goes one each to the first. */
+function spread(shares: number[], total: number): number[] {
+  const sum = shares.reduce((a, b) => a + b, 0);
+  const parts = shares.map((s) => Math.floor((s * total) / sum));
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  for (let i = 0; left > 0; i = (i + 1) % parts.length, left--) parts[i]! += 1;
+  return parts;
+}
