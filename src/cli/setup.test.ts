@@ -50,12 +50,6 @@ describe('papi setup --dry-run', () => {
     expect((await runCli(['setup', '--dry-run', '--only', 'data', '--skip-data'])).code).toBe(2);
   });
 
-  it('without --dry-run it is not available yet (exit 2)', async () => {
-    const run = await runCli(['setup']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('not available yet');
-  });
-
   // How fast it answers is measured by `npm run bench` (startup figures), not asserted here.
   it.skipIf(!built)('works from the built binary, from any directory, without loading the driver or DuckDB', async () => {
     const cwd = tempDir();

@@ -21,9 +21,9 @@ describe('papi teardown --dry-run', () => {
     expect(sql.at(-1)).toBe('DROP WAREHOUSE IF EXISTS DATA_API_WH');
   });
 
-  it('without --dry-run it is not available yet (exit 2)', async () => {
-    const run = await runCli(['teardown', '--yes']);
+  it('refuses without --yes when nobody can answer a prompt (exit 2), before connecting', async () => {
+    const run = await runCli(['teardown'], { env: { PAPI_TARGET: 'snowflake', SNOWFLAKE_ACCOUNT: 'nowhere', SNOWFLAKE_USER: 'u', SNOWFLAKE_PASSWORD: 'p' } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('not available yet');
+    expect(run.stderr).toContain('--yes');
   });
 });
