@@ -1,0 +1,241 @@
+// POST /queries/v1/query-request and the calls around it: positional binds to engine.execute, the
+// driver's result shape (rowtype, rowset, total, returned, final* names, parameters every time),
+// large results split into chunks fetched back from this server, async execution (333334), status
+// and result by query id, and requestId deduplication.
+import type { IncomingMessage } from 'node:http';
+import type { Bind, Column, Engine, SessionState, StatementResult } from '../engine/types.js';
+import { ErrorCode, SqlError } from '../errors.js';
+import { asSqlError, failure } from './http.js';
+import { sessionParameters } from './parameters.js';
+import type { QueryEntry, ResultStore } from './results.js';
+import type { Session } from './sessions.js';
+
+/** Rows sent inline with the first answer; the rest go into chunks. */
+export interface ChunkLimits {
+  firstRows: number;
+  firstBytes: number;
+  chunkRows: number;
+  chunkBytes: number;
+}
+
+export const DEFAULT_CHUNK_LIMITS: ChunkLimits = { firstRows: 1000, firstBytes: 256 * 1024, chunkRows: 10_000, chunkBytes: 1024 * 1024 };
+
+/** How long a synchronous request or a result fetch waits before answering "still running" (333333). */
+const WAIT_BEFORE_IN_PROGRESS_MS = 30_000;
+
+export const PATH_PREFIX_CHUNKS = '/papi-local/chunks/';
+
+export interface QueryContext {
+  engine: Engine;
+  results: ResultStore;
+  chunkLimits: ChunkLimits;
+}
+
+interface QueryRequestBody {
+  sqlText?: unknown;
+  bindings?: unknown;
+  asyncExec?: unknown;
+  describeOnly?: unknown;
+  parameters?: unknown;
+}
+
+export async function handleQueryRequest(
+  context: QueryContext,
+  session: Session,
+  body: QueryRequestBody,
+  requestId: string | null,
+  origin: string,
+): Promise<unknown> {
+  const retried = context.results.forRequest(session.id, requestId);
+  if (retried) return answerFor(retried);
+
+  const sqlText = typeof body.sqlText === 'string' ? body.sqlText : '';
+  const entry = context.results.start(session.id, session.state.user, sqlText, requestId, (e) => run(context, session, e, body, origin));
+  if (body.asyncExec === true) {
+    return {
+      success: true,
+      code: '333334',
+      message: 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.',
+      data: { queryId: entry.queryId, getResultUrl: resultUrl(entry.queryId) },
+    };
+  }
+  return answerFor(entry);
+}
+
+/** The finished answer, or 333333 after a long wait (the driver then polls getResultUrl). */
+export async function answerFor(entry: QueryEntry, waitMs = WAIT_BEFORE_IN_PROGRESS_MS): Promise<unknown> {
+  if (entry.status === 'RUNNING') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([entry.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
+  }
+  if (entry.response !== undefined) return entry.response;
+  return {
+    success: true,
+    code: '333333',
+    message: 'Query execution in progress. Query will be available when completed.',
+    data: { queryId: entry.queryId, getResultUrl: resultUrl(entry.queryId) },
+  };
+}
+
+/** GET /monitoring/queries/<id>: the driver reads data.queries[0].status. */
+export function queryMonitoring(entry: QueryEntry | undefined): unknown {
+  if (!entry) return { success: true, code: null, message: null, data: { queries: [] } };
+  const query = {
+    id: entry.queryId,
+    status: entry.status,
+    sqlText: entry.sqlText,
+    startTime: entry.startTime,
+    endTime: entry.endTime ?? 0,
+    sessionId: Number(entry.sessionId),
+    ...(entry.error ? { errorCode: entry.error.code, errorMessage: entry.error.message } : {}),
+  };
+  return {
+    success: true,
+    code: entry.error ? entry.error.code : null,
+    message: entry.error ? entry.error.message : null,
+    data: { queries: [query], ...(entry.error ? { sqlState: entry.error.sqlState } : {}) },
+  };
+}
+
+export function statementNotFound(queryId: string): SqlError {
+  return new SqlError('000709', '02000', `Statement ${queryId} not found`);
+}
+
+function resultUrl(queryId: string): string {
+  return `/queries/${queryId}/result`;
+}
+
+async function run(context: QueryContext, session: Session, entry: QueryEntry, body: QueryRequestBody, origin: string): Promise<void> {
+  try {
+    if (entry.sqlText.trim() === '') throw new SqlError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.');
+    if (body.describeOnly === true) throw new SqlError(ErrorCode.unsupported, '0A000', 'describeOnly requests are not supported by papi local.');
+    applyStatementParameters(session.state, body.parameters);
+    const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings));
+    entry.response = success(context, session.state, entry, result, origin);
+    entry.status = 'SUCCESS';
+  } catch (error) {
+    const sqlError = asSqlError(error);
+    entry.error = sqlError;
+    entry.status = 'FAILED_WITH_ERROR';
+    entry.response = failure(sqlError, entry.queryId);
+  }
+}
+
+/** QUERY_TAG and friends sent with the statement hold for this statement's session. */
+function applyStatementParameters(state: SessionState, parameters: unknown): void {
+  if (typeof parameters !== 'object' || parameters === null) return;
+  for (const [name, value] of Object.entries(parameters as Record<string, unknown>)) {
+    if (name.toUpperCase() === 'MULTI_STATEMENT_COUNT') continue;
+    if (value !== null && value !== undefined && typeof value !== 'object') state.parameters[name.toUpperCase()] = String(value);
+  }
+}
+
+/** `{"1": {type, value}, "2": …}` → binds in position order. */
+export function bindsOf(bindings: unknown): Bind[] {
+  if (typeof bindings !== 'object' || bindings === null) return [];
+  return Object.entries(bindings as Record<string, { type?: unknown; value?: unknown }>)
+    .map(([key, bind]) => ({ position: Number(key), bind }))
+    .filter(({ position }) => Number.isInteger(position) && position > 0)
+    .sort((a, b) => a.position - b.position)
+    .map(({ bind }) => ({
+      type: typeof bind?.type === 'string' ? bind.type : 'TEXT',
+      value: bindValue(bind?.value),
+    }));
+}
+
+function bindValue(value: unknown): Bind['value'] {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((v) => (v === null || v === undefined ? null : String(v)));
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function success(context: QueryContext, state: SessionState, entry: QueryEntry, result: StatementResult, origin: string): unknown {
+  const finals = {
+    finalDatabaseName: state.database ?? null,
+    finalSchemaName: state.schema ?? null,
+    finalWarehouseName: state.warehouse ?? null,
+    finalRoleName: state.role,
+  };
+  const common = { parameters: sessionParameters(state), queryId: entry.queryId, ...finals, queryContext: { entries: [] } };
+  if (result.kind === 'fileTransfer') {
+    return { success: true, code: null, message: null, data: { ...result.data, ...common } };
+  }
+  const { inline, chunks } = splitRows(result.rows, context.chunkLimits);
+  entry.chunks = chunks.map((c) => c.body);
+  return {
+    success: true,
+    code: null,
+    message: null,
+    data: {
+      ...common,
+      rowtype: result.columns.map(rowtypeOf),
+      rowset: inline,
+      total: result.rows.length,
+      returned: result.rows.length,
+      statementTypeId: result.statementTypeId,
+      version: 1,
+      queryResultFormat: 'json',
+      databaseProvider: null,
+      numberOfBinds: 0,
+      arrayBindSupported: false,
+      sendResultTime: Date.now(),
+      ...(chunks.length > 0
+        ? {
+            chunks: chunks.map((c, index) => ({
+              url: `${origin}${PATH_PREFIX_CHUNKS}${entry.queryId}/${index}?key=${entry.chunkKey}`,
+              rowCount: c.rowCount,
+              uncompressedSize: Buffer.byteLength(c.body),
+              compressedSize: Buffer.byteLength(c.body),
+            })),
+            chunkHeaders: {},
+          }
+        : {}),
+    },
+  };
+}
+
+type Row = Array<string | null>;
+
+/** Keeps the first answer small; the rest become chunk bodies (rows joined by commas, no outer brackets). */
+export function splitRows(rows: Row[], limits: ChunkLimits): { inline: Row[]; chunks: Array<{ body: string; rowCount: number }> } {
+  const encoded = rows.map((row) => JSON.stringify(row));
+  let index = 0;
+  let bytes = 0;
+  while (index < encoded.length && index < limits.firstRows && bytes + encoded[index]!.length <= limits.firstBytes) bytes += encoded[index++]!.length;
+  if (index === encoded.length) return { inline: rows, chunks: [] };
+  const inline = rows.slice(0, index);
+  const chunks: Array<{ body: string; rowCount: number }> = [];
+  while (index < encoded.length) {
+    const start = index;
+    bytes = 0;
+    while (index < encoded.length && index - start < limits.chunkRows && (index === start || bytes + encoded[index]!.length <= limits.chunkBytes)) {
+      bytes += encoded[index++]!.length + 1;
+    }
+    chunks.push({ body: encoded.slice(start, index).join(','), rowCount: index - start });
+  }
+  return { inline, chunks };
+}
+
+function rowtypeOf(column: Column): Record<string, unknown> {
+  const fixed = column.type === 'fixed';
+  return {
+    name: column.name,
+    database: column.database ?? '',
+    schema: column.schema ?? '',
+    table: column.table ?? '',
+    type: column.type,
+    nullable: column.nullable,
+    precision: column.precision ?? (fixed ? 38 : null),
+    scale: column.scale ?? (fixed ? 0 : null),
+    length: column.length ?? (column.type === 'text' ? 16_777_216 : null),
+    byteLength: column.byteLength ?? (column.type === 'text' ? 16_777_216 : null),
+    collation: null,
+  };
+}
+
+/** `http://host:port` of the request, for chunk URLs that point back at this server. */
+export function originOf(req: IncomingMessage, fallback: string): string {
+  const host = req.headers.host;
+  return host && /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? `http://${host}` : fallback;
+}

@@ -1,0 +1,47 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTokenAuthority, LocalTokenAuthority, loadSecretKey, SECRET_KEY_FILE } from './tokens.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'papi-tokens-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('LocalTokenAuthority', () => {
+  it('round-trips OAuth claims and refuses forged, foreign, expired and wrong-kind tokens', async () => {
+    const tokens = await createTokenAuthority(dir);
+    const token = tokens.issueOAuthToken({ user: 'SVC', role: 'DATA_API_ROLE', audience: 'abc.local' }, 60);
+    expect(tokens.verifyOAuthToken(token)).toEqual({ user: 'SVC', role: 'DATA_API_ROLE', audience: 'abc.local' });
+
+    const [header, payload, signature] = token.split('.');
+    const tampered = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    tampered.role = 'ACCOUNTADMIN';
+    expect(tokens.verifyOAuthToken(`${header}.${Buffer.from(JSON.stringify(tampered)).toString('base64url')}.${signature}`)).toBeUndefined();
+
+    const other = new LocalTokenAuthority(Buffer.alloc(32, 7));
+    expect(other.verifyOAuthToken(token)).toBeUndefined();
+
+    let now = Date.now();
+    const clocked = new LocalTokenAuthority(await loadSecretKey(dir), undefined, () => now);
+    const short = clocked.issueOAuthToken({ user: 'SVC', role: 'R' }, 10);
+    now += 11_000;
+    expect(clocked.verify(short, 'oauth')).toBe('expired');
+    expect(tokens.verify(token, 'session')).toBeUndefined();
+  });
+
+  it('keeps one secret key per data directory, mode 0600', async () => {
+    const first = await loadSecretKey(dir);
+    expect(await loadSecretKey(dir)).toEqual(first);
+    expect(statSync(path.join(dir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
+  });
+
+  it('verifies a session token only while its session lives', async () => {
+    const tokens = await createTokenAuthority(dir);
+    const live = new Map([['7', { user: 'PAPI', role: 'SYSADMIN' }]]);
+    tokens.attachSessions((sid) => live.get(sid));
+    const token = tokens.issue({ kind: 'session', sid: '7', user: 'PAPI' }, 60);
+    expect(tokens.verifySessionToken(token)).toEqual({ user: 'PAPI', role: 'SYSADMIN' });
+    live.delete('7');
+    expect(tokens.verifySessionToken(token)).toBeUndefined();
+  });
+});

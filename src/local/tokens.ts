@@ -1,0 +1,118 @@
+// Tokens papi local issues: SQL API session and master tokens, and OAuth access tokens for ingress
+// and for services. All are compact JWTs (HS256) signed with a secret key kept 0600 in the data
+// directory, so tokens survive a restart of the same instance and never work on another one.
+// Signing is synchronous (node:crypto HMAC) because the TokenAuthority contract is synchronous.
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { OAuthClaims, TokenAuthority } from './platform.js';
+
+export const SECRET_KEY_FILE = 'secret.key';
+
+export type TokenKind = 'session' | 'master' | 'oauth';
+
+export interface TokenClaims {
+  kind: TokenKind;
+  /** Session id (session and master tokens). */
+  sid?: string;
+  user: string;
+  role?: string;
+  aud?: string;
+  /** Seconds since the epoch. */
+  iat: number;
+  exp: number;
+}
+
+export interface TokenLifetimes {
+  /** Snowflake: 1 hour. */
+  sessionSeconds: number;
+  /** Snowflake: 4 hours. */
+  masterSeconds: number;
+}
+
+export const DEFAULT_LIFETIMES: TokenLifetimes = { sessionSeconds: 3600, masterSeconds: 4 * 3600 };
+
+/** What the server tells the authority about live sessions (a session token is only as good as its session). */
+export type SessionResolver = (sessionId: string) => { user: string; role: string } | undefined;
+
+export class LocalTokenAuthority implements TokenAuthority {
+  private resolver: SessionResolver | undefined;
+
+  constructor(
+    private readonly key: Buffer,
+    readonly lifetimes: TokenLifetimes = DEFAULT_LIFETIMES,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The server registers its session table here so verifySessionToken reflects USE ROLE and logout. */
+  attachSessions(resolver: SessionResolver): void {
+    this.resolver = resolver;
+  }
+
+  issue(claims: Omit<TokenClaims, 'iat' | 'exp'>, ttlSeconds: number): string {
+    const iat = Math.floor(this.now() / 1000);
+    const payload: TokenClaims & { jti: string } = { ...claims, iat, exp: iat + ttlSeconds, jti: randomUUID() };
+    const body = `${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${b64url(JSON.stringify(payload))}`;
+    return `${body}.${this.sign(body)}`;
+  }
+
+  /** The token's claims when it is ours, of the expected kind and unexpired; 'expired' when only the time is wrong. */
+  verify(token: string, kind: TokenKind): TokenClaims | 'expired' | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const expected = Buffer.from(this.sign(`${parts[0]}.${parts[1]}`));
+    const given = Buffer.from(parts[2]!);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    let claims: TokenClaims;
+    try {
+      claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as TokenClaims;
+    } catch {
+      return undefined;
+    }
+    if (claims.kind !== kind || typeof claims.exp !== 'number' || typeof claims.user !== 'string') return undefined;
+    return claims.exp * 1000 <= this.now() ? 'expired' : claims;
+  }
+
+  issueOAuthToken(claims: OAuthClaims, ttlSeconds: number): string {
+    return this.issue({ kind: 'oauth', user: claims.user, role: claims.role, ...(claims.audience ? { aud: claims.audience } : {}) }, ttlSeconds);
+  }
+
+  verifyOAuthToken(token: string): OAuthClaims | undefined {
+    const claims = this.verify(token, 'oauth');
+    if (claims === undefined || claims === 'expired' || claims.role === undefined) return undefined;
+    return { user: claims.user, role: claims.role, ...(claims.aud ? { audience: claims.aud } : {}) };
+  }
+
+  verifySessionToken(token: string): { user: string; role: string } | undefined {
+    const claims = this.verify(token, 'session');
+    if (claims === undefined || claims === 'expired' || claims.sid === undefined) return undefined;
+    return this.resolver?.(claims.sid);
+  }
+
+  private sign(data: string): string {
+    return createHmac('sha256', this.key).update(data).digest('base64url');
+  }
+}
+
+/** Reads the data directory's secret key, creating it (0600) on first use. */
+export async function loadSecretKey(dataDir: string): Promise<Buffer> {
+  const file = path.join(dataDir, SECRET_KEY_FILE);
+  try {
+    const text = (await readFile(file, 'utf8')).trim();
+    if (/^[0-9a-f]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = randomBytes(32);
+  await writeFile(file, `${key.toString('hex')}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  return key;
+}
+
+export async function createTokenAuthority(dataDir: string, lifetimes: TokenLifetimes = DEFAULT_LIFETIMES): Promise<LocalTokenAuthority> {
+  return new LocalTokenAuthority(await loadSecretKey(dataDir), lifetimes);
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
