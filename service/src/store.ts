@@ -47,7 +47,10 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
       create: async () => {
         const sdk = await loadSnowflakeSdk();
         const connection = sdk.createConnection(await connectionOptions(options.connection));
-        const connecting = connection.connectAsync();
+        // connectAsync() resolves even when the login fails (the error only reaches a callback): use connect().
+        const connecting = new Promise<Connection>((resolve, reject) =>
+          connection.connect((error, connected) => (error ? reject(error) : resolve(connected))),
+        );
         try {
           return await withTimeout(connecting, timeoutMs, 'connecting to Snowflake');
         } catch (error) {

@@ -1,7 +1,10 @@
-import { NotAvailableError } from '../ui/errors.js';
 import { defineCommand } from './command.js';
 
-export default defineCommand({
+interface GetOptions {
+  url?: string;
+}
+
+export default defineCommand<GetOptions>({
   name: 'get',
   summary: 'Call GET /customer/<ids> on the deployed service and print the JSON',
   arguments: [{ syntax: '<ids>', description: 'one user id or several separated by commas, e.g. 22 or 22,196' }],
@@ -12,7 +15,29 @@ export default defineCommand({
   options(command) {
     command.option('--url <url>', 'call this base URL instead of the deployed endpoint (e.g. papi dev)');
   },
-  async run() {
-    throw new NotAvailableError('get');
+  async run(ctx, args, options) {
+    const config = await ctx.config();
+    const { parseIds, getCustomers } = await import('../api/client.js');
+    const ids = parseIds(args[0] ?? '', config.service.idFormat, config.service.maxIdsPerRequest);
+    let baseUrl = options.url;
+    let token = '';
+    if (baseUrl === undefined) {
+      const { endpointToken } = await import('../api/token.js');
+      const { resolveTarget } = await import('../snowflake/target.js');
+      const resolved = await endpointToken({
+        config,
+        out: ctx.out,
+        env: ctx.env,
+        signal: ctx.signal,
+        target: () => resolveTarget(config, ctx.out, ctx.env),
+      });
+      baseUrl = resolved.deployment.url;
+      token = resolved.token;
+    }
+    const response = await getCustomers({ baseUrl, token, ids, signal: ctx.signal });
+    ctx.out.debug(`HTTP ${response.status}, X-Cache ${response.cache ?? '-'}, ${response.ms.toFixed(1)} ms`);
+    // --json: the service's body exactly as it came; people get it indented.
+    if (ctx.out.json) return void ctx.out.raw(response.body.endsWith('\n') ? response.body : `${response.body}\n`);
+    return { data: response.json, human: JSON.stringify(response.json, null, 2) };
   },
 });

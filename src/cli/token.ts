@@ -1,7 +1,11 @@
-import { NotAvailableError } from '../ui/errors.js';
 import { defineCommand } from './command.js';
 
-export default defineCommand({
+interface TokenOptions {
+  rotate?: boolean;
+  refresh?: boolean;
+}
+
+export default defineCommand<TokenOptions>({
   name: 'token',
   summary: "Print a token for the service's ingress (key-pair JWT exchanged with OAuth, cached until it expires)",
   description:
@@ -17,7 +21,31 @@ export default defineCommand({
   options(command) {
     command.option('--rotate', 'create and register a new key pair').option('--refresh', 'ignore the cached token');
   },
-  async run() {
-    throw new NotAvailableError('token');
+  async run(ctx, _args, options) {
+    const config = await ctx.config();
+    const { endpointToken } = await import('../api/token.js');
+    const { resolveTarget } = await import('../snowflake/target.js');
+    const result = await endpointToken({
+      config,
+      out: ctx.out,
+      env: ctx.env,
+      signal: ctx.signal,
+      refresh: options.refresh,
+      rotate: options.rotate,
+      target: () => resolveTarget(config, ctx.out, ctx.env),
+    });
+    ctx.out.debug(`token from ${result.source}${result.expiresAt ? `, valid until ${result.expiresAt.toISOString()}` : ''}`);
+    // The token is the product: on stdout alone (so $(papi token) works), never in a log line.
+    if (ctx.out.json)
+      return {
+        data: {
+          token: result.token,
+          expiresAt: result.expiresAt?.toISOString() ?? null,
+          source: result.source,
+          endpoint: result.deployment.url,
+          keyRegistered: result.registered,
+        },
+      };
+    ctx.out.raw(`${result.token}\n`);
   },
 });

@@ -53,9 +53,3 @@ export function registerKeyStatement(config: PapiConfig, slot: PublicKeySlot, bo
     public_key: publicKey(body),
   }).statements[0]!;
 }
-
-export function describeUserStatement(config: PapiConfig): PlannedStatement {
-  return step('describe-user', 'Describe user', 'objects', 'token/describe-user.sql', {
-    service_user: identifier(config.snowflake.service.user, 'snowflake.service.user'),
-  }).statements[0]!;
-}
