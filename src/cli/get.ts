@@ -1,4 +1,5 @@
-import { defineCommand } from './command.js';
+import type { ApiResponse } from '../api/client.js';
+import { defineCommand, type Context } from './command.js';
 
 interface GetOptions {
   url?: string;
@@ -16,28 +17,34 @@ export default defineCommand<GetOptions>({
     command.option('--url <url>', 'call this base URL instead of the deployed endpoint (e.g. papi dev)');
   },
   async run(ctx, args, options) {
-    const config = await ctx.config();
-    const { parseIds, getCustomers } = await import('../api/client.js');
-    const ids = parseIds(args[0] ?? '', config.service.idFormat, config.service.maxIdsPerRequest);
-    let baseUrl = options.url;
-    let token = '';
-    if (baseUrl === undefined) {
-      const { endpointToken } = await import('../api/token.js');
-      const { resolveTarget } = await import('../snowflake/target.js');
-      const resolved = await endpointToken({
-        config,
-        out: ctx.out,
-        env: ctx.env,
-        signal: ctx.signal,
-        target: () => resolveTarget(config, ctx.out, ctx.env),
-      });
-      baseUrl = resolved.deployment.url;
-      token = resolved.token;
-    }
-    const response = await getCustomers({ baseUrl, token, ids, signal: ctx.signal });
-    ctx.out.debug(`HTTP ${response.status}, X-Cache ${response.cache ?? '-'}, ${response.ms.toFixed(1)} ms`);
+    const response = await lookupCustomers(ctx, args[0] ?? '', options.url);
     // --json: the service's body exactly as it came; people get it indented.
     if (ctx.out.json) return void ctx.out.raw(response.body.endsWith('\n') ? response.body : `${response.body}\n`);
     return { data: response.json, human: JSON.stringify(response.json, null, 2) };
   },
 });
+
+/** GET /customer/<ids> on `url`, or on the deployed endpoint with a token for the service user. */
+export async function lookupCustomers(ctx: Context, idsText: string, url?: string): Promise<ApiResponse> {
+  const config = await ctx.config();
+  const { parseIds, getCustomers } = await import('../api/client.js');
+  const ids = parseIds(idsText, config.service.idFormat, config.service.maxIdsPerRequest);
+  let baseUrl = url;
+  let token = '';
+  if (baseUrl === undefined) {
+    const { endpointToken } = await import('../api/token.js');
+    const { resolveTarget } = await import('../snowflake/target.js');
+    const resolved = await endpointToken({
+      config,
+      out: ctx.out,
+      env: ctx.env,
+      signal: ctx.signal,
+      target: () => resolveTarget(config, ctx.out, ctx.env),
+    });
+    baseUrl = resolved.deployment.url;
+    token = resolved.token;
+  }
+  const response = await getCustomers({ baseUrl, token, ids, signal: ctx.signal });
+  ctx.out.debug(`HTTP ${response.status}, X-Cache ${response.cache ?? '-'}, ${response.ms.toFixed(1)} ms`);
+  return response;
+}

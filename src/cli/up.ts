@@ -1,5 +1,7 @@
-import { NotAvailableError } from '../ui/errors.js';
-import { defineCommand } from './command.js';
+import { defineCommand, type CommandResult, type CommandSpec, type Context } from './command.js';
+import deploy from './deploy.js';
+import { lookupCustomers } from './get.js';
+import setup from './setup.js';
 
 export default defineCommand({
   name: 'up',
@@ -12,7 +14,29 @@ export default defineCommand({
     { command: 'papi up', description: 'everything on papi local (no account, no network)' },
     { command: 'papi up -c prod', description: 'everything on the Snowflake connection "prod"' },
   ],
-  async run() {
-    throw new NotAvailableError('up');
+  async run(ctx) {
+    const started = performance.now();
+    const config = await ctx.config();
+    ctx.out.info(config.target === 'local' ? 'papi up on papi local (no account needed)' : 'papi up on your Snowflake account');
+    const setupResult = await step(ctx, setup, [], {});
+    const deployResult = await step(ctx, deploy, [], { builder: 'oci', waitTimeout: '900', wait: true });
+    // `get` fetches (and caches) the token itself, registering the key pair on first use.
+    const customer22 = await ctx.out.task('GET /customer/22 through the ingress', () => lookupCustomers(ctx, '22'), (r) => `HTTP ${r.status}, ${r.ms.toFixed(0)} ms`);
+    const url = (deployResult?.data as { url?: string } | undefined)?.url;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    return {
+      data: { command: 'up', target: config.target, url, setup: setupResult?.data, deploy: deployResult?.data, customer22: customer22.json },
+      human: [
+        `User 22's recommendations from ${url}/customer/22:`,
+        JSON.stringify(customer22.json, null, 2),
+        '',
+        `Done in ${seconds}s. Try: papi get 22,196 · papi bench · papi status · open ${url}/test with a token (papi token)`,
+      ].join('\n'),
+    };
   },
 });
+
+/** Runs another command's handler with this context; its progress shows, its result is collected. */
+async function step(ctx: Context, spec: CommandSpec, args: string[], options: Record<string, unknown>): Promise<CommandResult | undefined> {
+  return (await spec.run!(ctx, args, options)) ?? undefined;
+}
