@@ -98,5 +98,8 @@ describe('accessUrlFromHost', () => {
   it('adds https to a bare host and keeps an explicit scheme', () => {
     expect(accessUrlFromHost('a.b.com')).toBe('https://a.b.com');
     expect(accessUrlFromHost('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    expect(accessUrlFromHost('127.0.0.1:8080', 'http')).toBe('http://127.0.0.1:8080');
+    expect(accessUrlFromHost('127.0.0.1', 'http', '8080')).toBe('http://127.0.0.1:8080');
+    expect(accessUrlFromHost('a.b.com', undefined, '443')).toBe('https://a.b.com:443');
   });
 });

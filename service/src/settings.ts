@@ -154,10 +154,11 @@ function connectionSettings(
   if (insideService) {
     if (host === undefined) problems.push('SNOWFLAKE_HOST is not set (a token file was found, so OAuth needs it)');
     if (account === undefined || host === undefined) return undefined;
-    return { kind: 'token-file', tokenFile, account, accessUrl: accessUrlFromHost(host), ...session };
+    return { kind: 'token-file', tokenFile, account, accessUrl: accessUrlFromHost(host, value('SNOWFLAKE_PROTOCOL'), value('SNOWFLAKE_PORT')), ...session };
   }
 
-  const accessUrl = value('SNOWFLAKE_ACCESS_URL') ?? (host === undefined ? undefined : accessUrlFromHost(host));
+  const accessUrl =
+    value('SNOWFLAKE_ACCESS_URL') ?? (host === undefined ? undefined : accessUrlFromHost(host, value('SNOWFLAKE_PROTOCOL'), value('SNOWFLAKE_PORT')));
   const username = value('SNOWFLAKE_USER');
   const password = value('SNOWFLAKE_PASSWORD');
   const privateKeyPath = value('SNOWFLAKE_PRIVATE_KEY_PATH');
@@ -174,7 +175,13 @@ function connectionSettings(
   return { kind: 'password', account, accessUrl, username, password, ...session };
 }
 
-/** SPCS gives a bare host; papi local may give a scheme and port (http://127.0.0.1:PORT). */
-export function accessUrlFromHost(host: string): string {
-  return /^https?:\/\//i.test(host) ? host.replace(/\/+$/, '') : `https://${host}`;
+/**
+ * SPCS gives a bare host (https); papi local gives host:port with SNOWFLAKE_PROTOCOL=http, or a URL.
+ * SNOWFLAKE_PORT is added when the host has no port of its own.
+ */
+export function accessUrlFromHost(host: string, protocol?: string, port?: string): string {
+  if (/^https?:\/\//i.test(host)) return host.replace(/\/+$/, '');
+  const scheme = protocol?.toLowerCase() === 'http' ? 'http' : 'https';
+  const withPort = port && !/:\d+$/.test(host) ? `${host}:${port}` : host;
+  return `${scheme}://${withPort}`;
 }

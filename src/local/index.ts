@@ -97,6 +97,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   }
   const account = engine.account();
   server.attach({ engine, account, verifyPassword });
+  // Services that ran before a restart come back (in the background: a restart must stay fast).
+  void services.restore().catch(() => undefined);
 
   let closing: Promise<void> | undefined;
   const opened = engine;

@@ -1,0 +1,106 @@
+// The whole job on a fresh papi local, through the CLI as users run it: `papi up` (setup on the sample
+// data, deploy, token, get 22), then checks against the tables themselves through the real driver,
+// the reference recommender, the ingress's refusals, a rerun that changes nothing, and teardown.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitCsvLine } from '../data/csv.js';
+import { referenceRecommendations, type RatingRow } from '../data/reference-knn.js';
+import { generateSample } from '../data/sample.js';
+import { readPassword, runningInstance } from '../local/state.js';
+import { LocalTokenAuthority, loadSecretKey } from '../local/tokens.js';
+import { connect, type Connection } from '../snowflake/driver.js';
+import { readDeployment } from '../spcs/deployment.js';
+import { runCli, tempDir, type CliRun } from './support/cli.js';
+
+const project = tempDir('papi-e2e-');
+const env = { XDG_CACHE_HOME: join(project, 'cache'), NO_COLOR: '1' };
+const papi = (...argv: string[]): Promise<CliRun> => runCli(argv, { cwd: project, env });
+const dataDir = join(project, '.papi', 'local');
+let admin: Connection;
+
+function must(run: CliRun): CliRun {
+  if (run.code !== 0) throw new Error(`papi exited ${run.code}\n${run.stderr}\n${run.stdout}`);
+  return run;
+}
+
+beforeAll(async () => {
+  must(await papi('up'));
+  const local = await runningInstance(dataDir);
+  admin = await connect({ account: local!.account, accessUrl: local!.accessUrl, user: local!.user, password: await readPassword(dataDir), role: 'ACCOUNTADMIN' });
+}, 240_000);
+
+afterAll(async () => {
+  await admin?.close();
+  await papi('local', 'stop');
+  await rm(project, { recursive: true, force: true });
+}, 60_000);
+
+describe('papi up on a fresh papi local', () => {
+  it("papi get 22 returns exactly the hybrid table's row for user 22", async () => {
+    const got = must(await papi('get', '22', '--json'));
+    const [row] = await admin.execute('SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS WHERE USER_ID = ?', [22]);
+    expect(JSON.parse(got.stdout)).toEqual([{ USER_ID: 22, RECOMMENDATIONS: row!.RECOMMENDATIONS }]);
+    expect((row!.RECOMMENDATIONS as unknown[]).length).toBe(10);
+  });
+
+  it('published one row per user, none recommending a movie the user rated, equal to the reference kNN', async () => {
+    const sample = generateSample();
+    const rows = (text: string) => text.trim().split('\n').slice(1).map((line) => (splitCsvLine(line, ',') as { fields: string[] }).fields);
+    const ratings: RatingRow[] = rows(sample.ratings).map(([user, item, rating]) => ({ user: Number(user), item: Number(item), rating: Number(rating) }));
+    const titles = new Map(rows(sample.titles).map(([id, title]) => [Number(id), title!]));
+    const expected = referenceRecommendations(ratings, titles, { neighbors: 10, topN: 10 });
+
+    const published = await admin.execute<{ USER_ID: number; RECOMMENDATIONS: Array<{ movie_id: number; movie_name: string; movie_score: string }> }>(
+      'SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS ORDER BY USER_ID',
+    );
+    expect(published.length).toBe(943);
+    const rated = new Set(ratings.map((r) => `${r.user}:${r.item}`));
+    for (const { USER_ID, RECOMMENDATIONS } of published) {
+      for (const rec of RECOMMENDATIONS) expect(rated.has(`${USER_ID}:${rec.movie_id}`), `user ${USER_ID} rated ${rec.movie_id}`).toBe(false);
+      expect(RECOMMENDATIONS, `user ${USER_ID}`).toEqual(expected.get(USER_ID));
+    }
+  });
+
+  it('a second setup changes nothing and reports every step unchanged', async () => {
+    const before = await admin.execute('SELECT COUNT(*) AS N, SUM(USER_ID) AS S FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS');
+    const run = must(await papi('setup', '--json'));
+    const steps = (JSON.parse(run.stdout) as { steps: Array<{ id: string; outcome: string }> }).steps;
+    expect(steps.filter((s) => s.outcome !== 'unchanged')).toEqual([]);
+    expect(await admin.execute('SELECT COUNT(*) AS N, SUM(USER_ID) AS S FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toEqual(before);
+  });
+
+  it('the ingress refuses requests without a token, with a garbage token and with an expired one', async () => {
+    const deployment = (await readDeployment(join(project, '.papi', 'deployment.json')))!;
+    const call = (authorization?: string) =>
+      fetch(`${deployment.url}/customer/22`, { headers: authorization ? { authorization } : {}, redirect: 'manual' }).then((r) => r.status);
+    expect(await call()).toBe(401);
+    expect(await call('Snowflake Token="garbage"')).toBe(401);
+    const header = (token: string) => `Snowflake Token="${token}"`;
+    const token = must(await papi('token')).stdout.trim();
+    expect(await call(header(token))).toBe(200);
+    // An expired token, properly signed by this papi local: issued two hours ago for ten minutes.
+    const past = new LocalTokenAuthority(await loadSecretKey(dataDir), undefined, () => Date.now() - 2 * 3600_000);
+    const expired = past.issueOAuthToken({ user: 'SVC_DATA_API', role: 'DATA_API_ROLE', audience: deployment.endpointHost }, 600);
+    expect(await call(header(expired))).toBe(401);
+  });
+
+  it('papi status reports the service and its endpoint', async () => {
+    const status = JSON.parse(must(await papi('status', '--json')).stdout) as { exists: boolean; containers: Array<{ status: string }>; endpoints: Array<{ url?: string }> };
+    expect(status.exists).toBe(true);
+    expect(status.containers.map((c) => c.status)).toEqual(['READY']);
+    expect(status.endpoints[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('teardown --yes leaves none of papi’s objects, and a second teardown is a no-op', async () => {
+    must(await papi('teardown', '--yes'));
+    expect(await admin.execute("SHOW DATABASES LIKE 'MOVIE_RECOMMENDER_DB'")).toEqual([]);
+    expect(await admin.execute("SHOW DATABASES LIKE 'API'")).toEqual([]);
+    expect(await admin.execute("SHOW ROLES LIKE 'DATA_API_ROLE'")).toEqual([]);
+    expect(await admin.execute("SHOW USERS LIKE 'SVC_DATA_API'")).toEqual([]);
+    expect(await admin.execute("SHOW COMPUTE POOLS LIKE 'API'")).toEqual([]);
+    expect(await admin.execute("SHOW WAREHOUSES LIKE 'DATA_API_WH'")).toEqual([]);
+    const again = JSON.parse(must(await papi('teardown', '--yes', '--json')).stdout) as { steps: Array<{ outcome: string }> };
+    expect(again.steps.every((s) => s.outcome === 'absent')).toBe(true);
+  });
+});

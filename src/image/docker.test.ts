@@ -1,0 +1,21 @@
+// What can be checked without a Docker engine (the interop tier builds and pushes with a real one):
+// the template is where the builder looks for it, and a missing docker binary is a ToolError with a hint.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ToolError } from '../ui/errors.js';
+import { dockerPreflight, templateDockerfile } from './docker.js';
+
+describe('docker builder', () => {
+  it('finds templates/Dockerfile, which runs the bundle with node', () => {
+    const text = readFileSync(templateDockerfile(), 'utf8');
+    expect(text).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
+    expect(text).toContain('ENTRYPOINT ["node", "/app/server.mjs"]');
+  });
+
+  it('reports a missing docker binary as a ToolError with a hint', async () => {
+    const error = await dockerPreflight({ docker: 'papi-test-no-such-docker' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ToolError);
+    expect((error as ToolError).code).toBe('DOCKER_MISSING');
+    expect((error as ToolError).hint).toMatch(/daemonless/);
+  });
+});

@@ -1,0 +1,83 @@
+// `--builder docker`: the same image built and pushed by a Docker engine, for teams that want a
+// Dockerfile build. Argv arrays through execa (no shell), the registry password on stdin, and the
+// built image's platform checked before it is pushed (SPCS runs linux/amd64 only).
+
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { ToolError } from '../ui/errors.js';
+import type { BasicCredentials } from './auth.js';
+
+/** templates/Dockerfile, from src/image or dist/image alike. */
+export function templateDockerfile(): string {
+  return fileURLToPath(new URL('../../templates/Dockerfile', import.meta.url));
+}
+
+export interface DockerOptions {
+  /** The docker binary (default `docker`; PAPI_DOCKER lets users point elsewhere). */
+  docker?: string;
+  signal?: AbortSignal;
+}
+
+async function run(args: string[], options: DockerOptions, what: string, input?: string): Promise<string> {
+  const docker = options.docker ?? 'docker';
+  try {
+    const result = await execa(docker, args, { ...(input !== undefined ? { input } : {}), ...(options.signal ? { cancelSignal: options.signal } : {}), stripFinalNewline: true });
+    return result.stdout;
+  } catch (error) {
+    const failure = error as { code?: string; stderr?: string; exitCode?: number };
+    if (failure.code === 'ENOENT') {
+      throw new ToolError(`${docker} is not installed or not on PATH.`, {
+        code: 'DOCKER_MISSING',
+        hint: 'Install Docker, or build without it: papi deploy uses its daemonless builder unless --builder docker is given.',
+        cause: error,
+      });
+    }
+    const detail = (failure.stderr ?? '').trim().split('\n').slice(-5).join('\n');
+    throw new ToolError(`docker ${what} failed${failure.exitCode !== undefined ? ` (exit ${failure.exitCode})` : ''}${detail ? `:\n${detail}` : '.'}`, { code: 'DOCKER_FAILED', cause: error });
+  }
+}
+
+/** Checks that the client is installed and the engine answers. */
+export async function dockerPreflight(options: DockerOptions = {}): Promise<string> {
+  try {
+    return await run(['version', '--format', '{{.Server.Version}}'], options, 'version');
+  } catch (error) {
+    if (error instanceof ToolError && error.code === 'DOCKER_FAILED') {
+      throw new ToolError('The Docker engine does not answer.', { code: 'DOCKER_ENGINE', hint: 'Start Docker (or set DOCKER_HOST), or drop --builder docker to use the daemonless builder.', cause: error });
+    }
+    throw error;
+  }
+}
+
+export interface DockerBuildOptions extends DockerOptions {
+  /** The directory with the bundled service (server.mjs). */
+  contextDir: string;
+  /** Full target reference, e.g. `<host>/db/schema/repo/papi:20260101-1`. */
+  image: string;
+  /** Pinned base (`node:24-bookworm-slim@sha256:…`); the Dockerfile's default otherwise. */
+  baseImage?: string;
+  dockerfile?: string;
+}
+
+export async function dockerBuild(options: DockerBuildOptions): Promise<void> {
+  const args = ['build', '--platform', 'linux/amd64', '--file', options.dockerfile ?? templateDockerfile(), '--tag', options.image];
+  if (options.baseImage) args.push('--build-arg', `BASE_IMAGE=${options.baseImage}`);
+  args.push(options.contextDir);
+  await run(args, options, 'build');
+  const platform = await run(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', options.image], options, 'image inspect');
+  if (platform !== 'linux/amd64') {
+    throw new ToolError(`The built image is ${platform}, not linux/amd64; papi will not push it.`, {
+      code: 'IMAGE_PLATFORM',
+      hint: 'SPCS runs linux/amd64 images only: on Apple silicon enable amd64 emulation in Docker, or use the daemonless builder.',
+    });
+  }
+}
+
+/** `docker login --password-stdin`: the password (for Snowflake, the session-token JSON) never reaches argv. */
+export async function dockerLogin(registry: string, credentials: BasicCredentials, options: DockerOptions = {}): Promise<void> {
+  await run(['login', registry, '--username', credentials.username, '--password-stdin'], options, 'login', credentials.password);
+}
+
+export async function dockerPush(image: string, options: DockerOptions = {}): Promise<void> {
+  await run(['push', image], options, 'push');
+}
