@@ -1,0 +1,47 @@
+// Test support: every statement of papi's own sql/**/*.sql, with its `<% name %>` placeholders filled
+// with plausible values of the right shape (numbers, keywords, 1–3 part names, $$ bodies), so the
+// parser and translator tests always cover the SQL papi really sends.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SQL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../../sql');
+
+const NUMBERS = /^(neighbors|neighbors_plus_one|top_n|min_nodes|max_nodes|min_instances|max_instances)$/;
+const VALUES: Record<string, string> = {
+  warehouse_size: 'XSMALL',
+  instance_family: 'CPU_X64_XS',
+  specification: "$$\nspec:\n  containers:\n  - name: api\n    image: /api/data/repo/papi:1\n$$",
+  public_key: "'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA'",
+  slot: 'RSA_PUBLIC_KEY',
+  file: "'file:///tmp/papi/ratings.csv'",
+  folder: 'ratings',
+  neighbors_plus_one: '4',
+  user_table: 'MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER"',
+};
+
+function placeholder(name: string): string {
+  if (name in VALUES) return VALUES[name]!;
+  if (NUMBERS.test(name)) return '3';
+  if (/(_role|^warehouse|_user|compute_pool|database)$/.test(name)) return `P_${name.toUpperCase()}`;
+  if (/schema$/.test(name)) return `DB.P_${name.toUpperCase()}`;
+  return `DB.SCH.P_${name.toUpperCase()}`;
+}
+
+export function renderPapiSql(text: string): string {
+  return text.replace(/<%\s*([a-z_]+)\s*%>/g, (_, name: string) => placeholder(name));
+}
+
+/** [relative path, rendered text] of every .sql file under sql/. */
+export function papiSqlFiles(): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir).sort()) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (entry.endsWith('.sql')) out.push([relative(SQL_ROOT, path), renderPapiSql(readFileSync(path, 'utf8'))]);
+    }
+  };
+  walk(SQL_ROOT);
+  return out;
+}

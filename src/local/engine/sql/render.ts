@@ -1,0 +1,89 @@
+// Small DuckDB SQL text builders shared by the translator and the function table: quoting, literals,
+// and the conversions that differ between Snowflake and DuckDB (casts into and out of VARIANT, which
+// DuckDB holds as JSON text). Every piece of user text reaches SQL through quoteIdent or sqlString.
+import type { DataType } from './ast.js';
+import { canonical, duckType, isSemi, isTemporal, scaleOf, VARCHAR } from './types.js';
+
+/** An expression's DuckDB text and, when known, its Snowflake type. */
+export interface Typed {
+  sql: string;
+  type?: DataType;
+}
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/** A JSON path for DuckDB's json_extract: $."a"."b"[0]. */
+export function jsonPathLiteral(steps: Array<{ kind: 'field'; name: string } | { kind: 'index'; index: number }>): string {
+  return (
+    '$' +
+    steps
+      .map((s) => (s.kind === 'field' ? `."${s.name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : `[${s.index}]`))
+      .join('')
+  );
+}
+
+/** The value as Snowflake's implicit VARCHAR conversion would give it. */
+export function asText(e: Typed): string {
+  if (!e.type || e.type.name === 'VARCHAR') return e.sql;
+  if (isSemi(e.type)) return `json_extract_string(${e.sql}, '$')`;
+  // Snowflake prints FLOAT with up to 15 significant digits: 0.1 + 0.2 → '0.3', 4.0 → '4'
+  if (e.type.name === 'FLOAT') return `CASE WHEN isnan(${e.sql}) THEN 'NaN' ELSE printf('%.15g', ${e.sql}) END`;
+  if (e.type.name === 'TIMESTAMP_NTZ' || e.type.name === 'TIMESTAMP_LTZ' || e.type.name === 'TIMESTAMP_TZ')
+    return `strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g')`;
+  return `CAST(${e.sql} AS VARCHAR)`;
+}
+
+/** The value as a JSON (VARIANT) expression. */
+export function asJson(e: Typed): string {
+  if (isSemi(e.type)) return e.sql;
+  if (e.type?.name === 'TIMESTAMP_NTZ') return `to_json(strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g'))`;
+  return `to_json(${e.sql})`;
+}
+
+/**
+ * CAST / TRY_CAST with Snowflake's meaning: out of VARIANT through the JSON scalar's text, into VARIANT
+ * as a JSON value, numbers from epoch seconds into timestamps.
+ */
+export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
+  const to = canonical(target);
+  const cast = tryCast ? 'TRY_CAST' : 'CAST';
+  const from = e.type ? canonical(e.type) : undefined;
+  if (isSemi(to)) {
+    if (isSemi(from)) return { sql: e.sql, type: to };
+    if (!from) return { sql: `${cast}(${e.sql} AS JSON)`, type: to };
+    return { sql: asJson(e), type: to };
+  }
+  if (to.name === 'VARCHAR') return { sql: asText(e), type: to };
+  if (isSemi(from)) return { sql: `${cast}(json_extract_string(${e.sql}, '$') AS ${duckType(to)})`, type: to };
+  if (to.name === 'TIMESTAMP_NTZ' && from?.name === 'NUMBER' && scaleOf(from) === 0) return { sql: epochTimestamp(e.sql, cast), type: to };
+  if (to.name === 'TIMESTAMP_NTZ' && (from?.name === 'NUMBER' || from?.name === 'FLOAT'))
+    return { sql: `make_timestamp(${cast}(${e.sql} * 1000000 AS BIGINT))`, type: to };
+  if (to.name === 'TIMESTAMP_NTZ' && from?.name === 'VARCHAR')
+    return {
+      sql: `CASE WHEN regexp_full_match(trim(${e.sql}), '-?[0-9]+') THEN ${epochTimestamp(`trim(${e.sql})`, cast)} ELSE ${cast}(${e.sql} AS TIMESTAMP) END`,
+      type: to,
+    };
+  if (from && typeKey(from) === typeKey(to)) return { sql: e.sql, type: to };
+  return { sql: `${cast}(${e.sql} AS ${duckType(to)})`, type: to };
+}
+
+/** Snowflake reads an integer as seconds, milliseconds, microseconds or nanoseconds by its size. */
+function epochTimestamp(sql: string, cast: string): string {
+  const n = `${cast}(${sql} AS HUGEINT)`;
+  const micros = `CASE WHEN abs(${n}) < 31536000000 THEN ${n} * 1000000 WHEN abs(${n}) < 31536000000000 THEN ${n} * 1000 WHEN abs(${n}) < 31536000000000000 THEN ${n} ELSE ${n} // 1000 END`;
+  return `make_timestamp(CAST(${micros} AS BIGINT))`;
+}
+
+const typeKey = (t: DataType) => `${t.name}(${t.args.join(',')})`;
+
+/** Conversion of a value into a column of `target` on INSERT/UPDATE (only where DuckDB would differ). */
+export function assignTo(e: Typed, target: DataType): string {
+  const to = canonical(target);
+  if (!e.type) return e.sql;
+  const from = canonical(e.type);
+  if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from))) return castTo(e, to).sql;
+  return e.sql;
+}
+
+export const text = (sql: string): Typed => ({ sql, type: VARCHAR });
