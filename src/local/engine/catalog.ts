@@ -1,0 +1,267 @@
+// The catalog: every Snowflake object papi local knows (account objects, databases, schemas and the
+// objects inside them), who owns it and what is granted on it. Kept in memory, saved as one JSON file
+// written atomically (temp file + rename) after every statement that changes it.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Properties } from './sql/ast.js';
+
+/** A column as Snowflake describes it: `type` is the Snowflake type text, e.g. NUMBER(38,0). */
+export interface ColumnDef {
+  name: string;
+  type: string;
+  nullable: boolean;
+  defaultSql?: string;
+}
+
+export type TableKind = 'TABLE' | 'TRANSIENT' | 'HYBRID' | 'VIEW';
+
+interface Owned {
+  /** Unique id: grants point at it, so they follow the object through RENAME and SWAP. */
+  id: number;
+  name: string;
+  owner: string;
+  createdOn: string;
+  comment?: string;
+}
+
+export interface TableEntry extends Owned {
+  kind: TableKind;
+  /** The DuckDB table (or view) holding the rows. */
+  storage: string;
+  columns: ColumnDef[];
+  primaryKey?: string[];
+  /** A view's text as written (Snowflake SQL). */
+  viewText?: string;
+}
+
+export interface StageEntry extends Owned {
+  /** Folder under the data directory's stages/ holding the files. */
+  folder: string;
+  directoryEnabled: boolean;
+  /** The stage's FILE_FORMAT = (…), used by COPY when the statement names none. */
+  fileFormat?: Properties;
+}
+
+/** CREATE FILE FORMAT: its options as written (TYPE = CSV FIELD_DELIMITER = … ). */
+export interface FileFormatEntry extends Owned {
+  properties: Properties;
+}
+
+export type ImageRepositoryEntry = Owned;
+
+export interface ServiceEntry extends Owned {
+  computePool: string;
+  specification: string;
+  minInstances: number;
+  maxInstances: number;
+  queryWarehouse?: string;
+  suspended: boolean;
+  /** Login name of the user who created it (the runtime writes that user's token into the container). */
+  creator: string;
+}
+
+export interface SchemaEntry extends Owned {
+  managedAccess?: boolean;
+  tables: Record<string, TableEntry>;
+  stages: Record<string, StageEntry>;
+  imageRepositories: Record<string, ImageRepositoryEntry>;
+  services: Record<string, ServiceEntry>;
+  /** Absent in catalogs written before file formats existed. */
+  fileFormats?: Record<string, FileFormatEntry>;
+}
+
+export interface DatabaseEntry extends Owned {
+  transient?: boolean;
+  schemas: Record<string, SchemaEntry>;
+}
+
+export type RoleEntry = Owned;
+
+export interface UserEntry extends Owned {
+  loginName: string;
+  displayName?: string;
+  type: 'PERSON' | 'SERVICE' | 'LEGACY_SERVICE';
+  passwordHash?: string;
+  rsaPublicKey?: string;
+  rsaPublicKey2?: string;
+  defaultRole?: string;
+  defaultWarehouse?: string;
+  defaultNamespace?: string;
+  disabled: boolean;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+  mustChangePassword?: boolean;
+}
+
+export interface WarehouseEntry extends Owned {
+  size: string;
+  state: 'STARTED' | 'SUSPENDED';
+  autoSuspend: number | null;
+  autoResume: boolean;
+  type: string;
+}
+
+export interface ComputePoolEntry extends Owned {
+  state: 'IDLE' | 'ACTIVE' | 'SUSPENDED' | 'STARTING';
+  minNodes: number;
+  maxNodes: number;
+  instanceFamily: string;
+  autoResume: boolean;
+  autoSuspendSecs: number;
+}
+
+/** The kinds of securable objects grants point at. */
+export type ObjectType =
+  | 'ACCOUNT'
+  | 'DATABASE'
+  | 'SCHEMA'
+  | 'TABLE'
+  | 'VIEW'
+  | 'STAGE'
+  | 'IMAGE REPOSITORY'
+  | 'SERVICE'
+  | 'WAREHOUSE'
+  | 'COMPUTE POOL'
+  | 'FILE FORMAT'
+  | 'ROLE'
+  | 'USER';
+
+export interface PrivilegeGrant {
+  privilege: string;
+  objectType: ObjectType;
+  /** Id of the object (0 for the account). */
+  objectId: number;
+  role: string;
+  grantedBy: string;
+  grantOption: boolean;
+  createdOn: string;
+}
+
+export interface RoleGrant {
+  /** The role granted … */
+  role: string;
+  /** … to this role or user. */
+  granteeType: 'ROLE' | 'USER';
+  grantee: string;
+  grantedBy: string;
+  createdOn: string;
+}
+
+/** GRANT … ON FUTURE <objects> IN SCHEMA|DATABASE: applied to each such object when it is created. */
+export interface FutureGrant {
+  privilege: string;
+  objectType: ObjectType;
+  containerType: 'DATABASE' | 'SCHEMA';
+  containerId: number;
+  role: string;
+  grantedBy: string;
+  createdOn: string;
+}
+
+export interface LoadedFile {
+  md5: string;
+  loadedOn: string;
+}
+
+export interface CatalogState {
+  version: 1;
+  account: string;
+  nextId: number;
+  databases: Record<string, DatabaseEntry>;
+  roles: Record<string, RoleEntry>;
+  users: Record<string, UserEntry>;
+  warehouses: Record<string, WarehouseEntry>;
+  computePools: Record<string, ComputePoolEntry>;
+  grants: PrivilegeGrant[];
+  roleGrants: RoleGrant[];
+  /** Load history per table id: stage file path → md5, so COPY skips files it already loaded. */
+  loadHistory: Record<string, Record<string, LoadedFile>>;
+  futureGrants: FutureGrant[];
+}
+
+export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'USERADMIN', 'SYSADMIN', 'ORGADMIN', 'PUBLIC'] as const;
+export const ACCOUNT_OBJECT_ID = 0;
+
+export function now(): string {
+  return new Date().toISOString();
+}
+
+/** A new account as Snowflake creates it: system roles in their hierarchy and COMPUTE_WH. */
+export function newCatalog(account: string): CatalogState {
+  const createdOn = now();
+  const state: CatalogState = {
+    version: 1,
+    account,
+    nextId: 1,
+    databases: {},
+    roles: {},
+    users: {},
+    warehouses: {},
+    computePools: {},
+    grants: [],
+    roleGrants: [],
+    loadHistory: {},
+    futureGrants: [],
+  };
+  for (const name of SYSTEM_ROLES) {
+    state.roles[name] = { id: state.nextId++, name, owner: name === 'PUBLIC' ? 'ACCOUNTADMIN' : name, createdOn };
+  }
+  // Snowflake's system role hierarchy.
+  const hierarchy: Array<[string, string]> = [
+    ['SECURITYADMIN', 'ACCOUNTADMIN'],
+    ['SYSADMIN', 'ACCOUNTADMIN'],
+    ['USERADMIN', 'SECURITYADMIN'],
+  ];
+  for (const [role, grantee] of hierarchy)
+    state.roleGrants.push({ role, granteeType: 'ROLE', grantee, grantedBy: '', createdOn });
+  state.warehouses.COMPUTE_WH = {
+    id: state.nextId++,
+    name: 'COMPUTE_WH',
+    owner: 'SYSADMIN',
+    createdOn,
+    size: 'X-Small',
+    state: 'SUSPENDED',
+    autoSuspend: 600,
+    autoResume: true,
+    type: 'STANDARD',
+  };
+  return state;
+}
+
+export function emptySchema(id: number, name: string, owner: string): SchemaEntry {
+  return { id, name, owner, createdOn: now(), tables: {}, stages: {}, imageRepositories: {}, services: {}, fileFormats: {} };
+}
+
+const CATALOG_FILE = 'catalog.json';
+
+export function loadCatalog(dataDir: string): CatalogState | undefined {
+  const file = join(dataDir, CATALOG_FILE);
+  if (!existsSync(file)) return undefined;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as CatalogState;
+  state.futureGrants ??= [];
+  return state;
+}
+
+/** Atomic save: a reader (or a crash) sees the old file or the new one, never half of one. */
+export function saveCatalog(dataDir: string, state: CatalogState): void {
+  const file = join(dataDir, CATALOG_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(state), { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+/** The database a schema belongs to. */
+export function databaseOf(state: CatalogState, schema: SchemaEntry): DatabaseEntry | undefined {
+  return Object.values(state.databases).find((db) => db.schemas[schema.name] === schema);
+}
+
+/** Grants the future grants of the object's schema and database on a new object. */
+export function applyFutureGrants(state: CatalogState, objectType: ObjectType, id: number, schema: SchemaEntry | undefined, database: DatabaseEntry | undefined): void {
+  const containers = new Set([schema?.id, database?.id].filter((x): x is number => x !== undefined));
+  for (const future of state.futureGrants) {
+    if (future.objectType !== objectType || !containers.has(future.containerId)) continue;
+    if (state.grants.some((g) => g.objectId === id && g.role === future.role && g.privilege === future.privilege)) continue;
+    state.grants.push({ privilege: future.privilege, objectType, objectId: id, role: future.role, grantedBy: future.grantedBy, grantOption: false, createdOn: now() });
+  }
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failure, harness, run, status, type Harness } from './test-helpers.js';
+
+let h: Harness;
+
+const COPY = `COPY INTO R FROM @ST/ratings/
+  FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE FIELD_OPTIONALLY_ENCLOSED_BY = '"')
+  MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT`;
+
+/** What the driver does for PUT on a LOCAL_FS stage: write the file into the location the engine gives. */
+async function stageFile(path: string, name: string, content: string | Buffer): Promise<void> {
+  const result = await h.engine.execute(h.admin, `PUT 'file:///tmp/${name}' @ST/${path}`, []);
+  if (result.kind !== 'fileTransfer') throw new Error('PUT should answer a file transfer');
+  expect(result.data.command).toBe('UPLOAD');
+  const stageInfo = result.data.stageInfo as { locationType: string; location: string };
+  expect(stageInfo.locationType).toBe('LOCAL_FS');
+  writeFileSync(join(stageInfo.location, name), content);
+}
+
+async function rowCount(table: string): Promise<string | null | undefined> {
+  return (await run(h.engine, h.admin, `SHOW TABLES LIKE '${table}'`))[0]?.rows;
+}
+
+beforeEach(async () => {
+  h = await harness();
+  await run(h.engine, h.admin, 'CREATE DATABASE D');
+  await run(h.engine, h.admin, 'CREATE STAGE ST');
+  await run(h.engine, h.admin, 'CREATE TABLE R (USER_ID NUMBER(38,0), ITEM_ID NUMBER(38,0), RATING FLOAT, TIMESTAMP TIMESTAMP_NTZ)');
+});
+afterEach(async () => {
+  await h.cleanup();
+});
+
+describe('COPY INTO from CSV', () => {
+  it('loads gzipped and plain files by header name, once unless FORCE', async () => {
+    await stageFile('ratings/', 'a.csv.gz', gzipSync('item_id,user_id,rating,timestamp\n10,1,4.5,881250949\n11,1,3,881250950\n'));
+    await stageFile('ratings/', 'b.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n2,"10",5,2024-01-15 10:30:00\n');
+    const loaded = await run(h.engine, h.admin, COPY);
+    expect(loaded.map((r) => [r.file, r.status, r.rows_parsed, r.rows_loaded, r.errors_seen])).toEqual([
+      ['st/ratings/a.csv.gz', 'LOADED', '2', '2', '0'],
+      ['st/ratings/b.csv', 'LOADED', '1', '1', '0'],
+    ]);
+    expect(await rowCount('R')).toBe('3');
+    expect(await status(h.engine, h.admin, COPY)).toBe('Copy executed with 0 files processed.');
+    expect(await rowCount('R')).toBe('3');
+    await run(h.engine, h.admin, `${COPY} FORCE = TRUE`);
+    expect(await rowCount('R')).toBe('6');
+
+    const listed = await run(h.engine, h.admin, 'LIST @ST/ratings/');
+    expect(listed.map((f) => f.name)).toEqual(['st/ratings/a.csv.gz', 'st/ratings/b.csv']);
+    expect(listed[1]!.md5).toBe(createHash('md5').update('USER_ID,ITEM_ID,RATING,TIMESTAMP\n2,"10",5,2024-01-15 10:30:00\n').digest('hex'));
+    await run(h.engine, h.admin, 'REMOVE @ST/ratings/');
+    expect(await run(h.engine, h.admin, 'LIST @ST')).toEqual([]);
+  });
+
+  it('loads positional files with SKIP_HEADER and FILES', async () => {
+    await stageFile('x/', 'one.csv', 'h1|h2|h3|h4\n1|2|3.5|\n');
+    await stageFile('x/', 'two.csv', 'h1|h2|h3|h4\n9|9|9|\n');
+    const loaded = await run(h.engine, h.admin, "COPY INTO R FROM @ST/x/ FILES = ('one.csv') FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1)");
+    expect(loaded.map((r) => r.file)).toEqual(['st/x/one.csv']);
+    expect(await rowCount('R')).toBe('1');
+  });
+
+  it('fails on a non-numeric value naming file, line and column, and loads nothing', async () => {
+    await stageFile('ratings/', 'good.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,10,4,881250949\n');
+    await stageFile('ratings/', 'z-bad.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,10,4,881250949\n2,10,abc,881250949\n');
+    const err = await failure(h.engine, h.admin, COPY);
+    expect(err.code).toBe('100038');
+    expect(err.message).toContain("Numeric value 'abc' is not recognized");
+    expect(err.message).toContain("File 'ratings/z-bad.csv', line 3, character 6");
+    expect(err.message).toContain('"R"["RATING":3]');
+    expect(await rowCount('R')).toBe('0');
+    // Nothing was recorded as loaded: fixing the file and copying again loads both files.
+    await stageFile('ratings/', 'z-bad.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n2,10,1,881250949\n');
+    await run(h.engine, h.admin, COPY);
+    expect(await rowCount('R')).toBe('2');
+  });
+
+  it('fails on a missing column, a wrong delimiter, a short row and an empty file', async () => {
+    await stageFile('m/', 'missing.csv', 'USER_ID,ITEM_ID,TIMESTAMP\n1,10,881250949\n');
+    const missing = await failure(h.engine, h.admin, COPY.replace('ratings/', 'm/'));
+    expect(missing.code).toBe('100080');
+    expect(missing.message).toContain("File 'm/missing.csv'");
+    expect(missing.message).toContain('RATING');
+
+    await stageFile('d/', 'semicolons.csv', 'USER_ID;ITEM_ID;RATING;TIMESTAMP\n1;10;4;881250949\n');
+    expect((await failure(h.engine, h.admin, COPY.replace('ratings/', 'd/'))).code).toBe('100080');
+
+    await stageFile('s/', 'short.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,10,4,881250949\n1,10\n');
+    const short = await failure(h.engine, h.admin, COPY.replace('ratings/', 's/'));
+    expect(short.code).toBe('100080');
+    expect(short.message).toContain('line 3');
+
+    await stageFile('e/', 'empty.csv', '');
+    const empty = await failure(h.engine, h.admin, COPY.replace('ratings/', 'e/'));
+    expect(empty.message).toContain("File 'e/empty.csv'");
+    expect(await rowCount('R')).toBe('0');
+  });
+
+  it('skips bad rows with ON_ERROR = CONTINUE and bad files with SKIP_FILE, reporting the first error', async () => {
+    await stageFile('c/', 'a.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,10,4,881250949\n2,10,abc,881250949\n3,10,5,881250949\n');
+    await stageFile('c/', 'b.csv', 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n4,10,4,881250949\n');
+    const base = COPY.replace('ratings/', 'c/');
+    const continued = await run(h.engine, h.admin, base.replace('ABORT_STATEMENT', 'CONTINUE'));
+    expect(continued.map((r) => [r.file, r.status, r.rows_parsed, r.rows_loaded, r.error_limit, r.errors_seen, r.first_error, r.first_error_line, r.first_error_character, r.first_error_column_name])).toEqual([
+      ['st/c/a.csv', 'PARTIALLY_LOADED', '3', '2', '3', '1', "Numeric value 'abc' is not recognized", '3', '6', '"R"["RATING":3]'],
+      ['st/c/b.csv', 'LOADED', '1', '1', '1', '0', null, null, null, null],
+    ]);
+    expect(await rowCount('R')).toBe('3');
+    const skipped = await run(h.engine, h.admin, `${base.replace('ABORT_STATEMENT', 'SKIP_FILE')} FORCE = TRUE`);
+    expect(skipped.map((r) => [r.file, r.status, r.rows_loaded, r.errors_seen])).toEqual([
+      ['st/c/a.csv', 'LOAD_FAILED', '0', '1'],
+      ['st/c/b.csv', 'LOADED', '1', '0'],
+    ]);
+    expect(await rowCount('R')).toBe('4');
+  });
+
+  it('reads named file formats and the stage default format', async () => {
+    expect(await status(h.engine, h.admin, "CREATE FILE FORMAT PIPES TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1")).toBe('File format PIPES successfully created.');
+    expect((await run(h.engine, h.admin, 'SHOW FILE FORMATS')).map((f) => [f.name, f.type])).toEqual([['PIPES', 'CSV']]);
+    await stageFile('p/', 'p.csv', 'a|b|c|d\n1|2|3|\n');
+    await run(h.engine, h.admin, "COPY INTO R FROM @ST/p/ FILE_FORMAT = (FORMAT_NAME = 'PIPES')");
+    expect(await rowCount('R')).toBe('1');
+    expect((await failure(h.engine, h.admin, "COPY INTO R FROM @ST/p/ FILE_FORMAT = (FORMAT_NAME = 'NOPE') FORCE = TRUE")).code).toBe('002003');
+    await run(h.engine, h.admin, "CREATE STAGE PIPED FILE_FORMAT = (TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1)");
+    const put = await h.engine.execute(h.admin, "PUT 'file:///tmp/q.csv' @PIPED", []);
+    if (put.kind !== 'fileTransfer') throw new Error('file transfer expected');
+    writeFileSync(join((put.data.stageInfo as { location: string }).location, 'q.csv'), 'a|b|c|d\n5|6|7|\n');
+    await run(h.engine, h.admin, 'COPY INTO R FROM @PIPED');
+    expect(await rowCount('R')).toBe('2');
+    expect(await status(h.engine, h.admin, 'DROP FILE FORMAT PIPES')).toBe('PIPES successfully dropped.');
+  });
+
+  it('enforces a hybrid table key on COPY', async () => {
+    await run(h.engine, h.admin, 'CREATE HYBRID TABLE H (ID NUMBER(38,0) PRIMARY KEY, NAME VARCHAR)');
+    await stageFile('h/', 'dupes.csv', 'ID,NAME\n1,a\n1,b\n');
+    const err = await failure(
+      h.engine,
+      h.admin,
+      "COPY INTO H FROM @ST/h/ FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE",
+    );
+    expect(err.code).toBe('200001');
+    expect(await rowCount('H')).toBe('0');
+  });
+});

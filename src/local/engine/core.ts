@@ -1,0 +1,35 @@
+// What every statement handler gets: the engine's shared parts (catalog, DuckDB, data directory,
+// SPCS runtime) and the statement's own context (session, binds, access checks).
+import type { ServiceRuntime } from '../platform.js';
+import type { CatalogState } from './catalog.js';
+import type { CachedQuery } from './queries.js';
+import type { Scope } from './resolve.js';
+import type { Storage } from './storage.js';
+import type { Bind, SessionState } from './types.js';
+
+export interface Core {
+  readonly dataDir: string;
+  /** The live catalog; replaced wholesale when a failed statement is rolled back. */
+  state: CatalogState;
+  readonly storage: Storage;
+  readonly services?: ServiceRuntime;
+  readonly refuseHybridTables: boolean;
+  readonly registryHost: string;
+  /** Bumped by every catalog change: cached translations are only valid for the version they were made at. */
+  readonly version: number;
+  /** Translated SELECTs by SQL text and session values (see queries.ts). */
+  readonly queryCache: Map<string, CachedQuery>;
+  nextId(): number;
+  /** Marks the catalog changed: saved after the statement, statement caches dropped. */
+  changed(): void;
+}
+
+export interface Exec {
+  core: Core;
+  scope: Scope;
+  session: SessionState;
+  binds: readonly Bind[];
+  sql: string;
+  /** Outcomes of SYSTEM$WAIT_FOR_SERVICES waits done before the statement ran (null: ready). */
+  waited?: Map<string, Error | null>;
+}

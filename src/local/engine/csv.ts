@@ -1,0 +1,239 @@
+// The CSV side of COPY INTO: Snowflake's file format options, the parser (gzip detected by its magic
+// bytes), and the conversion of each field to the target column's type with Snowflake's error texts
+// (value, file, line, character, column).
+import { gunzipSync } from 'node:zlib';
+import { SqlError } from '../errors.js';
+import type { ColumnDef } from './catalog.js';
+import { familyOf } from './datatypes.js';
+import type { Properties, PropertyValue } from './sql/ast.js';
+
+export interface CsvFormat {
+  delimiter: string;
+  skipHeader: number;
+  parseHeader: boolean;
+  enclosedBy?: string;
+  nullIf: string[];
+  emptyFieldAsNull: boolean;
+  trimSpace: boolean;
+  errorOnColumnCountMismatch: boolean;
+}
+
+export function csvFormat(options: Properties | undefined): CsvFormat {
+  const o = options ?? {};
+  const type = optionText(o.TYPE)?.toUpperCase() ?? 'CSV';
+  if (type !== 'CSV')
+    throw new SqlError('002040', '0A000', `SQL compilation error:\nFile format type ${type} is not supported by papi local (CSV only).`);
+  const enclosed = optionText(o.FIELD_OPTIONALLY_ENCLOSED_BY);
+  const nullIf = o.NULL_IF;
+  return {
+    delimiter: unescape(optionText(o.FIELD_DELIMITER) ?? ','),
+    skipHeader: Number(optionText(o.SKIP_HEADER) ?? 0),
+    parseHeader: optionBool(o.PARSE_HEADER) ?? false,
+    enclosedBy: enclosed === undefined || enclosed.toUpperCase() === 'NONE' ? undefined : enclosed,
+    nullIf: nullIf?.kind === 'list' ? nullIf.items.map((i) => optionText(i) ?? '') : nullIf ? [optionText(nullIf) ?? ''] : ['\\N'],
+    emptyFieldAsNull: optionBool(o.EMPTY_FIELD_AS_NULL) ?? true,
+    trimSpace: optionBool(o.TRIM_SPACE) ?? false,
+    errorOnColumnCountMismatch: optionBool(o.ERROR_ON_COLUMN_COUNT_MISMATCH) ?? true,
+  };
+}
+
+export function optionText(value: PropertyValue | undefined): string | undefined {
+  if (!value) return undefined;
+  switch (value.kind) {
+    case 'string':
+      return value.value;
+    case 'number':
+      return value.text;
+    case 'boolean':
+      return value.value ? 'TRUE' : 'FALSE';
+    case 'identifier':
+      return value.name.parts.map((p) => p.name).join('.');
+    default:
+      return undefined;
+  }
+}
+
+export function optionBool(value: PropertyValue | undefined): boolean | undefined {
+  const text = optionText(value);
+  return text === undefined ? undefined : /^(TRUE|1|YES|ON)$/i.test(text);
+}
+
+function unescape(text: string): string {
+  return text.replace(/\\t/g, '\t').replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+}
+
+export interface CsvRecord {
+  /** 1-based line where the record starts. */
+  line: number;
+  /** Fields; null for an unquoted empty field when EMPTY_FIELD_AS_NULL or a NULL_IF match. */
+  fields: Array<string | null>;
+  /** 1-based character position of each field in its line. */
+  positions: number[];
+}
+
+export function fileText(bytes: Buffer): string {
+  const gzipped = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return (gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** Splits CSV text into records following the format's delimiter and enclosing character. */
+export function parseCsv(text: string, format: CsvFormat): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  const quote = format.enclosedBy;
+  const delimiter = format.delimiter;
+  let line = 1;
+  let lineStart = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const record: CsvRecord = { line, fields: [], positions: [] };
+    let endOfRecord = false;
+    while (!endOfRecord) {
+      record.positions.push(i - lineStart + 1);
+      let value = '';
+      let quoted = false;
+      if (quote !== undefined && text[i] === quote) {
+        quoted = true;
+        i++;
+        while (i < n) {
+          if (text[i] === quote) {
+            if (text[i + 1] === quote) {
+              value += quote;
+              i += 2;
+              continue;
+            }
+            i++;
+            break;
+          }
+          if (text[i] === '\n') {
+            line++;
+            lineStart = i + 1;
+          }
+          value += text[i];
+          i++;
+        }
+        // Anything between the closing quote and the delimiter is kept, as Snowflake does.
+        while (i < n && !text.startsWith(delimiter, i) && text[i] !== '\n' && text[i] !== '\r') value += text[i++];
+      } else {
+        while (i < n && !text.startsWith(delimiter, i) && text[i] !== '\n' && !(text[i] === '\r' && text[i + 1] === '\n')) value += text[i++];
+      }
+      record.fields.push(fieldValue(value, quoted, format));
+      if (i < n && text.startsWith(delimiter, i)) {
+        i += delimiter.length;
+        continue;
+      }
+      if (text[i] === '\r') i++;
+      if (text[i] === '\n') i++;
+      line++;
+      lineStart = i;
+      endOfRecord = true;
+    }
+    records.push(record);
+  }
+  return records;
+}
+
+function fieldValue(raw: string, quoted: boolean, format: CsvFormat): string | null {
+  const value = format.trimSpace ? raw.trim() : raw;
+  if (!quoted && value === '' && format.emptyFieldAsNull) return null;
+  if (format.nullIf.includes(value)) return null;
+  return value;
+}
+
+/** Where a bad value sits, for Snowflake's COPY error text. */
+export interface FieldLocation {
+  file: string;
+  line: number;
+  character: number;
+  row: number;
+  table: string;
+  column: string;
+  columnIndex: number;
+}
+
+const ON_ERROR_HINT =
+  "  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client.";
+
+/** A bad value or line in a staged file: Snowflake's full text, plus its parts for COPY's result row. */
+export class CopyError extends SqlError {
+  constructor(
+    code: string,
+    sqlState: string,
+    /** The first line of the message, e.g. `Numeric value 'abc' is not recognized`. */
+    readonly text: string,
+    readonly at: FieldLocation,
+  ) {
+    super(
+      code,
+      sqlState,
+      `${text}\n  File '${at.file}', line ${at.line}, character ${at.character}\n  Row ${at.row}, column ${columnLabel(at)}\n${ON_ERROR_HINT}`,
+    );
+  }
+}
+
+/** `"TABLE"["COLUMN":3]`, as COPY names the column of an error. */
+export function columnLabel(at: FieldLocation): string {
+  return `"${at.table}"["${at.column}":${at.columnIndex}]`;
+}
+
+export function copyError(code: string, sqlState: string, message: string, at: FieldLocation): CopyError {
+  return new CopyError(code, sqlState, message, at);
+}
+
+/** A field as text DuckDB casts to the column's type without surprises, or Snowflake's error. */
+export function convertField(value: string | null, column: ColumnDef, where: () => FieldLocation): string | null {
+  if (value === null) {
+    if (!column.nullable) throw copyError('100072', '22000', 'NULL result in a non-nullable column', where());
+    return null;
+  }
+  const family = familyOf(column.type);
+  const text = value.trim();
+  switch (family) {
+    case 'number':
+    case 'float':
+      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return text;
+      if (family === 'float' && /^[+-]?(inf|infinity|nan)$/i.test(text)) return text;
+      throw copyError('100038', '22018', `Numeric value '${value}' is not recognized`, where());
+    case 'boolean':
+      if (/^(true|t|yes|y|on|1)$/i.test(text)) return 'true';
+      if (/^(false|f|no|n|off|0)$/i.test(text)) return 'false';
+      throw copyError('100037', '22018', `Boolean value '${value}' is not recognized`, where());
+    case 'date':
+      if (/^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))) return text;
+      throw copyError('100040', '22007', `Date '${value}' is not recognized`, where());
+    case 'timestamp': {
+      const iso = timestampText(text);
+      if (iso === undefined) throw copyError('100035', '22007', `Timestamp '${value}' is not recognized`, where());
+      return iso;
+    }
+    case 'variant':
+      return JSON.stringify(value);
+    default:
+      return value;
+  }
+}
+
+/**
+ * Snowflake's timestamp input: an integer counts seconds, milliseconds, microseconds or nanoseconds
+ * since the epoch depending on its size; otherwise an ISO-like date and time.
+ */
+export function timestampText(text: string): string | undefined {
+  if (/^-?\d+$/.test(text)) {
+    const n = BigInt(text);
+    const abs = n < 0n ? -n : n;
+    let micros: bigint;
+    if (abs < 31_536_000_000n) micros = n * 1_000_000n;
+    else if (abs < 31_536_000_000_000n) micros = n * 1000n;
+    else if (abs < 31_536_000_000_000_000n) micros = n;
+    else micros = n / 1000n;
+    const date = new Date(Number(micros / 1000n));
+    const fraction = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
+    return `${date.toISOString().slice(0, 19).replace('T', ' ')}.${fraction.toString().padStart(6, '0')}`;
+  }
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?$/.exec(text);
+  if (!match) return undefined;
+  if (Number.isNaN(Date.parse(`${match[1]}T00:00:00Z`))) return undefined;
+  const time = match[2] ?? '00:00:00';
+  const [hms, frac] = time.split('.');
+  return `${match[1]} ${hms!.length === 5 ? `${hms}:00` : hms}${frac ? `.${frac.slice(0, 6)}` : ''}`;
+}

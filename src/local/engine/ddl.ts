@@ -1,0 +1,506 @@
+// Databases, schemas, tables, views, stages and image repositories: CREATE (OR REPLACE, IF NOT
+// EXISTS), ALTER, DROP, with Snowflake's status texts and the session rules (CREATE DATABASE and
+// CREATE SCHEMA make the new object current).
+import { SqlError } from '../errors.js';
+import { applyFutureGrants, databaseOf, emptySchema, now, type ColumnDef, type DatabaseEntry, type SchemaEntry, type TableEntry } from './catalog.js';
+import type { Core, Exec } from './core.js';
+import { columnType } from './datatypes.js';
+import {
+  alreadyDropped,
+  alreadyExists,
+  created,
+  doesNotExist,
+  dropped,
+  hybridTablesUnavailable,
+  insufficientPrivileges,
+  invalid,
+  objectExists,
+  statusResult,
+  succeeded,
+  unsupported,
+} from './messages.js';
+import { display, type QualifiedName, type SchemaPath } from './resolve.js';
+import type * as ast from './sql/ast.js';
+import { removeStage, stageFolder } from './stages.js';
+import type { StatementResult } from './types.js';
+import { csvFormat, optionBool, optionText } from './csv.js';
+
+export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const storageName = (id: number) => `t${id}`;
+
+// ── databases and schemas
+
+export async function createDatabase(ex: Exec, stmt: ast.CreateDatabaseStatement): Promise<StatementResult> {
+  const name = stmt.name.parts[stmt.name.parts.length - 1]!.name;
+  const { state } = ex.core;
+  if (!ex.scope.access.hasOnAccount('CREATE DATABASE')) throw insufficientPrivileges('account', state.account);
+  const existing = state.databases[name];
+  if (existing) {
+    if (stmt.ifNotExists) return alreadyExists(name);
+    if (!stmt.orReplace) throw objectExists('Object', name);
+    if (!ex.scope.access.owns({ objectType: 'DATABASE', id: existing.id, owner: existing.owner })) throw insufficientPrivileges('database', name);
+    await dropDatabaseContents(ex.core, name);
+  }
+  const owner = ex.session.role;
+  state.databases[name] = {
+    id: ex.core.nextId(),
+    name,
+    owner,
+    createdOn: now(),
+    comment: stmt.comment,
+    transient: stmt.transient,
+    schemas: { PUBLIC: emptySchema(ex.core.nextId(), 'PUBLIC', owner) },
+  };
+  ex.session.database = name;
+  ex.session.schema = 'PUBLIC';
+  ex.core.changed();
+  return created('Database', name);
+}
+
+export async function createSchema(ex: Exec, stmt: ast.CreateSchemaStatement): Promise<StatementResult> {
+  const path = ex.scope.qualifySchema(stmt.name, 'CREATE SCHEMA');
+  const db = ex.scope.requireDatabase(path.database);
+  if (!ex.scope.access.has({ objectType: 'DATABASE', id: db.id, owner: db.owner }, 'CREATE SCHEMA')) throw insufficientPrivileges('database', db.name);
+  const existing = db.schemas[path.schema];
+  if (existing) {
+    if (stmt.ifNotExists) {
+      return alreadyExists(path.schema);
+    }
+    if (!stmt.orReplace) throw objectExists('Object', path.schema);
+    await dropSchemaContents(ex.core, existing);
+  }
+  const schema = emptySchema(ex.core.nextId(), path.schema, ex.session.role);
+  schema.comment = stmt.comment;
+  schema.managedAccess = stmt.managedAccess;
+  db.schemas[path.schema] = schema;
+  applyFutureGrants(ex.core.state, 'SCHEMA', schema.id, undefined, db);
+  ex.session.database = path.database;
+  ex.session.schema = path.schema;
+  ex.core.changed();
+  return created('Schema', path.schema);
+}
+
+async function dropSchemaContents(core: Core, schema: SchemaEntry): Promise<void> {
+  for (const table of Object.values(schema.tables)) await dropStorage(core, table);
+  for (const stage of Object.values(schema.stages)) removeStage(stageFolder(core.dataDir, stage.folder));
+  // Best effort: the catalog entry goes whatever the runtime says.
+  for (const service of Object.values(schema.services)) await core.services?.drop(serviceKeyOf(core, schema, service.name)).catch(() => undefined);
+  const ids = new Set<number>([
+    schema.id,
+    ...Object.values(schema.tables).map((t) => t.id),
+    ...Object.values(schema.stages).map((s) => s.id),
+    ...Object.values(schema.imageRepositories).map((r) => r.id),
+    ...Object.values(schema.services).map((s) => s.id),
+    ...Object.values(schema.fileFormats ?? {}).map((f) => f.id),
+  ]);
+  core.state.grants = core.state.grants.filter((g) => !ids.has(g.objectId));
+}
+
+function serviceKeyOf(core: Core, schema: SchemaEntry, name: string) {
+  const database = Object.values(core.state.databases).find((db) => db.schemas[schema.name] === schema)?.name ?? '';
+  return { database, schema: schema.name, name };
+}
+
+async function dropDatabaseContents(core: Core, name: string): Promise<void> {
+  const db = core.state.databases[name];
+  if (!db) return;
+  for (const schema of Object.values(db.schemas)) await dropSchemaContents(core, schema);
+  core.state.grants = core.state.grants.filter((g) => g.objectId !== db.id);
+  delete core.state.databases[name];
+}
+
+async function dropStorage(core: Core, table: TableEntry): Promise<void> {
+  await core.storage.run(`DROP ${table.kind === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${quoteIdent(table.storage)}`);
+  delete core.state.loadHistory[String(table.id)];
+}
+
+// ── tables
+
+/** The schema a new object goes into, checked for `privilege` (CREATE TABLE, CREATE STAGE, …). */
+export function targetSchema(ex: Exec, name: ast.ObjectName, action: string, privilege: string): { path: QualifiedName; schema: SchemaEntry } {
+  const path = ex.scope.qualify(name, action);
+  const schema = ex.scope.requireSchema(path);
+  if (!ex.scope.access.has({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner }, privilege)) throw insufficientPrivileges('schema', display(path.database, path.schema));
+  return { path, schema };
+}
+
+/** Column definitions and primary key of CREATE TABLE, with the hybrid table rules. */
+export function tableDefinition(stmt: ast.CreateTableStatement): { columns: ColumnDef[]; primaryKey?: string[] } {
+  const columns: ColumnDef[] = stmt.columns.map((c) => ({
+    name: c.name.name,
+    type: columnType(c.type).snowflake,
+    nullable: !c.notNull && !c.primaryKey,
+  }));
+  const keyColumns = stmt.columns.filter((c) => c.primaryKey).map((c) => c.name.name);
+  const keyConstraint = stmt.constraints.find((c) => c.type === 'PRIMARY KEY');
+  const primaryKey = keyConstraint ? keyConstraint.columns.map((c) => c.name) : keyColumns.length > 0 ? keyColumns : undefined;
+  for (const key of primaryKey ?? []) {
+    const column = columns.find((c) => c.name === key);
+    if (!column) throw new SqlError('000904', '42000', `SQL compilation error: error line 0 at position -1\ninvalid identifier '${key}'`);
+    column.nullable = false;
+  }
+  if (stmt.tableType === 'HYBRID') {
+    if (!primaryKey)
+      throw new SqlError('391460', '0A000', 'SQL compilation error:\nA primary key must be specified for a hybrid table.'); // number unverified
+    for (const key of primaryKey) {
+      const column = columns.find((c) => c.name === key)!;
+      if (['VARIANT', 'OBJECT', 'ARRAY'].includes(column.type))
+        throw new SqlError('391461', '0A000', `SQL compilation error:\nColumn '${key}' of type ${column.type} cannot be part of a primary key or index in a hybrid table.`); // number unverified
+    }
+  }
+  return { columns, primaryKey };
+}
+
+export function createTableSql(storage: string, columns: readonly ColumnDef[], primaryKey: readonly string[] | undefined, hybrid: boolean): string {
+  const defs = columns.map((c) => {
+    const type = columnType(parseTypeText(c.type)).duckdb;
+    return `${quoteIdent(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`;
+  });
+  // Only hybrid tables enforce their key (standard tables' constraints are informational in Snowflake).
+  if (hybrid && primaryKey) defs.push(`PRIMARY KEY (${primaryKey.map(quoteIdent).join(', ')})`);
+  return `CREATE TABLE ${quoteIdent(storage)} (${defs.join(', ')})`;
+}
+
+export function parseTypeText(text: string): ast.DataType {
+  const match = /^([A-Z_]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(text);
+  if (!match) return { name: text, args: [] };
+  return { name: match[1]!, args: [match[2], match[3]].filter((x): x is string => x !== undefined).map(Number) };
+}
+
+export function tableKind(tableType: ast.CreateTableStatement['tableType']): TableEntry['kind'] {
+  if (tableType === 'HYBRID') return 'HYBRID';
+  if (tableType === 'TRANSIENT' || tableType === 'TEMPORARY') return 'TRANSIENT';
+  return 'TABLE';
+}
+
+/**
+ * Checks CREATE TABLE's preconditions and tells what to do with an existing table of that name:
+ * 'new', 'replace' or a finished result (IF NOT EXISTS on an existing table).
+ */
+export function prepareCreateTable(ex: Exec, stmt: ast.CreateTableStatement): { path: QualifiedName; schema: SchemaEntry; existing?: TableEntry; done?: StatementResult } {
+  if (stmt.tableType === 'HYBRID' && ex.core.refuseHybridTables) throw hybridTablesUnavailable();
+  if (stmt.like || stmt.clone) throw unsupported(stmt.like ? 'CREATE TABLE … LIKE' : 'CREATE TABLE … CLONE');
+  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE TABLE', 'CREATE TABLE');
+  const existing = schema.tables[path.name];
+  if (existing) {
+    if (stmt.ifNotExists) return { path, schema, existing, done: alreadyExists(path.name) };
+    if (!stmt.orReplace) throw objectExists('Object', display(path.database, path.schema, path.name));
+    if (!ex.scope.access.owns({ objectType: existing.kind === 'VIEW' ? 'VIEW' : 'TABLE', id: existing.id, owner: existing.owner }))
+      throw insufficientPrivileges('table', path.name);
+  }
+  return { path, schema, existing };
+}
+
+/** Puts a new table entry in place of `existing` (dropping its rows and grants) after DuckDB made it. */
+export async function installTable(ex: Exec, schema: SchemaEntry, entry: TableEntry, existing?: TableEntry): Promise<void> {
+  if (existing) {
+    await dropStorage(ex.core, existing);
+    ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
+  }
+  schema.tables[entry.name] = entry;
+  applyFutureGrants(ex.core.state, entry.kind === 'VIEW' ? 'VIEW' : 'TABLE', entry.id, schema, databaseOf(ex.core.state, schema));
+  ex.core.changed();
+}
+
+/** CREATE TABLE without AS (CTAS runs through the query module). */
+export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Promise<StatementResult> {
+  const { path, schema, existing, done } = prepareCreateTable(ex, stmt);
+  if (done) return done;
+  const { columns, primaryKey } = tableDefinition(stmt);
+  if (columns.length === 0) throw invalid('Table must have at least one column.');
+  const id = ex.core.nextId();
+  const entry: TableEntry = {
+    id,
+    name: path.name,
+    owner: ex.session.role,
+    createdOn: now(),
+    comment: stmt.comment,
+    kind: tableKind(stmt.tableType),
+    storage: storageName(id),
+    columns,
+    primaryKey,
+  };
+  await ex.core.storage.transaction(async () => {
+    await ex.core.storage.run(createTableSql(entry.storage, columns, primaryKey, entry.kind === 'HYBRID'));
+    await installTable(ex, schema, entry, existing);
+  });
+  return created('Table', path.name);
+}
+
+/** A table or view the role can see, else the 002003 error. */
+export function findTable(ex: Exec, name: ast.ObjectName, action: string, kind = 'Table'): { path: QualifiedName; schema: SchemaEntry; table: TableEntry } {
+  const path = ex.scope.qualify(name, action);
+  const schema = ex.scope.schema(path);
+  const table = schema?.tables[path.name];
+  if (!schema || !table || !ex.scope.access.sees(tableSecurable(table))) throw doesNotExist(kind, display(path.database, path.schema, path.name));
+  return { path, schema, table };
+}
+
+export function tableSecurable(table: TableEntry) {
+  return { objectType: table.kind === 'VIEW' ? ('VIEW' as const) : ('TABLE' as const), id: table.id, owner: table.owner };
+}
+
+export async function alterTable(ex: Exec, stmt: ast.AlterTableStatement): Promise<StatementResult> {
+  const path = ex.scope.qualify(stmt.name, 'ALTER TABLE');
+  const schema = ex.scope.schema(path);
+  if (!schema?.tables[path.name] && stmt.ifExists) return succeeded();
+  const { table } = findTable(ex, stmt.name, 'ALTER TABLE');
+  if (!ex.scope.access.owns(tableSecurable(table))) throw insufficientPrivileges('table', path.name);
+  const action = stmt.action;
+  switch (action.kind) {
+    case 'swapWith': {
+      const other = findTable(ex, action.target, 'ALTER TABLE');
+      if (!ex.scope.access.owns(tableSecurable(other.table))) throw insufficientPrivileges('table', other.path.name);
+      // Names change places; ids, rows and grants stay with their tables. One in-memory step: atomic.
+      const a = table;
+      const b = other.table;
+      delete schema!.tables[a.name];
+      delete other.schema.tables[b.name];
+      const [nameA, nameB] = [a.name, b.name];
+      a.name = nameB;
+      b.name = nameA;
+      other.schema.tables[a.name] = a;
+      schema!.tables[b.name] = b;
+      ex.core.changed();
+      return succeeded();
+    }
+    case 'renameTo': {
+      const target = ex.scope.qualify(action.newName, 'ALTER TABLE');
+      const targetSchema = ex.scope.requireSchema(target);
+      if (targetSchema.tables[target.name]) throw objectExists('Object', display(target.database, target.schema, target.name));
+      delete schema!.tables[table.name];
+      table.name = target.name;
+      targetSchema.tables[table.name] = table;
+      ex.core.changed();
+      return succeeded();
+    }
+    case 'set': {
+      const comment = optionText(action.properties.COMMENT);
+      if (comment !== undefined) table.comment = comment;
+      ex.core.changed();
+      return succeeded();
+    }
+    case 'unset':
+      if (action.names.includes('COMMENT')) delete table.comment;
+      ex.core.changed();
+      return succeeded();
+    case 'addColumns': {
+      if (table.kind === 'VIEW') throw unsupported('ALTER VIEW … ADD COLUMN');
+      await ex.core.storage.transaction(async () => {
+        for (const c of action.columns) {
+          if (table.columns.some((x) => x.name === c.name.name)) {
+            if (action.ifNotExists) continue;
+            throw objectExists('Column', c.name.name);
+          }
+          const type = columnType(c.type);
+          await ex.core.storage.run(`ALTER TABLE ${quoteIdent(table.storage)} ADD COLUMN ${quoteIdent(c.name.name)} ${type.duckdb}`);
+          table.columns.push({ name: c.name.name, type: type.snowflake, nullable: !c.notNull });
+        }
+      });
+      ex.core.changed();
+      return succeeded();
+    }
+    case 'dropColumns': {
+      await ex.core.storage.transaction(async () => {
+        for (const c of action.columns) {
+          const index = table.columns.findIndex((x) => x.name === c.name);
+          if (index < 0) {
+            if (action.ifExists) continue;
+            throw new SqlError('000904', '42000', `SQL compilation error: error line 0 at position -1\ninvalid identifier '${c.name}'`);
+          }
+          await ex.core.storage.run(`ALTER TABLE ${quoteIdent(table.storage)} DROP COLUMN ${quoteIdent(c.name)}`);
+          table.columns.splice(index, 1);
+        }
+      });
+      ex.core.changed();
+      return succeeded();
+    }
+    case 'renameColumn': {
+      const column = table.columns.find((x) => x.name === action.from.name);
+      if (!column) throw new SqlError('000904', '42000', `SQL compilation error: error line 0 at position -1\ninvalid identifier '${action.from.name}'`);
+      await ex.core.storage.run(`ALTER TABLE ${quoteIdent(table.storage)} RENAME COLUMN ${quoteIdent(column.name)} TO ${quoteIdent(action.to.name)}`);
+      column.name = action.to.name;
+      if (table.primaryKey) table.primaryKey = table.primaryKey.map((k) => (k === action.from.name ? action.to.name : k));
+      ex.core.changed();
+      return succeeded();
+    }
+  }
+}
+
+/** ALTER DATABASE | SCHEMA … RENAME TO / SET COMMENT / UNSET COMMENT (SWAP WITH is not supported). */
+export function alterContainer(ex: Exec, stmt: ast.AlterDatabaseStatement | ast.AlterSchemaStatement): StatementResult {
+  const { scope, core } = ex;
+  const isDatabase = stmt.kind === 'alterDatabase';
+  const path: SchemaPath = isDatabase ? { database: stmt.name.parts[stmt.name.parts.length - 1]!.name, schema: '' } : scope.qualifySchema(stmt.name, 'ALTER SCHEMA');
+  const entry = isDatabase ? scope.database(path.database) : scope.schema(path);
+  if (!entry) {
+    if (stmt.ifExists) return succeeded();
+    throw isDatabase ? doesNotExist('Database', display(path.database)) : doesNotExist('Schema', display(path.database, path.schema));
+  }
+  if (!scope.access.owns({ objectType: isDatabase ? 'DATABASE' : 'SCHEMA', id: entry.id, owner: entry.owner })) throw insufficientPrivileges(isDatabase ? 'database' : 'schema', entry.name);
+  const action = stmt.action;
+  if (action.kind === 'set') {
+    const comment = optionText(action.properties.COMMENT);
+    if (comment !== undefined) entry.comment = comment;
+  } else if (action.kind === 'unset') {
+    if (action.names.includes('COMMENT')) delete entry.comment;
+  } else if (action.kind === 'renameTo') {
+    const newName = action.newName.parts[action.newName.parts.length - 1]!.name;
+    if (isDatabase) {
+      if (core.state.databases[newName]) throw objectExists('Object', newName);
+      delete core.state.databases[entry.name];
+      entry.name = newName;
+      core.state.databases[newName] = entry as DatabaseEntry;
+      if (ex.session.database === path.database) ex.session.database = newName;
+    } else {
+      const db = core.state.databases[path.database]!;
+      if (db.schemas[newName]) throw objectExists('Object', newName);
+      delete db.schemas[entry.name];
+      entry.name = newName;
+      db.schemas[newName] = entry as SchemaEntry;
+      if (ex.session.database === path.database && ex.session.schema === path.schema) ex.session.schema = newName;
+    }
+  } else throw unsupported(`ALTER ${isDatabase ? 'DATABASE' : 'SCHEMA'} … SWAP WITH`);
+  core.changed();
+  return succeeded();
+}
+
+// ── stages and image repositories
+
+export function createStage(ex: Exec, stmt: ast.CreateStageStatement): StatementResult {
+  if (stmt.properties.URL) throw unsupported('External stages (URL = …)');
+  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE STAGE', 'CREATE STAGE');
+  const existing = schema.stages[path.name];
+  if (existing) {
+    if (stmt.ifNotExists) return alreadyExists(path.name);
+    if (!stmt.orReplace) throw objectExists('Object', display(path.database, path.schema, path.name));
+    removeStage(stageFolder(ex.core.dataDir, existing.folder));
+    ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
+  }
+  const id = ex.core.nextId();
+  const directory = stmt.properties.DIRECTORY;
+  schema.stages[path.name] = {
+    id,
+    name: path.name,
+    owner: ex.session.role,
+    createdOn: now(),
+    comment: optionText(stmt.properties.COMMENT),
+    folder: `s${id}`,
+    directoryEnabled: directory?.kind === 'options' ? (optionBool(directory.properties.ENABLE) ?? false) : false,
+    fileFormat: stmt.properties.FILE_FORMAT?.kind === 'options' ? stmt.properties.FILE_FORMAT.properties : undefined,
+  };
+  applyFutureGrants(ex.core.state, 'STAGE', id, schema, databaseOf(ex.core.state, schema));
+  ex.core.changed();
+  return statusResult(`Stage area ${path.name} successfully created.`);
+}
+
+export function createImageRepository(ex: Exec, stmt: ast.CreateImageRepositoryStatement): StatementResult {
+  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE IMAGE REPOSITORY', 'CREATE IMAGE REPOSITORY');
+  const existing = schema.imageRepositories[path.name];
+  if (existing) {
+    if (stmt.ifNotExists) return alreadyExists(path.name);
+    if (!stmt.orReplace) throw objectExists('Object', display(path.database, path.schema, path.name));
+    ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
+  }
+  schema.imageRepositories[path.name] = {
+    id: ex.core.nextId(),
+    name: path.name,
+    owner: ex.session.role,
+    createdOn: now(),
+    comment: optionText(stmt.properties.COMMENT),
+  };
+  ex.core.changed();
+  return created('Image Repository', path.name);
+}
+
+
+export function createFileFormat(ex: Exec, stmt: ast.CreateFileFormatStatement): StatementResult {
+  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE FILE FORMAT', 'CREATE FILE FORMAT');
+  const formats = (schema.fileFormats ??= {});
+  const existing = formats[path.name];
+  if (existing) {
+    if (stmt.ifNotExists) return alreadyExists(path.name);
+    if (!stmt.orReplace) throw objectExists('Object', display(path.database, path.schema, path.name));
+    ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
+  }
+  csvFormat(stmt.properties); // refuses what COPY could not read (TYPE = JSON, …) now, not at COPY time
+  formats[path.name] = { id: ex.core.nextId(), name: path.name, owner: ex.session.role, createdOn: now(), comment: optionText(stmt.properties.COMMENT), properties: stmt.properties };
+  ex.core.changed();
+  return statusResult(`File format ${path.name} successfully created.`);
+}
+
+// ── DROP for schema-level objects and containers
+
+export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<StatementResult | undefined> {
+  const { core, scope } = ex;
+  switch (stmt.objectType) {
+    case 'DATABASE': {
+      const name = stmt.name.parts[stmt.name.parts.length - 1]!.name;
+      const db = scope.database(name);
+      if (!db) {
+        if (stmt.ifExists) return alreadyDropped(name);
+        throw doesNotExist('Database', display(name));
+      }
+      if (!scope.access.owns({ objectType: 'DATABASE', id: db.id, owner: db.owner })) throw insufficientPrivileges('database', name);
+      await core.storage.transaction(() => dropDatabaseContents(core, name));
+      if (ex.session.database === name) {
+        delete ex.session.database;
+        delete ex.session.schema;
+      }
+      core.changed();
+      return dropped(name);
+    }
+    case 'SCHEMA': {
+      const path: SchemaPath = scope.qualifySchema(stmt.name, 'DROP SCHEMA');
+      const schema = scope.schema(path);
+      if (!schema) {
+        if (stmt.ifExists) return alreadyDropped(path.schema);
+        throw doesNotExist('Schema', display(path.database, path.schema));
+      }
+      if (!scope.access.owns({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner })) throw insufficientPrivileges('schema', path.schema);
+      await core.storage.transaction(() => dropSchemaContents(core, schema));
+      delete core.state.databases[path.database]!.schemas[path.schema];
+      if (ex.session.database === path.database && ex.session.schema === path.schema) delete ex.session.schema;
+      core.changed();
+      return dropped(path.schema);
+    }
+    case 'TABLE':
+    case 'VIEW': {
+      const path = scope.qualify(stmt.name, `DROP ${stmt.objectType}`);
+      const schema = scope.schema(path);
+      const table = schema?.tables[path.name];
+      const isView = table?.kind === 'VIEW';
+      if (!schema || !table || !scope.access.sees(tableSecurable(table)) || isView !== (stmt.objectType === 'VIEW')) {
+        if (stmt.ifExists) return alreadyDropped(path.name);
+        throw doesNotExist(stmt.objectType === 'VIEW' ? 'View' : 'Table', display(path.database, path.schema, path.name));
+      }
+      if (!scope.access.owns(tableSecurable(table))) throw insufficientPrivileges(isView ? 'view' : 'table', path.name);
+      await dropStorage(core, table);
+      delete schema.tables[path.name];
+      core.state.grants = core.state.grants.filter((g) => g.objectId !== table.id);
+      core.changed();
+      return dropped(path.name);
+    }
+    case 'STAGE':
+    case 'FILE FORMAT':
+    case 'IMAGE REPOSITORY': {
+      const path = scope.qualify(stmt.name, `DROP ${stmt.objectType}`);
+      const schema = scope.schema(path);
+      const collection = stmt.objectType === 'STAGE' ? schema?.stages : stmt.objectType === 'FILE FORMAT' ? schema?.fileFormats : schema?.imageRepositories;
+      const entry = collection?.[path.name];
+      const objectType = stmt.objectType;
+      if (!collection || !entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) {
+        if (stmt.ifExists) return alreadyDropped(path.name);
+        throw doesNotExist(objectType === 'STAGE' ? 'Stage' : objectType === 'FILE FORMAT' ? 'File format' : 'Image Repository', display(path.database, path.schema, path.name));
+      }
+      if (!scope.access.owns({ objectType, id: entry.id, owner: entry.owner })) throw insufficientPrivileges(objectType.toLowerCase(), path.name);
+      if (objectType === 'STAGE') removeStage(stageFolder(core.dataDir, (entry as unknown as { folder: string }).folder));
+      delete collection[path.name];
+      core.state.grants = core.state.grants.filter((g) => g.objectId !== entry.id);
+      core.changed();
+      return dropped(path.name);
+    }
+    default:
+      return undefined;
+  }
+}

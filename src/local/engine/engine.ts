@@ -1,0 +1,298 @@
+// The engine: runs one Snowflake statement for a session. Statements run one at a time; a statement
+// that fails leaves the catalog (restored from a snapshot), the session and DuckDB (transactions) as
+// they were; a statement that changed the catalog saves it before answering.
+import { SqlError } from '../errors.js';
+import type { AccountDirectory, ServiceKey, ServiceRuntime } from '../platform.js';
+import * as account from './account.js';
+import { saveCatalog, type CatalogState } from './catalog.js';
+import type { Core, Exec } from './core.js';
+import * as ddl from './ddl.js';
+import * as files from './files.js';
+import * as grants from './grants.js';
+import { duplicateKey, StatementType, succeeded, unsupported } from './messages.js';
+import { roleClosure, userRoles } from './privileges.js';
+import * as queries from './queries.js';
+import { Scope } from './resolve.js';
+import * as services from './services.js';
+import * as sessions from './session.js';
+import * as showing from './show.js';
+import { parse } from './sql/parser.js';
+import type { Statement } from './sql/ast.js';
+import type { Storage } from './storage.js';
+import type { Bind, Engine, SessionState, StatementResult, UserAuth } from './types.js';
+
+const PARSE_CACHE_LIMIT = 1000;
+
+export interface EngineSettings {
+  dataDir: string;
+  services?: ServiceRuntime;
+  refuseHybridTables: boolean;
+  registryHost: string;
+}
+
+export class LocalEngine implements Engine, AccountDirectory, Core {
+  private readonly parsed = new Map<string, Statement>();
+  readonly queryCache = new Map<string, queries.CachedQuery>();
+  private dirty = false;
+  /** Bumped by every catalog change: cached translations are keyed by it. */
+  version = 0;
+  readonly dataDir: string;
+  readonly services?: ServiceRuntime;
+  readonly refuseHybridTables: boolean;
+  readonly registryHost: string;
+
+  constructor(
+    public state: CatalogState,
+    readonly storage: Storage,
+    settings: EngineSettings,
+  ) {
+    this.dataDir = settings.dataDir;
+    this.services = settings.services;
+    this.refuseHybridTables = settings.refuseHybridTables;
+    this.registryHost = settings.registryHost;
+  }
+
+  nextId(): number {
+    return this.state.nextId++;
+  }
+
+  changed(): void {
+    this.dirty = true;
+    this.version++;
+  }
+
+  async execute(session: SessionState, sql: string, binds: Bind[]): Promise<StatementResult> {
+    const waited = this.services && /SYSTEM\$WAIT_FOR_SERVICES/i.test(sql) ? await this.waitForServices(session, sql, binds) : undefined;
+    return this.storage.exclusive(() => this.run(session, sql, binds, waited));
+  }
+
+  /**
+   * SYSTEM$WAIT_FOR_SERVICES can take minutes, and a starting service may query the engine: wait
+   * without holding the lock, then let the statement read the outcome.
+   */
+  private async waitForServices(session: SessionState, sql: string, binds: Bind[]): Promise<Map<string, Error | null> | undefined> {
+    const planned = await this.storage
+      .exclusive(async () => services.plannedWaits({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
+      .catch(() => undefined);
+    if (!planned) return undefined; // the statement itself reports the problem
+    const outcomes = new Map<string, Error | null>();
+    for (const wait of planned)
+      outcomes.set(wait.id, await this.services!.waitForReady(wait.keys, wait.timeoutSeconds).then(() => null, (error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+    return outcomes;
+  }
+
+  private async run(session: SessionState, sql: string, binds: Bind[], waited?: Map<string, Error | null>): Promise<StatementResult> {
+    let statement: Statement;
+    try {
+      statement = this.parse(sql);
+    } catch (error) {
+      throw asSqlError(error);
+    }
+    const readOnly = statement.kind === 'select';
+    const snapshot = readOnly ? undefined : structuredClone(this.state);
+    const sessionBefore = { ...session, parameters: { ...session.parameters } };
+    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds, sql, waited };
+    try {
+      const result = await this.dispatch(ex, statement);
+      this.persist();
+      return result;
+    } catch (error) {
+      if (snapshot) {
+        this.state = snapshot;
+        this.version++;
+        this.storage.forgetPrepared();
+      }
+      this.dirty = false;
+      Object.assign(session, sessionBefore);
+      for (const key of Object.keys(session) as Array<keyof SessionState>) if (!(key in sessionBefore)) delete session[key];
+      throw asSqlError(error);
+    }
+  }
+
+  private persist(): void {
+    if (!this.dirty) return;
+    saveCatalog(this.dataDir, this.state);
+    this.dirty = false;
+    this.storage.forgetPrepared();
+  }
+
+  private parse(sql: string): Statement {
+    const cached = this.parsed.get(sql);
+    if (cached) return cached;
+    const statement = parse(sql);
+    if (this.parsed.size >= PARSE_CACHE_LIMIT) this.parsed.clear();
+    this.parsed.set(sql, statement);
+    return statement;
+  }
+
+  private async dispatch(ex: Exec, s: Statement): Promise<StatementResult> {
+    switch (s.kind) {
+      case 'select':
+        return queries.select(ex, s);
+      case 'insert':
+        return queries.insert(ex, s);
+      case 'update':
+        return queries.update(ex, s);
+      case 'delete':
+        return queries.remove(ex, s);
+      case 'truncate':
+        return queries.truncate(ex, s);
+      case 'merge':
+        throw unsupported('MERGE');
+      case 'createTable':
+        return s.as ? queries.createTableAs(ex, s) : ddl.createTable(ex, s);
+      case 'createView':
+        return queries.createView(ex, s);
+      case 'alterTable':
+        return ddl.alterTable(ex, s);
+      case 'createDatabase':
+        return ddl.createDatabase(ex, s);
+      case 'createSchema':
+        return ddl.createSchema(ex, s);
+      case 'drop': {
+        if (s.objectType === 'SERVICE') return services.dropService(ex, s);
+        const result = (await ddl.dropObject(ex, s)) ?? (await account.dropAccountObject(ex, s));
+        if (!result) throw unsupported(`DROP ${s.objectType}`);
+        return result;
+      }
+      case 'use':
+        return sessions.use(ex, s);
+      case 'createRole':
+        return account.createRole(ex, s);
+      case 'createUser':
+        return account.createUser(ex, s);
+      case 'alterUser':
+        return account.alterUser(ex, s);
+      case 'createWarehouse':
+        return account.createWarehouse(ex, s);
+      case 'alterWarehouse':
+        return account.alterWarehouse(ex, s);
+      case 'createStage':
+        return ddl.createStage(ex, s);
+      case 'createImageRepository':
+        return ddl.createImageRepository(ex, s);
+      case 'createFileFormat':
+        return ddl.createFileFormat(ex, s);
+      case 'createComputePool':
+        return account.createComputePool(ex, s);
+      case 'alterComputePool':
+        return account.alterComputePool(ex, s);
+      case 'createService':
+        return services.createService(ex, s);
+      case 'alterService':
+        return services.alterService(ex, s);
+      case 'grantPrivileges':
+        return grants.grantPrivileges(ex, s);
+      case 'revokePrivileges':
+        return grants.revokePrivileges(ex, s);
+      case 'grantRole':
+        return grants.grantRole(ex, s);
+      case 'revokeRole':
+        return grants.revokeRole(ex, s);
+      case 'grantServiceRole':
+      case 'revokeServiceRole':
+        return grants.grantServiceRole(ex, s);
+      case 'grantOwnership':
+        return grants.grantOwnership(ex, s);
+      case 'alterSession':
+        return sessions.alterSession(ex, s);
+      case 'show':
+        return showing.show(ex, s);
+      case 'describe':
+        return showing.describe(ex, s);
+      case 'call':
+        return queries.call(ex, s);
+      case 'put':
+        return files.put(ex, s);
+      case 'get':
+        return files.get(ex, s);
+      case 'list':
+        return files.list(ex, s);
+      case 'remove':
+        return files.remove(ex, s);
+      case 'copyInto':
+        return files.copyInto(ex, s);
+      case 'begin':
+      case 'commit':
+      case 'rollback':
+        // Every statement is its own transaction here; explicit transactions are accepted as no-ops.
+        return succeeded(StatementType.transaction);
+      case 'comment':
+        return succeeded();
+      case 'alterDatabase':
+      case 'alterSchema':
+        return ddl.alterContainer(ex, s);
+      default:
+        // camelCase kind → SQL words: createFileFormat → CREATE FILE FORMAT.
+        throw unsupported(s.kind.replace(/([A-Z])/g, ' $1').toUpperCase());
+    }
+  }
+
+  // ── Engine
+
+  user(loginName: string): UserAuth | undefined {
+    const wanted = loginName.toUpperCase();
+    const user = Object.values(this.state.users).find((u) => u.loginName.toUpperCase() === wanted) ?? this.state.users[loginName];
+    if (!user) return undefined;
+    return {
+      name: user.name,
+      disabled: user.disabled,
+      passwordHash: user.passwordHash,
+      rsaPublicKey: user.rsaPublicKey,
+      rsaPublicKey2: user.rsaPublicKey2,
+      defaultRole: user.defaultRole,
+      defaultWarehouse: user.defaultWarehouse,
+      defaultNamespace: user.defaultNamespace,
+      type: user.type,
+    };
+  }
+
+  userHasRole(user: string, role: string): boolean {
+    return userRoles(this.state, user).has(role);
+  }
+
+  async close(): Promise<void> {
+    await this.storage.exclusive(async () => {
+      this.persist();
+      await this.storage.close();
+    });
+  }
+
+  // ── AccountDirectory
+
+  account(): string {
+    return this.state.account;
+  }
+
+  canUseImageRepository(user: string, repository: ServiceKey, privilege: 'READ' | 'WRITE'): boolean {
+    const repo = this.state.databases[repository.database]?.schemas[repository.schema]?.imageRepositories[repository.name];
+    if (!repo) return false;
+    const roles = userRoles(this.state, user);
+    if (roles.has('ACCOUNTADMIN') || roles.has(repo.owner)) return true;
+    return this.state.grants.some(
+      (g) => g.objectType === 'IMAGE REPOSITORY' && g.objectId === repo.id && roles.has(g.role) && (g.privilege === privilege || g.privilege === 'WRITE' || g.privilege === 'ALL'),
+    );
+  }
+
+  canUseServiceEndpoints(role: string, service: ServiceKey): boolean {
+    const entry = this.state.databases[service.database]?.schemas[service.schema]?.services[service.name];
+    if (!entry) return false;
+    const roles = roleClosure(this.state, role);
+    if (roles.has('ACCOUNTADMIN') || roles.has(entry.owner)) return true;
+    return this.state.grants.some((g) => g.objectType === 'SERVICE' && g.objectId === entry.id && roles.has(g.role) && g.privilege === 'SERVICE ROLE ALL_ENDPOINTS_USAGE');
+  }
+}
+
+/** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
+function asSqlError(error: unknown): SqlError {
+  if (error instanceof SqlError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/PRIMARY KEY or UNIQUE constraint violation|Duplicate key/i.test(message)) return duplicateKey();
+  const conversion = /Could not convert string '([^']*)' to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);
+  if (conversion) return new SqlError('100038', '22018', `Numeric value '${conversion[1]}' is not recognized`);
+  const timestamp = /Could not convert string '([^']*)' to TIMESTAMP/i.exec(message);
+  if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
+  if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
+  if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
+  return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
+}

@@ -1,0 +1,316 @@
+// PUT, GET, LIST, REMOVE and COPY INTO on internal stages.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { now, type StageEntry, type TableEntry } from './catalog.js';
+import type { Exec } from './core.js';
+import { columnLabel, convertField, CopyError, copyError, csvFormat, fileText, optionBool, optionText, parseCsv, type CsvRecord, type FieldLocation } from './csv.js';
+import { duckdbTypeOf } from './datatypes.js';
+import { findTable, quoteIdent, tableSecurable } from './ddl.js';
+import { fixedColumn, textColumn } from './encode.js';
+import { doesNotExist, insufficientPrivileges, invalid, StatementType, statusResult, unsupported } from './messages.js';
+import { display, type QualifiedName } from './resolve.js';
+import type * as ast from './sql/ast.js';
+import { parseNameText } from './sql/parser.js';
+import { httpDate, listStaged, normalisePath, putTarget, removeStaged, stageFolder, type StagedFile } from './stages.js';
+import type { StatementResult } from './types.js';
+import { requireWarehouse } from './account.js';
+import { SqlError } from '../errors.js';
+
+interface ResolvedStage {
+  path: QualifiedName;
+  stage: StageEntry;
+  dir: string;
+}
+
+function resolveStage(ex: Exec, ref: ast.StageRef, privilege: 'READ' | 'WRITE'): ResolvedStage {
+  if (ref.type !== 'named' || !ref.name) throw unsupported(ref.type === 'user' ? 'The user stage (@~)' : 'Table stages (@%table)');
+  const path = ex.scope.qualify(ref.name, privilege === 'READ' ? 'LIST' : 'PUT');
+  const schema = ex.scope.schema(path);
+  const stage = schema?.stages[path.name];
+  const securable = stage && { objectType: 'STAGE' as const, id: stage.id, owner: stage.owner };
+  if (!stage || !ex.scope.access.sees(securable!)) throw doesNotExist('Stage', display(path.database, path.schema, path.name));
+  // WRITE implies READ on stages.
+  if (!ex.scope.access.has(securable!, privilege) && !(privilege === 'READ' && ex.scope.access.has(securable!, 'WRITE')))
+    throw insufficientPrivileges('stage', path.name);
+  return { path, stage, dir: stageFolder(ex.core.dataDir, stage.folder) };
+}
+
+export function put(ex: Exec, stmt: ast.PutStatement): StatementResult {
+  const { dir } = resolveStage(ex, stmt.stage, 'WRITE');
+  const target = putTarget(dir, stmt.stage.path);
+  const props = stmt.properties;
+  return {
+    kind: 'fileTransfer',
+    data: {
+      command: 'UPLOAD',
+      src_locations: [stmt.localPath],
+      autoCompress: optionBool(props.AUTO_COMPRESS) ?? true,
+      overwrite: optionBool(props.OVERWRITE) ?? false,
+      parallel: Number(optionText(props.PARALLEL) ?? 4),
+      sourceCompression: (optionText(props.SOURCE_COMPRESSION) ?? 'AUTO_DETECT').toLowerCase(),
+      stageInfo: { locationType: 'LOCAL_FS', location: target, path: normalisePath(stmt.stage.path), region: null, creds: {}, isClientSideEncrypted: false },
+      encryptionMaterial: null,
+      presignedUrls: [],
+      statementTypeId: StatementType.put,
+    },
+  };
+}
+
+export function get(ex: Exec, stmt: ast.GetStatement): StatementResult {
+  const { dir } = resolveStage(ex, stmt.stage, 'READ');
+  const pattern = optionText(stmt.properties.PATTERN);
+  const files = listStaged(dir, stmt.stage.path, pattern);
+  const local = isAbsolute(stmt.localPath) ? stmt.localPath : resolve(stmt.localPath);
+  return {
+    kind: 'fileTransfer',
+    data: {
+      command: 'DOWNLOAD',
+      src_locations: files.map((f) => f.path),
+      localLocation: local,
+      parallel: Number(optionText(stmt.properties.PARALLEL) ?? 4),
+      stageInfo: { locationType: 'LOCAL_FS', location: dir, path: '', region: null, creds: {}, isClientSideEncrypted: false },
+      encryptionMaterial: [],
+      presignedUrls: [],
+      statementTypeId: StatementType.put,
+    },
+  };
+}
+
+export function list(ex: Exec, stmt: ast.ListStatement): StatementResult {
+  const { dir, stage } = resolveStage(ex, stmt.stage, 'READ');
+  const files = listStaged(dir, stmt.stage.path, stmt.pattern);
+  return {
+    kind: 'rows',
+    columns: [textColumn('name'), fixedColumn('size'), textColumn('md5'), textColumn('last_modified')],
+    rows: files.map((f) => [`${stage.name.toLowerCase()}/${f.path}`, String(f.size), f.md5, httpDate(f.lastModified)]),
+    statementTypeId: StatementType.show,
+  };
+}
+
+export function remove(ex: Exec, stmt: ast.RemoveStatement): StatementResult {
+  const { dir, stage } = resolveStage(ex, stmt.stage, 'WRITE');
+  const files = listStaged(dir, stmt.stage.path, stmt.pattern);
+  removeStaged(files);
+  return {
+    kind: 'rows',
+    columns: [textColumn('name'), textColumn('result')],
+    rows: files.map((f) => [`${stage.name.toLowerCase()}/${f.path}`, 'removed']),
+    statementTypeId: StatementType.ddl,
+  };
+}
+
+// ── COPY INTO
+
+type OnError = 'ABORT_STATEMENT' | 'SKIP_FILE' | 'CONTINUE';
+
+interface FileLoad {
+  file: StagedFile;
+  label: string;
+  rows: Array<Array<string | null>>;
+  parsed: number;
+  errors: number;
+  firstError?: CopyError;
+}
+
+const COPY_COLUMNS = [
+  textColumn('file'),
+  textColumn('status'),
+  fixedColumn('rows_parsed'),
+  fixedColumn('rows_loaded'),
+  fixedColumn('error_limit'),
+  fixedColumn('errors_seen'),
+  textColumn('first_error'),
+  fixedColumn('first_error_line'),
+  fixedColumn('first_error_character'),
+  textColumn('first_error_column_name'),
+];
+
+export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<StatementResult> {
+  if (stmt.source.kind !== 'stage') throw unsupported('COPY INTO … FROM (SELECT …)');
+  const { table } = findTable(ex, stmt.table, 'COPY');
+  if (table.kind === 'VIEW') throw invalid(`Cannot COPY INTO view '${table.name}'.`);
+  if (!ex.scope.access.has(tableSecurable(table), 'INSERT')) throw insufficientPrivileges('table', table.name);
+  const source = resolveStage(ex, stmt.source.stage, 'READ');
+  requireWarehouse(ex);
+
+  const props = stmt.properties;
+  const format = csvFormat(fileFormatOptions(ex, props.FILE_FORMAT, source.stage));
+  const onError = (optionText(props.ON_ERROR) ?? 'ABORT_STATEMENT').toUpperCase() as OnError;
+  if (!['ABORT_STATEMENT', 'SKIP_FILE', 'CONTINUE'].includes(onError)) throw unsupported(`ON_ERROR = ${onError}`);
+  const matchByName = (optionText(props.MATCH_BY_COLUMN_NAME) ?? 'NONE').toUpperCase();
+  if (matchByName !== 'NONE' && matchByName !== 'CASE_INSENSITIVE' && matchByName !== 'CASE_SENSITIVE') throw invalid(`invalid value '${matchByName}' for MATCH_BY_COLUMN_NAME`);
+  if (matchByName !== 'NONE' && !format.parseHeader) throw invalid('MATCH_BY_COLUMN_NAME for CSV files requires the file format option PARSE_HEADER = TRUE.');
+  const force = optionBool(props.FORCE) ?? false;
+
+  let files = listStaged(source.dir, stmt.source.stage.path, optionText(props.PATTERN));
+  const wanted = props.FILES?.kind === 'list' ? props.FILES.items.map((i) => optionText(i) ?? '') : undefined;
+  if (wanted) {
+    const base = normalisePath(stmt.source.stage.path);
+    const prefix = base === '' || base.endsWith('/') ? base : `${base}/`;
+    files = files.filter((f) => wanted.some((w) => f.path === `${prefix}${normalisePath(w)}` || f.path === normalisePath(w)));
+  }
+  const history = (ex.core.state.loadHistory[String(table.id)] ??= {});
+  if (!force) files = files.filter((f) => history[f.path]?.md5 !== f.md5);
+  if (files.length === 0) return statusResult('Copy executed with 0 files processed.', StatementType.copy);
+
+  const targetColumns = stmt.columns ? stmt.columns.map((c) => columnOf(table, c.name)) : table.columns;
+  const loads = files.map((file) => loadFile(file, `${source.stage.name.toLowerCase()}/${file.path}`, table, targetColumns, format, matchByName, onError));
+
+  await insertRows(ex, table, targetColumns.map((c) => c.name), loads.flatMap((l) => l.rows));
+  for (const load of loads) if (load.rows.length > 0 || load.errors === 0) history[load.file.path] = { md5: load.file.md5, loadedOn: now() };
+  ex.core.changed();
+  return {
+    kind: 'rows',
+    columns: COPY_COLUMNS,
+    rows: loads.map((l) => {
+      const status = l.errors === 0 ? 'LOADED' : l.rows.length === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
+      const limit = onError === 'CONTINUE' ? l.parsed : 1;
+      const first = l.firstError;
+      return [l.label, status, String(l.parsed), String(l.rows.length), String(limit), String(l.errors), first?.text ?? null, first ? String(first.at.line) : null, first ? String(first.at.character) : null, first ? columnLabel(first.at) : null];
+    }),
+    statementTypeId: StatementType.copy,
+  };
+}
+
+/** FILE_FORMAT = (…) as written, a named format (FORMAT_NAME = '…'), or else the stage's own format. */
+function fileFormatOptions(ex: Exec, value: ast.PropertyValue | undefined, stage: StageEntry): ast.Properties | undefined {
+  if (value?.kind !== 'options') return stage.fileFormat;
+  const formatName = value.properties.FORMAT_NAME;
+  if (!formatName) return value.properties;
+  const name: ast.ObjectName | undefined = formatName.kind === 'identifier' ? formatName.name : formatName.kind === 'string' ? parseNameText(formatName.value) : undefined;
+  if (!name) throw invalid('FORMAT_NAME must name a file format.');
+  const path = ex.scope.qualify(name, 'COPY');
+  const format = ex.scope.schema(path)?.fileFormats?.[path.name];
+  if (!format || !ex.scope.access.has({ objectType: 'FILE FORMAT', id: format.id, owner: format.owner }, 'USAGE'))
+    throw doesNotExist('File format', display(path.database, path.schema, path.name));
+  return format.properties;
+}
+
+function columnOf(table: TableEntry, name: string) {
+  const column = table.columns.find((c) => c.name === name);
+  if (!column) throw new SqlError('000904', '42000', `SQL compilation error: error line 0 at position -1\ninvalid identifier '${name}'`);
+  return column;
+}
+
+function loadFile(
+  file: StagedFile,
+  label: string,
+  table: TableEntry,
+  columns: TableEntry['columns'],
+  format: ReturnType<typeof csvFormat>,
+  matchByName: string,
+  onError: OnError,
+): FileLoad {
+  try {
+    return parseFile(file, label, table, columns, format, matchByName, onError);
+  } catch (error) {
+    // Errors of the whole file (empty, header) under SKIP_FILE / CONTINUE: the file fails alone.
+    if (!(error instanceof CopyError) || onError === 'ABORT_STATEMENT') throw error;
+    return { file, label, rows: [], parsed: 0, errors: 1, firstError: error };
+  }
+}
+
+function parseFile(
+  file: StagedFile,
+  label: string,
+  table: TableEntry,
+  columns: TableEntry['columns'],
+  format: ReturnType<typeof csvFormat>,
+  matchByName: string,
+  onError: OnError,
+): FileLoad {
+  const records = parseCsv(fileText(readFileSync(file.absolute)), format);
+  /** Where field `index` of `record` (data row `row`, 1-based) sits, for error messages. */
+  const at = (record: CsvRecord | undefined, row: number, index: number, column: string): FieldLocation => ({
+    file: file.path,
+    line: record?.line ?? 1,
+    character: record?.positions[index] ?? 1,
+    row,
+    table: table.name,
+    column,
+    columnIndex: index + 1,
+  });
+  const mismatch = (found: number, expected: number, where: FieldLocation) =>
+    copyError(
+      '100080',
+      '22000',
+      `Number of columns in file (${found}) does not match that of the corresponding table (${expected}), use file format option error_on_column_count_mismatch=false to ignore this error`,
+      where,
+    );
+  if (records.length === 0)
+    throw copyError('100145', '22000', 'Empty file: no header and no rows', at(undefined, 1, 0, columns[0]?.name ?? '')); // number unverified
+
+  // Which field feeds each target column: by position, or by header name.
+  let fieldFor: number[] = columns.map((_, i) => i);
+  let expectedFields = columns.length;
+  let body = records.slice(format.skipHeader);
+  if (format.parseHeader) {
+    const header = records[0]!;
+    body = records.slice(1 + format.skipHeader);
+    const names = header.fields.map((f) => (f ?? '').trim());
+    expectedFields = names.length;
+    if (matchByName !== 'NONE') {
+      const fold = (s: string) => (matchByName === 'CASE_INSENSITIVE' ? s.toUpperCase() : s);
+      fieldFor = columns.map((c) => names.findIndex((n) => fold(n) === fold(c.name)));
+      const missing = fieldFor.findIndex((index) => index < 0);
+      // A table column the header does not name (a missing column, or a wrong delimiter that makes
+      // the whole header one name) fails like Snowflake's column count check.
+      if (missing >= 0 && format.errorOnColumnCountMismatch)
+        throw mismatch(names.length, columns.length, { ...at(header, 1, Math.min(missing, names.length - 1), columns[missing]!.name), columnIndex: missing + 1 });
+    }
+  }
+  const convertRecord = (record: CsvRecord, row: number) => {
+    if (record.fields.length !== expectedFields && format.errorOnColumnCountMismatch) {
+      const last = Math.max(0, Math.min(record.fields.length, expectedFields) - 1);
+      throw mismatch(record.fields.length, expectedFields, at(record, row, last, columns[Math.min(last, columns.length - 1)]?.name ?? ''));
+    }
+    return columns.map((column, i) => {
+      const index = fieldFor[i]!;
+      const value = index < 0 ? null : (record.fields[index] ?? null);
+      return convertField(value, column, () => at(record, row, index < 0 ? i : index, column.name));
+    });
+  };
+  const rows: Array<Array<string | null>> = [];
+  let errors = 0;
+  let firstError: CopyError | undefined;
+  body.forEach((record, r) => {
+    try {
+      rows.push(convertRecord(record, r + 1));
+    } catch (error) {
+      if (!(error instanceof CopyError) || onError === 'ABORT_STATEMENT') throw error;
+      errors++;
+      firstError ??= error;
+    }
+  });
+  // SKIP_FILE: a file with any bad row loads nothing.
+  const skipped = onError === 'SKIP_FILE' && errors > 0;
+  return { file, label, rows: skipped ? [] : rows, parsed: body.length, errors, firstError };
+}
+
+let loadCounter = 0;
+
+/** All rows in one go through a DuckDB appender into a scratch table, then one INSERT … SELECT with casts. */
+export async function insertRows(ex: Exec, table: TableEntry, columnNames: string[], rows: Array<Array<string | null>>): Promise<void> {
+  const storage = ex.core.storage;
+  const scratch = `copy_load_${process.pid}_${++loadCounter}`;
+  const types = columnNames.map((name) => duckdbTypeOf(table.columns.find((c) => c.name === name)!.type));
+  await storage.run(`CREATE TEMP TABLE ${quoteIdent(scratch)} (${columnNames.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
+  try {
+    const appender = await storage.raw.createAppender(scratch, 'main', 'temp');
+    for (const row of rows) {
+      for (const cell of row) {
+        if (cell === null) appender.appendNull();
+        else appender.appendVarchar(cell);
+      }
+      appender.endRow();
+    }
+    appender.closeSync();
+    await storage.transaction(() =>
+      storage.run(
+        `INSERT INTO ${quoteIdent(table.storage)} (${columnNames.map(quoteIdent).join(', ')}) SELECT ${types.map((t, i) => `CAST(c${i} AS ${t})`).join(', ')} FROM ${quoteIdent(scratch)}`,
+      ),
+    );
+  } finally {
+    await storage.run(`DROP TABLE IF EXISTS ${quoteIdent(scratch)}`);
+  }
+}

@@ -1,0 +1,66 @@
+// papi local's engine: Snowflake SQL on DuckDB with a persistent catalog. openEngine is the entry
+// point the server (src/local/server/) and startLocal (src/local/index.ts) use.
+import { mkdirSync } from 'node:fs';
+import { hashPassword, verifyPassword } from '../password.js';
+import type { AccountDirectory, ServiceRuntime } from '../platform.js';
+import { loadCatalog, newCatalog, now, saveCatalog } from './catalog.js';
+import { LocalEngine } from './engine.js';
+import { stageRoot } from './stages.js';
+import { Storage } from './storage.js';
+import type { Engine } from './types.js';
+
+export interface EngineOptions {
+  dataDir: string;
+  /** The account name (CURRENT_ACCOUNT()); PAPI by default. Fixed when the data directory is created. */
+  account?: string;
+  /** The administrator: created on first open with ACCOUNTADMIN; its password follows these options. */
+  admin: { user: string; password: string };
+  /** The SPCS runtime; without it CREATE SERVICE fails with a clear error. */
+  services?: ServiceRuntime;
+  /** Answer CREATE HYBRID TABLE like an account without hybrid tables (trial, Azure, GCP). */
+  refuseHybridTables?: boolean;
+  /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
+  registryHost?: string;
+}
+
+export type LocalEngineApi = Engine & AccountDirectory;
+
+export async function openEngine(options: EngineOptions): Promise<LocalEngineApi> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  mkdirSync(stageRoot(options.dataDir), { recursive: true });
+  const state = loadCatalog(options.dataDir) ?? newCatalog((options.account ?? 'PAPI').toUpperCase());
+  await ensureAdmin(state, options.admin);
+  saveCatalog(options.dataDir, state);
+  const storage = await Storage.open(options.dataDir);
+  return new LocalEngine(state, storage, {
+    dataDir: options.dataDir,
+    services: options.services,
+    refuseHybridTables: options.refuseHybridTables ?? false,
+    registryHost: options.registryHost ?? '127.0.0.1',
+  });
+}
+
+async function ensureAdmin(state: ReturnType<typeof newCatalog>, admin: EngineOptions['admin']): Promise<void> {
+  const name = admin.user.toUpperCase();
+  const existing = state.users[name];
+  if (existing) {
+    // The options are the authority for the admin's password: rehash only when it changed.
+    if (!existing.passwordHash || !(await verifyPassword(admin.password, existing.passwordHash))) existing.passwordHash = await hashPassword(admin.password);
+    return;
+  }
+  state.users[name] = {
+    id: state.nextId++,
+    name,
+    owner: 'ACCOUNTADMIN',
+    createdOn: now(),
+    loginName: name,
+    type: 'PERSON',
+    passwordHash: await hashPassword(admin.password),
+    defaultRole: 'ACCOUNTADMIN',
+    defaultWarehouse: 'COMPUTE_WH',
+    disabled: false,
+  };
+  state.roleGrants.push({ role: 'ACCOUNTADMIN', granteeType: 'USER', grantee: name, grantedBy: 'ACCOUNTADMIN', createdOn: now() });
+}
+
+export type { Engine } from './types.js';

@@ -1,0 +1,73 @@
+// <database>.INFORMATION_SCHEMA.TABLES, COLUMNS and SCHEMATA: read-only views over the catalog,
+// built as a subquery of literals holding only what the current role can see.
+import type { DatabaseEntry } from './catalog.js';
+import type { Exec } from './core.js';
+import { parseTypeText, quoteIdent, tableSecurable } from './ddl.js';
+import { doesNotExist } from './messages.js';
+import { display, type QualifiedName } from './resolve.js';
+import type { DataType } from './sql/ast.js';
+
+type Value = string | number | null;
+interface View {
+  columns: Array<[string, 'VARCHAR' | 'NUMBER']>;
+  rows: (db: DatabaseEntry, ex: Exec) => Value[][];
+}
+
+const VIEWS: Record<string, View> = {
+  SCHEMATA: {
+    columns: [['CATALOG_NAME', 'VARCHAR'], ['SCHEMA_NAME', 'VARCHAR'], ['SCHEMA_OWNER', 'VARCHAR'], ['COMMENT', 'VARCHAR']],
+    rows: (db, ex) =>
+      Object.values(db.schemas)
+        .filter((s) => ex.scope.schema({ database: db.name, schema: s.name }))
+        .map((s) => [db.name, s.name, s.owner, s.comment ?? null]),
+  },
+  TABLES: {
+    columns: [['TABLE_CATALOG', 'VARCHAR'], ['TABLE_SCHEMA', 'VARCHAR'], ['TABLE_NAME', 'VARCHAR'], ['TABLE_OWNER', 'VARCHAR'], ['TABLE_TYPE', 'VARCHAR'], ['IS_TRANSIENT', 'VARCHAR'], ['IS_HYBRID', 'VARCHAR'], ['COMMENT', 'VARCHAR']],
+    rows: (db, ex) =>
+      visibleTables(db, ex).map(({ schema, table }) => [
+        db.name,
+        schema,
+        table.name,
+        table.owner,
+        table.kind === 'VIEW' ? 'VIEW' : 'BASE TABLE',
+        table.kind === 'TRANSIENT' ? 'YES' : 'NO',
+        table.kind === 'HYBRID' ? 'YES' : 'NO',
+        table.comment ?? null,
+      ]),
+  },
+  COLUMNS: {
+    columns: [['TABLE_CATALOG', 'VARCHAR'], ['TABLE_SCHEMA', 'VARCHAR'], ['TABLE_NAME', 'VARCHAR'], ['COLUMN_NAME', 'VARCHAR'], ['ORDINAL_POSITION', 'NUMBER'], ['IS_NULLABLE', 'VARCHAR'], ['DATA_TYPE', 'VARCHAR'], ['CHARACTER_MAXIMUM_LENGTH', 'NUMBER'], ['NUMERIC_PRECISION', 'NUMBER'], ['NUMERIC_SCALE', 'NUMBER']],
+    rows: (db, ex) =>
+      visibleTables(db, ex).flatMap(({ schema, table }) =>
+        table.columns.map((c, i) => {
+          const t = parseTypeText(c.type);
+          const dataType = t.name === 'VARCHAR' ? 'TEXT' : t.name;
+          return [db.name, schema, table.name, c.name, i + 1, c.nullable ? 'YES' : 'NO', dataType, t.name === 'VARCHAR' ? (t.args[0] ?? null) : null, t.name === 'NUMBER' ? (t.args[0] ?? null) : null, t.name === 'NUMBER' ? (t.args[1] ?? null) : null];
+        }),
+      ),
+  },
+};
+
+function visibleTables(db: DatabaseEntry, ex: Exec) {
+  return Object.values(db.schemas)
+    .filter((s) => ex.scope.schema({ database: db.name, schema: s.name }))
+    .flatMap((s) => Object.values(s.tables).filter((t) => ex.scope.access.sees(tableSecurable(t))).map((table) => ({ schema: s.name, table })));
+}
+
+const literal = (value: Value, type: string) =>
+  value === null ? `CAST(NULL AS ${type})` : typeof value === 'number' ? `CAST(${value} AS ${type})` : `'${value.replace(/'/g, "''")}'`;
+
+/** The relation for db.INFORMATION_SCHEMA.<view>, or undefined when `path` is not one. */
+export function informationSchemaRelation(ex: Exec, path: QualifiedName): { sql: string; columns: Array<{ name: string; type: DataType }> } | undefined {
+  if (path.schema !== 'INFORMATION_SCHEMA') return undefined;
+  const view = VIEWS[path.name];
+  const db = ex.scope.database(path.database);
+  if (!view || !db) throw doesNotExist('Object', display(path.database, path.schema, path.name));
+  const types = view.columns.map(([, t]) => (t === 'NUMBER' ? 'DECIMAL(38,0)' : 'VARCHAR'));
+  const empty = `SELECT ${view.columns.map(([name], i) => `CAST(NULL AS ${types[i]}) AS ${quoteIdent(name)}`).join(', ')} WHERE FALSE`;
+  const rows = view.rows(db, ex).map((row) => `SELECT ${row.map((v, i) => literal(v, types[i]!)).join(', ')}`);
+  return {
+    sql: `(${[empty, ...rows].join(' UNION ALL ')})`,
+    columns: view.columns.map(([name, t]) => ({ name, type: t === 'NUMBER' ? { name: 'NUMBER', args: [38, 0] } : { name: 'VARCHAR', args: [] } })),
+  };
+}

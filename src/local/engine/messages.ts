@@ -1,0 +1,88 @@
+// Snowflake's answers as papi local gives them: status rows ("Table X successfully created.") and the
+// errors (number, SQLSTATE, text) for missing objects, privileges and session state.
+import { ErrorCode, SqlError } from '../errors.js';
+import { textColumn } from './encode.js';
+import type { StatementResult } from './types.js';
+
+/** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
+export const StatementType = {
+  select: 0x1000,
+  dml: 0x3000,
+  insert: 0x3100,
+  update: 0x3200,
+  delete: 0x3300,
+  merge: 0x3400,
+  copy: 0x3600,
+  scl: 0x4000,
+  alterSession: 0x4100,
+  use: 0x4300,
+  show: 0x4400,
+  describe: 0x4500,
+  transaction: 0x5000,
+  ddl: 0x6000,
+  put: 0x7000,
+} as const;
+
+export function statusResult(status: string, statementTypeId: number = StatementType.ddl): StatementResult {
+  return { kind: 'rows', columns: [textColumn('status')], rows: [[status]], statementTypeId };
+}
+
+export const succeeded = (statementTypeId: number = StatementType.ddl) => statusResult('Statement executed successfully.', statementTypeId);
+export const created = (kind: string, name: string) => statusResult(`${kind} ${name} successfully created.`);
+export const alreadyExists = (name: string) => statusResult(`${name} already exists, statement succeeded.`);
+export const dropped = (name: string) => statusResult(`${name} successfully dropped.`);
+export const alreadyDropped = (name: string) => statusResult(`Drop statement executed successfully (${name} already dropped).`);
+
+export function doesNotExist(kind: string, name: string): SqlError {
+  return new SqlError(ErrorCode.doesNotExist, '02000', `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`);
+}
+
+export function objectExists(kind: string, name: string): SqlError {
+  return new SqlError(ErrorCode.alreadyExists, '42710', `SQL compilation error:\n${kind} '${name}' already exists.`);
+}
+
+export function insufficientPrivileges(kind: string, name: string): SqlError {
+  return new SqlError(ErrorCode.insufficientPrivileges, '42501', `SQL access control error:\nInsufficient privileges to operate on ${kind} '${name}'.`);
+}
+
+export function noWarehouse(): SqlError {
+  return new SqlError(
+    '000606',
+    '57P03',
+    "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.",
+  );
+}
+
+export function noCurrentDatabase(action: string): SqlError {
+  return new SqlError('090105', '22000', `Cannot perform ${action}. This session does not have a current database. Call 'USE DATABASE', or use a qualified name.`);
+}
+
+export function noCurrentSchema(action: string): SqlError {
+  return new SqlError('090106', '22000', `Cannot perform ${action}. This session does not have a current schema. Call 'USE SCHEMA', or use a qualified name.`);
+}
+
+export function unsupported(what: string): SqlError {
+  return new SqlError(ErrorCode.unsupported, '0A000', `SQL compilation error:\n${what} is not supported by papi local.`);
+}
+
+export function invalid(message: string): SqlError {
+  return new SqlError('002029', '42601', `SQL compilation error:\n${message}`);
+}
+
+/** USE ROLE of a role not granted to the user: 003013 (42501), two spaces before "Specify" as Snowflake writes it. */
+export function roleNotGranted(role: string): SqlError {
+  return new SqlError('003013', '42501', `SQL access control error:\nRequested role '${role}' is not assigned to the executing user.  Specify another role to activate.`);
+}
+
+/** Duplicate primary key in a hybrid table: Snowflake's documented "200001 (22000): Primary key already exists". */
+export function duplicateKey(): SqlError {
+  return new SqlError(ErrorCode.duplicateKey, '22000', 'Primary key already exists');
+}
+
+/**
+ * Accounts without hybrid tables (trial accounts, Azure, GCP, SnowGov). The text follows Snowflake's
+ * documentation ("Hybrid tables are not supported in trial accounts"); the number is unverified.
+ */
+export function hybridTablesUnavailable(): SqlError {
+  return new SqlError('002040', '0A000', 'SQL compilation error:\nHybrid tables are not supported for this account.');
+}

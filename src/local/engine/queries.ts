@@ -1,0 +1,323 @@
+// Queries and DML through the SQL engineer's translator (sql/translate.ts): names resolve against the
+// catalog with privilege checks, binds become typed DuckDB parameters, SYSTEM$ functions are evaluated
+// first, results go out in the wire encoding. Translations are cached per SQL text, session namespace,
+// role and catalog version, so the hot point lookup is one prepared DuckDB statement.
+import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { requireWarehouse } from './account.js';
+import { now, type TableEntry } from './catalog.js';
+import type { Exec } from './core.js';
+import { bindParameters, bindRowCount } from './binds.js';
+import {
+  createTableSql,
+  findTable,
+  installTable,
+  parseTypeText,
+  prepareCreateTable,
+  quoteIdent,
+  storageName,
+  tableDefinition,
+  tableKind,
+  tableSecurable,
+  targetSchema,
+} from './ddl.js';
+import { snowflakeTypeOfDuckdb } from './datatypes.js';
+import { encodeResult, fixedColumn, textColumn } from './encode.js';
+import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from './messages.js';
+import { display, Scope, type QualifiedName } from './resolve.js';
+import { informationSchemaRelation } from './information-schema.js';
+import { parse } from './sql/parser.js';
+import { constantArgs, systemCalls, systemFunction } from './services.js';
+import type * as ast from './sql/ast.js';
+import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from './sql/translate.js';
+import type { Column, StatementResult } from './types.js';
+
+type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
+
+interface Resolution {
+  /** Tables the statement touched: a query on a table needs a warehouse. */
+  tables: TableEntry[];
+}
+
+/** The translator's view of the catalog for one statement, checking `privilege` on `target`. */
+function context(ex: Exec, resolution: Resolution, system: Map<ast.FunctionCall, string | null>, target?: { table: TableEntry; privilege: Privilege }): TranslateContext {
+  const { session, core } = ex;
+  return {
+    resolveTable: (name: ast.ObjectName) => {
+      const catalogView = informationSchemaRelation(ex, ex.scope.qualify(name, 'SELECT'));
+      if (catalogView) return catalogView;
+      const { path, table } = findTable(ex, name, 'SELECT', 'Object');
+      const privilege: Privilege = target && target.table.id === table.id ? target.privilege : 'SELECT';
+      if (!ex.scope.access.has(tableSecurable(table), privilege)) throw insufficientPrivileges(table.kind === 'VIEW' ? 'view' : 'table', table.name);
+      resolution.tables.push(table);
+      const columns = table.columns.map((c) => ({ name: c.name, type: parseTypeText(c.type) }));
+      if (table.kind === 'VIEW') return { sql: viewRelation(ex, path, table, resolution), columns };
+      return { sql: quoteIdent(table.storage), columns };
+    },
+    session: {
+      role: session.role,
+      user: session.user,
+      database: session.database,
+      schema: session.schema,
+      warehouse: session.warehouse,
+      account: core.state.account,
+      accountLocator: core.state.account,
+      region: 'LOCAL',
+      version: '9.0.0',
+    },
+    bind: (i: number) => `$${i}`,
+    bindType: (i: number) => bindDataType(ex.binds[i - 1]?.type),
+    systemFunction: (call: ast.FunctionCall) => ({ sql: sqlLiteral(system.get(call) ?? null), type: { name: 'VARCHAR', args: [] } }),
+  };
+}
+
+/**
+ * A view as a subquery, translated now from its Snowflake text: names inside resolve against the
+ * view's schema and with its owner's privileges (owner's rights), so a view always sees the current
+ * tables, also after a SWAP or CREATE OR REPLACE of what it reads.
+ */
+function viewRelation(ex: Exec, path: QualifiedName, view: TableEntry, resolution: Resolution): string {
+  const statement = parse(view.viewText ?? '');
+  if (statement.kind !== 'select') throw invalid(`View '${view.name}' has an invalid definition.`);
+  const ownerSession = { ...ex.session, role: view.owner, database: path.database, schema: path.schema, parameters: ex.session.parameters };
+  const inner: Exec = { ...ex, session: ownerSession, scope: new Scope(ex.core.state, ownerSession) };
+  const translated = translateQuery(statement.query, context(inner, resolution, new Map()));
+  return `(SELECT * FROM (${translated.sql}) AS v(${view.columns.map((c) => quoteIdent(c.name)).join(', ')}))`;
+}
+
+/** The Snowflake type of a driver bind, so the translator can compare and cast it correctly. */
+function bindDataType(type: string | undefined): ast.DataType | undefined {
+  const upper = type?.toUpperCase();
+  if (!upper) return undefined;
+  switch (upper) {
+    case 'FIXED':
+      return { name: 'NUMBER', args: [38, 0] };
+    case 'REAL':
+      return { name: 'FLOAT', args: [] };
+    case 'TEXT':
+      return { name: 'VARCHAR', args: [] };
+    case 'BOOLEAN':
+      return { name: 'BOOLEAN', args: [] };
+    case 'VARIANT':
+    case 'OBJECT':
+    case 'ARRAY':
+      return { name: 'VARIANT', args: [] };
+    case 'DATE':
+      return { name: 'DATE', args: [] };
+    default:
+      return upper.startsWith('TIMESTAMP') ? { name: 'TIMESTAMP_NTZ', args: [] } : undefined;
+  }
+}
+
+function sqlLiteral(value: string | null): string {
+  return value === null ? 'NULL' : `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Evaluates the SYSTEM$ calls of a statement (their arguments must be constants or binds). */
+async function evaluateSystemFunctions(ex: Exec, root: unknown): Promise<Map<ast.FunctionCall, string | null>> {
+  const values = new Map<ast.FunctionCall, string | null>();
+  for (const call of systemCalls(root)) values.set(call, await systemFunction(ex, call.name, constantArgs(ex, call)));
+  return values;
+}
+
+interface Parameters {
+  values: DuckDBValue[];
+  types: DuckDBType[];
+}
+
+function parametersFor(ex: Exec, row = 0): Parameters {
+  return ex.binds.length === 0 ? { values: [], types: [] } : bindParameters(ex.binds, row);
+}
+
+// ── SELECT
+
+export interface CachedQuery {
+  version: number;
+  sql: string;
+  columns: Array<{ name: string }>;
+  tables: TableEntry[];
+  parameters: number;
+}
+
+const QUERY_CACHE_LIMIT = 500;
+
+export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<StatementResult> {
+  const { version, queryCache } = ex.core;
+  // Session values are inlined by the translator (CURRENT_ROLE() …): all of them are part of the key.
+  const { user, role, database, schema, warehouse } = ex.session;
+  // Bind types too: the translator casts binds by their type.
+  const bindTypes = ex.binds.map((b) => b.type).join(',');
+  const key = [user, role, database ?? '', schema ?? '', warehouse ?? '', bindTypes, ex.sql].join('\u0000');
+  let cached = queryCache.get(key);
+  const hasSystem = /SYSTEM\$/i.test(ex.sql);
+  if (!cached || cached.version !== version || hasSystem) {
+    const resolution: Resolution = { tables: [] };
+    const system = hasSystem ? await evaluateSystemFunctions(ex, stmt) : new Map();
+    const translated = translateQuery(stmt.query, context(ex, resolution, system));
+    cached = { version, sql: translated.sql, columns: translated.columns, tables: resolution.tables, parameters: parameterCount(translated.sql) };
+    if (!hasSystem) {
+      if (queryCache.size >= QUERY_CACHE_LIMIT) queryCache.clear();
+      queryCache.set(key, cached);
+    }
+  }
+  if (cached.tables.length > 0) requireWarehouse(ex);
+  const params = parametersFor(ex);
+  const result = await ex.core.storage.query(cached.sql, params.values.slice(0, cached.parameters), params.types.slice(0, cached.parameters));
+  const names = cached.columns.length === result.names.length ? cached.columns.map((c) => c.name) : result.names;
+  const encoded = encodeResult(names, result.types, result.rows);
+  return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
+}
+
+// ── DML
+
+function countResult(name: string, count: number, statementTypeId: number): StatementResult {
+  return { kind: 'rows', columns: [fixedColumn(name)], rows: [[String(count)]], statementTypeId };
+}
+
+/**
+ * Runs translated DML statements once per bind row (array binds), all in one transaction; the rows
+ * changed by statement `counted` are the result (INSERT OVERWRITE's DELETE does not count).
+ */
+async function runDml(ex: Exec, statements: readonly string[], counted = 0): Promise<number> {
+  const rows = bindRowCount(ex.binds);
+  let changed = 0;
+  await ex.core.storage.transaction(async () => {
+    for (let row = 0; row < rows; row++) {
+      const params = parametersFor(ex, row);
+      for (const [i, sql] of statements.entries()) {
+        const n = await ex.core.storage.execute(sql, usedParams(sql, params.values), usedParams(sql, params.types));
+        if (i === counted) changed += n;
+      }
+    }
+  });
+  return changed;
+}
+
+/** How many parameters ($1 … $n) a translated statement takes. */
+function parameterCount(sql: string): number {
+  let max = 0;
+  for (const match of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(match[1]));
+  return max;
+}
+
+/** DuckDB wants exactly the parameters a statement mentions: INSERT OVERWRITE's DELETE and inlined SYSTEM$ calls have none. */
+function usedParams<T>(sql: string, params: T[]): T[] {
+  return params.slice(0, parameterCount(sql));
+}
+
+export async function insert(ex: Exec, stmt: ast.InsertStatement): Promise<StatementResult> {
+  const { table } = findTable(ex, stmt.table, 'INSERT');
+  if (!ex.scope.access.has(tableSecurable(table), 'INSERT')) throw insufficientPrivileges('table', table.name);
+  if (stmt.overwrite && !ex.scope.access.has(tableSecurable(table), 'DELETE') && !ex.scope.access.has(tableSecurable(table), 'TRUNCATE'))
+    throw insufficientPrivileges('table', table.name);
+  const resolution: Resolution = { tables: [] };
+  const system = /SYSTEM\$/i.test(ex.sql) ? await evaluateSystemFunctions(ex, stmt) : new Map();
+  const translated = translateInsert(stmt, context(ex, resolution, system, { table, privilege: 'INSERT' }));
+  requireWarehouse(ex);
+  const count = await runDml(ex, translated.statements, translated.countStatement);
+  return countResult('number of rows inserted', count, StatementType.insert);
+}
+
+export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<StatementResult> {
+  const { table } = findTable(ex, stmt.table, 'UPDATE');
+  if (!ex.scope.access.has(tableSecurable(table), 'UPDATE')) throw insufficientPrivileges('table', table.name);
+  const resolution: Resolution = { tables: [] };
+  const translated = translateUpdate(stmt, context(ex, resolution, new Map(), { table, privilege: 'UPDATE' }));
+  requireWarehouse(ex);
+  const count = await runDml(ex, [translated.sql]);
+  return {
+    kind: 'rows',
+    columns: [fixedColumn('number of rows updated'), fixedColumn('number of multi-joined rows updated')],
+    rows: [[String(count), '0']],
+    statementTypeId: StatementType.update,
+  };
+}
+
+export async function remove(ex: Exec, stmt: ast.DeleteStatement): Promise<StatementResult> {
+  const { table } = findTable(ex, stmt.table, 'DELETE');
+  if (!ex.scope.access.has(tableSecurable(table), 'DELETE')) throw insufficientPrivileges('table', table.name);
+  const resolution: Resolution = { tables: [] };
+  const translated = translateDelete(stmt, context(ex, resolution, new Map(), { table, privilege: 'DELETE' }));
+  requireWarehouse(ex);
+  const count = await runDml(ex, [translated.sql]);
+  return countResult('number of rows deleted', count, StatementType.delete);
+}
+
+export async function truncate(ex: Exec, stmt: ast.TruncateStatement): Promise<StatementResult> {
+  const path = ex.scope.qualify(stmt.table, 'TRUNCATE');
+  if (stmt.ifExists && !ex.scope.schema(path)?.tables[path.name]) return succeeded();
+  const { table } = findTable(ex, stmt.table, 'TRUNCATE');
+  if (!ex.scope.access.has(tableSecurable(table), 'TRUNCATE')) throw insufficientPrivileges('table', table.name);
+  requireWarehouse(ex);
+  await ex.core.storage.run(`DELETE FROM ${quoteIdent(table.storage)}`);
+  delete ex.core.state.loadHistory[String(table.id)];
+  ex.core.changed();
+  return succeeded();
+}
+
+// ── CREATE TABLE … AS SELECT and views
+
+export async function createTableAs(ex: Exec, stmt: ast.CreateTableStatement): Promise<StatementResult> {
+  const { path, schema, existing, done } = prepareCreateTable(ex, stmt);
+  if (done) return done;
+  const resolution: Resolution = { tables: [] };
+  const translated = translateQuery(stmt.as!, context(ex, resolution, new Map()));
+  if (resolution.tables.length > 0) requireWarehouse(ex);
+  const id = ex.core.nextId();
+  const storage = storageName(id);
+  const kind = tableKind(stmt.tableType);
+  const params = parametersFor(ex);
+  const names = translated.columns.map((c: { name: string }) => c.name);
+  let definition: ReturnType<typeof tableDefinition>;
+  await ex.core.storage.transaction(async () => {
+    if (stmt.columns.length > 0) {
+      definition = tableDefinition(stmt);
+      if (definition.columns.length !== names.length)
+        throw invalid(`Insert value list does not match column list expecting ${definition.columns.length} but got ${names.length}`);
+      await ex.core.storage.run(createTableSql(storage, definition.columns, definition.primaryKey, kind === 'HYBRID'));
+      await ex.core.storage.execute(`INSERT INTO ${quoteIdent(storage)} ${translated.sql}`, usedParams(translated.sql, params.values), usedParams(translated.sql, params.types));
+    } else {
+      if (kind === 'HYBRID') tableDefinition(stmt); // throws: a hybrid table needs its key declared
+      const described = await ex.core.storage.query(`DESCRIBE ${translated.sql}`, usedParams(translated.sql, params.values), usedParams(translated.sql, params.types));
+      const columnNames = stmt.columnNames?.map((c) => c.name) ?? names;
+      const columns = described.rows.map((row, i) => ({
+        name: columnNames[i] ?? String(row[0]),
+        type: snowflakeTypeOfDuckdb(String(row[1])),
+        nullable: true,
+      }));
+      definition = { columns };
+      await ex.core.storage.run(createTableSql(storage, columns, undefined, false));
+      await ex.core.storage.execute(`INSERT INTO ${quoteIdent(storage)} ${translated.sql}`, usedParams(translated.sql, params.values), usedParams(translated.sql, params.types));
+    }
+    await installTable(ex, schema, { id, name: path.name, owner: ex.session.role, createdOn: now(), comment: stmt.comment, kind, storage, columns: definition!.columns, primaryKey: definition!.primaryKey }, existing);
+  });
+  return created('Table', path.name);
+}
+
+export async function createView(ex: Exec, stmt: ast.CreateViewStatement): Promise<StatementResult> {
+  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE VIEW', 'CREATE VIEW');
+  const existing = schema.tables[path.name];
+  if (existing) {
+    if (stmt.ifNotExists) return alreadyExists(path.name);
+    if (!stmt.orReplace || existing.kind !== 'VIEW') throw objectExists('Object', display(path.database, path.schema, path.name));
+  }
+  // Checked and typed now; stored as Snowflake text and translated again on every use (viewRelation).
+  const translated = translateQuery(stmt.query, context(ex, { tables: [] }, new Map()));
+  const described = await ex.core.storage.query(`DESCRIBE ${translated.sql}`);
+  const names = stmt.columns?.map((c) => c.name) ?? translated.columns.map((c) => c.name);
+  if (names.length !== described.rows.length) throw invalid(`View definition for '${path.name}' declared ${names.length} column(s), but view query produces ${described.rows.length} column(s).`);
+  const columns = described.rows.map((row, i) => ({ name: names[i]!, type: snowflakeTypeOfDuckdb(String(row[1])), nullable: true }));
+  const id = ex.core.nextId();
+  await installTable(ex, schema, { id, name: path.name, owner: ex.session.role, createdOn: now(), comment: stmt.comment, kind: 'VIEW', storage: storageName(id), columns, viewText: stmt.queryText }, existing);
+  return created('View', path.name);
+}
+
+// ── CALL
+
+export async function call(ex: Exec, stmt: ast.CallStatement): Promise<StatementResult> {
+  if (!stmt.call.system) throw doesNotExist('Procedure', stmt.call.name);
+  const value = await systemFunction(ex, stmt.call.name, constantArgs(ex, stmt.call));
+  const column: Column = textColumn(stmt.call.name);
+  return { kind: 'rows', columns: [column], rows: [[value]], statementTypeId: StatementType.select };
+}
+
+

@@ -1,0 +1,153 @@
+// Service DDL and the SYSTEM$ service functions against the real SPCS runner and registry: a one-file
+// Node image is pushed to papi local's registry, then the engine creates, lists, waits for, reads the
+// logs of and drops the service.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assembleImage } from '../../image/assemble.js';
+import { RegistryClient } from '../../image/registry-client.js';
+import { sessionTokenCredentials } from '../../image/snowflake-login.js';
+import type { ServiceRuntime } from '../platform.js';
+import { createTestAuthority, startHttp, type TestServer } from '../registry/__tests__/support.js';
+import { createRegistry } from '../registry/index.js';
+import { createServiceRuntime } from '../spcs/runtime.js';
+import type { LocalEngineApi } from './index.js';
+import { failure, harness, run, session, status, type Harness } from './test-helpers.js';
+
+const SERVER = `
+import { createServer } from 'node:http';
+const server = createServer((req, res) => res.end(req.url === '/ready' ? 'ok' : 'hello'));
+server.listen(Number(process.env.PORT ?? 8001), '127.0.0.1', () => console.log('echo listening'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+const SPEC = JSON.stringify({
+  spec: {
+    containers: [{ name: 'echo', image: '/api/data/images/echo:v1', env: { PORT: '8001' }, readinessProbe: { port: 8001, path: '/ready' } }],
+    endpoints: [{ name: 'api', port: 8001, public: true }],
+  },
+});
+
+const authority = createTestAuthority();
+let h: Harness;
+let server: TestServer;
+let runtime: ServiceRuntime;
+let engine: LocalEngineApi | undefined;
+let registryDir: string;
+
+beforeAll(async () => {
+  const directory = () => {
+    if (!engine) throw new Error('engine not open');
+    return engine;
+  };
+  registryDir = mkdtempSync(join(tmpdir(), 'papi-engine-registry-'));
+  const registry = createRegistry({
+    dataDir: join(registryDir, 'registry'),
+    tokens: authority,
+    directory: {
+      account: () => directory().account(),
+      canUseImageRepository: (user, repository, privilege) => directory().canUseImageRepository(user, repository, privilege),
+      canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
+      userHasRole: (user, role) => directory().userHasRole(user, role),
+    },
+  });
+  server = await startHttp(registry.handler);
+  runtime = createServiceRuntime({
+    dataDir: join(registryDir, 'spcs'),
+    registry,
+    tokens: authority,
+    directory,
+    accessUrl: () => 'http://127.0.0.1:1',
+    account: 'PAPI',
+    endpointProvisioningMs: 0,
+    timings: { stopGraceMs: 2000, restartBackoffMs: 100, restartBackoffMaxMs: 400 },
+  });
+  h = await harness({ services: runtime, registryHost: server.host });
+  engine = h.engine;
+  const s = h.admin;
+  for (const sql of [
+    'CREATE DATABASE API',
+    'CREATE SCHEMA API.DATA',
+    'CREATE IMAGE REPOSITORY API.DATA.IMAGES',
+    'CREATE COMPUTE POOL POOL MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_XS',
+    'CREATE ROLE API_ROLE',
+    'CREATE ROLE CALLER',
+  ])
+    await run(h.engine, s, sql);
+  const client = new RegistryClient({ registry: server.host, credentials: sessionTokenCredentials({ token: authority.issueSessionToken('ADMIN', 'ACCOUNTADMIN'), expiresIn: 600 }) });
+  await client.pushImage('api/data/images/echo', 'v1', await assembleImage({ files: [{ path: 'server.mjs', content: SERVER }], env: {} }));
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  await h?.cleanup();
+  await server?.close();
+  rmSync(registryDir, { recursive: true, force: true });
+});
+
+describe('services', () => {
+  it('creates, waits for, lists, logs and drops a service', async () => {
+    const e = h.engine;
+    const s = h.admin;
+    const [repo] = await run(e, s, 'SHOW IMAGE REPOSITORIES IN SCHEMA API.DATA');
+    expect(repo?.repository_url).toBe(`${server.host}/api/data/images`);
+    expect(await status(e, s, `CREATE SERVICE IF NOT EXISTS API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$ MIN_INSTANCES = 1 MAX_INSTANCES = 1`)).toBe(
+      'Service ECHO successfully created.',
+    );
+    expect(await status(e, s, `CREATE SERVICE IF NOT EXISTS API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$`)).toBe(
+      'ECHO already exists, statement succeeded.',
+    );
+    // Another session's statements run while this one waits (the wait holds no engine lock).
+    const waiting = run(e, s, "SELECT SYSTEM$WAIT_FOR_SERVICES(60, 'API.DATA.ECHO') AS W");
+    expect(await run(e, session('ADMIN', 'ACCOUNTADMIN'), 'SELECT 1 AS ONE')).toEqual([{ ONE: '1' }]);
+    expect(await waiting).toEqual([{ W: 'Running' }]);
+
+    const [svc] = await run(e, s, 'SHOW SERVICES IN SCHEMA API.DATA');
+    expect([svc?.name, svc?.status, svc?.compute_pool, svc?.owner]).toEqual(['ECHO', 'RUNNING', 'POOL', 'ACCOUNTADMIN']);
+    const [container] = await run(e, s, 'SHOW SERVICE CONTAINERS IN SERVICE API.DATA.ECHO');
+    expect([container?.container_name, container?.status]).toEqual(['echo', 'READY']);
+    const [endpoint] = await run(e, s, 'SHOW ENDPOINTS IN SERVICE API.DATA.ECHO');
+    expect(endpoint?.name).toBe('api');
+    expect(endpoint?.ingress_url).toMatch(/^127\.0\.0\.1:\d+$/);
+    const [logs] = await run(e, s, 'SELECT SYSTEM$GET_SERVICE_LOGS(?, ?, ?, ?) AS LOGS', [
+      { type: 'TEXT', value: 'API.DATA.ECHO' },
+      { type: 'TEXT', value: '0' },
+      { type: 'TEXT', value: 'echo' },
+      { type: 'FIXED', value: '10' },
+    ]);
+    expect(logs?.LOGS).toContain('echo listening');
+    expect((await run(e, s, 'DESCRIBE SERVICE API.DATA.ECHO'))[0]?.spec).toBe(SPEC);
+
+    expect(e.canUseServiceEndpoints('ACCOUNTADMIN', { database: 'API', schema: 'DATA', name: 'ECHO' })).toBe(true);
+    expect(e.canUseServiceEndpoints('CALLER', { database: 'API', schema: 'DATA', name: 'ECHO' })).toBe(false);
+    await run(e, s, 'GRANT SERVICE ROLE API.DATA.ECHO!ALL_ENDPOINTS_USAGE TO ROLE CALLER');
+    expect(e.canUseServiceEndpoints('CALLER', { database: 'API', schema: 'DATA', name: 'ECHO' })).toBe(true);
+
+    expect((await failure(e, s, 'DROP COMPUTE POOL POOL')).message).toMatch(/STOP ALL/);
+    expect(await status(e, s, 'DROP SERVICE IF EXISTS API.DATA.ECHO')).toBe('ECHO successfully dropped.');
+    expect(await status(e, s, 'DROP SERVICE IF EXISTS API.DATA.ECHO')).toBe('Drop statement executed successfully (ECHO already dropped).');
+    expect(await run(e, s, 'SHOW SERVICES IN SCHEMA API.DATA')).toEqual([]);
+  }, 60_000);
+
+  it('needs CREATE SERVICE, the pool and BIND SERVICE ENDPOINT for a public endpoint', async () => {
+    const e = h.engine;
+    const s = h.admin;
+    await run(e, s, "CREATE USER OWNER PASSWORD = 'x'");
+    await run(e, s, 'GRANT ROLE API_ROLE TO USER OWNER');
+    await run(e, s, 'GRANT USAGE ON DATABASE API TO ROLE API_ROLE');
+    await run(e, s, 'GRANT USAGE ON SCHEMA API.DATA TO ROLE API_ROLE');
+    const owner = session('OWNER', 'API_ROLE');
+    const create = `CREATE SERVICE API.DATA.MINE IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$`;
+    expect((await failure(e, owner, create)).code).toBe('003001');
+    await run(e, s, 'GRANT CREATE SERVICE ON SCHEMA API.DATA TO ROLE API_ROLE');
+    expect((await failure(e, owner, create)).code).toBe('002003');
+    await run(e, s, 'GRANT USAGE, MONITOR ON COMPUTE POOL POOL TO ROLE API_ROLE');
+    expect((await failure(e, owner, create)).code).toBe('003001');
+    await run(e, s, 'GRANT BIND SERVICE ENDPOINT ON ACCOUNT TO ROLE API_ROLE');
+    await run(e, s, 'GRANT READ ON IMAGE REPOSITORY API.DATA.IMAGES TO ROLE API_ROLE');
+    expect(await status(e, owner, create)).toBe('Service MINE successfully created.');
+    expect(await status(e, s, 'ALTER COMPUTE POOL POOL STOP ALL')).toBe('Statement executed successfully.');
+    expect(await run(e, s, 'SHOW SERVICES IN ACCOUNT')).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,52 @@
+// Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
+import type { Exec } from './core.js';
+import { optionText } from './csv.js';
+import { doesNotExist, roleNotGranted, StatementType, succeeded } from './messages.js';
+import { userRoles } from './privileges.js';
+import { display } from './resolve.js';
+import type * as ast from './sql/ast.js';
+import type { StatementResult } from './types.js';
+
+// ── USE and ALTER SESSION
+
+export function use(ex: Exec, stmt: ast.UseStatement): StatementResult {
+  const { state } = ex.core;
+  const session = ex.session;
+  if (stmt.objectType === 'SECONDARY ROLES') return succeeded(StatementType.use);
+  const parts = stmt.name?.parts.map((p) => p.name) ?? [];
+  switch (stmt.objectType) {
+    case 'ROLE': {
+      const role = parts[0]!;
+      if (!state.roles[role]) throw doesNotExist('Role', display(role));
+      if (!userRoles(state, session.user).has(role)) throw roleNotGranted(role);
+      session.role = role;
+      break;
+    }
+    case 'DATABASE': {
+      const db = ex.scope.requireDatabase(parts[0]!);
+      session.database = db.name;
+      session.schema = ex.scope.schema({ database: db.name, schema: 'PUBLIC' }) ? 'PUBLIC' : undefined;
+      break;
+    }
+    case 'SCHEMA': {
+      const path = ex.scope.qualifySchema(stmt.name!, 'USE SCHEMA');
+      ex.scope.requireSchema(path);
+      session.database = path.database;
+      session.schema = path.schema;
+      break;
+    }
+    case 'WAREHOUSE': {
+      const wh = state.warehouses[parts[0]!];
+      if (!wh || !ex.scope.access.has({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner }, 'USAGE')) throw doesNotExist('Object', display(parts[0]!));
+      session.warehouse = wh.name;
+      break;
+    }
+  }
+  return succeeded(StatementType.use);
+}
+
+export function alterSession(ex: Exec, stmt: ast.AlterSessionStatement): StatementResult {
+  if (stmt.action.kind === 'set') for (const [key, value] of Object.entries(stmt.action.properties)) ex.session.parameters[key] = optionText(value) ?? '';
+  else for (const key of stmt.action.names) delete ex.session.parameters[key];
+  return succeeded(StatementType.alterSession);
+}

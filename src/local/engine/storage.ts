@@ -1,0 +1,109 @@
+// The DuckDB side of the engine: one database file in the data directory, one connection, statements
+// run one at a time (a queue), transactions so a failed statement changes nothing, and prepared
+// statements cached by SQL text for the hot point lookups.
+import { join } from 'node:path';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBPreparedStatement,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+
+export interface QueryResult {
+  names: string[];
+  types: DuckDBType[];
+  rows: DuckDBValue[][];
+}
+
+const PREPARED_CACHE_LIMIT = 256;
+
+export class Storage {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(dataDir: string): Promise<Storage> {
+    const instance = await DuckDBInstance.create(join(dataDir, 'data.duckdb'));
+    const connection = await instance.connect();
+    // Timestamps are NTZ: keep DuckDB from applying the machine's zone anywhere.
+    await connection.run("SET TimeZone = 'UTC'");
+    return new Storage(instance, connection);
+  }
+
+  /** Runs `work` alone: statements of different sessions never interleave inside a transaction. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Runs `work` in one DuckDB transaction: all of it or nothing. Call inside exclusive(). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async run(sql: string, params: DuckDBValue[] = []): Promise<void> {
+    if (params.length === 0) await this.connection.run(sql);
+    else await this.query(sql, params);
+  }
+
+  /** Runs a DML statement and returns how many rows it changed. */
+  async execute(sql: string, params: DuckDBValue[] = [], paramTypes?: DuckDBType[]): Promise<number> {
+    if (params.length === 0) return (await this.connection.run(sql)).rowsChanged;
+    const statement = await this.prepare(sql);
+    statement.clearBindings();
+    params.forEach((value, i) => statement.bindValue(i + 1, value, paramTypes?.[i]));
+    return (await statement.run()).rowsChanged;
+  }
+
+  async query(sql: string, params: DuckDBValue[] = [], paramTypes?: DuckDBType[]): Promise<QueryResult> {
+    let reader;
+    if (params.length === 0) {
+      reader = await this.connection.runAndReadAll(sql);
+    } else {
+      const statement = await this.prepare(sql);
+      statement.clearBindings();
+      params.forEach((value, i) => statement.bindValue(i + 1, value, paramTypes?.[i]));
+      reader = await statement.runAndReadAll();
+    }
+    return { names: reader.columnNames(), types: reader.columnTypes(), rows: reader.getRows() as DuckDBValue[][] };
+  }
+
+  private async prepare(sql: string): Promise<DuckDBPreparedStatement> {
+    const cached = this.prepared.get(sql);
+    if (cached) return cached;
+    const statement = await this.connection.prepare(sql);
+    if (this.prepared.size >= PREPARED_CACHE_LIMIT) this.forgetPrepared();
+    this.prepared.set(sql, statement);
+    return statement;
+  }
+
+  /** DDL changes what prepared statements refer to: drop them all. */
+  forgetPrepared(): void {
+    for (const statement of this.prepared.values()) statement.destroySync();
+    this.prepared.clear();
+  }
+
+  get raw(): DuckDBConnection {
+    return this.connection;
+  }
+
+  async close(): Promise<void> {
+    this.forgetPrepared();
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
