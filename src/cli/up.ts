@@ -27,10 +27,10 @@ export default defineCommand({
     return {
       data: { command: 'up', target: config.target, url, setup: setupResult?.data, deploy: deployResult?.data, customer22: customer22.json },
       human: [
-        `User 22's recommendations from ${url}/customer/22:`,
-        JSON.stringify(customer22.json, null, 2),
+        `User 22's recommendations, from ${url}/customer/22:`,
+        ...recommendationLines(customer22.json),
         '',
-        `Done in ${seconds}s. Try: papi get 22,196 · papi bench · papi status · open ${url}/test with a token (papi token)`,
+        `Done in ${seconds}s. Next: papi get 22,196 · papi bench · papi status · papi teardown (papi local keeps running until papi local stop)`,
       ].join('\n'),
     };
   },
@@ -39,4 +39,12 @@ export default defineCommand({
 /** Runs another command's handler with this context; its progress shows, its result is collected. */
 async function step(ctx: Context, spec: CommandSpec, args: string[], options: Record<string, unknown>): Promise<CommandResult | undefined> {
   return (await spec.run!(ctx, args, options)) ?? undefined;
+}
+
+/** `  1. Toy Story (1995)  4.50` per recommendation, from the service's answer. */
+function recommendationLines(body: unknown): string[] {
+  const rows = Array.isArray(body) ? (body as Array<{ RECOMMENDATIONS?: unknown }>) : [];
+  const recommendations = Array.isArray(rows[0]?.RECOMMENDATIONS) ? (rows[0]!.RECOMMENDATIONS as Array<Record<string, unknown>>) : [];
+  if (recommendations.length === 0) return ['  (none)'];
+  return recommendations.map((r, i) => `  ${String(i + 1).padStart(2)}. ${String(r.movie_name)}  ${String(r.movie_score)}`);
 }

@@ -76,9 +76,9 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
       for (const step of steps)
         await run(step, async () => {
           if (step.upload) await putFiles(conn, config, step.upload.data, prepared, debug);
-          let rows = 0;
-          for (const statement of step.statements) rows += rowsLoaded(await runStatement(conn, statement, debug));
-          return { outcome: 'loaded', detail: step.statements.some((s) => /^\s*(COPY|INSERT)/i.test(s.sql)) ? `${rows.toLocaleString('en-US')} rows` : undefined };
+          let rows: number | undefined;
+          for (const statement of step.statements) rows = rowsInserted(await runStatement(conn, statement, debug)) ?? rows;
+          return rows === undefined ? { outcome: 'applied' } : { outcome: 'loaded', detail: `${rows.toLocaleString('en-US')} rows` };
         });
       await state.set('data', dataPrint);
     } else if (phase === 'recommend') {
@@ -138,14 +138,10 @@ async function putFiles(conn: StatementRunner, config: PapiConfig, kind: string,
   for (const statement of put.statements) await runStatement(conn, statement, debug);
 }
 
-/** Rows a COPY INTO loaded (its rows_loaded column) or an INSERT inserted. */
-function rowsLoaded(rows: Row[]): number {
-  let total = 0;
-  for (const row of rows) {
-    const n = row.rows_loaded ?? row.ROWS_LOADED ?? row['number of rows inserted'];
-    if (n !== undefined && n !== null) total += Number(n);
-  }
-  return total;
+/** Rows an INSERT put into its table (the load's last INSERT OVERWRITE), undefined for other statements. */
+function rowsInserted(rows: Row[]): number | undefined {
+  const n = rows.length === 1 ? rows[0]?.['number of rows inserted'] : undefined;
+  return n === undefined || n === null ? undefined : Number(n);
 }
 
 async function publishedRows(conn: StatementRunner, config: PapiConfig): Promise<number | undefined> {

@@ -32,7 +32,7 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
   const dataDir = config.local.dataDir;
   let running = await runningInstance(dataDir);
   if (!running) {
-    await out.task('Start papi local in the background', () => startDetached(dataDir, config.local.port, env), () => `data in ${dataDir}`);
+    await out.task('Start papi local in the background', () => startDetached(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
     running = await runningInstance(dataDir);
     if (!running) throw new AuthError(`papi local did not start for ${dataDir}`, { hint: 'Run `papi local start` to see why.' });
     out.info(`papi local keeps running for the next commands; stop it with \`papi local stop\`.`);
