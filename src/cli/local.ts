@@ -7,6 +7,7 @@ import { openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
 import type { Context } from './command.js';
+import { packagePath } from '../paths.js';
 import { defineCommand } from './command.js';
 
 /** `papi local status` exits 3 when no local Snowflake runs for the data directory. */
@@ -22,6 +23,8 @@ interface StartOptions {
   dataDir?: string;
   password?: string;
   detach?: boolean;
+  /** false with --no-hybrid-tables. */
+  hybridTables?: boolean;
   /** Set by --detach on the child it starts: its output goes to a log file, so no password in it. */
   background?: boolean;
 }
@@ -80,6 +83,7 @@ const start = defineCommand<StartOptions>({
       .option('--data-dir <dir>', 'data directory (default: .papi/local)')
       .option('--password <password>', 'admin password (default: generated and stored 0600)')
       .option('--detach', 'run in the background')
+      .option('--no-hybrid-tables', 'refuse CREATE HYBRID TABLE like a trial account does (to try `papi setup --table-type standard`)')
       .addOption(new Option('--background').hideHelp());
   },
   async run(ctx, _args, options) {
@@ -95,7 +99,7 @@ const start = defineCommand<StartOptions>({
         const running = { ...existing, password, dataDir };
         return { data: { ...pick(running), alreadyRunning: true }, human: describe(running, 'It was already running. Stop it with `papi local stop`.') };
       }
-      const running = await detach(ctx, dataDir, port, password);
+      const running = await detach(ctx, dataDir, port, password, options.hybridTables === false);
       return { data: pick(running), human: describe(running, `Stop it with \`papi local stop${options.dataDir ? ` --data-dir ${options.dataDir}` : ''}\`; its log is ${path.join(dataDir, 'local.log')}.`) };
     }
     if (existing) {
@@ -103,7 +107,7 @@ const start = defineCommand<StartOptions>({
         hint: 'Use it (`papi local status`), stop it (`papi local stop`), or pick another --data-dir.',
       });
     }
-    await serveInForeground(ctx, dataDir, port, options.password, options.background ?? false);
+    await serveInForeground(ctx, dataDir, port, options.password, options.background ?? false, options.hybridTables === false);
   },
 });
 
@@ -112,10 +116,17 @@ function pick(running: Running): Running {
   return { accessUrl, account, user, password, dataDir, pid };
 }
 
-async function serveInForeground(ctx: Context, dataDir: string, port: number, password: string | undefined, background: boolean): Promise<void> {
+async function serveInForeground(
+  ctx: Context,
+  dataDir: string,
+  port: number,
+  password: string | undefined,
+  background: boolean,
+  refuseHybridTables: boolean,
+): Promise<void> {
   const { startLocal } = await import('../local/index.js');
   const { writeLocalState, removeLocalState } = await import('../local/state.js');
-  const local = await startLocal({ dataDir, port, ...(password !== undefined ? { password } : {}) });
+  const local = await startLocal({ dataDir, port, refuseHybridTables, ...(password !== undefined ? { password } : {}) });
   // SIGTERM (papi local stop, a supervisor) is a normal stop; Ctrl-C aborts ctx.signal (exit 130).
   let terminated = false;
   let onTerm = (): void => undefined;
@@ -153,15 +164,15 @@ async function serveInForeground(ctx: Context, dataDir: string, port: number, pa
 }
 
 /** Starts `papi local start` as a background process and waits until it is ready. */
-async function detach(ctx: Context, dataDir: string, port: number, password: string): Promise<Running> {
+async function detach(ctx: Context, dataDir: string, port: number, password: string, refuseHybridTables: boolean): Promise<Running> {
   const { readLocalState, isAlive, LOG_FILE } = await import('../local/state.js');
-  const entry = process.argv[1];
-  if (!entry) throw new ToolError('Cannot tell how papi was started, so it cannot start itself in the background.');
+  // The package's own entry, not process.argv[1]: papi may run inside another program (tests, papi up).
+  const entry = packagePath('bin', 'papi');
   const logFile = path.join(dataDir, LOG_FILE);
   const log = openSync(logFile, 'a', 0o600);
   let child;
   try {
-    child = spawn(process.execPath, [...process.execArgv, entry, 'local', 'start', '--background', '--data-dir', dataDir, '--port', String(port)], {
+    child = spawn(process.execPath, [entry, 'local', 'start', '--background', '--data-dir', dataDir, '--port', String(port), ...(refuseHybridTables ? ['--no-hybrid-tables'] : [])], {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: ctx.cwd,
