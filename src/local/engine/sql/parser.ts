@@ -2,19 +2,13 @@
 // Hand-written rather than a generic SQL grammar because the subset is Snowflake-specific (stages,
 // $$ bodies, `:` paths, QUALIFY, FLATTEN, SPCS DDL) and errors must read like Snowflake's: syntax
 // errors 001003 with line and position, anything recognised but outside the subset 002040 naming it.
+import { RESERVED_WORDS } from '../../../snowflake/identifiers.js';
 import { ErrorCode, SqlError } from '../../errors.js';
 import type * as A from './ast.js';
 import { syntaxError, tokenize, type Token } from './lexer.js';
 
 /** Words that cannot be used unquoted as identifiers or aliases (Snowflake's reserved list). */
-const RESERVED = new Set(
-  `ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT CREATE CROSS
-  CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE DISTINCT DROP ELSE EXISTS
-  FALSE FOLLOWING FOR FROM FULL GRANT GROUP GSCLUSTER HAVING ILIKE IN INCREMENT INNER INSERT INTERSECT INTO IS
-  ISSUE JOIN LATERAL LEFT LIKE LOCALTIME LOCALTIMESTAMP MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION
-  QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO
-  TRIGGER TRUE TRY_CAST UNION UNIQUE UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WITH`.split(/\s+/),
-);
+const RESERVED = RESERVED_WORDS;
 
 /** Words that end a select item or table reference, so they are never taken as an implicit alias. */
 const NOT_ALIAS = new Set([
