@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../ui/errors.js';
+import { parseBenchOptions, parseHeaders } from './options.js';
+
+describe('parseBenchOptions', () => {
+  it('defaults to the open model at 200/s for 10,000 requests, cache mixed, one id per request', () => {
+    expect(parseBenchOptions({ seed: '1' })).toMatchObject({
+      model: { kind: 'open', rate: 200 },
+      requests: 10_000,
+      durationMs: undefined,
+      warmupMs: 0,
+      cache: 'mixed',
+      idsPerRequest: 1,
+      timeoutMs: 10_000,
+      headers: {},
+    });
+  });
+
+  it('--duration alone replaces the request count; both bound the run', () => {
+    expect(parseBenchOptions({ duration: '30' })).toMatchObject({ requests: undefined, durationMs: 30_000 });
+    expect(parseBenchOptions({ duration: '30', requests: '5' })).toMatchObject({ requests: 5, durationMs: 30_000 });
+  });
+
+  it('--concurrency is the closed model', () => {
+    expect(parseBenchOptions({ concurrency: '16' }).model).toEqual({ kind: 'closed', concurrency: 16 });
+  });
+
+  it.each([
+    [{ rate: '0' }],
+    [{ rate: 'fast' }],
+    [{ concurrency: '1.5' }],
+    [{ requests: '-1' }],
+    [{ duration: '99999' }],
+    [{ cache: 'cold' }],
+    [{ maxErrorRate: '2' }],
+    [{ rate: '10', concurrency: '2' }],
+  ])('rejects %j', (raw) => {
+    expect(() => parseBenchOptions(raw)).toThrow(UsageError);
+  });
+});
+
+describe('parseHeaders', () => {
+  it('reads "Name: value" lines, keeping colons and quotes in the value', () => {
+    expect(parseHeaders(['Authorization: Snowflake Token="a:b"', 'X-Test:1'])).toEqual({
+      Authorization: 'Snowflake Token="a:b"',
+      'X-Test': '1',
+    });
+  });
+
+  it('rejects a line without a valid name', () => {
+    expect(() => parseHeaders(['no colon'])).toThrow(UsageError);
+    expect(() => parseHeaders([': value'])).toThrow(UsageError);
+    expect(() => parseHeaders(['Bad Name: v'])).toThrow(UsageError);
+  });
+});

@@ -1,0 +1,215 @@
+// From a measurement to the report: one plain JSON document (--json, the HTML page) and the text
+// people read. Header values (the Authorization token) never appear in either.
+import type { Bucket, Percentiles } from './histogram.js';
+import type { CacheMode } from './ids.js';
+import { errorCount, type Measurement, type StopReason } from './run.js';
+import type { TimelinePoint } from './timeline.js';
+
+/** A run whose own sends lagged more than this at p99 did not hold its schedule. */
+export const MAX_SEND_LAG_P99_MS = 1;
+
+export interface RunSettings {
+  url: string;
+  /** Names only: values may be secrets. */
+  headerNames: string[];
+  cache: CacheMode;
+  idsPerRequest: number;
+  idCount: number;
+  hotSet: number;
+  requests: number | null;
+  durationS: number | null;
+  warmupS: number;
+  timeoutMs: number;
+  maxInFlight: number;
+  maxSendsPerTick: number;
+  seed: number;
+}
+
+export interface BenchReport {
+  model: 'open' | 'closed';
+  rate: number | null;
+  concurrency: number | null;
+  settings: RunSettings;
+  startedAt: string;
+  stopReason: StopReason;
+  valid: boolean;
+  invalidReasons: string[];
+  notes: string[];
+  elapsedS: number;
+  sent: number;
+  completed: number;
+  dropped: number;
+  cancelled: number;
+  /** Sends per second over the send window. */
+  offeredRate: number;
+  /** Responses per second from the first intended start to the last response. */
+  achievedRate: number;
+  errors: {
+    total: number;
+    rate: number;
+    byStatus: Record<string, number>;
+    byKind: Record<string, number>;
+    byCode: Record<string, number>;
+  };
+  statuses: Record<string, number>;
+  /** From the intended start (open model): what a user waits, queueing included. */
+  latencyMs: Percentiles;
+  /** From the actual send: what the server took, without the generator's lag. */
+  serviceTimeMs: Percentiles;
+  /** Actual send minus intended start (open model). */
+  sendLagMs: Percentiles | null;
+  cache: { hitRatio: number | null; counts: Record<string, number> };
+  distribution: Bucket[];
+  timeline: { bucketMs: number; points: TimelinePoint[] };
+  warmup: { requests: number; primed: number };
+  gates: GateResult[];
+}
+
+export interface GateResult {
+  name: 'p90' | 'errorRate';
+  limit: number;
+  actual: number;
+  passed: boolean;
+}
+
+export function buildReport(m: Measurement, settings: RunSettings): BenchReport {
+  const open = m.model.kind === 'open';
+  const errors = errorCount(m);
+  const attempts = m.completed + Object.values(m.errorKinds).reduce((a, b) => a + b, 0);
+  const invalidReasons: string[] = [];
+  if (open && m.dropped > 0)
+    invalidReasons.push(`${m.dropped} sends dropped: ${settings.maxInFlight} requests were already in flight`);
+  const lagP99 = m.sendLag.percentileMs(99);
+  if (open && lagP99 > MAX_SEND_LAG_P99_MS)
+    invalidReasons.push(`send lag p99 ${fmt(lagP99)} ms > ${MAX_SEND_LAG_P99_MS} ms: the generator did not hold the schedule`);
+  const notes: string[] = [];
+  if (m.stopReason === 'interrupted') notes.push('interrupted: the figures cover the run so far');
+  if (m.stopReason === 'ids-exhausted') notes.push(`stopped early: every id was used once (--cache miss never repeats an id)`);
+  const byStatus = Object.fromEntries(Object.entries(m.statuses).filter(([status]) => Number(status) >= 400));
+  const withHeader = Object.entries(m.cache).reduce((n, [k, v]) => (k === 'none' ? n : n + v), 0);
+  return {
+    model: m.model.kind,
+    rate: m.model.kind === 'open' ? m.model.rate : null,
+    concurrency: m.model.kind === 'closed' ? m.model.concurrency : null,
+    settings,
+    startedAt: m.startedAt,
+    stopReason: m.stopReason,
+    valid: invalidReasons.length === 0,
+    invalidReasons,
+    notes,
+    elapsedS: round(m.elapsedMs / 1000, 3),
+    sent: m.sent,
+    completed: m.completed,
+    dropped: m.dropped,
+    cancelled: m.cancelled,
+    offeredRate: m.sendWindowMs > 0 ? round((m.sent - 1) / (m.sendWindowMs / 1000), 1) : 0,
+    achievedRate: m.elapsedMs > 0 ? round(m.completed / (m.elapsedMs / 1000), 1) : 0,
+    errors: {
+      total: errors,
+      rate: attempts > 0 ? round(errors / attempts, 6) : 0,
+      byStatus,
+      byKind: { ...m.errorKinds },
+      byCode: { ...m.errorCodes },
+    },
+    statuses: { ...m.statuses },
+    latencyMs: m.latency.percentiles(),
+    serviceTimeMs: m.serviceTime.percentiles(),
+    sendLagMs: open ? m.sendLag.percentiles() : null,
+    cache: { hitRatio: withHeader > 0 ? round((m.cache.HIT ?? 0) / withHeader, 4) : null, counts: { ...m.cache } },
+    distribution: m.latency.distribution(),
+    timeline: { bucketMs: m.timeline.widthMs, points: m.timeline.points() },
+    warmup: m.warmup,
+    gates: [],
+  };
+}
+
+export interface Gates {
+  p90MaxMs?: number;
+  maxErrorRate?: number;
+}
+
+export function evaluateGates(report: BenchReport, gates: Gates): GateResult[] {
+  const results: GateResult[] = [];
+  if (gates.p90MaxMs !== undefined) {
+    const actual = report.latencyMs.p90;
+    results.push({ name: 'p90', limit: gates.p90MaxMs, actual, passed: actual <= gates.p90MaxMs });
+  }
+  if (gates.maxErrorRate !== undefined) {
+    const actual = report.errors.rate;
+    results.push({ name: 'errorRate', limit: gates.maxErrorRate, actual, passed: actual <= gates.maxErrorRate });
+  }
+  return results;
+}
+
+const BAR_WIDTH = 40;
+
+export function formatReport(r: BenchReport): string {
+  const lines: string[] = [];
+  const load = r.model === 'open' ? `open model, ${r.rate}/s` : `closed model, ${r.concurrency} connections`;
+  lines.push(`papi bench ${r.settings.url} — ${load}, cache ${r.settings.cache}, ${r.settings.idsPerRequest} id(s)/request`);
+  if (!r.valid) for (const reason of r.invalidReasons) lines.push(`INVALID RUN: ${reason}`);
+  for (const note of r.notes) lines.push(`note: ${note}`);
+  lines.push('');
+  lines.push(
+    `requests   ${r.completed} answered of ${r.sent} sent in ${fmt(r.elapsedS)} s` +
+      (r.dropped ? `, ${r.dropped} dropped` : '') +
+      (r.cancelled ? `, ${r.cancelled} cancelled` : ''),
+  );
+  lines.push(`rate       ${fmt(r.achievedRate)}/s achieved (${fmt(r.offeredRate)}/s offered)`);
+  const kinds = Object.entries(r.errors.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+  const statuses = Object.entries(r.errors.byStatus).map(([s, n]) => `HTTP ${s} ${n}`);
+  lines.push(`errors     ${r.errors.total} (${pct(r.errors.rate)})${[...statuses, ...kinds].length ? ': ' + [...statuses, ...kinds].join(', ') : ''}`);
+  const counts = Object.entries(r.cache.counts).map(([k, n]) => `${k} ${n}`).join(', ');
+  lines.push(`cache      ${r.cache.hitRatio === null ? 'no X-Cache header' : `${pct(r.cache.hitRatio)} hits`}${counts ? ` (${counts})` : ''}`);
+  lines.push('');
+  lines.push(`${'latency ms'.padEnd(14)}${['p50', 'p90', 'p95', 'p99', 'p99.9', 'max'].map((h) => h.padStart(9)).join('')}`);
+  const row = (name: string, p: Percentiles) =>
+    `${name.padEnd(14)}${[p.p50, p.p90, p.p95, p.p99, p.p99_9, p.max].map((v) => fmt(v).padStart(9)).join('')}`;
+  lines.push(row(r.model === 'open' ? 'from intended' : 'response', r.latencyMs));
+  if (r.model === 'open') lines.push(row('service time', r.serviceTimeMs));
+  if (r.sendLagMs) lines.push(row('send lag', r.sendLagMs));
+  if (r.distribution.length > 0) {
+    lines.push('');
+    lines.push('distribution (latency from intended start)');
+    const most = Math.max(...r.distribution.map((b) => b.count));
+    let previous = 0;
+    for (const bucket of r.distribution) {
+      const label = bucket.upToMs === null ? `> ${fmt(previous)} ms` : `≤ ${fmt(bucket.upToMs)} ms`;
+      const bar = '█'.repeat(Math.round((bucket.count / most) * BAR_WIDTH));
+      const share = r.completed > 0 ? bucket.count / r.completed : 0;
+      lines.push(`${label.padStart(12)} ${String(bucket.count).padStart(7)} ${pct(share).padStart(7)} ${bar}`);
+      if (bucket.upToMs !== null) previous = bucket.upToMs;
+    }
+  }
+  if (r.gates.length > 0) {
+    lines.push('');
+    for (const gate of r.gates) lines.push(`gate ${gateText(gate)}`);
+  }
+  return lines.join('\n');
+}
+
+export function gateText(gate: GateResult): string {
+  const unit = gate.name === 'p90' ? ' ms' : '';
+  const name = gate.name === 'p90' ? 'p90' : 'error rate';
+  return `${name} ${fmt(gate.actual)}${unit} ${gate.passed ? '≤' : '>'} ${fmt(gate.limit)}${unit}: ${gate.passed ? 'passed' : 'FAILED'}`;
+}
+
+/** A fraction as a percentage: one decimal, two below 0.1 %. */
+export function pct(fraction: number): string {
+  const p = fraction * 100;
+  return `${p > 0 && p < 0.1 ? p.toFixed(2) : p.toFixed(1)} %`;
+}
+
+/** Three significant figures, at most three decimals. */
+export function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n === 0) return '0';
+  const abs = Math.abs(n);
+  const decimals = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return n.toFixed(decimals);
+}
+
+function round(n: number, decimals = 1): number {
+  const f = 10 ** decimals;
+  return Math.round(n * f) / f;
+}
