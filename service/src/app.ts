@@ -44,10 +44,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming !== undefined && INCOMING_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     c.set('requestId', requestId);
+    // Set before the handler runs: a header added after next() makes Hono rebuild the response,
+    // which costs @hono/node-server its fast path (half the throughput on cache hits).
+    c.header('X-Request-Id', requestId);
     try {
       await next();
     } finally {
-      c.header('X-Request-Id', requestId);
       log.request({
         requestId,
         method: c.req.method,

@@ -92,6 +92,21 @@ describe('papi up on a fresh papi local', () => {
     expect(status.endpoints[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('papi bench loads the deployed endpoint through the ingress with ids from the USER table, hit and miss', async () => {
+    type Report = { completed: number; errors: { total: number }; cache: { hitRatio: number | null }; latencyMs: { p90: number } };
+    const bench = async (cache: string) =>
+      JSON.parse(must(await papi('bench', '--requests', '300', '--rate', '300', '--warmup', '0', '--cache', cache, '--json')).stdout) as Report;
+    const hit = await bench('hit');
+    expect(hit.completed).toBe(300);
+    expect(hit.errors.total).toBe(0);
+    expect(hit.cache.hitRatio).toBeGreaterThan(0.9);
+    const miss = await bench('miss');
+    expect(miss.completed).toBe(300);
+    expect(miss.errors.total).toBe(0);
+    // The hit run primed only a small hot set; the miss run asks ids that were never asked before.
+    expect(miss.cache.hitRatio).toBeLessThan(0.1);
+  });
+
   it('teardown --yes leaves none of papi’s objects, and a second teardown is a no-op', async () => {
     must(await papi('teardown', '--yes'));
     expect(await admin.execute("SHOW DATABASES LIKE 'MOVIE_RECOMMENDER_DB'")).toEqual([]);

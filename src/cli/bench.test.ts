@@ -78,14 +78,15 @@ describe('papi bench', () => {
     expect(p90.stdout).toMatch(/gate p90 .* > 0 ms: FAILED/);
   });
 
-  it('says what is missing: --url, --ids, enough ids for --cache miss', async () => {
+  it('says what is missing: a deployment or --url, a connection for the USER ids, enough ids for --cache miss', async () => {
     const { file } = idsFile(10);
     const noUrl = await runCli(['bench', '--ids', file]);
     expect(noUrl.code).toBe(2);
-    expect(noUrl.stderr).toMatch(/needs --url/);
-    const noIds = await runCli(['bench', '--url', 'http://127.0.0.1:9']);
+    expect(noUrl.stderr).toMatch(/No deployed service.*\n.*--url/);
+    // Without --ids the ids come from the USER table: on an unconfigured Snowflake target that fails before connecting.
+    const noIds = await runCli(['bench', '--url', 'http://127.0.0.1:9'], { env: { PAPI_TARGET: 'snowflake' } });
     expect(noIds.code).toBe(2);
-    expect(noIds.stderr).toMatch(/needs --ids/);
+    expect(noIds.stderr).toMatch(/account/);
     const few = await runCli(['bench', '--url', 'http://127.0.0.1:9', '--ids', file, '--cache', 'miss', '--requests', '11']);
     expect(few.code).toBe(2);
     expect(few.stderr).toMatch(/--cache miss needs 11 distinct ids/);

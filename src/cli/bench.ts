@@ -110,16 +110,17 @@ export default defineCommand<RawBenchOptions>({
 });
 
 /**
- * Where to send the load. --url (with any --header) wins.
- * TODO(deploy): without --url, find the deployed endpoint (SHOW ENDPOINTS of the service) and an
- * ingress token (papi token) and return { url, headers: { Authorization: 'Snowflake Token="…"' } }.
- * runBench only sees the result; it never knows where it came from.
+ * Where to send the load: --url (with any --header) as given; otherwise the deployed endpoint with an
+ * ingress token for the service user (as papi get does). runBench never knows where it came from.
  */
-export async function resolveTarget(_ctx: Context, url: string | undefined, headers: Record<string, string>): Promise<Target> {
-  if (url === undefined)
-    throw new UsageError('papi bench needs --url for now', {
-      hint: 'Pass the endpoint, e.g. --url http://127.0.0.1:8001 for papi dev; finding the deployed endpoint and token is not wired yet.',
-    });
+export async function resolveTarget(ctx: Context, url: string | undefined, headers: Record<string, string>): Promise<Target> {
+  if (url === undefined) {
+    const config = await ctx.config();
+    const { endpointToken } = await import('../api/token.js');
+    const { resolveTarget: resolveSnowflake } = await import('../snowflake/target.js');
+    const resolved = await endpointToken({ config, out: ctx.out, env: ctx.env, signal: ctx.signal, target: () => resolveSnowflake(config, ctx.out, ctx.env) });
+    return { url: resolved.deployment.url, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -131,14 +132,21 @@ export async function resolveTarget(_ctx: Context, url: string | undefined, head
   return { url: parsed.href.replace(/\/+$/, ''), headers };
 }
 
-/**
- * The ids when --ids is absent.
- * TODO(data): read USER_ID from the USER table through the configured connection.
- */
-async function loadDefaultIds(_ctx: Context): Promise<string[]> {
-  throw new UsageError('papi bench needs --ids for now', {
-    hint: 'Give a CSV with one id per line (the tutorial\'s cust_ids.csv); reading the USER table is not wired yet.',
-  });
+/** The ids when --ids is absent: every user in the USER table, read through the configured connection. */
+async function loadDefaultIds(ctx: Context): Promise<string[]> {
+  const config = await ctx.config();
+  const { resolveTarget: resolveSnowflake, openConnection } = await import('../snowflake/target.js');
+  const { resolveNames, step } = await import('../snowflake/plan.js');
+  const { runStatement } = await import('../snowflake/runner.js');
+  const [statement] = step('bench-ids', 'Ids', 'objects', 'bench/ids.sql', { user_table: resolveNames(config.snowflake).users }).statements;
+  const conn = await openConnection(await resolveSnowflake(config, ctx.out, ctx.env), ctx.out);
+  try {
+    const rows = await ctx.out.task('Read the user ids', () => runStatement(conn, statement!, (m) => ctx.out.debug(m)), (r) => `${r.length} ids`);
+    if (rows.length === 0) throw new UsageError('The USER table is empty.', { hint: 'Run `papi setup` first, or pass --ids file.csv.' });
+    return rows.map((row) => String(row.ID));
+  } finally {
+    await conn.close();
+  }
 }
 
 /** Requests the id list must cover (warmup included), when known before the run. */
