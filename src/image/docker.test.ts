@@ -3,13 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../ui/errors.js';
-import { dockerPreflight, templateDockerfile } from './docker.js';
+import { dockerPreflight, pushedDigest, templateDockerfile } from './docker.js';
 
 describe('docker builder', () => {
   it('finds templates/Dockerfile, which runs the bundle with node', () => {
     const text = readFileSync(templateDockerfile(), 'utf8');
     expect(text).toMatch(/^FROM \$\{BASE_IMAGE\}$/m);
     expect(text).toContain('ENTRYPOINT ["node", "/app/server.mjs"]');
+  });
+
+  it("reads the pushed digest from docker push's last digest line", () => {
+    const hex = 'ab'.repeat(32);
+    const output = ['The push refers to repository [127.0.0.1:5000/db/schema/repo/papi-service]', '5f70bf18a086: Pushed', `20260101-1: digest: sha256:${hex} size: 735`].join('\n');
+    expect(pushedDigest(output)).toBe(`sha256:${hex}`);
+    expect(pushedDigest('5f70bf18a086: Pushed')).toBeUndefined();
   });
 
   it('reports a missing docker binary as a ToolError with a hint', async () => {

@@ -78,6 +78,20 @@ export async function dockerLogin(registry: string, credentials: BasicCredential
   await run(['login', registry, '--username', credentials.username, '--password-stdin'], options, 'login', credentials.password);
 }
 
-export async function dockerPush(image: string, options: DockerOptions = {}): Promise<void> {
-  await run(['push', image], options, 'push');
+/** `docker push`; answers the manifest digest the registry stored (the `digest: sha256:…` line). */
+export async function dockerPush(image: string, options: DockerOptions = {}): Promise<string> {
+  const output = await run(['push', image], options, 'push');
+  const digest = pushedDigest(output);
+  if (!digest) throw new ToolError(`docker push ${image} did not report the pushed digest.`, { code: 'DOCKER_FAILED' });
+  return digest;
+}
+
+/** The last `digest: sha256:<hex>` of docker push's output. */
+export function pushedDigest(output: string): string | undefined {
+  return [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)].at(-1)?.[1];
+}
+
+/** Forgets the registry login: the Snowflake session token it holds stops working once papi disconnects. */
+export async function dockerLogout(registry: string, options: DockerOptions = {}): Promise<void> {
+  await run(['logout', registry], options, 'logout');
 }

@@ -9,7 +9,7 @@ import { RegistryClient, type BlobOutcome } from './registry-client.js';
 export { assembleImage, APP_DIR, DEFAULT_ENTRYPOINT, type AssembledImage, type BaseImage } from './assemble.js';
 export { InsufficientScopeError, type BasicCredentials } from './auth.js';
 export { loadBaseImage, normalizeBaseReference } from './base-cache.js';
-export { dockerBuild, dockerLogin, dockerPreflight, dockerPush, templateDockerfile } from './docker.js';
+export { dockerBuild, dockerLogin, dockerLogout, dockerPreflight, dockerPush, templateDockerfile } from './docker.js';
 export { RegistryClient } from './registry-client.js';
 export { SESSION_TOKEN_USER, sessionTokenCredentials, sessionTokenFromConnection, snowflakeRegistryLogin, type SessionToken } from './snowflake-login.js';
 

@@ -9,6 +9,7 @@ import { projectPaths } from '../project.js';
 import type { Connection } from '../snowflake/driver.js';
 import { outcomeOf } from '../snowflake/outcome.js';
 import { runStatement, type Row } from '../snowflake/runner.js';
+import { isMissingObject } from '../snowflake/state.js';
 import type { Target } from '../snowflake/target.js';
 import { PapiError, SnowflakeError } from '../ui/errors.js';
 import type { Output } from '../ui/output.js';
@@ -51,12 +52,17 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
   const image = await import('../image/index.js');
 
   const repositoryUrl = await out.task('Find the image repository', async () => {
-    const rows = await runStatement(conn, showStatement(config, 'image-repositories'), debug);
+    const hint = 'Run `papi setup` first (it creates the repository), and check that the connection role can read it.';
+    const where = `${config.snowflake.api.database}.${config.snowflake.api.schema}`;
+    let rows: Row[];
+    try {
+      rows = await runStatement(conn, showStatement(config, 'image-repositories'), debug);
+    } catch (error) {
+      if (!isMissingObject(error) || !(error instanceof SnowflakeError)) throw error;
+      throw new SnowflakeError(error.message, error.snowflakeCode, error.sqlState, { hint, cause: error, statement: error.statement });
+    }
     const row = rows.find((r) => String(r.name).toUpperCase() === config.snowflake.imageRepository.toUpperCase());
-    if (!row)
-      throw new SnowflakeError(`image repository ${config.snowflake.imageRepository} not found in ${config.snowflake.api.database}.${config.snowflake.api.schema}`, '002003', '02000', {
-        hint: 'Run `papi setup` first (it creates the repository), and check that the connection role can read it.',
-      });
+    if (!row) throw new SnowflakeError(`image repository ${config.snowflake.imageRepository} not found in ${where}`, '002003', '42S02', { hint });
     return String(row.repository_url);
   }, (url) => url);
 
@@ -75,8 +81,12 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
         await image.dockerPreflight({ signal: options.signal });
         await image.dockerBuild({ contextDir: dirname(serviceBundlePath()), image: reference, baseImage: options.baseImage, signal: options.signal });
         await image.dockerLogin(registry, credentials, { signal: options.signal });
-        await image.dockerPush(reference, { signal: options.signal });
-        return { digest: 'pushed by docker', specImage: `/${repository}:${tag}`, blobs: {} };
+        try {
+          const digest = await image.dockerPush(reference, { signal: options.signal });
+          return { digest, specImage: `/${repository}:${tag}`, blobs: {} };
+        } finally {
+          await image.dockerLogout(registry).catch(() => undefined);
+        }
       }
       return image.buildAndPushImage({
         bundleDir: dirname(serviceBundlePath()),

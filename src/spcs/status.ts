@@ -10,7 +10,16 @@ export interface ServiceStatusReport {
   service: string;
   exists: boolean;
   status?: string;
-  containers: Array<{ instanceId: string; container: string; status: string; message: string; restarts: number; lastExitCode: string | null }>;
+  containers: Array<{
+    instanceId: string;
+    container: string;
+    status: string;
+    message: string;
+    image: string;
+    imageDigest: string;
+    restarts: number;
+    lastExitCode: string | null;
+  }>;
   endpoints: Array<{ name: string; public: boolean; ingress: string; url?: string }>;
 }
 
@@ -37,6 +46,8 @@ export async function serviceStatus(conn: StatementRunner, config: PapiConfig, d
       container: String(c.container_name ?? ''),
       status: String(c.status ?? ''),
       message: String(c.message ?? ''),
+      image: String(c.image_name ?? ''),
+      imageDigest: String(c.image_digest ?? ''),
       restarts: Number(c.restart_count ?? 0),
       lastExitCode: c.last_exit_code === null || c.last_exit_code === undefined ? null : String(c.last_exit_code),
     })),
@@ -52,7 +63,10 @@ export function formatStatus(report: ServiceStatusReport): string {
   if (!report.exists) return `Service ${report.service} does not exist. Deploy it with: papi deploy`;
   const lines = [`Service ${report.service}: ${report.status}`];
   for (const c of report.containers)
-    lines.push(`  container ${c.container} (instance ${c.instanceId}): ${c.status}${c.message ? ` — ${c.message}` : ''}${c.restarts ? `, ${c.restarts} restarts, last exit ${c.lastExitCode}` : ''}`);
+    lines.push(
+      `  container ${c.container} (instance ${c.instanceId}): ${c.status}${c.message ? ` — ${c.message}` : ''}${c.restarts ? `, ${c.restarts} restarts, last exit ${c.lastExitCode}` : ''}`,
+      `    image ${c.image}${c.imageDigest ? ` (${c.imageDigest.slice(0, 19)}…)` : ''}`,
+    );
   for (const e of report.endpoints) lines.push(`  endpoint ${e.name}: ${e.url ?? e.ingress}`);
   return lines.join('\n');
 }
