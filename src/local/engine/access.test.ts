@@ -25,12 +25,16 @@ describe('privileges for a non-admin role', () => {
     const e = h.engine;
     const select = 'SELECT ID FROM D.S.T ORDER BY ID';
     let err = await failure(e, app, select);
+    // Snowflake names the first level the role cannot reach, with the SQLSTATE of that kind.
     expect([err.code, err.sqlState]).toEqual(['002003', '02000']);
-    expect(err.message).toBe("SQL compilation error:\nObject 'D.S.T' does not exist or not authorized.");
+    expect(err.message).toBe("SQL compilation error:\nDatabase 'D' does not exist or not authorized.");
     await run(e, h.admin, 'GRANT USAGE ON DATABASE D TO ROLE APP');
+    expect((await failure(e, app, select)).message).toBe("SQL compilation error:\nSchema 'D.S' does not exist or not authorized.");
     await run(e, h.admin, 'GRANT USAGE ON SCHEMA D.S TO ROLE APP');
     // The table exists but the role holds nothing on it: still "does not exist".
-    expect((await failure(e, app, select)).code).toBe('002003');
+    err = await failure(e, app, select);
+    expect([err.code, err.sqlState]).toEqual(['002003', '42S02']);
+    expect(err.message).toBe("SQL compilation error:\nObject 'D.S.T' does not exist or not authorized.");
     await run(e, h.admin, 'GRANT INSERT ON TABLE D.S.T TO ROLE APP');
     err = await failure(e, app, select);
     expect([err.code, err.sqlState]).toEqual(['003001', '42501']);

@@ -243,7 +243,7 @@ export function alterWarehouse(ex: Exec, stmt: ast.AlterWarehouseStatement): Sta
   const securable = wh && { objectType: 'WAREHOUSE' as const, id: wh.id, owner: wh.owner };
   if (!wh || !ex.scope.access.sees(securable!)) {
     if (stmt.ifExists) return succeeded();
-    throw doesNotExist('Object', display(name));
+    throw doesNotExist('Warehouse', display(name));
   }
   const action = stmt.action;
   const operate = ex.scope.access.has(securable!, 'OPERATE');
@@ -394,7 +394,7 @@ export async function dropAccountObject(ex: Exec, stmt: ast.DropStatement): Prom
       const wh = state.warehouses[name];
       if (!wh || !access.sees({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner })) {
         if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('Object', display(name));
+        throw doesNotExist('Warehouse', display(name));
       }
       if (!access.owns({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner })) throw insufficientPrivileges('warehouse', name);
       delete state.warehouses[name];

@@ -230,9 +230,11 @@ export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Pro
 /** A table or view the role can see, else the 002003 error. */
 export function findTable(ex: Exec, name: ast.ObjectName, action: string, kind = 'Table'): { path: QualifiedName; schema: SchemaEntry; table: TableEntry } {
   const path = ex.scope.qualify(name, action);
-  const schema = ex.scope.schema(path);
-  const table = schema?.tables[path.name];
-  if (!schema || !table || !ex.scope.access.sees(tableSecurable(table))) throw doesNotExist(kind, display(path.database, path.schema, path.name));
+  // Snowflake names the first level the role cannot reach: the database, the schema, then the table.
+  ex.scope.requireDatabase(path.database);
+  const schema = ex.scope.requireSchema(path);
+  const table = schema.tables[path.name];
+  if (!table || !ex.scope.access.sees(tableSecurable(table))) throw doesNotExist(kind, display(path.database, path.schema, path.name));
   return { path, schema, table };
 }
 

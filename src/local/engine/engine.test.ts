@@ -31,7 +31,7 @@ describe('object lifecycle and status texts', () => {
     expect(await status(e, s, 'DROP TABLE IF EXISTS T')).toBe('Drop statement executed successfully (T already dropped).');
     const missing = await failure(e, s, 'DROP TABLE T');
     expect(missing.code).toBe('002003');
-    expect(missing.sqlState).toBe('02000');
+    expect(missing.sqlState).toBe('42S02');
     expect(await status(e, s, 'CREATE STAGE IF NOT EXISTS ST')).toBe('Stage area ST successfully created.');
     expect(await status(e, s, 'CREATE ROLE IF NOT EXISTS R1')).toBe('Role R1 successfully created.');
     expect(await status(e, s, 'CREATE ROLE IF NOT EXISTS R1')).toBe('R1 already exists, statement succeeded.');
@@ -206,7 +206,7 @@ describe('session rules', () => {
     await run(e, bob, 'USE ROLE OTHER');
     expect(bob.role).toBe('OTHER');
     expect((await failure(e, h.admin, 'USE DATABASE NOPE')).code).toBe('002003');
-    expect((await failure(e, h.admin, 'USE WAREHOUSE NOPE')).code).toBe('002003');
+    expect((await failure(e, h.admin, 'USE WAREHOUSE NOPE')).code).toBe('002043');
   });
 
   it('needs a current database for unqualified names', async () => {

@@ -33,8 +33,20 @@ export const alreadyExists = (name: string) => statusResult(`${name} already exi
 export const dropped = (name: string) => statusResult(`${name} successfully dropped.`);
 export const alreadyDropped = (name: string) => statusResult(`Drop statement executed successfully (${name} already dropped).`);
 
+/**
+ * 002003. Snowflake's SQLSTATE depends on the kind: 42S02 ("base table or view not found") for tables,
+ * views and the generic "Object"; 02000 for databases, schemas, stages, roles, users and the rest.
+ */
 export function doesNotExist(kind: string, name: string): SqlError {
-  return new SqlError(ErrorCode.doesNotExist, '02000', `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`);
+  const sqlState = TABLE_KINDS.has(kind) ? '42S02' : '02000';
+  return new SqlError(ErrorCode.doesNotExist, sqlState, `SQL compilation error:\n${kind} '${name}' does not exist or not authorized.`);
+}
+
+const TABLE_KINDS = new Set(['Object', 'Table', 'View']);
+
+/** USE WAREHOUSE of a warehouse that is missing or not usable: Snowflake names nothing (002043). */
+export function objectUnavailable(): SqlError {
+  return new SqlError('002043', '02000', 'SQL compilation error:\nObject does not exist, or operation cannot be performed.');
 }
 
 export function objectExists(kind: string, name: string): SqlError {

@@ -19,7 +19,7 @@ const KIND_WORD: Record<string, string> = {
   SCHEMA: 'Schema',
   ROLE: 'Role',
   USER: 'User',
-  WAREHOUSE: 'Object',
+  WAREHOUSE: 'Warehouse',
   'COMPUTE POOL': 'Compute pool',
 };
 

@@ -1,7 +1,7 @@
 // Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
 import type { Exec } from './core.js';
 import { optionText } from './csv.js';
-import { doesNotExist, roleNotGranted, StatementType, succeeded } from './messages.js';
+import { doesNotExist, objectUnavailable, roleNotGranted, StatementType, succeeded } from './messages.js';
 import { userRoles } from './privileges.js';
 import { display } from './resolve.js';
 import type * as ast from './sql/ast.js';
@@ -37,7 +37,7 @@ export function use(ex: Exec, stmt: ast.UseStatement): StatementResult {
     }
     case 'WAREHOUSE': {
       const wh = state.warehouses[parts[0]!];
-      if (!wh || !ex.scope.access.has({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner }, 'USAGE')) throw doesNotExist('Object', display(parts[0]!));
+      if (!wh || !ex.scope.access.has({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner }, 'USAGE')) throw objectUnavailable();
       session.warehouse = wh.name;
       break;
     }

@@ -34,6 +34,10 @@ export interface SessionValues {
   version?: string;
 }
 
+function formatUnsupported(name: string): never {
+  throw unsupported(`${name} with a format argument`);
+}
+
 export interface CallContext {
   call: FunctionCall;
   /** Positional arguments, translated (for date-part functions the part is in `part` instead). */
@@ -218,8 +222,9 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   MINUTE: { min: 1, max: 1, render: partOf('minute') },
   SECOND: { min: 1, max: 1, render: partOf('second') },
   // conversion
-  TO_VARCHAR: { min: 1, max: 1, render: (c) => castTo(A(c, 0), VARCHAR) },
-  TO_CHAR: { min: 1, max: 1, render: (c) => castTo(A(c, 0), VARCHAR) },
+  // A format argument is valid Snowflake that papi local does not implement: refuse it by name.
+  TO_VARCHAR: { min: 1, max: 2, render: (c) => (c.args.length > 1 ? formatUnsupported('TO_VARCHAR') : castTo(A(c, 0), VARCHAR)) },
+  TO_CHAR: { min: 1, max: 2, render: (c) => (c.args.length > 1 ? formatUnsupported('TO_CHAR') : castTo(A(c, 0), VARCHAR)) },
   TO_NUMBER: { min: 1, max: 4, render: toNumber(false) },
   TO_DECIMAL: { min: 1, max: 4, render: toNumber(false) },
   TO_NUMERIC: { min: 1, max: 4, render: toNumber(false) },

@@ -594,7 +594,8 @@ class Parser {
     } else if (this.isWord('FLATTEN') && this.isOp('(', 1)) {
       item = this.tableFunctionCall();
     } else if (this.isIdentStart() && this.isOp('(', 1)) {
-      throw unsupported(`table function ${t.value} without TABLE()`);
+      // DIRECTORY(@stage) and the like: valid Snowflake that papi local does not implement.
+      throw unsupported(`table function ${t.value.toUpperCase()}`);
     } else {
       item = { kind: 'table', name: this.objectName() };
       for (const w of ['AT', 'BEFORE', 'CHANGES']) if (this.isWord(w) && this.isOp('(', 1)) throw unsupported(`${w} clause`);

@@ -1,0 +1,144 @@
+// Benchmark (prints figures; not a test): the point lookup papi's service makes — a hybrid table read
+// by primary key with binds, one id and ten ids — through the real snowflake-sdk against papi local,
+// beside the same lookups as prepared statements straight on DuckDB (@duckdb/node-api) on an
+// equivalent table (DECIMAL(38,0) key, JSON document: the types papi local stores NUMBER and VARIANT
+// as). The ratio between the two is what the protocol (HTTP, JSON rowsets, the driver, the SQL
+// translation and privilege checks) costs per lookup.
+//
+// One caller, closed loop, in one process (driver, server and DuckDB share the event loop, as a
+// service and papi local would not): figures are per-lookup latency and single-caller throughput.
+//   npm run bench:local                                   (LOOKUP_ITERATIONS=… LOOKUP_USERS=… to change)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
+import { DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { connect, type Connection } from '../../snowflake/driver.js';
+import { startLocal } from '../index.js';
+
+const USERS = positiveInteger(process.env.LOOKUP_USERS, 10_000);
+const ITERATIONS = positiveInteger(process.env.LOOKUP_ITERATIONS, 3_000);
+const WARMUP = Math.min(500, ITERATIONS);
+const BATCH = 10;
+const TABLE = 'BENCH.PUBLIC.HYBRID_MOVIE_RECOMMENDATIONS';
+
+interface Figures {
+  name: string;
+  p50: number;
+  p99: number;
+  qps: number;
+}
+
+function positiveInteger(text: string | undefined, fallback: number): number {
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** A deterministic id stream (xorshift), the same for every run and both engines. */
+function idStream(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return ((x >>> 0) % USERS) + 1;
+  };
+}
+
+/** The document of one user, shaped like papi's recommendations (ten movies). */
+function recommendations(user: number): string {
+  return JSON.stringify(
+    Array.from({ length: 10 }, (_, i) => ({ movie_id: ((user * 7 + i * 13) % 1682) + 1, movie_name: `Movie ${i} of user ${user} (1995)`, movie_score: (9 - i * 0.5).toFixed(2) })),
+  );
+}
+
+async function measure(name: string, lookup: (ids: number[]) => Promise<number>, idsPerLookup: number): Promise<Figures> {
+  const next = idStream(0x9e3779b9 + idsPerLookup);
+  const ids = () => Array.from({ length: idsPerLookup }, next);
+  for (let i = 0; i < WARMUP; i++) await lookup(ids());
+  const histogram: RecordableHistogram = createHistogram();
+  const started = performance.now();
+  for (let i = 0; i < ITERATIONS; i++) {
+    const wanted = ids();
+    const t0 = process.hrtime.bigint();
+    const found = await lookup(wanted);
+    histogram.record(process.hrtime.bigint() - t0);
+    // Every id exists: a lookup that finds fewer rows is a broken benchmark, not a fast one.
+    if (found !== new Set(wanted).size) throw new Error(`${name}: expected ${new Set(wanted).size} rows, got ${found}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { name, p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, qps: ITERATIONS / seconds };
+}
+
+const placeholders = (n: number, marker: (i: number) => string) => Array.from({ length: n }, (_, i) => marker(i + 1)).join(', ');
+
+async function throughDriver(c: Connection): Promise<Figures[]> {
+  const one = `SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (?)`;
+  const ten = `SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (${placeholders(BATCH, () => '?')})`;
+  return [await measure('driver → papi local, 1 id', async (ids) => (await c.execute(one, ids)).length, 1), await measure(`driver → papi local, ${BATCH} ids`, async (ids) => (await c.execute(ten, ids)).length, BATCH)];
+}
+
+async function onDuckDB(): Promise<Figures[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const db = await instance.connect();
+  try {
+    await db.run('CREATE TABLE recs (user_id DECIMAL(38,0) PRIMARY KEY, recommendations JSON)');
+    const insert = await db.prepare('INSERT INTO recs VALUES ($1, $2)');
+    await db.run('BEGIN');
+    for (let user = 1; user <= USERS; user++) {
+      insert.bindInteger(1, user);
+      insert.bindVarchar(2, recommendations(user));
+      await insert.run();
+    }
+    await db.run('COMMIT');
+    const run = (statement: DuckDBPreparedStatement) => async (ids: number[]) => {
+      ids.forEach((id, i) => statement.bindInteger(i + 1, id));
+      return (await statement.runAndReadAll()).getRows().length;
+    };
+    const one = await db.prepare('SELECT user_id, recommendations FROM recs WHERE user_id IN ($1)');
+    const ten = await db.prepare(`SELECT user_id, recommendations FROM recs WHERE user_id IN (${placeholders(BATCH, (i) => `$${i}`)})`);
+    return [await measure('DuckDB prepared, 1 id', run(one), 1), await measure(`DuckDB prepared, ${BATCH} ids`, run(ten), BATCH)];
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'papi-bench-lookup-'));
+  const local = await startLocal({ dataDir: dir });
+  let driver: Figures[];
+  try {
+    const c = await connect({ account: local.account, accessUrl: local.accessUrl, user: local.user, password: local.password });
+    try {
+      await c.execute('CREATE DATABASE BENCH');
+      await c.execute('CREATE TABLE BENCH.PUBLIC.STAGING (USER_ID NUMBER(38,0), DOC VARCHAR)');
+      const rows = Array.from({ length: USERS }, (_, i) => [i + 1, recommendations(i + 1)]);
+      for (let i = 0; i < rows.length; i += 5_000) await c.execute('INSERT INTO BENCH.PUBLIC.STAGING (USER_ID, DOC) VALUES (?, ?)', rows.slice(i, i + 5_000));
+      await c.execute(`CREATE HYBRID TABLE ${TABLE} (USER_ID NUMBER(38,0) PRIMARY KEY, RECOMMENDATIONS VARIANT) AS SELECT USER_ID, PARSE_JSON(DOC) FROM BENCH.PUBLIC.STAGING`);
+      driver = await throughDriver(c);
+    } finally {
+      await c.close();
+    }
+  } finally {
+    await local.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const duck = await onDuckDB();
+
+  const ms = (value: number) => value.toFixed(3).padStart(8);
+  console.log(`Point lookups by primary key: ${USERS.toLocaleString('en-US')} users, ${ITERATIONS.toLocaleString('en-US')} lookups after ${WARMUP} warm-up, one caller, Node ${process.version}`);
+  console.log(`${'path'.padEnd(32)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'lookups/s'.padStart(10)}`);
+  for (const f of [...driver, ...duck]) console.log(`${f.name.padEnd(32)} ${ms(f.p50)} ${ms(f.p99)} ${f.qps.toFixed(0).padStart(10)}`);
+  console.log('protocol overhead (papi local through the driver ÷ DuckDB prepared):');
+  for (let i = 0; i < driver.length; i++) {
+    const d = driver[i]!;
+    const k = duck[i]!;
+    console.log(`  ${(i === 0 ? '1 id' : `${BATCH} ids`).padEnd(6)}  p50 ×${(d.p50 / k.p50).toFixed(1)}   p99 ×${(d.p99 / k.p99).toFixed(1)}   throughput ÷${(k.qps / d.qps).toFixed(1)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
