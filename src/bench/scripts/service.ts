@@ -1,7 +1,8 @@
 // npm run bench:service — issue 5 item 8: GET /customer/:id on cache hits, the API service (Hono,
 // TTL cache, lookup, request log; in-memory store) against a bare node:http server answering from
 // a Map, measured in the same run on the same machine: closed-loop throughput and open-model
-// p50/p99 at a fixed rate, and the service/bare throughput ratio (goal ≥ 0.8).
+// p50/p99 at a fixed rate, and the service/bare throughput ratio (goal ≥ 0.8); then cache misses
+// against papi local (service-misses.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { packagePath } from '../../paths.js';
 import { fmt, pct, type BenchReport } from '../report.js';
 import { line, measure } from './bench.js';
+import { measureMisses } from './service-misses.js';
 import { cpuMs, pinSelf, startServer, type RunningServer } from './servers.js';
 
 const CLOSED_CONNECTIONS = 32;
@@ -91,8 +93,6 @@ async function main(): Promise<void> {
       console.log(`  server CPU per request: bare ${fmt(bareCpu)} µs, service ${fmt(serviceCpu)} µs; bare/service ${(bareCpu / serviceCpu).toFixed(2)} (the throughput ratio a CPU-bound server would reach)`);
       const hits = rounds.map((r) => r.service.cache.hitRatio ?? 0);
       console.log(`  lowest service X-Cache hit ratio of the closed runs: ${pct(Math.min(...hits))}`);
-      // TODO(papi local): cache misses — the same service against papi local's hybrid table
-      // (Snowflake store through the driver), --cache miss, reported beside the hit figures here.
     } finally {
       await service.stop();
       await bare.stop();
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  await measureMisses();
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
