@@ -66,10 +66,12 @@ export async function endpointToken(options: EndpointTokenOptions): Promise<Endp
     if (keys.created) await register(keys);
     return keys.current.privateKey;
   };
+  // papi local may have restarted on another port since the deploy: ask it where it is now.
+  const accountUrl = deployment.target === 'local' ? (await options.target()).accountUrl : deployment.accountUrl;
   const obtain = (refresh: boolean) =>
     auth.getIngressToken({
       env: options.env,
-      accountUrl: deployment.accountUrl,
+      accountUrl,
       account: deployment.account,
       user,
       role: config.snowflake.apiRole,
