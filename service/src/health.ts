@@ -1,5 +1,5 @@
-// Readiness: can the store answer now? The answer (a `SELECT 1` through the pool) is kept for a
-// moment so a probe storm costs one query, and concurrent probes share the one in flight.
+// Readiness: can the store answer now? The answer (a one-row query on the table through the pool)
+// is kept for a moment so a probe storm costs one query, and concurrent probes share the one in flight.
 
 import type { Clock } from './cache.js';
 

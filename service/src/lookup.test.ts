@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TtlCache } from './cache.js';
 import { createLogger } from './log.js';
-import { createLookup, StoreUnavailableError, type CachedRow } from './lookup.js';
+import { createLookup, OUTAGE_BACKOFF_MS, StoreUnavailableError, type CachedRow } from './lookup.js';
 import { MemoryStore, sampleRows } from './__tests__/memory-store.js';
 
 function setup(options: { ttlSeconds?: number; maxStaleSeconds?: number } = {}) {
@@ -12,7 +12,7 @@ function setup(options: { ttlSeconds?: number; maxStaleSeconds?: number } = {}) 
     { ttlSeconds: options.ttlSeconds ?? 180, maxEntries: 100, maxStaleSeconds: options.maxStaleSeconds ?? 3600 },
     () => time,
   );
-  const lookup = createLookup({ store, cache, log: createLogger((line) => lines.push(line)) });
+  const lookup = createLookup({ store, cache, log: createLogger((line) => lines.push(line)), now: () => time });
   return { store, cache, lookup, lines, advance: (ms: number) => (time += ms) };
 }
 
@@ -107,5 +107,24 @@ describe('lookup', () => {
     expect(store.queries).toHaveLength(3);
     store.down = true;
     await expect(lookup.find(['22'])).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('leaves a failing store alone for a moment: stale or 503 at once, then tries again', async () => {
+    const { store, lookup, advance } = setup({ ttlSeconds: 10 });
+    await lookup.find(['22']);
+    advance(11_000);
+    store.down = true;
+    expect((await lookup.find(['22'])).outcome).toBe('STALE');
+    expect(store.queries).toHaveLength(2);
+    // Within the back-off: answered without asking the store, stale entries and refusals alike.
+    expect((await lookup.find(['22'])).outcome).toBe('STALE');
+    await expect(lookup.find(['196'])).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(store.queries).toHaveLength(2);
+    // After it, the next request asks again; once the store answers, everything is normal.
+    advance(OUTAGE_BACKOFF_MS);
+    store.down = false;
+    expect((await lookup.find(['196', '22'])).outcome).toBe('MISS');
+    expect(store.queries).toHaveLength(3);
+    expect((await lookup.find(['5'])).outcome).toBe('MISS');
   });
 });

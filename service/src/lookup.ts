@@ -1,9 +1,12 @@
 // Finding rows by id: the cache first, then ONE store query for the ids it could not answer.
 // Ids already being fetched by another request join that query instead of asking again, and the
 // answers (found or not) are cached per id, so /customer/22,196 and /customer/22 share entries.
-// When the store fails, stale entries still answer; ids with no entry at all make it a 503.
+// When the store fails, stale entries still answer; ids with no entry at all make it a 503. After a
+// failure the store is left alone for a moment (outageBackoffMs): requests are answered at once from
+// stale entries or refused, instead of each one waiting for the driver to give up (seconds) during
+// an outage; the first request after that moment tries the store again.
 
-import type { TtlCache } from './cache.js';
+import type { Clock, TtlCache } from './cache.js';
 import type { Logger } from './log.js';
 import type { Store } from './store-types.js';
 
@@ -33,16 +36,36 @@ export interface Lookup {
   find(ids: readonly string[]): Promise<LookupResult>;
 }
 
-export function createLookup(deps: { store: Store; cache: TtlCache<CachedRow>; log: Logger }): Lookup {
+/** How long lookups leave a failing store alone by default: the 503's Retry-After. */
+export const OUTAGE_BACKOFF_MS = 5000;
+
+export interface LookupDeps {
+  store: Store;
+  cache: TtlCache<CachedRow>;
+  log: Logger;
+  now?: Clock;
+  outageBackoffMs?: number;
+}
+
+export function createLookup(deps: LookupDeps): Lookup {
   const { store, cache, log } = deps;
+  const now = deps.now ?? Date.now;
+  const backoffMs = deps.outageBackoffMs ?? OUTAGE_BACKOFF_MS;
   const inFlight = new Map<string, Promise<CachedRow>>();
+  /** Until then the store counts as down and is not asked. */
+  let storeDownUntil = 0;
 
   /** One store query for ids; each id gets its own promise, registered as in flight. */
   function fetch(ids: string[]): void {
     const query = store.fetchRows(ids);
     query.then(
-      () => undefined,
-      (error: unknown) => log.storeError('lookup', error),
+      () => {
+        storeDownUntil = 0;
+      },
+      (error: unknown) => {
+        storeDownUntil = now() + backoffMs;
+        log.storeError('lookup', error);
+      },
     );
     for (const id of ids) {
       const row = query.then((rows) => {
@@ -64,20 +87,32 @@ export function createLookup(deps: { store: Store; cache: TtlCache<CachedRow>; l
       const stale = new Map<string, CachedRow>();
       const toFetch: string[] = [];
       const waiting: string[] = [];
+      const storeDown = now() < storeDownUntil;
+      let usedStale = false;
+      const unavailable: string[] = [];
       for (const id of ids) {
         const read = cache.get(id);
         if (read?.fresh) {
           answers.set(id, read.value);
           continue;
         }
+        if (storeDown && !inFlight.has(id)) {
+          // Not worth a query that would only time out: stale or unavailable, now.
+          if (read) {
+            answers.set(id, read.value);
+            usedStale = true;
+          } else {
+            unavailable.push(id);
+          }
+          continue;
+        }
         if (read) stale.set(id, read.value);
         waiting.push(id);
         if (!inFlight.has(id)) toFetch.push(id);
       }
+      if (unavailable.length > 0) throw new StoreUnavailableError(unavailable);
       if (toFetch.length > 0) fetch(toFetch);
 
-      let usedStale = false;
-      const unavailable: string[] = [];
       const settled = await Promise.allSettled(waiting.map((id) => inFlight.get(id)!));
       settled.forEach((result, index) => {
         const id = waiting[index]!;

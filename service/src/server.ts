@@ -4,16 +4,10 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
-import { TtlCache } from './cache.js';
-import { createHealthCheck } from './health.js';
 import { createLogger } from './log.js';
-import { createLookup, type CachedRow } from './lookup.js';
+import { createService } from './service.js';
 import { readSettings, SettingsError } from './settings.js';
-import { createSnowflakeStore } from './store.js';
 
-/** Health answers are reused this long: probes every few seconds cost at most one SELECT 1 each. */
-const HEALTH_CACHE_MS = 1500;
 /** Connections still open this long after SIGTERM are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
 
@@ -29,26 +23,8 @@ function main(): void {
     return;
   }
 
-  const store = createSnowflakeStore({
-    connection: settings.connection,
-    tableSql: settings.tableSql,
-    idFormat: settings.idFormat,
-    pool: settings.pool,
-    timeoutMs: settings.storeTimeoutMs,
-    log,
-  });
-  const cache = new TtlCache<CachedRow>(settings.cache);
-  const app = createApp({
-    lookup: createLookup({ store, cache, log }),
-    health: createHealthCheck(() => store.ping(), {
-      cacheMs: HEALTH_CACHE_MS,
-      onDown: (error) => log.storeError('health check', error),
-    }),
-    ids: { format: settings.idFormat, maxIds: settings.maxIds },
-    log,
-  });
-
-  const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
+  const service = createService(settings, log);
+  const server = serve({ fetch: service.app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
     log.info('listening', {
       host: settings.host,
       port: info.port,
@@ -60,7 +36,7 @@ function main(): void {
   server.on('error', (error) => {
     log.error('server_error', error);
     process.exitCode = 1;
-    void store.close();
+    void service.close();
   });
 
   let stopping = false;
@@ -68,14 +44,20 @@ function main(): void {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
+    // close() drops the connections idle now; those busy with a request become idle only after it,
+    // and a client's keep-alive would hold close() open for seconds: drop them as they go idle.
+    const sweep = setInterval(() => {
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    }, 50).unref();
     server.close(() => {
-      void store.close().then(() => {
+      clearInterval(sweep);
+      void service.close().then(() => {
         log.info('stopped');
         // Whatever the driver still holds (sockets, timers) must not keep a stopped service alive.
         setTimeout(() => process.exit(), 1000).unref();
       });
     });
-    // Keep-alive connections would hold close() open: cut them after a grace period.
+    // Requests still running after a grace period are cut.
     setTimeout(() => {
       if ('closeAllConnections' in server) server.closeAllConnections();
     }, SHUTDOWN_GRACE_MS).unref();

@@ -7,7 +7,7 @@ export interface Store {
    * (`{"USER_ID":22,"RECOMMENDATIONS":[…]}`); ids not found are absent from the map.
    */
   fetchRows(ids: readonly string[]): Promise<Map<string, string>>;
-  /** Resolves when the store can answer a query now (a cheap `SELECT 1`). */
+  /** Resolves when the store can answer a lookup now (a cheap query on the table). */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -68,9 +68,6 @@ describe('connectionOptions', () => {
   });
 });
 
-describe('Snowflake store against papi local (real driver)', () => {
-  // src/local/index.ts (startLocal) does not exist yet: these run once it does.
-  it.todo('creates a hybrid table with a VARIANT column, inserts rows with PARSE_JSON, finds them in one query per request');
-  it.todo('retries once on a fresh connection when the session has expired (390112/390114)');
-  it.todo('reads a rotated token file for each new connection (OAUTH login)');
-});
+// The store against papi local through the real driver: store-local.test.ts (lookups as a
+// least-privilege role; sessions expiring under a rotating token file) and
+// src/__tests__/service-outage.test.ts (the bundle, papi local stopped and restarted).

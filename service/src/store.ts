@@ -110,7 +110,9 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
       return rows;
     },
     async ping() {
-      await run('SELECT 1', []);
+      // The table itself, not just the session: a role that lost SELECT (or a table not yet
+      // published) must make the service unready, not answer 503 to every lookup.
+      await run(`SELECT 1 FROM ${options.tableSql} LIMIT 1`, []);
     },
     close: () => pool.close(),
     statementCount: () => statements,

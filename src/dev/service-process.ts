@@ -15,6 +15,8 @@ export interface ServiceProcessOptions {
   signal?: AbortSignal;
   /** How long to wait for the `listening` line. */
   readyTimeoutMs?: number;
+  /** The bundle to run (default: the package's service/dist/server.mjs). */
+  bundle?: string;
 }
 
 export interface ServiceProcess {
@@ -31,7 +33,7 @@ export function serviceBundlePath(): string {
 }
 
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const bundle = serviceBundlePath();
+  const bundle = options.bundle ?? serviceBundlePath();
   if (!existsSync(bundle))
     throw new PapiError(`the service bundle ${bundle} is missing`, { code: 'BUNDLE_MISSING', hint: 'Run `npm run build` in the papi folder.' });
   const child = spawn(process.execPath, [bundle], {

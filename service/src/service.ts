@@ -1,0 +1,46 @@
+// The service put together from its settings: the Snowflake store, the per-id cache, the lookup
+// and the app. server.ts runs this behind a port; the integration tests run the same composition
+// in-process against papi local, so what they check is what ships.
+
+import { createApp } from './app.js';
+import { TtlCache } from './cache.js';
+import { createHealthCheck } from './health.js';
+import type { Logger } from './log.js';
+import { createLookup, OUTAGE_BACKOFF_MS, type CachedRow } from './lookup.js';
+import type { ServiceSettings } from './settings.js';
+import { createSnowflakeStore } from './store.js';
+
+/** Health answers are reused this long: probes every few seconds cost at most one query each. */
+export const HEALTH_CACHE_MS = 1500;
+
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  /** Statements the store has sent so far (one per lookup that reached Snowflake). */
+  statementCount(): number;
+  /** Closes the store's connections. */
+  close(): Promise<void>;
+}
+
+export function createService(settings: ServiceSettings, log: Logger): Service {
+  const store = createSnowflakeStore({
+    connection: settings.connection,
+    tableSql: settings.tableSql,
+    idFormat: settings.idFormat,
+    pool: settings.pool,
+    timeoutMs: settings.storeTimeoutMs,
+    log,
+  });
+  const cache = new TtlCache<CachedRow>(settings.cache);
+  const app = createApp({
+    lookup: createLookup({ store, cache, log }),
+    health: createHealthCheck(() => store.ping(), {
+      cacheMs: HEALTH_CACHE_MS,
+      onDown: (error) => log.storeError('health check', error),
+    }),
+    ids: { format: settings.idFormat, maxIds: settings.maxIds },
+    log,
+    // A client told to come back after the back-off finds the store asked again.
+    retryAfterSeconds: Math.ceil(OUTAGE_BACKOFF_MS / 1000),
+  });
+  return { app, statementCount: () => store.statementCount(), close: () => store.close() };
+}

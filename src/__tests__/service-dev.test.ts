@@ -1,0 +1,149 @@
+// Black-box: `papi dev --json` from the built bin/papi (npm test builds it first), in a temp project
+// where `papi setup` has published the hybrid table on papi local (started detached by setup,
+// stopped in afterAll). The one JSON line, the row for user 22, the test page, and a stop that
+// leaves no service process behind: Ctrl-C exits 130, SIGTERM exits 0. Then the same bundle deployed
+// behind papi local's ingress: the test page's relative URLs work there.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPassword, runningInstance } from '../local/state.js';
+import { connect } from '../snowflake/driver.js';
+import { tempDir } from './support/cli.js';
+
+const papiBin = fileURLToPath(new URL('../../bin/papi', import.meta.url));
+const project = tempDir('papi-dev-');
+const home = join(project, 'home');
+// Nothing of the caller's Snowflake or papi settings leaks in.
+const env = { PATH: process.env.PATH ?? '', HOME: home, SNOWFLAKE_HOME: join(home, '.snowflake'), XDG_CACHE_HOME: join(project, 'cache'), NO_COLOR: '1', CI: 'true' };
+const papi = (...argv: string[]) => execa(process.execPath, [papiBin, ...argv], { cwd: project, env, extendEnv: false, reject: false });
+let row22: unknown;
+
+interface DevRun {
+  child: ChildProcess;
+  url: string;
+  /** Everything on stdout so far. */
+  stdout: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Starts `papi dev --json --port 0` and waits for its one line. */
+async function startDev(): Promise<DevRun> {
+  const child = spawn(process.execPath, [papiBin, 'dev', '--json', '--port', '0'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  const first = new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    void exit.then((code) => reject(new Error(`papi dev exited ${code} before printing its URL:\n${stderr}`)));
+  });
+  lines.on('line', (line) => (stdout += `${line}\n`));
+  const line = await first;
+  const { url } = JSON.parse(line) as { url: string };
+  return { child, url, stdout: () => stdout, exit };
+}
+
+/** Processes whose parent is pid (the service papi dev started). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const { stdout } = await execa('ps', ['-o', 'pid=', '--ppid', String(pid)], { reject: false });
+  return stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+beforeAll(async () => {
+  const setup = await papi('setup', '--json');
+  if (setup.exitCode !== 0) throw new Error(`papi setup exited ${setup.exitCode}\n${setup.stderr}`);
+  const dataDir = join(project, '.papi', 'local');
+  const local = (await runningInstance(dataDir))!;
+  const admin = await connect({ account: local.account, accessUrl: local.accessUrl, user: local.user, password: await readPassword(dataDir), role: 'ACCOUNTADMIN' });
+  const [row] = await admin.execute('SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS WHERE USER_ID = ?', [22]);
+  row22 = row;
+  await admin.close();
+}, 120_000);
+
+afterAll(async () => {
+  await papi('local', 'stop');
+  rmSync(project, { recursive: true, force: true });
+}, 60_000);
+
+describe('papi dev --json', () => {
+  it("prints one JSON line, serves the hybrid table's row for 22, and Ctrl-C stops it all with exit 130", async () => {
+    const dev = await startDev();
+    try {
+      expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${dev.url}/customer/22`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual([row22]);
+      expect((row22 as { RECOMMENDATIONS: unknown[] }).RECOMMENDATIONS.length).toBeGreaterThan(0);
+
+      const page = await fetch(`${dev.url}/test`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain("'customer/'");
+      expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
+
+      const services = await childrenOf(dev.child.pid!);
+      expect(services.length).toBe(1);
+      dev.child.kill('SIGINT');
+      expect(await dev.exit).toBe(130);
+      expect(services.filter(isRunning)).toEqual([]);
+      // The URL line, then (as every command interrupted under --json) the error document.
+      const [first, ...rest] = dev.stdout().split('\n');
+      expect(first).toBe(JSON.stringify({ url: dev.url }));
+      expect(JSON.parse(rest.join('\n'))).toEqual({ error: expect.objectContaining({ code: 'INTERRUPTED' }) });
+    } finally {
+      if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
+    }
+  });
+
+  it('SIGTERM is a normal stop: exit 0, and the service goes with it', async () => {
+    const dev = await startDev();
+    try {
+      const services = await childrenOf(dev.child.pid!);
+      expect(services.length).toBe(1);
+      dev.child.kill('SIGTERM');
+      expect(await dev.exit).toBe(0);
+      expect(services.filter(isRunning)).toEqual([]);
+      expect(dev.stdout()).toBe(`${JSON.stringify({ url: dev.url })}\n`);
+    } finally {
+      if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('the test page behind the ingress', () => {
+  it('is served with no external resources, and its relative customer/ URL reaches the API', async () => {
+    const deploy = await papi('deploy', '--json');
+    if (deploy.exitCode !== 0) throw new Error(`papi deploy exited ${deploy.exitCode}\n${deploy.stderr}`);
+    const { url } = JSON.parse(deploy.stdout) as { url: string };
+    const token = (await papi('token')).stdout.trim();
+    const headers = { authorization: `Snowflake Token="${token}"` };
+
+    const pageUrl = `${url}/test`;
+    const page = await fetch(pageUrl, { headers });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("connect-src 'self'");
+    const html = await page.text();
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\//);
+    // The page's script fetches 'customer/' + ids relative to itself, as a browser resolves it.
+    const relative = /const url = '([^']+)' \+/.exec(html)?.[1];
+    expect(relative).toBe('customer/');
+    const api = await fetch(new URL(`${relative}22`, pageUrl), { headers });
+    expect(api.status).toBe(200);
+    expect(await api.json()).toEqual([row22]);
+  });
+});
