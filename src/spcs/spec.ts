@@ -45,7 +45,8 @@ export function serviceSpec(config: PapiConfig, image: string): ServiceSpec {
             // SPCS sessions have no default warehouse unless the service sets QUERY_WAREHOUSE; be explicit.
             SNOWFLAKE_WAREHOUSE: o.warehouse.name,
           },
-          readinessProbe: { port: s.port, path: '/' },
+          // /healthz reads the published table: a container is ready only when it can answer lookups.
+          readinessProbe: { port: s.port, path: '/healthz' },
           resources: { requests: { memory: '512M', cpu: 0.5 }, limits: { memory: '1G', cpu: 1 } },
         },
       ],

@@ -67,8 +67,10 @@ export class Output {
     else if (human !== undefined && human !== '') this.options.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
   }
 
-  /** Raw text on stdout for commands whose product is text (papi token). */
+  /** Raw text on stdout for commands whose product is text (papi token, a streamed --json line). */
   raw(text: string): void {
+    // Under --json what went out raw is the command's one document: a later error must not add another.
+    if (this.json) this.resultWritten = true;
     this.options.stdout.write(text);
   }
 
