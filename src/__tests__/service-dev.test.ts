@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPassword, runningInstance } from '../local/state.js';
+import { isAlive, readPassword, runningInstance } from '../local/state.js';
 import { connect } from '../snowflake/driver.js';
 import { tempDir } from './support/cli.js';
 
@@ -55,14 +55,6 @@ async function childrenOf(pid: number): Promise<number[]> {
   return stdout.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   const setup = await papi('setup', '--json');
@@ -100,7 +92,7 @@ describe('papi dev --json', () => {
       expect(services.length).toBe(1);
       dev.child.kill('SIGINT');
       expect(await dev.exit).toBe(130);
-      expect(services.filter(isRunning)).toEqual([]);
+      expect(services.filter(isAlive)).toEqual([]);
       // The URL line is the one JSON document on stdout, even after the interruption.
       expect(dev.stdout()).toBe(`${JSON.stringify({ url: dev.url })}\n`);
     } finally {
@@ -115,7 +107,7 @@ describe('papi dev --json', () => {
       expect(services.length).toBe(1);
       dev.child.kill('SIGTERM');
       expect(await dev.exit).toBe(0);
-      expect(services.filter(isRunning)).toEqual([]);
+      expect(services.filter(isAlive)).toEqual([]);
       expect(dev.stdout()).toBe(`${JSON.stringify({ url: dev.url })}\n`);
     } finally {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');

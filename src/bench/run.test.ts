@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { answer, closedPort, pausingHandler, startServer, startService, type TestServer } from './__tests__/servers.js';
+import { answer, closedPort, pausingHandler, closeTrackedServers, trackedServer, startService } from './__tests__/servers.js';
 import { IdPicker } from './ids.js';
 import { buildReport } from './report.js';
 import { destroy, errorCount, intendedStartMs, runBench, type Measurement, type RequestRecord } from './run.js';
@@ -9,13 +9,10 @@ const mixed = () => new IdPicker(ids, { mode: 'mixed', idsPerRequest: 1, seed: 1
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
+  await closeTrackedServers();
 });
 
-async function server(handler?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(handler);
-  cleanups.push(() => s.close());
-  return s;
-}
+const server = trackedServer;
 
 function keep(m: Measurement): Measurement {
   cleanups.push(() => destroy(m));

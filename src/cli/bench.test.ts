@@ -5,19 +5,16 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../__tests__/support/cli.js';
 import { main } from './main.js';
-import { answer, startServer, type TestServer } from '../bench/__tests__/servers.js';
+import { answer, closeTrackedServers, trackedServer } from '../bench/__tests__/servers.js';
 import type { BenchReport } from '../bench/report.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
+  await closeTrackedServers();
 });
 
-async function server(handler?: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(handler);
-  cleanups.push(() => s.close());
-  return s;
-}
+const server = trackedServer;
 
 function idsFile(count: number): { dir: string; file: string } {
   const dir = tempDir('papi-bench-');

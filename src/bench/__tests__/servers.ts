@@ -86,3 +86,16 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Servers started through `trackedServer` in a test file, closed by `closeTrackedServers` (afterEach). */
+const tracked: TestServer[] = [];
+
+export async function trackedServer(handler?: Handler): Promise<TestServer> {
+  const s = await startServer(handler);
+  tracked.push(s);
+  return s;
+}
+
+export async function closeTrackedServers(): Promise<void> {
+  for (const s of tracked.splice(0)) await s.close();
+}

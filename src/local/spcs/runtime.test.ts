@@ -2,6 +2,7 @@
 // to papi local's registry with papi's registry client, run as services, reached through the
 // ingress; SUSPEND/RESUME/ALTER/DROP and a crashing entrypoint.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isAlive } from '../state.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,14 +104,6 @@ async function eventually<T>(check: () => Promise<T | undefined> | T | undefined
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'papi-spcs-'));
@@ -191,7 +184,7 @@ describe('a service from a pushed image', () => {
     const before = (await (await call(host, `Snowflake Token="${token('CALLER')}"`)).json()) as { pid: number };
     await runtime.suspend(key);
     expect(runtime.status(key).status).toBe('SUSPENDED');
-    expect(processAlive(before.pid)).toBe(false);
+    expect(isAlive(before.pid)).toBe(false);
     expect(runtime.logs(key, '0', 'echo')).toBe('');
     expect((await call(host, `Snowflake Token="${token('CALLER')}"`)).status).toBe(503);
 
@@ -212,7 +205,7 @@ describe('a service from a pushed image', () => {
       return body.version === '2' ? body.version : undefined;
     }, 'the new version');
     expect(version).toBe('2');
-    await eventually(() => (processAlive(old.pid) ? undefined : true), 'the old process to stop');
+    await eventually(() => (isAlive(old.pid) ? undefined : true), 'the old process to stop');
     expect(runtime.status(key).containers[0]!.imageName).toBe('/api/data/images/echo:v2');
   });
 
@@ -220,7 +213,7 @@ describe('a service from a pushed image', () => {
     const host = ingressHost('ECHO');
     const body = (await (await call(host, `Snowflake Token="${token('CALLER')}"`)).json()) as { pid: number; tokenFile: string };
     await runtime.drop(key);
-    expect(processAlive(body.pid)).toBe(false);
+    expect(isAlive(body.pid)).toBe(false);
     expect(() => runtime.status(key)).toThrow(SqlError);
     await expect(call(host, `Snowflake Token="${token('CALLER')}"`)).rejects.toThrow();
     expect(() => statSync(body.tokenFile)).toThrow();
