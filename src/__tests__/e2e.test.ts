@@ -1,7 +1,8 @@
 // The whole job on a fresh papi local, through the CLI as users run it: `papi up` (setup on the sample
 // data, deploy, token, get 22), then checks against the tables themselves through the real driver,
 // the reference recommender, the ingress's refusals, a rerun that changes nothing, and teardown.
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitCsvLine } from '../data/csv.js';
@@ -83,6 +84,33 @@ describe('papi up on a fresh papi local', () => {
     const past = new LocalTokenAuthority(await loadSecretKey(dataDir), undefined, () => Date.now() - 2 * 3600_000);
     const expired = past.issueOAuthToken({ user: 'SVC_DATA_API', role: 'DATA_API_ROLE', audience: deployment.endpointHost }, 600);
     expect(await call(header(expired))).toBe(401);
+  });
+
+  it('papi get 22 works with a programmatic access token (SNOWFLAKE_PAT) alone, and a removed one is refused', async () => {
+    const [pat] = await admin.execute<{ token_name: string; token_secret: string }>("ALTER USER SVC_DATA_API ADD PAT E2E ROLE_RESTRICTION = 'DATA_API_ROLE'");
+    expect(pat?.token_name).toBe('E2E');
+    const withPat = { ...env, SNOWFLAKE_PAT: pat!.token_secret };
+    // Neither the key pair nor the token cache may take part: they are set aside, and must not come back.
+    const state = join(project, '.papi');
+    const aside = [join(state, 'keys'), join(state, 'tokens.json')];
+    for (const file of aside) await rename(file, `${file}.aside`);
+    try {
+      const got = must(await runCli(['get', '22', '--json'], { cwd: project, env: withPat }));
+      const [row] = await admin.execute('SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS WHERE USER_ID = ?', [22]);
+      expect(JSON.parse(got.stdout)).toEqual([{ USER_ID: 22, RECOMMENDATIONS: row!.RECOMMENDATIONS }]);
+      for (const file of aside) expect(existsSync(file), file).toBe(false);
+
+      await admin.execute('ALTER USER SVC_DATA_API REMOVE PAT E2E');
+      const refused = await runCli(['get', '22', '--json'], { cwd: project, env: withPat });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/401/);
+      expect(refused.stderr).toMatch(/programmatic access token in SNOWFLAKE_PAT was refused/);
+      const deployment = (await readDeployment(join(state, 'deployment.json')))!;
+      const direct = await fetch(`${deployment.url}/customer/22`, { headers: { authorization: `Snowflake Token="${pat!.token_secret}"` } });
+      expect(direct.status).toBe(401);
+    } finally {
+      for (const file of aside) await rename(`${file}.aside`, file);
+    }
   });
 
   it('papi status reports the service and its endpoint', async () => {

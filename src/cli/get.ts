@@ -1,4 +1,5 @@
 import type { ApiResponse } from '../api/client.js';
+import { AuthError } from '../ui/errors.js';
 import { defineCommand, type Context } from './command.js';
 
 interface GetOptions {
@@ -31,6 +32,7 @@ export async function lookupCustomers(ctx: Context, idsText: string, url?: strin
   const ids = parseIds(idsText, config.service.idFormat, config.service.maxIdsPerRequest);
   let baseUrl = url;
   let token = '';
+  let patVariable: string | undefined;
   if (baseUrl === undefined) {
     const { endpointToken } = await import('../api/token.js');
     const { resolveTarget } = await import('../snowflake/target.js');
@@ -43,8 +45,17 @@ export async function lookupCustomers(ctx: Context, idsText: string, url?: strin
     });
     baseUrl = resolved.deployment.url;
     token = resolved.token;
+    if (resolved.source === 'environment') patVariable = resolved.variable;
   }
-  const response = await getCustomers({ baseUrl, token, ids, signal: ctx.signal });
+  const response = await getCustomers({ baseUrl, token, ids, signal: ctx.signal }).catch((error: unknown) => {
+    // `papi token --refresh` cannot help with a PAT: it comes from the environment as it is.
+    if (!(error instanceof AuthError) || patVariable === undefined) throw error;
+    throw new AuthError(error.message, {
+      code: error.code,
+      hint: `The programmatic access token in ${patVariable} was refused: it may have expired or been removed, or its role may not use the service. Create another (ALTER USER … ADD PAT … ROLE_RESTRICTION = '<api role>'), or unset ${patVariable} to use the key pair.`,
+      cause: error,
+    });
+  });
   ctx.out.debug(`HTTP ${response.status}, X-Cache ${response.cache ?? '-'}, ${response.ms.toFixed(1)} ms`);
   return response;
 }

@@ -70,6 +70,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     canUseImageRepository: (u, repository, privilege) => directory().canUseImageRepository(u, repository, privilege),
     canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
     userHasRole: (u, role) => directory().userHasRole(u, role),
+    verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
   };
   const registry = createRegistry({ dataDir: registryDir(dataDir), tokens, directory: lazyDirectory });
   server.mount(registry.handler);
@@ -87,6 +88,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
       dataDir,
       admin: { user, password },
       services,
+      images: registry,
       refuseHybridTables: options.refuseHybridTables ?? false,
       registryHost: `127.0.0.1:${port}`,
     });
@@ -96,6 +98,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     throw error;
   }
   const account = engine.account();
+  tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
   server.attach({ engine, account, verifyPassword });
   // Services that ran before a restart come back (in the background: a restart must stay fast).
   void services.restore().catch(() => undefined);

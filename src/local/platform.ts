@@ -92,10 +92,38 @@ export interface OAuthClaims {
 /** Tokens are issued and checked in one place (the server); the runner and ingress use this. */
 export interface TokenAuthority {
   issueOAuthToken(claims: OAuthClaims, ttlSeconds: number): string;
-  /** undefined when the token is malformed, forged or expired. */
+  /**
+   * An OAuth token this authority issued, or else a programmatic access token from the catalog
+   * (claims without audience: a PAT is good for every endpoint its role may use). undefined when the
+   * token is malformed, forged, expired or removed.
+   */
   verifyOAuthToken(token: string): OAuthClaims | undefined;
   /** A SQL API session token (the registry's `0sessiontoken` login): its user and role, or undefined. */
   verifySessionToken(token: string): { user: string; role: string } | undefined;
+}
+
+/** What a programmatic access token (ALTER USER … ADD PAT) stands for. */
+export interface ProgrammaticAccessTokenClaims {
+  /** Stored user name. */
+  user: string;
+  /** The role it acts as: its ROLE_RESTRICTION, else the user's default role (PUBLIC when that is not granted). */
+  role: string;
+  /** True when the role is the token's ROLE_RESTRICTION: a session may not use another role. */
+  restricted: boolean;
+}
+
+/** One image of an image repository (SHOW IMAGES IN IMAGE REPOSITORY); the registry implements the list. */
+export interface ImageInfo {
+  imageName: string;
+  tags: string[];
+  /** sha256:… of the manifest. */
+  digest: string;
+  /** ISO time of the first push. */
+  createdOn: string;
+}
+
+export interface ImageDirectory {
+  listImages(repository: ServiceKey): ImageInfo[];
 }
 
 /** What the registry and ingress ask the catalog (the engine implements it). */
@@ -107,4 +135,6 @@ export interface AccountDirectory {
   /** May `role` call the service's endpoints (it owns the service or holds svc!ALL_ENDPOINTS_USAGE)? */
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean;
   userHasRole(user: string, role: string): boolean;
+  /** A programmatic access token's secret → its user and role; undefined when unknown, removed, expired or refused. */
+  verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined;
 }

@@ -35,6 +35,21 @@ describe('LocalTokenAuthority', () => {
     expect(statSync(path.join(dir, SECRET_KEY_FILE)).mode & 0o777).toBe(0o600);
   });
 
+  it("accepts a programmatic access token where an OAuth token goes, through the catalog's lookup", async () => {
+    const tokens = await createTokenAuthority(dir);
+    expect(tokens.verifyOAuthToken('pat-secret')).toBeUndefined();
+    const catalog = new Map([['pat-secret', { user: 'SVC', role: 'DATA_API_ROLE', restricted: true }]]);
+    tokens.attachProgrammaticAccessTokens((secret) => catalog.get(secret));
+    // No audience: a PAT is good for any endpoint its role may use.
+    expect(tokens.verifyOAuthToken('pat-secret')).toEqual({ user: 'SVC', role: 'DATA_API_ROLE' });
+    expect(tokens.verifyProgrammaticAccessToken('pat-secret')).toEqual({ user: 'SVC', role: 'DATA_API_ROLE', restricted: true });
+    expect(tokens.verifyOAuthToken('other')).toBeUndefined();
+    // OAuth tokens verify as before; a PAT is not a session token.
+    const oauth = tokens.issueOAuthToken({ user: 'PAPI', role: 'SYSADMIN' }, 60);
+    expect(tokens.verifyOAuthToken(oauth)).toEqual({ user: 'PAPI', role: 'SYSADMIN' });
+    expect(tokens.verifySessionToken('pat-secret')).toBeUndefined();
+  });
+
   it('verifies a session token only while its session lives', async () => {
     const tokens = await createTokenAuthority(dir);
     const live = new Map([['7', { user: 'PAPI', role: 'SYSADMIN' }]]);

@@ -2,10 +2,12 @@
 // and for services. All are compact JWTs (HS256) signed with a secret key kept 0600 in the data
 // directory, so tokens survive a restart of the same instance and never work on another one.
 // Signing is synchronous (node:crypto HMAC) because the TokenAuthority contract is synchronous.
+// Programmatic access tokens are not issued here: they live in the catalog, and verifyOAuthToken
+// falls back to the catalog's lookup so the ingress accepts either kind.
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { OAuthClaims, TokenAuthority } from './platform.js';
+import type { OAuthClaims, ProgrammaticAccessTokenClaims, TokenAuthority } from './platform.js';
 
 export const SECRET_KEY_FILE = 'secret.key';
 
@@ -35,8 +37,12 @@ export const DEFAULT_LIFETIMES: TokenLifetimes = { sessionSeconds: 3600, masterS
 /** What the server tells the authority about live sessions (a session token is only as good as its session). */
 export type SessionResolver = (sessionId: string) => { user: string; role: string } | undefined;
 
+/** The catalog's lookup of a programmatic access token's secret (AccountDirectory.verifyProgrammaticAccessToken). */
+export type ProgrammaticAccessTokenLookup = (secret: string) => ProgrammaticAccessTokenClaims | undefined;
+
 export class LocalTokenAuthority implements TokenAuthority {
   private resolver: SessionResolver | undefined;
+  private patLookup: ProgrammaticAccessTokenLookup | undefined;
 
   constructor(
     private readonly key: Buffer,
@@ -47,6 +53,11 @@ export class LocalTokenAuthority implements TokenAuthority {
   /** The server registers its session table here so verifySessionToken reflects USE ROLE and logout. */
   attachSessions(resolver: SessionResolver): void {
     this.resolver = resolver;
+  }
+
+  /** startLocal registers the catalog's PAT lookup here once the engine is open. */
+  attachProgrammaticAccessTokens(lookup: ProgrammaticAccessTokenLookup): void {
+    this.patLookup = lookup;
   }
 
   issue(claims: Omit<TokenClaims, 'iat' | 'exp'>, ttlSeconds: number): string {
@@ -77,10 +88,18 @@ export class LocalTokenAuthority implements TokenAuthority {
     return this.issue({ kind: 'oauth', user: claims.user, role: claims.role, ...(claims.audience ? { aud: claims.audience } : {}) }, ttlSeconds);
   }
 
+  /** An OAuth access token this instance issued, else a programmatic access token (no audience: any endpoint). */
   verifyOAuthToken(token: string): OAuthClaims | undefined {
     const claims = this.verify(token, 'oauth');
-    if (claims === undefined || claims === 'expired' || claims.role === undefined) return undefined;
+    if (claims === undefined || claims === 'expired' || claims.role === undefined) {
+      const pat = this.verifyProgrammaticAccessToken(token);
+      return pat && { user: pat.user, role: pat.role };
+    }
     return { user: claims.user, role: claims.role, ...(claims.aud ? { audience: claims.aud } : {}) };
+  }
+
+  verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined {
+    return this.patLookup?.(secret);
   }
 
   verifySessionToken(token: string): { user: string; role: string } | undefined {

@@ -92,6 +92,22 @@ export interface UserEntry extends Owned {
   firstName?: string;
   lastName?: string;
   mustChangePassword?: boolean;
+  /** Absent in catalogs written before programmatic access tokens existed. */
+  programmaticAccessTokens?: ProgrammaticAccessTokenEntry[];
+}
+
+/** ALTER USER … ADD PAT: the secret is kept only as its SHA-256 (it is random, so no salt or stretching). */
+export interface ProgrammaticAccessTokenEntry {
+  name: string;
+  /** Hex SHA-256 of the secret. */
+  secretHash: string;
+  roleRestriction?: string;
+  expiresAt: string;
+  createdOn: string;
+  /** The user who ran ALTER USER … ADD. */
+  createdBy: string;
+  comment?: string;
+  minsToBypassNetworkPolicy: number;
 }
 
 export interface WarehouseEntry extends Owned {

@@ -1,6 +1,6 @@
 // What every statement handler gets: the engine's shared parts (catalog, DuckDB, data directory,
 // SPCS runtime) and the statement's own context (session, binds, access checks).
-import type { ServiceRuntime } from '../platform.js';
+import type { ImageDirectory, ServiceRuntime } from '../platform.js';
 import type { CatalogState } from './catalog.js';
 import type { CachedQuery } from './queries.js';
 import type { Scope } from './resolve.js';
@@ -13,6 +13,8 @@ export interface Core {
   state: CatalogState;
   readonly storage: Storage;
   readonly services?: ServiceRuntime;
+  /** The image registry's listing (SHOW IMAGES IN IMAGE REPOSITORY); absent without a registry. */
+  readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
   readonly registryHost: string;
   /** Bumped by every catalog change: cached translations are only valid for the version they were made at. */

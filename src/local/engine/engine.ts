@@ -2,7 +2,7 @@
 // that fails leaves the catalog (restored from a snapshot), the session and DuckDB (transactions) as
 // they were; a statement that changed the catalog saves it before answering.
 import { SqlError } from '../errors.js';
-import type { AccountDirectory, ServiceKey, ServiceRuntime } from '../platform.js';
+import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime } from '../platform.js';
 import * as account from './account.js';
 import { saveCatalog, type CatalogState } from './catalog.js';
 import type { Core, Exec } from './core.js';
@@ -11,6 +11,7 @@ import * as files from './files.js';
 import * as grants from './grants.js';
 import { duplicateKey, StatementType, succeeded, unsupported } from './messages.js';
 import { roleClosure, userRoles } from './privileges.js';
+import * as pats from './pats.js';
 import * as queries from './queries.js';
 import { Scope } from './resolve.js';
 import * as services from './services.js';
@@ -26,6 +27,7 @@ const PARSE_CACHE_LIMIT = 1000;
 export interface EngineSettings {
   dataDir: string;
   services?: ServiceRuntime;
+  images?: ImageDirectory;
   refuseHybridTables: boolean;
   registryHost: string;
 }
@@ -38,6 +40,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   version = 0;
   readonly dataDir: string;
   readonly services?: ServiceRuntime;
+  readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
   readonly registryHost: string;
 
@@ -48,6 +51,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   ) {
     this.dataDir = settings.dataDir;
     this.services = settings.services;
+    this.images = settings.images;
     this.refuseHybridTables = settings.refuseHybridTables;
     this.registryHost = settings.registryHost;
   }
@@ -163,6 +167,8 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         return account.createUser(ex, s);
       case 'alterUser':
         return account.alterUser(ex, s);
+      case 'alterUserToken':
+        return pats.alterUserToken(ex, s);
       case 'createWarehouse':
         return account.createWarehouse(ex, s);
       case 'alterWarehouse':
@@ -272,6 +278,10 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     return this.state.grants.some(
       (g) => g.objectType === 'IMAGE REPOSITORY' && g.objectId === repo.id && roles.has(g.role) && (g.privilege === privilege || g.privilege === 'WRITE' || g.privilege === 'ALL'),
     );
+  }
+
+  verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined {
+    return pats.verifyToken(this.state, secret);
   }
 
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean {

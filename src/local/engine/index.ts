@@ -2,7 +2,7 @@
 // point the server (src/local/server/) and startLocal (src/local/index.ts) use.
 import { mkdirSync } from 'node:fs';
 import { hashPassword, verifyPassword } from '../password.js';
-import type { AccountDirectory, ServiceRuntime } from '../platform.js';
+import type { AccountDirectory, ImageDirectory, ServiceRuntime } from '../platform.js';
 import { loadCatalog, newCatalog, now, saveCatalog } from './catalog.js';
 import { LocalEngine } from './engine.js';
 import { stageRoot } from './stages.js';
@@ -17,6 +17,8 @@ export interface EngineOptions {
   admin: { user: string; password: string };
   /** The SPCS runtime; without it CREATE SERVICE fails with a clear error. */
   services?: ServiceRuntime;
+  /** The image registry, for SHOW IMAGES IN IMAGE REPOSITORY; without it the list is empty. */
+  images?: ImageDirectory;
   /** Answer CREATE HYBRID TABLE like an account without hybrid tables (trial, Azure, GCP). */
   refuseHybridTables?: boolean;
   /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
@@ -35,6 +37,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
   return new LocalEngine(state, storage, {
     dataDir: options.dataDir,
     services: options.services,
+    images: options.images,
     refuseHybridTables: options.refuseHybridTables ?? false,
     registryHost: options.registryHost ?? '127.0.0.1',
   });

@@ -50,6 +50,7 @@ beforeAll(async () => {
       canUseImageRepository: (user, repository, privilege) => directory().canUseImageRepository(user, repository, privilege),
       canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
       userHasRole: (user, role) => directory().userHasRole(user, role),
+      verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
     },
   });
   server = await startHttp(registry.handler);
@@ -63,7 +64,7 @@ beforeAll(async () => {
     endpointProvisioningMs: 0,
     timings: { stopGraceMs: 2000, restartBackoffMs: 100, restartBackoffMaxMs: 400 },
   });
-  h = await harness({ services: runtime, registryHost: server.host });
+  h = await harness({ services: runtime, images: registry, registryHost: server.host });
   engine = h.engine;
   const s = h.admin;
   for (const sql of [
@@ -73,6 +74,13 @@ beforeAll(async () => {
     'CREATE COMPUTE POOL POOL MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_XS',
     'CREATE ROLE API_ROLE',
     'CREATE ROLE CALLER',
+    // SVC_ROLE deploys the service of the first test (SPCS refuses ACCOUNTADMIN as its owner).
+    'CREATE ROLE SVC_ROLE',
+    'GRANT USAGE ON DATABASE API TO ROLE SVC_ROLE',
+    'GRANT USAGE, CREATE SERVICE ON SCHEMA API.DATA TO ROLE SVC_ROLE',
+    'GRANT USAGE ON COMPUTE POOL POOL TO ROLE SVC_ROLE',
+    'GRANT BIND SERVICE ENDPOINT ON ACCOUNT TO ROLE SVC_ROLE',
+    'GRANT READ ON IMAGE REPOSITORY API.DATA.IMAGES TO ROLE SVC_ROLE',
   ])
     await run(h.engine, s, sql);
   const client = new RegistryClient({ registry: server.host, credentials: sessionTokenCredentials({ token: authority.issueSessionToken('ADMIN', 'ACCOUNTADMIN'), expiresIn: 600 }) });
@@ -92,10 +100,13 @@ describe('services', () => {
     const s = h.admin;
     const [repo] = await run(e, s, 'SHOW IMAGE REPOSITORIES IN SCHEMA API.DATA');
     expect(repo?.repository_url).toBe(`${server.host}/api/data/images`);
-    expect(await status(e, s, `CREATE SERVICE IF NOT EXISTS API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$ MIN_INSTANCES = 1 MAX_INSTANCES = 1`)).toBe(
-      'Service ECHO successfully created.',
-    );
-    expect(await status(e, s, `CREATE SERVICE IF NOT EXISTS API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$`)).toBe(
+    const create = `CREATE SERVICE IF NOT EXISTS API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$ MIN_INSTANCES = 1 MAX_INSTANCES = 1`;
+    const refused = await failure(e, s, create);
+    expect([refused.code, refused.message]).toEqual(['003001', expect.stringMatching(/cannot be owned by the role ACCOUNTADMIN/)]);
+    expect(await run(e, s, 'SHOW SERVICES IN SCHEMA API.DATA')).toEqual([]);
+    const deployer = session('ADMIN', 'SVC_ROLE');
+    expect(await status(e, deployer, create)).toBe('Service ECHO successfully created.');
+    expect(await status(e, deployer, `CREATE SERVICE IF NOT EXISTS API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${SPEC}$$`)).toBe(
       'ECHO already exists, statement succeeded.',
     );
     // Another session's statements run while this one waits (the wait holds no engine lock).
@@ -104,7 +115,7 @@ describe('services', () => {
     expect(await waiting).toEqual([{ W: 'Running' }]);
 
     const [svc] = await run(e, s, 'SHOW SERVICES IN SCHEMA API.DATA');
-    expect([svc?.name, svc?.status, svc?.compute_pool, svc?.owner]).toEqual(['ECHO', 'RUNNING', 'POOL', 'ACCOUNTADMIN']);
+    expect([svc?.name, svc?.status, svc?.compute_pool, svc?.owner]).toEqual(['ECHO', 'RUNNING', 'POOL', 'SVC_ROLE']);
     const [container] = await run(e, s, 'SHOW SERVICE CONTAINERS IN SERVICE API.DATA.ECHO');
     expect([container?.container_name, container?.status]).toEqual(['echo', 'READY']);
     const [endpoint] = await run(e, s, 'SHOW ENDPOINTS IN SERVICE API.DATA.ECHO');
@@ -129,6 +140,16 @@ describe('services', () => {
     expect(await status(e, s, 'DROP SERVICE IF EXISTS API.DATA.ECHO')).toBe('Drop statement executed successfully (ECHO already dropped).');
     expect(await run(e, s, 'SHOW SERVICES IN SCHEMA API.DATA')).toEqual([]);
   }, 60_000);
+
+  it('lists the pushed images to a role with READ on the repository', async () => {
+    const e = h.engine;
+    const [image] = await run(e, session('ADMIN', 'SVC_ROLE'), 'SHOW IMAGES IN IMAGE REPOSITORY API.DATA.IMAGES');
+    expect(image).toMatchObject({ image_name: 'echo', tags: 'v1', digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), image_path: 'api/data/images/echo:v1' });
+    expect(Number(image!.created_on)).toBeGreaterThan(0);
+    expect((await failure(e, session('ADMIN', 'CALLER'), 'SHOW IMAGES IN IMAGE REPOSITORY API.DATA.IMAGES')).code).toBe('002003');
+    await run(e, h.admin, 'CREATE IMAGE REPOSITORY API.DATA.EMPTY');
+    expect(await run(e, h.admin, 'SHOW IMAGES IN IMAGE REPOSITORY API.DATA.EMPTY')).toEqual([]);
+  });
 
   it('needs CREATE SERVICE, the pool and BIND SERVICE ENDPOINT for a public endpoint', async () => {
     const e = h.engine;

@@ -37,6 +37,22 @@ function definition(path: QualifiedName, service: ServiceEntry): ServiceDefiniti
   };
 }
 
+/** Snowflake refuses these as a service's owner role, to limit what a misbehaving service can do. */
+const PRIVILEGED_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'ORGADMIN'];
+
+/**
+ * The rule is documented ("the service's owner role cannot be any of the privileged roles, such as
+ * ACCOUNTADMIN, SECURITYADMIN, and ORGADMIN"); Snowflake's error number and text for it are
+ * UNCONFIRMED: this is papi local's wording, as an access control error.
+ */
+function privilegedOwner(role: string): SqlError {
+  return new SqlError(
+    '003001',
+    '42501',
+    `SQL access control error:\nA service cannot be owned by the role ${role}: create it with a role other than ACCOUNTADMIN, SECURITYADMIN or ORGADMIN.`,
+  );
+}
+
 export async function createService(ex: Exec, stmt: ast.CreateServiceStatement): Promise<StatementResult> {
   const { path, schema } = targetSchema(ex, stmt.name, 'CREATE SERVICE', 'CREATE SERVICE');
   const existing = schema.services[path.name];
@@ -68,6 +84,7 @@ export async function createService(ex: Exec, stmt: ast.CreateServiceStatement):
     creator: ex.session.user,
   };
   const services = runtime(ex);
+  if (PRIVILEGED_ROLES.includes(ex.session.role)) throw privilegedOwner(ex.session.role);
   if (existing) await services.drop(path);
   await services.create(definition(path, service));
   schema.services[path.name] = service;

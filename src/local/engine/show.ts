@@ -5,7 +5,8 @@ import type { Exec } from './core.js';
 import { booleanColumn, fixedColumn, isoToEpoch, textColumn, timestampColumn } from './encode.js';
 import { findTable, tableSecurable } from './ddl.js';
 import { publicKeyFingerprint } from './account.js';
-import { doesNotExist, StatementType, unsupported } from './messages.js';
+import { doesNotExist, insufficientPrivileges, StatementType, unsupported } from './messages.js';
+import { tokenOwner, tokenStatus } from './pats.js';
 import { display, lastPart } from './resolve.js';
 import { findSecurable } from './securables.js';
 import { findService } from './services.js';
@@ -189,6 +190,17 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
         filterNames(items, stmt).map(({ r, database, schema }) => [r.createdOn, r.name, database, schema, `${ex.core.registryHost}/${database}/${schema}/${r.name}`.toLowerCase(), r.owner, roleType(state, r.owner), r.comment ?? '', 'SNOWFLAKE_SSE']),
       );
     }
+    case 'IMAGES':
+      return showImages(ex, stmt);
+    case 'USER PROGRAMMATIC ACCESS TOKENS': {
+      const user = tokenOwner(ex, stmt.in?.name);
+      if (!user) throw doesNotExist('User', display(stmt.in?.name ? lastPart(stmt.in.name) : session.user));
+      const at = Date.now();
+      return result(
+        [['name', 't'], ['user_name', 't'], ['role_restriction', 't'], ['expires_at', 'ts'], ['status', 't'], ['comment', 't'], ['created_on', 'ts'], ['created_by', 't'], ['mins_to_bypass_required_network_policy', 'n']],
+        (user.programmaticAccessTokens ?? []).map((t) => [t.name, user.name, t.roleRestriction ?? null, t.expiresAt, tokenStatus(user, t, at), t.comment ?? null, t.createdOn, t.createdBy, t.minsToBypassNetworkPolicy]),
+      );
+    }
     case 'ROLES': {
       const roles = filterNames(Object.values(state.roles), stmt);
       return result(
@@ -277,6 +289,30 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
     default:
       throw unsupported(`SHOW ${stmt.what}`);
   }
+}
+
+/** SHOW IMAGES IN IMAGE REPOSITORY r: the registry's images, for a role with READ on the repository. */
+function showImages(ex: Exec, stmt: ast.ShowStatement): StatementResult {
+  if (stmt.in?.objectType !== 'IMAGE REPOSITORY' || !stmt.in.name) throw unsupported('SHOW IMAGES without IN IMAGE REPOSITORY');
+  const path = ex.scope.qualify(stmt.in.name, 'SHOW IMAGES');
+  const repo = ex.scope.schema(path)?.imageRepositories[path.name];
+  const securable = repo && { objectType: 'IMAGE REPOSITORY' as const, id: repo.id, owner: repo.owner };
+  if (!securable || !ex.scope.access.sees(securable)) throw doesNotExist('Image repository', display(path.database, path.schema, path.name));
+  // WRITE includes READ, as for pulls.
+  if (!ex.scope.access.has(securable, 'READ') && !ex.scope.access.has(securable, 'WRITE')) throw insufficientPrivileges('image repository', path.name);
+  const prefix = `${path.database}/${path.schema}/${path.name}`.toLowerCase();
+  const images = ex.core.images?.listImages({ database: path.database, schema: path.schema, name: path.name }) ?? [];
+  return result(
+    [['created_on', 'ts'], ['image_name', 't'], ['tags', 't'], ['digest', 't'], ['image_path', 't']],
+    images.map((image) => [
+      image.createdOn,
+      image.imageName,
+      image.tags.join(','),
+      image.digest,
+      // As Snowflake documents it: database/schema/repository/image:tag, no leading slash.
+      image.tags.length > 0 ? `${prefix}/${image.imageName}:${image.tags[0]}` : `${prefix}/${image.imageName}@${image.digest}`,
+    ]),
+  );
 }
 
 function dataTypeJson(type: string, nullable: boolean): Record<string, unknown> {

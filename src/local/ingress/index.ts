@@ -1,11 +1,12 @@
 // Ingress for one public endpoint: a listener on 127.0.0.1 (its host:port is the endpoint's
 // ingress_url) that lets through only requests carrying `Authorization: Snowflake Token="<token>"`
-// with an OAuth token papi local issued, for a role allowed to use the service's endpoints, and
-// (when the token names one) for this endpoint's host. Requests are forwarded with keep-alive to
+// with an OAuth token papi local issued or a programmatic access token (TokenAuthority.verifyOAuthToken
+// accepts both; a PAT acts as its ROLE_RESTRICTION or its user's default role), for a role allowed to
+// use the service's endpoints, and (when the token names one) for this endpoint's host. Requests are forwarded with keep-alive to
 // the ready container port, with `Sf-Context-Current-User` set and other `Sf-Context-*` removed.
 //
 // Answers (JSON; Snowflake's own ingress text for API clients is UNCONFIRMED, these are papi's):
-//   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired or other-endpoint token
+//   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired, removed or other-endpoint token
 //   403 {"error":"FORBIDDEN","message":"…"}     the token's role may not use this service's endpoints
 //   503 {"error":"SERVICE_UNAVAILABLE",…}        no ready instance;  502 {"error":"BAD_GATEWAY",…} upstream failed
 
@@ -44,7 +45,7 @@ export async function startIngress(options: IngressOptions): Promise<IngressList
     const claims = match ? options.tokens.verifyOAuthToken(match[1]!) : undefined;
     if (!claims) {
       drain(req);
-      return reply(res, 401, 'UNAUTHORIZED', match ? 'Invalid or expired OAuth access token.' : 'Missing authorization: send Authorization: Snowflake Token="<token>".');
+      return reply(res, 401, 'UNAUTHORIZED', match ? 'Invalid or expired access token.' : 'Missing authorization: send Authorization: Snowflake Token="<token>".');
     }
     if (claims.audience !== undefined && !sameHost(claims.audience, host)) {
       drain(req);

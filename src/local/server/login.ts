@@ -1,4 +1,5 @@
-// POST /session/v1/login-request: password, key-pair JWT and OAuth logins, then the session's
+// POST /session/v1/login-request: password, key-pair JWT, OAuth and programmatic access token logins
+// (authenticator PROGRAMMATIC_ACCESS_TOKEN, or the token given as the password), then the session's
 // defaults (the user's DEFAULT_ROLE/WAREHOUSE/NAMESPACE, overridden by the request's roleName,
 // warehouse, databaseName and schemaName) with Snowflake's rule that a role not granted to the user
 // fails the login.
@@ -32,28 +33,40 @@ export async function login(context: LoginContext, request: LoginRequest): Promi
   const { data, query } = request;
   const authenticator = String(data.AUTHENTICATOR ?? 'SNOWFLAKE').toUpperCase();
   let user: UserAuth;
-  let oauthRole: string | undefined;
+  /** The role a token imposes (OAuth scope, PAT ROLE_RESTRICTION): the session runs as it. */
+  let tokenRole: string | undefined;
   switch (authenticator) {
-    case 'SNOWFLAKE':
-      user = await passwordLogin(context, String(data.LOGIN_NAME ?? ''), typeof data.PASSWORD === 'string' ? data.PASSWORD : '');
+    case 'SNOWFLAKE': {
+      const result = await passwordLogin(context, String(data.LOGIN_NAME ?? ''), typeof data.PASSWORD === 'string' ? data.PASSWORD : '');
+      user = result.user;
+      tokenRole = result.role;
       break;
+    }
+    case 'PROGRAMMATIC_ACCESS_TOKEN': {
+      const loginName = typeof data.LOGIN_NAME === 'string' && data.LOGIN_NAME !== '' ? data.LOGIN_NAME : undefined;
+      const result = patLogin(context, loginName, String(data.TOKEN ?? ''));
+      if (!result) throw incorrectCredentials();
+      user = result.user;
+      tokenRole = result.role;
+      break;
+    }
     case 'SNOWFLAKE_JWT':
       user = await verifyKeyPairJwt(String(data.TOKEN ?? ''), context.account, context.engine);
       break;
     case 'OAUTH': {
       const result = oauthLogin(context, String(data.TOKEN ?? ''));
       user = result.user;
-      oauthRole = result.role;
+      tokenRole = result.role;
       break;
     }
     default:
-      throw new SqlError('390100', '08004', `Authenticator ${authenticator} is not supported by papi local; use a password, a key pair (SNOWFLAKE_JWT) or OAUTH.`);
+      throw new SqlError('390100', '08004', `Authenticator ${authenticator} is not supported by papi local; use a password, a key pair (SNOWFLAKE_JWT), OAUTH or PROGRAMMATIC_ACCESS_TOKEN.`);
   }
 
   const requestedRole = identifier(query.get('roleName'));
-  // An OAuth session runs as the token's role; a different role in the connect string is refused.
-  if (oauthRole !== undefined && requestedRole !== undefined && requestedRole !== oauthRole) throw roleNotGranted(requestedRole);
-  const role = oauthRole ?? requestedRole ?? identifier(user.defaultRole);
+  // An OAuth or role-restricted PAT session runs as the token's role; a different role in the connect string is refused.
+  if (tokenRole !== undefined && requestedRole !== undefined && requestedRole !== tokenRole) throw roleNotGranted(requestedRole);
+  const role = tokenRole ?? requestedRole ?? identifier(user.defaultRole);
   let sessionRole = 'PUBLIC';
   if (role !== undefined) {
     if (context.engine.userHasRole(user.name, role)) sessionRole = role;
@@ -110,13 +123,28 @@ export function loginAnswer(state: SessionState, sessionId: number, tokens: Sess
   };
 }
 
-async function passwordLogin(context: LoginContext, loginName: string, password: string): Promise<UserAuth> {
+async function passwordLogin(context: LoginContext, loginName: string, password: string): Promise<{ user: UserAuth; role?: string }> {
   const user = loginName === '' ? undefined : context.engine.user(loginName);
   // Same answer for an unknown user, a wrong password and a user without a password (TYPE = SERVICE).
-  if (!user || user.passwordHash === undefined || password === '') throw incorrectCredentials();
-  if (!(await context.verifyPassword(password, user.passwordHash))) throw incorrectCredentials();
+  if (!user || password === '') throw incorrectCredentials();
+  if (user.passwordHash === undefined || !(await context.verifyPassword(password, user.passwordHash))) {
+    // Snowflake accepts a programmatic access token in place of the password, service users included.
+    const pat = patLogin(context, loginName, password);
+    if (!pat) throw incorrectCredentials();
+    return pat;
+  }
   if (user.disabled) throw new SqlError('390101', '08004', 'User access disabled. Contact your local system administrator.');
-  return user;
+  return { user };
+}
+
+/** A programmatic access token of the named user (any user when the driver sends no name); undefined otherwise. */
+function patLogin(context: LoginContext, loginName: string | undefined, secret: string): { user: UserAuth; role?: string } | undefined {
+  const claims = context.tokens.verifyProgrammaticAccessToken(secret);
+  if (!claims) return undefined;
+  const user = context.engine.user(claims.user);
+  if (!user || user.disabled) return undefined;
+  if (loginName !== undefined && context.engine.user(loginName)?.name !== user.name) return undefined;
+  return { user, ...(claims.restricted ? { role: claims.role } : {}) };
 }
 
 function oauthLogin(context: LoginContext, token: string): { user: UserAuth; role: string } {

@@ -133,6 +133,28 @@ describe('login', () => {
   });
 });
 
+describe('programmatic access tokens', () => {
+  it('log in as the authenticator or as the password, in the restricted role, until removed', async () => {
+    const [created] = await withConnection((c) => c.execute<{ token_name: string; token_secret: string }>("ALTER USER SVC ADD PAT LOGIN_PAT ROLE_RESTRICTION = 'DATA_API_ROLE'"));
+    expect(created?.token_name).toBe('LOGIN_PAT');
+    const secret = created!.token_secret;
+    const asPat = { account: 'PAPI', accessUrl: local.accessUrl, user: 'SVC', authenticator: 'PROGRAMMATIC_ACCESS_TOKEN' as const, token: secret };
+    const whoAmI = (c: Connection) => c.execute('SELECT CURRENT_USER() AS U, CURRENT_ROLE() AS R');
+    expect(await withConnection(whoAmI, asPat)).toEqual([{ U: 'SVC', R: 'DATA_API_ROLE' }]);
+    // The driver needs no user name for this authenticator.
+    expect(await withConnection(whoAmI, { ...asPat, user: undefined })).toEqual([{ U: 'SVC', R: 'DATA_API_ROLE' }]);
+    // SVC has no password (TYPE = SERVICE): the token takes its place.
+    expect(await withConnection(whoAmI, { account: 'PAPI', accessUrl: local.accessUrl, user: 'svc', password: secret })).toEqual([{ U: 'SVC', R: 'DATA_API_ROLE' }]);
+
+    expect((await driverError(connect({ ...asPat, user: local.user }))).code).toBe('390100');
+    expect((await driverError(connect({ ...asPat, role: 'PUBLIC' }))).code).toBe('390189');
+    expect((await driverError(connect({ ...asPat, token: `${secret}x` }))).code).toBe('390100');
+    await withConnection((c) => c.execute('ALTER USER SVC REMOVE PAT LOGIN_PAT'));
+    expect((await driverError(connect(asPat))).code).toBe('390100');
+    expect((await driverError(connect({ account: 'PAPI', accessUrl: local.accessUrl, user: 'SVC', password: secret }))).code).toBe('390100');
+  });
+});
+
 describe('queries', () => {
   it('answers errors with code, sqlState and queryId', async () => {
     await withConnection(async (c) => {

@@ -1,11 +1,12 @@
 // The image and SPCS path through papi local as papi uses it: the real snowflake-sdk driver, the real
 // engine and server (startLocal), papi's registry client logged in with the driver's session token,
-// CREATE SERVICE from SQL, SYSTEM$ functions, SHOW ENDPOINTS polling, and the ingress.
+// SHOW IMAGES after the push, CREATE SERVICE from SQL (by a role other than ACCOUNTADMIN), SYSTEM$
+// functions, SHOW ENDPOINTS polling, and the ingress with OAuth tokens and programmatic access tokens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import snowflake from 'snowflake-sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assembleImage } from '../../image/assemble.js';
 import { RegistryClient } from '../../image/registry-client.js';
 import { sessionTokenCredentials, sessionTokenFromConnection } from '../../image/snowflake-login.js';
@@ -55,8 +56,27 @@ describe('SPCS on papi local through the driver', () => {
     const pushed = await client.pushImage(`${path.join('/')}/echo`, 'v1', image);
     expect(pushed.digest).toBe(image.manifest.digest);
 
+    const [listed, ...more] = await sql('SHOW IMAGES IN IMAGE REPOSITORY API.DATA.IMAGES');
+    expect(more).toEqual([]);
+    expect(listed).toMatchObject({ image_name: 'echo', tags: 'v1', digest: image.manifest.digest, image_path: 'api/data/images/echo:v1' });
+    expect(listed!.created_on).toBeInstanceOf(Date);
+
     const spec = { spec: { containers: [{ name: 'echo', image: `/${path.join('/')}/echo:v1`, readinessProbe: { port: 8001, path: '/' } }], endpoints: [{ name: 'api', port: 8001, public: true }] } };
-    await sql(`CREATE SERVICE API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${JSON.stringify(spec)}$$`);
+    const create = `CREATE SERVICE API.DATA.ECHO IN COMPUTE POOL POOL FROM SPECIFICATION $$${JSON.stringify(spec)}$$`;
+    // SPCS refuses ACCOUNTADMIN as the owner: the service is created by a role of its own, as papi deploy does.
+    await expect(sql(create)).rejects.toMatchObject({ code: '003001' });
+    for (const statement of [
+      'CREATE ROLE APP',
+      `GRANT ROLE APP TO USER ${local.user}`,
+      'GRANT USAGE ON DATABASE API TO ROLE APP',
+      'GRANT USAGE, CREATE SERVICE ON SCHEMA API.DATA TO ROLE APP',
+      'GRANT READ ON IMAGE REPOSITORY API.DATA.IMAGES TO ROLE APP',
+      'GRANT USAGE ON COMPUTE POOL POOL TO ROLE APP',
+      'GRANT BIND SERVICE ENDPOINT ON ACCOUNT TO ROLE APP',
+      'USE ROLE APP',
+    ])
+      await sql(statement);
+    await sql(create);
     await sql(`SELECT SYSTEM$WAIT_FOR_SERVICES(30, 'API.DATA.ECHO')`);
     const [container] = await sql('SHOW SERVICE CONTAINERS IN SERVICE API.DATA.ECHO');
     expect(container).toMatchObject({ status: 'READY', image_digest: image.manifest.digest });
@@ -76,6 +96,26 @@ describe('SPCS on papi local through the driver', () => {
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ user: local.user, database: 'API' });
     expect((await fetch(`http://${ingress}/`)).status).toBe(401);
+
+    // A programmatic access token is accepted as it is, in its ROLE_RESTRICTION, until it expires or is removed.
+    await sql('USE ROLE ACCOUNTADMIN');
+    await sql('CREATE USER CALLER TYPE = SERVICE DEFAULT_ROLE = APP');
+    await sql('GRANT ROLE APP TO USER CALLER');
+    const [pat] = await sql("ALTER USER CALLER ADD PAT INGRESS ROLE_RESTRICTION = 'APP' DAYS_TO_EXPIRY = 1");
+    const withPat = () => fetch(`http://${ingress}/`, { headers: { authorization: `Snowflake Token="${String(pat!.token_secret)}"` } });
+    const viaPat = await withPat();
+    expect(viaPat.status).toBe(200);
+    expect(await viaPat.json()).toEqual({ user: 'CALLER', database: 'API' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 2 * 86_400_000);
+      expect((await withPat()).status).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect((await withPat()).status).toBe(200);
+    await sql('ALTER USER CALLER REMOVE PAT INGRESS');
+    expect((await withPat()).status).toBe(401);
 
     const [logs] = await sql(`SELECT SYSTEM$GET_SERVICE_LOGS('API.DATA.ECHO', 0, 'echo') AS LOGS`);
     expect(String(logs!.LOGS)).toContain('echo up');

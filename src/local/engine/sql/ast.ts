@@ -474,6 +474,7 @@ export type Statement =
   | CreateRoleStatement
   | CreateUserStatement
   | AlterUserStatement
+  | AlterUserTokenStatement
   | CreateWarehouseStatement
   | AlterWarehouseStatement
   | CreateStageStatement
@@ -769,6 +770,19 @@ export interface AlterUserStatement {
   action: AlterObjectAction;
 }
 
+/**
+ * ALTER USER [IF EXISTS] [u] ADD {PROGRAMMATIC ACCESS TOKEN | PAT} [IF NOT EXISTS] name
+ * [ROLE_RESTRICTION = '…'] [DAYS_TO_EXPIRY = n] [MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT = n] [COMMENT = '…'],
+ * and ALTER USER [IF EXISTS] [u] REMOVE {PROGRAMMATIC ACCESS TOKEN | PAT} name.
+ */
+export interface AlterUserTokenStatement {
+  kind: 'alterUserToken';
+  ifExists: boolean;
+  /** Absent: the session's user. */
+  user?: ObjectName;
+  action: { kind: 'add'; ifNotExists: boolean; token: Ident; properties: Properties } | { kind: 'remove'; token: Ident };
+}
+
 /** WAREHOUSE_SIZE, WAREHOUSE_TYPE, AUTO_SUSPEND, AUTO_RESUME, INITIALLY_SUSPENDED, COMMENT, … */
 export interface CreateWarehouseStatement {
   kind: 'createWarehouse';
@@ -958,7 +972,8 @@ export interface AlterSessionStatement {
  * `what` is upper-cased with single spaces, as Snowflake spells it: DATABASES, SCHEMAS, TABLES,
  * HYBRID TABLES, VIEWS, COLUMNS, STAGES, FILE FORMATS, ROLES, USERS, GRANTS, FUTURE GRANTS,
  * WAREHOUSES, COMPUTE POOLS, IMAGE REPOSITORIES, IMAGES, SERVICES, SERVICE CONTAINERS,
- * SERVICE INSTANCES, ENDPOINTS, PARAMETERS, FUNCTIONS, PROCEDURES, INTEGRATIONS, OBJECTS, SEQUENCES.
+ * SERVICE INSTANCES, ENDPOINTS, PARAMETERS, FUNCTIONS, PROCEDURES, INTEGRATIONS, OBJECTS, SEQUENCES,
+ * USER PROGRAMMATIC ACCESS TOKENS (also written USER PATS; `FOR USER u` lands in `in`).
  */
 export interface ShowStatement {
   kind: 'show';

@@ -126,6 +126,7 @@ const EXAMPLES: Record<A.StatementKind, string> = {
   createRole: 'CREATE ROLE r',
   createUser: 'CREATE USER u',
   alterUser: 'ALTER USER u RENAME TO v',
+  alterUserToken: 'ALTER USER ADD PAT t',
   createWarehouse: 'CREATE WAREHOUSE w',
   alterWarehouse: 'ALTER WAREHOUSE w ABORT ALL QUERIES',
   createStage: 'CREATE TEMPORARY STAGE s',
@@ -338,6 +339,19 @@ describe('DDL', () => {
     expect(u.properties.RSA_PUBLIC_KEY_2).toEqual({ kind: 'string', value: 'k2' });
     expect(as('ALTER USER u UNSET RSA_PUBLIC_KEY, RSA_PUBLIC_KEY_2', 'alterUser').action).toEqual({ kind: 'unset', names: ['RSA_PUBLIC_KEY', 'RSA_PUBLIC_KEY_2'] });
     expect(as('ALTER USER IF EXISTS u SET DEFAULT_ROLE = r', 'alterUser')).toMatchObject({ ifExists: true, action: { kind: 'set' } });
+  });
+
+  it('parses ALTER USER … ADD / REMOVE PROGRAMMATIC ACCESS TOKEN and SHOW USER PATS', () => {
+    const add = as("ALTER USER IF EXISTS svc ADD PROGRAMMATIC ACCESS TOKEN IF NOT EXISTS demo ROLE_RESTRICTION = 'R' DAYS_TO_EXPIRY = 7 MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT = 5 COMMENT = 'c'", 'alterUserToken');
+    expect(add).toMatchObject({ ifExists: true, user: { parts: [{ name: 'SVC' }] }, action: { kind: 'add', ifNotExists: true, token: { name: 'DEMO' } } });
+    expect(add.action.kind === 'add' && Object.keys(add.action.properties)).toEqual(['ROLE_RESTRICTION', 'DAYS_TO_EXPIRY', 'MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT', 'COMMENT']);
+    // Without a user name the statement is about the session's user.
+    expect(as('ALTER USER ADD PAT t', 'alterUserToken')).toEqual({ kind: 'alterUserToken', ifExists: false, action: { kind: 'add', ifNotExists: false, token: { name: 'T', quoted: false }, properties: {} } });
+    expect(as('ALTER USER u REMOVE PAT "t"', 'alterUserToken').action).toEqual({ kind: 'remove', token: { name: 't', quoted: true } });
+    expect(as('ALTER USER REMOVE PROGRAMMATIC ACCESS TOKEN t', 'alterUserToken').user).toBeUndefined();
+    expect(as('SHOW USER PATS', 'show')).toEqual({ kind: 'show', what: 'USER PROGRAMMATIC ACCESS TOKENS', terse: false });
+    expect(as('SHOW USER PROGRAMMATIC ACCESS TOKENS FOR USER svc', 'show').in).toMatchObject({ objectType: 'USER', name: { parts: [{ name: 'SVC' }] } });
+    expect(() => parse('ALTER USER u MODIFY PAT t RENAME TO v')).toThrow(/MODIFY/);
     const w = as('CREATE WAREHOUSE IF NOT EXISTS w WITH WAREHOUSE_SIZE = XSMALL AUTO_SUSPEND = 60 AUTO_RESUME = TRUE INITIALLY_SUSPENDED = TRUE', 'createWarehouse');
     expect(w.properties.AUTO_SUSPEND).toMatchObject({ kind: 'number', value: 60 });
     expect(as('ALTER WAREHOUSE w SUSPEND', 'alterWarehouse').action).toEqual({ kind: 'suspend' });

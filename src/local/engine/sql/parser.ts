@@ -41,6 +41,8 @@ const UNSUPPORTED_TYPES = new Set(['GEOGRAPHY', 'GEOMETRY', 'VECTOR', 'FILE', 'M
 
 /** SHOW targets, longest first so `SHOW HYBRID TABLES` wins over a shorter prefix. */
 const SHOW_TARGETS = [
+  'USER PROGRAMMATIC ACCESS TOKENS',
+  'USER PATS',
   'SERVICE CONTAINERS',
   'SERVICE INSTANCES',
   'HYBRID TABLES',
@@ -1515,8 +1517,11 @@ class Parser {
     }
     if (this.acceptWord('USER')) {
       const ifExists = this.ifExists();
-      const name = this.singleName();
-      if (this.isWord('RESET') || this.isWord('ADD') || this.isWord('REMOVE')) throw unsupported(`ALTER USER ${this.peek().value}`);
+      // The user name is optional before ADD/REMOVE … PAT (the session's user).
+      const user = this.isTokenClause() ? undefined : this.singleName();
+      if (this.isTokenClause()) return { kind: 'alterUserToken', ifExists, ...(user ? { user } : {}), action: this.userTokenAction() };
+      const name = user!;
+      if (this.isWord('RESET') || this.isWord('ADD') || this.isWord('REMOVE') || this.isWord('MODIFY') || this.isWord('ROTATE')) throw unsupported(`ALTER USER ${this.peek().value}`);
       const action = this.alterObjectAction();
       if (!action) this.fail();
       return { kind: 'alterUser', ifExists, name, action };
@@ -1759,6 +1764,20 @@ class Parser {
     return { type: 'ROLE', name: this.objectName() };
   }
 
+  /** ADD|REMOVE followed by PAT or PROGRAMMATIC ACCESS TOKEN. */
+  private isTokenClause(): boolean {
+    return (this.isWord('ADD') || this.isWord('REMOVE')) && (this.isWord('PAT', 1) || (this.isWord('PROGRAMMATIC', 1) && this.isWord('ACCESS', 2) && this.isWord('TOKEN', 3)));
+  }
+
+  private userTokenAction(): A.AlterUserTokenStatement['action'] {
+    const add = this.next().value === 'ADD';
+    if (!this.acceptWord('PAT')) this.expectWord('PROGRAMMATIC', 'ACCESS', 'TOKEN');
+    if (!add) return { kind: 'remove', token: this.ident() };
+    const ifNotExists = this.ifNotExists();
+    const token = this.ident();
+    return { kind: 'add', ifNotExists, token, properties: this.properties({}, true) };
+  }
+
   // ── SHOW / DESCRIBE
 
   private show(): A.Statement {
@@ -1771,7 +1790,12 @@ class Parser {
       return this.fail();
     }
     this.i += target.length;
-    const stmt: A.ShowStatement = { kind: 'show', what: target.join(' '), terse };
+    const what = target.join(' ') === 'USER PATS' ? 'USER PROGRAMMATIC ACCESS TOKENS' : target.join(' ');
+    const stmt: A.ShowStatement = { kind: 'show', what, terse };
+    if (what === 'USER PROGRAMMATIC ACCESS TOKENS') {
+      if (this.acceptWords('FOR', 'USER')) stmt.in = { objectType: 'USER', name: this.singleName() };
+      return stmt;
+    }
     if (stmt.what === 'GRANTS') {
       if (this.acceptWord('TO')) stmt.grants = { kind: 'to', grantee: this.grantee(true) };
       else if (this.acceptWord('ON')) stmt.grants = { kind: 'on', target: this.grantTarget() };

@@ -62,6 +62,7 @@ export function createTestDirectory(grants: TestGrants, account = 'PAPI'): Accou
     canUseImageRepository: (user, repository, privilege) => grants.repositories?.[user]?.[id(repository)]?.includes(privilege) ?? false,
     canUseServiceEndpoints: (role, service) => grants.endpoints?.[role]?.includes(id(service)) ?? false,
     userHasRole: () => true,
+    verifyProgrammaticAccessToken: () => undefined,
   };
 }
 

@@ -1,0 +1,134 @@
+// Programmatic access tokens: ALTER USER … ADD / REMOVE PROGRAMMATIC ACCESS TOKEN, the rows of SHOW USER
+// PROGRAMMATIC ACCESS TOKENS, and the lookup the SQL API login and the ingress use. The secret is
+// shown once, by ADD; the catalog keeps only its SHA-256.
+//
+// Not modelled: network policies (Snowflake requires one for service users unless an authentication
+// policy says otherwise; papi local has none, so MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT is only
+// recorded), MODIFY / ROTATE, and the 30-day disappearance of expired tokens from SHOW.
+import { createHash, randomBytes } from 'node:crypto';
+import { SqlError } from '../errors.js';
+import type { ProgrammaticAccessTokenClaims } from '../platform.js';
+import { now, type CatalogState, type ProgrammaticAccessTokenEntry, type UserEntry } from './catalog.js';
+import type { Exec } from './core.js';
+import { optionText } from './csv.js';
+import { textColumn } from './encode.js';
+import { alreadyExists, doesNotExist, insufficientPrivileges, invalid, StatementType, succeeded } from './messages.js';
+import { userRoles } from './privileges.js';
+import { display, lastPart } from './resolve.js';
+import type * as ast from './sql/ast.js';
+import type { StatementResult } from './types.js';
+
+/** Snowflake's defaults: 15 days, at most 365 (the account's maximum by default). */
+export const DEFAULT_DAYS_TO_EXPIRY = 15;
+export const MAX_DAYS_TO_EXPIRY = 365;
+const MAX_MINS_TO_BYPASS = 1440;
+const DAY_MS = 86_400_000;
+const TOKEN_PROPERTIES = ['ROLE_RESTRICTION', 'DAYS_TO_EXPIRY', 'MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT', 'COMMENT'];
+
+export function secretHash(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** ACTIVE, EXPIRED, or DISABLED when the user is (SHOW USER PROGRAMMATIC ACCESS TOKENS `status`). */
+export function tokenStatus(user: UserEntry, token: ProgrammaticAccessTokenEntry, at = Date.now()): 'ACTIVE' | 'EXPIRED' | 'DISABLED' {
+  if (user.disabled) return 'DISABLED';
+  return Date.parse(token.expiresAt) <= at ? 'EXPIRED' : 'ACTIVE';
+}
+
+/**
+ * The user whose tokens a statement reads or changes (the session's user when none is named).
+ * A user manages its own tokens; another user's need ownership of it or CREATE USER (Snowflake's
+ * MODIFY PROGRAMMATIC AUTHENTICATION METHODS is not a separate privilege here).
+ */
+export function tokenOwner(ex: Exec, name: ast.ObjectName | undefined): UserEntry | undefined {
+  const userName = name ? lastPart(name) : ex.session.user;
+  const user = ex.core.state.users[userName];
+  if (!user) return undefined;
+  const self = user.name === ex.session.user;
+  const { access } = ex.scope;
+  if (!self && !access.owns({ objectType: 'USER', id: user.id, owner: user.owner }) && !access.hasOnAccount('CREATE USER')) throw insufficientPrivileges('user', user.name);
+  return user;
+}
+
+export function alterUserToken(ex: Exec, stmt: ast.AlterUserTokenStatement): StatementResult {
+  const user = tokenOwner(ex, stmt.user);
+  if (!user) {
+    if (stmt.ifExists) return succeeded();
+    throw doesNotExist('User', display(stmt.user ? lastPart(stmt.user) : ex.session.user));
+  }
+  const tokens = (user.programmaticAccessTokens ??= []);
+  const name = stmt.action.token.name;
+  const existing = tokens.find((t) => t.name === name);
+  if (stmt.action.kind === 'remove') {
+    // Message and number UNCONFIRMED (Snowflake's docs do not show this error).
+    if (!existing) throw new SqlError('002003', '02000', `SQL compilation error:\nProgrammatic access token '${display(name)}' does not exist or not authorized.`);
+    user.programmaticAccessTokens = tokens.filter((t) => t !== existing);
+    ex.core.changed();
+    return succeeded();
+  }
+  if (existing) {
+    // IF NOT EXISTS: nothing is created and no secret is returned (Snowflake's docs).
+    if (stmt.action.ifNotExists) return alreadyExists(display(name));
+    // Message and number UNCONFIRMED.
+    throw new SqlError('002002', '42710', `SQL compilation error:\nProgrammatic access token '${display(name)}' already exists.`);
+  }
+  const entry = newToken(ex, user, name, stmt.action.properties);
+  const secret = randomBytes(32).toString('base64url');
+  tokens.push({ ...entry, secretHash: secretHash(secret) });
+  ex.core.changed();
+  return { kind: 'rows', columns: [textColumn('token_name'), textColumn('token_secret')], rows: [[name, secret]], statementTypeId: StatementType.ddl };
+}
+
+function newToken(ex: Exec, user: UserEntry, name: string, properties: ast.Properties): Omit<ProgrammaticAccessTokenEntry, 'secretHash'> {
+  for (const key of Object.keys(properties)) if (!TOKEN_PROPERTIES.includes(key)) throw invalid(`invalid property '${key}' for 'PROGRAMMATIC ACCESS TOKEN'`);
+  const roleRestriction = roleName(optionText(properties.ROLE_RESTRICTION));
+  // The next three texts are papi local's: Snowflake documents the rules, not its messages.
+  if (roleRestriction === undefined && user.type !== 'PERSON') throw invalid(`ROLE_RESTRICTION is required for a programmatic access token of a user with TYPE = ${user.type}.`);
+  if (roleRestriction !== undefined && !userRoles(ex.core.state, user.name).has(roleRestriction))
+    throw invalid(`Role '${roleRestriction}' in ROLE_RESTRICTION is not granted to user '${user.name}'.`);
+  const days = boundedInteger(properties.DAYS_TO_EXPIRY, 'DAYS_TO_EXPIRY', 1, MAX_DAYS_TO_EXPIRY) ?? DEFAULT_DAYS_TO_EXPIRY;
+  const createdOn = now();
+  return {
+    name,
+    ...(roleRestriction !== undefined ? { roleRestriction } : {}),
+    expiresAt: new Date(Date.parse(createdOn) + days * DAY_MS).toISOString(),
+    createdOn,
+    createdBy: ex.session.user,
+    ...(properties.COMMENT ? { comment: optionText(properties.COMMENT) } : {}),
+    minsToBypassNetworkPolicy: boundedInteger(properties.MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT, 'MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT', 0, MAX_MINS_TO_BYPASS) ?? 0,
+  };
+}
+
+/** A role named in a string follows identifier rules: "Quoted" exactly, otherwise upper case. */
+function roleName(text: string | undefined): string | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const quoted = /^"(.*)"$/.exec(text.trim());
+  return quoted ? quoted[1]!.replace(/""/g, '"') : text.trim().toUpperCase();
+}
+
+function boundedInteger(value: ast.PropertyValue | undefined, key: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.kind === 'number' ? value.value : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw invalid(`invalid value '${optionText(value) ?? ''}' for property '${key}': expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * The user and role a token's secret stands for, or undefined when no such token exists, it expired,
+ * its user is disabled, or its ROLE_RESTRICTION is no longer granted to the user (Snowflake refuses
+ * it then). Without a restriction the role is the user's default role, PUBLIC when that is not granted.
+ */
+export function verifyToken(state: CatalogState, secret: string, at = Date.now()): ProgrammaticAccessTokenClaims | undefined {
+  if (secret === '') return undefined;
+  const hash = secretHash(secret);
+  for (const user of Object.values(state.users)) {
+    const token = user.programmaticAccessTokens?.find((t) => t.secretHash === hash);
+    if (!token) continue;
+    if (tokenStatus(user, token, at) !== 'ACTIVE') return undefined;
+    const roles = userRoles(state, user.name);
+    if (token.roleRestriction !== undefined) return roles.has(token.roleRestriction) ? { user: user.name, role: token.roleRestriction, restricted: true } : undefined;
+    const role = user.defaultRole !== undefined && roles.has(user.defaultRole) ? user.defaultRole : 'PUBLIC';
+    return { user: user.name, role, restricted: false };
+  }
+  return undefined;
+}
