@@ -25,6 +25,7 @@ interface StartOptions {
   detach?: boolean;
   /** false with --no-hybrid-tables. */
   hybridTables?: boolean;
+  endpointDelay?: string;
   /** Set by --detach on the child it starts: its output goes to a log file, so no password in it. */
   background?: boolean;
 }
@@ -84,11 +85,13 @@ const start = defineCommand<StartOptions>({
       .option('--password <password>', 'admin password (default: generated and stored 0600)')
       .option('--detach', 'run in the background')
       .option('--no-hybrid-tables', 'refuse CREATE HYBRID TABLE like a trial account does (to try `papi setup --table-type standard`)')
+      .option('--endpoint-delay <seconds>', 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 2)')
       .addOption(new Option('--background').hideHelp());
   },
   async run(ctx, _args, options) {
     const dataDir = await resolveDataDir(ctx, options.dataDir);
     const port = await resolvePort(ctx, options.port);
+    const behaviour = localBehaviour(options);
     const { runningInstance, ensureDataDir, ensurePassword } = await import('../local/state.js');
     const existing = await runningInstance(dataDir);
     if (options.detach) {
@@ -99,7 +102,7 @@ const start = defineCommand<StartOptions>({
         const running = { ...existing, password, dataDir };
         return { data: { ...pick(running), alreadyRunning: true }, human: describe(running, 'It was already running. Stop it with `papi local stop`.') };
       }
-      const running = await detach(ctx, dataDir, port, password, options.hybridTables === false);
+      const running = await detach(ctx, dataDir, port, password, behaviour);
       return { data: pick(running), human: describe(running, `Stop it with \`papi local stop${options.dataDir ? ` --data-dir ${options.dataDir}` : ''}\`; its log is ${path.join(dataDir, 'local.log')}.`) };
     }
     if (existing) {
@@ -107,9 +110,32 @@ const start = defineCommand<StartOptions>({
         hint: 'Use it (`papi local status`), stop it (`papi local stop`), or pick another --data-dir.',
       });
     }
-    await serveInForeground(ctx, dataDir, port, options.password, options.background ?? false, options.hybridTables === false);
+    await serveInForeground(ctx, dataDir, port, options.password, options.background ?? false, behaviour);
   },
 });
+
+/** How this papi local differs from the defaults (flags of `start`, passed on to a detached child). */
+interface LocalBehaviour {
+  refuseHybridTables: boolean;
+  endpointDelaySeconds?: number;
+}
+
+function localBehaviour(options: StartOptions): LocalBehaviour {
+  let endpointDelaySeconds: number | undefined;
+  if (options.endpointDelay !== undefined) {
+    endpointDelaySeconds = Number(options.endpointDelay);
+    if (!/^\d+(\.\d+)?$/.test(options.endpointDelay) || endpointDelaySeconds > 3600)
+      throw new UsageError(`--endpoint-delay: "${options.endpointDelay}" is not a number of seconds from 0 to 3600`);
+  }
+  return { refuseHybridTables: options.hybridTables === false, ...(endpointDelaySeconds !== undefined ? { endpointDelaySeconds } : {}) };
+}
+
+function behaviourArgs(behaviour: LocalBehaviour): string[] {
+  return [
+    ...(behaviour.refuseHybridTables ? ['--no-hybrid-tables'] : []),
+    ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
+  ];
+}
 
 function pick(running: Running): Running {
   const { accessUrl, account, user, password, dataDir, pid } = running;
@@ -122,11 +148,17 @@ async function serveInForeground(
   port: number,
   password: string | undefined,
   background: boolean,
-  refuseHybridTables: boolean,
+  behaviour: LocalBehaviour,
 ): Promise<void> {
   const { startLocal } = await import('../local/index.js');
   const { writeLocalState, removeLocalState } = await import('../local/state.js');
-  const local = await startLocal({ dataDir, port, refuseHybridTables, ...(password !== undefined ? { password } : {}) });
+  const local = await startLocal({
+    dataDir,
+    port,
+    refuseHybridTables: behaviour.refuseHybridTables,
+    ...(behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: behaviour.endpointDelaySeconds * 1000 } : {}),
+    ...(password !== undefined ? { password } : {}),
+  });
   // SIGTERM (papi local stop, a supervisor) is a normal stop; Ctrl-C aborts ctx.signal (exit 130).
   let terminated = false;
   let onTerm = (): void => undefined;
@@ -164,7 +196,7 @@ async function serveInForeground(
 }
 
 /** Starts `papi local start` as a background process and waits until it is ready. */
-async function detach(ctx: Context, dataDir: string, port: number, password: string, refuseHybridTables: boolean): Promise<Running> {
+async function detach(ctx: Context, dataDir: string, port: number, password: string, behaviour: LocalBehaviour): Promise<Running> {
   const { readLocalState, isAlive, LOG_FILE } = await import('../local/state.js');
   // The package's own entry, not process.argv[1]: papi may run inside another program (tests, papi up).
   const entry = packagePath('bin', 'papi');
@@ -172,7 +204,7 @@ async function detach(ctx: Context, dataDir: string, port: number, password: str
   const log = openSync(logFile, 'a', 0o600);
   let child;
   try {
-    child = spawn(process.execPath, [entry, 'local', 'start', '--background', '--data-dir', dataDir, '--port', String(port), ...(refuseHybridTables ? ['--no-hybrid-tables'] : [])], {
+    child = spawn(process.execPath, [entry, 'local', 'start', '--background', '--data-dir', dataDir, '--port', String(port), ...behaviourArgs(behaviour)], {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: ctx.cwd,

@@ -28,6 +28,8 @@ export interface StartLocalOptions {
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
   chunkLimits?: ChunkLimits;
+  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 2 s; SPCS takes minutes). */
+  endpointProvisioningMs?: number;
 }
 
 export interface LocalSnowflake {
@@ -81,6 +83,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     directory,
     accessUrl: () => accessUrl,
     account: () => directory().account(),
+    ...(options.endpointProvisioningMs !== undefined ? { endpointProvisioningMs: options.endpointProvisioningMs } : {}),
   });
 
   try {
