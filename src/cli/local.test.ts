@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../__tests__/support/cli.js';
 import { connect } from '../snowflake/driver.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,6 +59,13 @@ async function firstLine(child: ResultPromise): Promise<string> {
 }
 
 describe('papi local start', () => {
+  it('refuses a bad --endpoint-delay before starting anything (exit 2)', async () => {
+    const run = await runCli(['local', 'start', '--endpoint-delay', 'soon', '--data-dir', path.join(tmpdir(), 'papi-never-created')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--endpoint-delay');
+    expect(existsSync(path.join(tmpdir(), 'papi-never-created'))).toBe(false);
+  });
+
   it('prints one JSON line when ready, serves the driver, and stops cleanly on SIGTERM', async () => {
     const cwd = tempDir();
     const dataDir = path.join(cwd, 'data');
