@@ -39,6 +39,9 @@ interface Running {
   pid: number;
 }
 
+/** Every `papi local` subcommand works on one data directory. */
+const DATA_DIR_OPTION = ['--data-dir <dir>', 'data directory (default: .papi/local)'] as const;
+
 async function resolveDataDir(ctx: Context, flag: string | undefined): Promise<string> {
   if (flag !== undefined) return path.resolve(ctx.cwd, flag);
   return path.resolve(ctx.cwd, (await ctx.config()).local.dataDir);
@@ -81,7 +84,7 @@ const start = defineCommand<StartOptions>({
   options(command) {
     command
       .option('--port <port>', 'port (default: a free one)')
-      .option('--data-dir <dir>', 'data directory (default: .papi/local)')
+      .option(...DATA_DIR_OPTION)
       .option('--password <password>', 'admin password (default: generated and stored 0600)')
       .option('--detach', 'run in the background')
       .option('--no-hybrid-tables', 'refuse CREATE HYBRID TABLE like a trial account does (to try `papi setup --table-type standard`)')
@@ -259,7 +262,7 @@ const stop = defineCommand<{ dataDir?: string }>({
     { command: 'papi local stop --data-dir /tmp/p', description: 'stop the one serving another data directory' },
   ],
   options(command) {
-    command.option('--data-dir <dir>', 'data directory (default: .papi/local)');
+    command.option(...DATA_DIR_OPTION);
   },
   async run(ctx, _args, options) {
     const dataDir = await resolveDataDir(ctx, options.dataDir);
@@ -284,7 +287,7 @@ const status = defineCommand<{ dataDir?: string }>({
     { command: 'papi local status && echo up', description: 'exit code 0 running, 3 not running' },
   ],
   options(command) {
-    command.option('--data-dir <dir>', 'data directory (default: .papi/local)');
+    command.option(...DATA_DIR_OPTION);
   },
   async run(ctx, _args, options) {
     const dataDir = await resolveDataDir(ctx, options.dataDir);

@@ -154,7 +154,8 @@ export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<S
   if (files.length === 0) return statusResult('Copy executed with 0 files processed.', StatementType.copy);
 
   const targetColumns = stmt.columns ? stmt.columns.map((c) => columnOf(table, c.name)) : table.columns;
-  const loads = files.map((file) => loadFile(file, `${source.stage.name.toLowerCase()}/${file.path}`, table, targetColumns, format, matchByName, onError));
+  const copy: CopySettings = { table, columns: targetColumns, format, matchByName, onError };
+  const loads = files.map((file) => loadFile(file, `${source.stage.name.toLowerCase()}/${file.path}`, copy));
 
   await insertRows(ex, table, targetColumns.map((c) => c.name), loads.flatMap((l) => l.rows));
   for (const load of loads) if (load.rows.length > 0 || load.errors === 0) history[load.file.path] = { md5: load.file.md5, loadedOn: now() };
@@ -192,33 +193,26 @@ function columnOf(table: TableEntry, name: string) {
   return column;
 }
 
-function loadFile(
-  file: StagedFile,
-  label: string,
-  table: TableEntry,
-  columns: TableEntry['columns'],
-  format: ReturnType<typeof csvFormat>,
-  matchByName: string,
-  onError: OnError,
-): FileLoad {
+/** What one COPY INTO applies to each of its files. */
+interface CopySettings {
+  table: TableEntry;
+  columns: TableEntry['columns'];
+  format: ReturnType<typeof csvFormat>;
+  matchByName: string;
+  onError: OnError;
+}
+
+function loadFile(file: StagedFile, label: string, copy: CopySettings): FileLoad {
   try {
-    return parseFile(file, label, table, columns, format, matchByName, onError);
+    return parseFile(file, label, copy);
   } catch (error) {
     // Errors of the whole file (empty, header) under SKIP_FILE / CONTINUE: the file fails alone.
-    if (!(error instanceof CopyError) || onError === 'ABORT_STATEMENT') throw error;
+    if (!(error instanceof CopyError) || copy.onError === 'ABORT_STATEMENT') throw error;
     return { file, label, rows: [], parsed: 0, errors: 1, firstError: error };
   }
 }
 
-function parseFile(
-  file: StagedFile,
-  label: string,
-  table: TableEntry,
-  columns: TableEntry['columns'],
-  format: ReturnType<typeof csvFormat>,
-  matchByName: string,
-  onError: OnError,
-): FileLoad {
+function parseFile(file: StagedFile, label: string, { table, columns, format, matchByName, onError }: CopySettings): FileLoad {
   const records = parseCsv(fileText(readFileSync(file.absolute)), format);
   /** Where field `index` of `record` (data row `row`, 1-based) sits, for error messages. */
   const at = (record: CsvRecord | undefined, row: number, index: number, column: string): FieldLocation => ({
