@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import { buildAndPushImage, RegistryClient, sessionTokenCredentials, sessionTokenFromConnection } from '../image/index.js';
 import { parseImageReference, type ImageConfig, type ImageManifest } from '../image/oci.js';
-import { readPassword, runningInstance } from '../local/state.js';
+import { readPassword, runningInstance } from '../local/index.js';
 import { connect, type Connection } from '../snowflake/driver.js';
-import { readDeployment, type Deployment } from '../spcs/deployment.js';
-import { serviceSpec } from '../spcs/spec.js';
-import { alterServiceStatements } from '../spcs/statements.js';
+import { readDeployment, type Deployment } from '../deploy/deployment.js';
+import { serviceSpec } from '../deploy/service-spec.js';
+import { alterServiceStatements } from '../deploy/statements.js';
 import { serviceContainers, STAMP_HEADER, stampedBundle, waitForImage } from './interop/fixtures.js';
 import { runCli, tempDir, type CliRun } from './support/cli.js';
 

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitCsvLine } from '../data/csv.js';
 import { referenceRecommendations, type RatingRow } from '../data/reference-knn.js';
 import { generateSample } from '../data/sample.js';
-import { readPassword, runningInstance } from '../local/state.js';
+import { readPassword, runningInstance } from '../local/index.js';
 import { LocalTokenAuthority, loadSecretKey } from '../local/tokens.js';
 import { connect, type Connection } from '../snowflake/driver.js';
-import { readDeployment } from '../spcs/deployment.js';
+import { readDeployment } from '../deploy/deployment.js';
 import { runCli, tempDir, type CliRun } from './support/cli.js';
 
 const project = tempDir('papi-e2e-');

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, readPassword, runningInstance } from '../local/state.js';
+import { isAlive, readPassword, runningInstance } from '../local/index.js';
 import { connect } from '../snowflake/driver.js';
 import { tempDir } from './support/cli.js';
 

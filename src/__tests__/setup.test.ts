@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPassword, runningInstance } from '../local/state.js';
+import { readPassword, runningInstance } from '../local/index.js';
 import { connect, type Connection } from '../snowflake/driver.js';
 import { runCli, tempDir, type CliRun } from './support/cli.js';
 

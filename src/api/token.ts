@@ -5,11 +5,10 @@ import type { EnsureKeyPairResult, ResolvedIngressToken } from '../auth/index.js
 import type { PapiConfig } from '../config/types.js';
 import { projectPaths } from '../project.js';
 import { runStatement } from '../snowflake/runner.js';
-import type { Target } from '../snowflake/target.js';
-import { readDeployment, type Deployment } from '../spcs/deployment.js';
-import { registerKeyStatement } from '../spcs/statements.js';
+import type { ConnectedContext } from '../context.js';
+import { readDeployment, type Deployment } from '../deploy/deployment.js';
+import { registerKeyStatement } from '../deploy/statements.js';
 import { UsageError } from '../ui/errors.js';
-import type { Output } from '../ui/output.js';
 
 export interface EndpointToken extends ResolvedIngressToken {
   deployment: Deployment;
@@ -17,15 +16,11 @@ export interface EndpointToken extends ResolvedIngressToken {
   registered: boolean;
 }
 
-export interface EndpointTokenOptions {
-  config: PapiConfig;
-  out: Output;
-  env: Record<string, string | undefined>;
-  signal?: AbortSignal;
+export interface TokenOptions {
+  /** Ignore the cached token. */
   refresh?: boolean;
+  /** Create and register a new key pair (RSA_PUBLIC_KEY_2 while the old one still works). */
   rotate?: boolean;
-  /** Resolves the admin connection's target, only when a key must be registered. */
-  target(): Promise<Target>;
 }
 
 export async function deployedEndpoint(config: PapiConfig): Promise<Deployment> {
@@ -38,28 +33,25 @@ export async function deployedEndpoint(config: PapiConfig): Promise<Deployment> 
   return deployment;
 }
 
-export async function endpointToken(options: EndpointTokenOptions): Promise<EndpointToken> {
-  const { config, out } = options;
+/** papi token: an ingress token for the service user. The admin connection opens only to register a key. */
+export async function token(ctx: ConnectedContext, options: TokenOptions = {}): Promise<EndpointToken> {
+  const config = await ctx.config();
+  const { out } = ctx;
   const auth = await import('../auth/index.js');
   const deployment = await deployedEndpoint(config);
   const paths = projectPaths(config);
   const user = config.snowflake.service.user;
   const log = { debug: (m: string) => out.debug(m), warn: (m: string) => out.warn(m) };
-  const passphrase = options.env.PRIVATE_KEY_PASSPHRASE;
+  const passphrase = ctx.env.PRIVATE_KEY_PASSPHRASE;
 
   let keys: EnsureKeyPairResult | undefined;
   let registered = false;
   const register = async (pair: EnsureKeyPairResult) => {
-    const { openConnection } = await import('../snowflake/target.js');
-    const conn = await openConnection(await options.target(), out);
-    try {
-      await out.task(`Register the public key on ${user}`, () =>
-        runStatement(conn, registerKeyStatement(config, pair.current.slot, auth.publicKeyBody(pair.current.privateKey)), (m) => out.debug(m)),
-      );
-      registered = true;
-    } finally {
-      await conn.close();
-    }
+    const conn = await ctx.connection();
+    await out.task(`Register the public key on ${user}`, () =>
+      runStatement(conn, registerKeyStatement(config, pair.current.slot, auth.publicKeyBody(pair.current.privateKey)), (m) => out.debug(m)),
+    );
+    registered = true;
   };
   const signingKey = async () => {
     keys ??= await auth.ensureKeyPair(paths.keys, user, { rotate: options.rotate, passphrase, log });
@@ -67,10 +59,10 @@ export async function endpointToken(options: EndpointTokenOptions): Promise<Endp
     return keys.current.privateKey;
   };
   // papi local may have restarted on another port since the deploy: ask it where it is now.
-  const accountUrl = deployment.target === 'local' ? (await options.target()).accountUrl : deployment.accountUrl;
+  const accountUrl = deployment.target === 'local' ? (await ctx.target()).accountUrl : deployment.accountUrl;
   const obtain = (refresh: boolean) =>
     auth.getIngressToken({
-      env: options.env,
+      env: ctx.env,
       accountUrl,
       account: deployment.account,
       user,
@@ -79,7 +71,7 @@ export async function endpointToken(options: EndpointTokenOptions): Promise<Endp
       privateKey: signingKey,
       cache: new auth.TokenCache({ dir: paths.state, log }),
       refresh,
-      signal: options.signal,
+      signal: ctx.signal,
       log,
     });
 

@@ -1,6 +1,6 @@
 // The auth library's public surface: key pairs, key-pair JWTs, the OAuth exchange for ingress tokens,
 // the token cache and PATs from the environment.
-export { jwtAccountFromAccount, jwtAccountFromHost, jwtAccountIdentifier, bareHost } from './account.js';
+export { jwtAccountFromAccount, jwtAccountFromHost, jwtAccountIdentifier, bareHost } from './jwt-account.js';
 export {
   ensureKeyPair,
   keyPairPaths,

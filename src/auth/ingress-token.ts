@@ -2,7 +2,7 @@
 // cached exchanged token while it is valid; otherwise sign a key-pair JWT, exchange it and cache the
 // result. Key registration (ALTER USER … SET RSA_PUBLIC_KEY) is the caller's job: it needs SQL.
 import type { KeyObject } from 'node:crypto';
-import { jwtAccountFromAccount } from './account.js';
+import { jwtAccountFromAccount } from './jwt-account.js';
 import { signKeyPairJwt } from './jwt.js';
 import { silentLog, type AuthLog } from './log.js';
 import { exchangeForIngressToken, normalizeEndpointHost } from './oauth.js';

@@ -3,7 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 import { AuthError, UsageError } from '../ui/errors.js';
-import { jwtAccountFromAccount } from './account.js';
+import { jwtAccountFromAccount } from './jwt-account.js';
 import { parsePrivateKey, publicKeyFingerprint } from './keypair.js';
 
 /** 59 minutes: Snowflake rejects JWTs whose exp is more than an hour after iat. */

@@ -3,7 +3,7 @@
 // token as plain text (itself a JWT); a JSON body with access_token is accepted too. Neither the JWT
 // nor the token is ever logged or put into an error message.
 import { AuthError, UsageError, type PapiErrorOptions } from '../ui/errors.js';
-import { bareHost } from './account.js';
+import { bareHost } from './jwt-account.js';
 import { tryDecodeJwtExpiry } from './jwt.js';
 
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';

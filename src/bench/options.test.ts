@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { BENCH_OPTIONS } from '../cli/commands/bench.js';
+import { parseOptions } from '../cli/define.js';
 import { UsageError } from '../ui/errors.js';
-import { parseBenchOptions, parseHeaders } from './options.js';
+import { benchPlan, parseHeaders, type BenchFlags } from './options.js';
 
-describe('parseBenchOptions', () => {
+/** The flags as the CLI hands them over: commander's text, typed and checked by the declarations. */
+function plan(raw: Record<string, string>) {
+  return benchPlan(parseOptions(BENCH_OPTIONS, raw).options as unknown as BenchFlags);
+}
+
+describe('benchPlan', () => {
   it('defaults to the open model at 200/s for 10,000 requests, cache mixed, one id per request', () => {
-    expect(parseBenchOptions({ seed: '1' })).toMatchObject({
+    expect(plan({ seed: '1' })).toMatchObject({
       model: { kind: 'open', rate: 200 },
       requests: 10_000,
       durationMs: undefined,
@@ -12,17 +19,18 @@ describe('parseBenchOptions', () => {
       cache: 'mixed',
       idsPerRequest: 1,
       timeoutMs: 10_000,
+      seed: 1,
       headers: {},
     });
   });
 
   it('--duration alone replaces the request count; both bound the run', () => {
-    expect(parseBenchOptions({ duration: '30' })).toMatchObject({ requests: undefined, durationMs: 30_000 });
-    expect(parseBenchOptions({ duration: '30', requests: '5' })).toMatchObject({ requests: 5, durationMs: 30_000 });
+    expect(plan({ duration: '30' })).toMatchObject({ requests: undefined, durationMs: 30_000 });
+    expect(plan({ duration: '30', requests: '5' })).toMatchObject({ requests: 5, durationMs: 30_000 });
   });
 
   it('--concurrency is the closed model', () => {
-    expect(parseBenchOptions({ concurrency: '16' }).model).toEqual({ kind: 'closed', concurrency: 16 });
+    expect(plan({ concurrency: '16' }).model).toEqual({ kind: 'closed', concurrency: 16 });
   });
 
   it.each([
@@ -35,7 +43,7 @@ describe('parseBenchOptions', () => {
     [{ maxErrorRate: '2' }],
     [{ rate: '10', concurrency: '2' }],
   ])('rejects %j', (raw) => {
-    expect(() => parseBenchOptions(raw)).toThrow(UsageError);
+    expect(() => plan(raw)).toThrow(UsageError);
   });
 });
 

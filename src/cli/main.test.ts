@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../__tests__/support/cli.js';
-import { COMMANDS } from './commands.js';
-import type { CommandSpec } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import type { AnyCommand as CommandSpec } from './define.js';
 
 function paths(specs: CommandSpec[], prefix: string[] = []): string[][] {
   return specs.flatMap((spec) => [[...prefix, spec.name], ...paths(spec.subcommands ?? [], [...prefix, spec.name])]);

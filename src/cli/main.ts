@@ -9,8 +9,11 @@ import type { PapiConfig } from '../config/types.js';
 import { colorLevel } from '../ui/color.js';
 import { CancelledError, ExitCode, exitCodeOf, UsageError } from '../ui/errors.js';
 import { Output, type Stream } from '../ui/output.js';
-import type { CommandSpec, Context } from './command.js';
-import { buildProgram, globalsOf } from './registry.js';
+import type { Connection } from '../snowflake/driver.js';
+import type { Target } from '../snowflake/target.js';
+import type { ConnectedContext } from '../context.js';
+import { parseOptions, type AnyCommand } from './define.js';
+import { buildProgram, globalsOf } from './program.js';
 
 export interface MainIO {
   stdout: Stream;
@@ -30,7 +33,7 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
   const controller = new AbortController();
   io.signal?.addEventListener('abort', () => controller.abort(io.signal?.reason), { once: true });
 
-  const run = async (spec: CommandSpec, command: Command, args: string[]) => {
+  const run = async (spec: AnyCommand, command: Command, args: string[]) => {
     const globals = globalsOf(command);
     const isCI = Boolean(io.env.CI) && io.env.CI !== 'false';
     const out = await new Output({
@@ -42,9 +45,12 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
       spinners: Boolean(io.stderr.isTTY) && !isCI && !globals.json,
     }).init();
     output = out;
+    const { options, settings } = parseOptions(spec.options ?? {}, command.opts());
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !isCI;
     let config: Promise<PapiConfig> | undefined;
-    const ctx: Context = {
+    let target: Promise<Target> | undefined;
+    let connection: Promise<Connection> | undefined;
+    const ctx: ConnectedContext = {
       out,
       globals,
       env: io.env,
@@ -57,9 +63,20 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
           env: io.env,
           configPath: globals.config,
           connectionName: globals.connection,
+          flags: settings,
           warn: (m) => out.warn(m),
           debug: (m) => out.debug(m),
         })),
+      target: async () => {
+        if (!spec.needs) throw new Error(`papi ${spec.name} uses the target without declaring it (needs)`);
+        const { resolveTarget } = await import('../snowflake/target.js');
+        return (target ??= ctx.config().then((c) => resolveTarget(c, out, io.env)));
+      },
+      connection: async () => {
+        if (spec.needs !== 'connection') throw new Error(`papi ${spec.name} opens a connection without declaring it (needs)`);
+        const { openConnection } = await import('../snowflake/target.js');
+        return (connection ??= ctx.target().then((t) => openConnection(t, out)));
+      },
       confirm: async (question) => {
         const rl = createInterface({ input: stdin, output: io.stderr as NodeJS.WritableStream });
         try {
@@ -70,8 +87,13 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
         }
       },
     };
-    const result = await spec.run!(ctx, args, command.opts());
-    if (result) out.result(result.data, result.human);
+    try {
+      const result = await spec.run!(ctx, args, options);
+      if (result) out.result(result.data, result.human);
+    } finally {
+      // The command's one connection, if it opened one, closes with it (also on errors and Ctrl-C).
+      if (connection) await connection.then((c) => c.close()).catch(() => undefined);
+    }
   };
 
   const program = buildProgram(version, run, {

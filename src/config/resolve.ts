@@ -191,7 +191,10 @@ function build(chosen: Map<string, Chosen>, ctx: BuildContext): PapiConfig {
   for (const [path, { value, source }] of chosen) {
     const leaf = LEAF_BY_PATH.get(path)!;
     let final: string | number = value;
-    if (leaf.kind.type === 'path') final = resolvePath(String(value), path === 'local.dataDir' || source.kind === 'papi.yaml' ? ctx.projectDir : ctx.cwd, ctx.home);
+    // A path typed on the command line is relative to where it was typed; papi.yaml's and papi local's
+    // data directory (from the environment or the default) to the project.
+    const base = source.kind !== 'flag' && (path === 'local.dataDir' || source.kind === 'papi.yaml') ? ctx.projectDir : ctx.cwd;
+    if (leaf.kind.type === 'path') final = resolvePath(String(value), base, ctx.home);
     const keys = path.split('.');
     let node = root;
     for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;

@@ -3,7 +3,7 @@
 // target's credentials (papi local's admin password, or the configured key pair or password).
 import type { PapiConfig } from '../config/types.js';
 import type { Target } from '../snowflake/target.js';
-import { serviceSpec } from '../spcs/spec.js';
+import { serviceSpec } from '../deploy/service-spec.js';
 
 export function serviceEnvironment(config: PapiConfig, target: Target, listen: { port: number; host: string }): Record<string, string> {
   const p = target.params;

@@ -1,128 +1,26 @@
-// startLocal: papi local in this process. Starts the SQL API server on 127.0.0.1 with the image
-// registry mounted on it, the SPCS runner (which starts an ingress per public endpoint), and the
-// engine on the data directory.
-// Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
-import path from 'node:path';
-import { openEngine, type LocalEngineApi } from './engine/index.js';
-import { verifyPassword } from './password.js';
-import type { AccountDirectory } from './platform.js';
-import { createRegistry, registryDir } from './registry/index.js';
-import { createSqlApiServer } from './server/index.js';
-import { createServiceRuntime } from './spcs/runtime.js';
-import type { ChunkLimits } from './server/queries.js';
-import { ensureDataDir, ensurePassword } from './state.js';
-import { createTokenAuthority, DEFAULT_LIFETIMES, type LocalTokenAuthority, type TokenLifetimes } from './tokens.js';
+// papi local's public entry: the one module the rest of papi imports (a rule `npm test` checks, see
+// .dependency-cruiser.cjs). startLocal runs papi local in this process; serveLocal also publishes it
+// to other papi processes through the data directory, where the instance functions find it. The
+// server, the engine and DuckDB load only when one is started, so reading the instance stays cheap.
+import type { LocalSnowflake, StartLocalOptions } from './start.js';
 
-export const DEFAULT_ADMIN_USER = 'PAPI';
-
-export interface StartLocalOptions {
-  /** 0 (default) = any free port. */
-  port?: number;
-  dataDir: string;
-  /** Admin password; default: the one stored in the data directory, else a generated one (stored 0600). */
-  password?: string;
-  /** Admin user (default PAPI). */
-  user?: string;
-  /** Answer CREATE HYBRID TABLE like an account without hybrid tables (tests of papi's fallback). */
-  refuseHybridTables?: boolean;
-  /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
-  tokenLifetimes?: TokenLifetimes;
-  chunkLimits?: ChunkLimits;
-  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 2 s; SPCS takes minutes). */
-  endpointProvisioningMs?: number;
-}
-
-export interface LocalSnowflake {
-  /** http://127.0.0.1:PORT — the driver's accessUrl. */
-  accessUrl: string;
-  account: string;
-  user: string;
-  password: string;
-  dataDir: string;
-  port: number;
-  /** Issues and checks session and OAuth tokens (for the runner and ingress). */
-  tokens: LocalTokenAuthority;
-  /** SQL API sessions currently open (logins not yet logged out or forgotten). */
-  activeSessions(): number;
-  /** Stops the servers and the services and closes DuckDB. */
-  close(): Promise<void>;
-}
+export type { LocalSnowflake, StartLocalOptions } from './start.js';
+export {
+  DATA_FORMAT_VERSION,
+  DataDirError,
+  isAlive,
+  LOG_FILE,
+  prepareDataDir,
+  readInstance,
+  readPassword,
+  runningInstance,
+  type LocalInstance,
+} from './instance.js';
 
 export async function startLocal(options: StartLocalOptions): Promise<LocalSnowflake> {
-  const dataDir = path.resolve(options.dataDir);
-  await ensureDataDir(dataDir);
-  const user = (options.user ?? DEFAULT_ADMIN_USER).toUpperCase();
-  const password = await ensurePassword(dataDir, options.password);
-  const tokens = await createTokenAuthority(dataDir, options.tokenLifetimes ?? DEFAULT_LIFETIMES);
+  return (await import('./start.js')).startLocal(options);
+}
 
-  // The server listens first: the engine and the runner need its address (registry host, SNOWFLAKE_HOST).
-  const server = createSqlApiServer({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
-  const port = await server.listen(options.port ?? 0);
-  const accessUrl = `http://127.0.0.1:${port}`;
-
-  // The registry and the runner ask the catalog about grants, and the engine asks the runner to run
-  // services: they reach the engine through `directory`, which answers once the engine is open.
-  let engine: LocalEngineApi | undefined;
-  const directory = (): AccountDirectory => {
-    if (!engine) throw new Error('papi local: the engine is not open yet');
-    return engine;
-  };
-  const lazyDirectory: AccountDirectory = {
-    account: () => directory().account(),
-    canUseImageRepository: (u, repository, privilege) => directory().canUseImageRepository(u, repository, privilege),
-    canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
-    userHasRole: (u, role) => directory().userHasRole(u, role),
-    verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
-  };
-  const registry = createRegistry({ dataDir: registryDir(dataDir), tokens, directory: lazyDirectory });
-  server.mount(registry.handler);
-  const services = createServiceRuntime({
-    dataDir: path.join(dataDir, 'spcs'),
-    registry,
-    tokens,
-    directory,
-    accessUrl: () => accessUrl,
-    account: () => directory().account(),
-    ...(options.endpointProvisioningMs !== undefined ? { endpointProvisioningMs: options.endpointProvisioningMs } : {}),
-  });
-
-  try {
-    engine = await openEngine({
-      dataDir,
-      admin: { user, password },
-      services,
-      images: registry,
-      refuseHybridTables: options.refuseHybridTables ?? false,
-      registryHost: `127.0.0.1:${port}`,
-    });
-  } catch (error) {
-    await services.close();
-    await server.close();
-    throw error;
-  }
-  const account = engine.account();
-  tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
-  server.attach({ engine, account, verifyPassword });
-  // Services that ran before a restart come back (in the background: a restart must stay fast).
-  void services.restore().catch(() => undefined);
-
-  let closing: Promise<void> | undefined;
-  const opened = engine;
-  return {
-    accessUrl,
-    account,
-    user,
-    password,
-    dataDir,
-    port,
-    tokens,
-    activeSessions: () => server.sessions.size,
-    close: () =>
-      (closing ??= (async () => {
-        await server.close();
-        // Services (and their ingress listeners) stop before the catalog and DuckDB close.
-        await services.close();
-        await opened.close();
-      })()),
-  };
+export async function serveLocal(options: StartLocalOptions): Promise<LocalSnowflake> {
+  return (await import('./start.js')).serveLocal(options);
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type Connection } from '../snowflake/driver.js';
 import { startLocal, type LocalSnowflake } from './index.js';
-import { PASSWORD_FILE } from './state.js';
+import { PASSWORD_FILE } from './instance.js';
 import { SECRET_KEY_FILE } from './tokens.js';
 
 const dirs: string[] = [];

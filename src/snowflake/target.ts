@@ -1,11 +1,9 @@
 // Where commands connect: the configured Snowflake account, or papi local — started in the background
 // for the project when none runs yet, so `papi setup` works on a fresh machine with nothing configured.
 // Above this module nothing knows which of the two it talks to.
-import { spawn } from 'node:child_process';
 import { requireConnection } from '../config/connection-check.js';
 import type { ConnectionParams, PapiConfig } from '../config/types.js';
-import { readPassword, runningInstance } from '../local/state.js';
-import { packagePath } from '../paths.js';
+import { readPassword, runningInstance } from '../local/index.js';
 import { AuthError } from '../ui/errors.js';
 import type { Output } from '../ui/output.js';
 import type { Connection } from './driver.js';
@@ -32,7 +30,8 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
   const dataDir = config.local.dataDir;
   let running = await runningInstance(dataDir);
   if (!running) {
-    await out.task('Start papi local in the background', () => startDetached(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
+    const { startInBackground } = await import('../launcher/index.js');
+    await out.task('Start papi local in the background', () => startInBackground(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
     running = await runningInstance(dataDir);
     if (!running) throw new AuthError(`papi local did not start for ${dataDir}`, { hint: 'Run `papi local start` to see why.' });
     out.info(`papi local keeps running for the next commands; stop it with \`papi local stop\`.`);
@@ -52,21 +51,4 @@ export async function openConnection(target: Target, out: Output): Promise<Conne
   const { connect } = await import('./driver.js');
   out.debug(`connecting to ${target.description}`);
   return connect(target.params, { log: { debug: (message) => out.debug(message) } });
-}
-
-/** `papi local start --detach` for the data directory: returns once it is ready (or fails with its reason). */
-function startDetached(dataDir: string, port: number, env: Record<string, string | undefined>): Promise<void> {
-  const args = [packagePath('bin', 'papi'), 'local', 'start', '--detach', '--json', '--data-dir', dataDir];
-  if (port) args.push('--port', String(port));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new AuthError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
-    );
-  });
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { PapiConfig } from '../../config/types.js';
 import { serviceBundlePath } from '../../dev/service-process.js';
 import type { Connection } from '../../snowflake/driver.js';
-import { showStatement } from '../../spcs/statements.js';
+import { showStatement } from '../../deploy/statements.js';
 
 /** The response header the stamped service adds. */
 export const STAMP_HEADER = 'x-papi-build';

@@ -14,7 +14,7 @@ import { connect, type Connection } from '../../snowflake/driver.js';
 import { outcomeOf, type Outcome } from '../../snowflake/outcome.js';
 import { resolveNames, setupPlan, step, teardownPlan, type PlanStep } from '../../snowflake/plan.js';
 import { fileUrl, pathSegment } from '../../snowflake/template.js';
-import { registerKeyStatement } from '../../spcs/statements.js';
+import { registerKeyStatement } from '../../deploy/statements.js';
 import { TUTORIAL_DATA, writeTutorialFiles } from './fixtures/tutorial-files.js';
 import { connectAdmin, driverFailure, rsaKeyPair, startLocalUnderTest, type LocalUnderTest } from './support.js';
 

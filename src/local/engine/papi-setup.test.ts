@@ -8,8 +8,8 @@ import { DEFAULT_OBJECTS, DEFAULTS } from '../../config/defaults.js';
 import type { PapiConfig } from '../../config/types.js';
 import { outcomeOf } from '../../snowflake/outcome.js';
 import { resolveNames, setupPlan, step, teardownPlan, type PlanStep } from '../../snowflake/plan.js';
-import { createServiceStatements, logsStatement, registerKeyStatement, showStatement } from '../../spcs/statements.js';
-import { serviceSpec } from '../../spcs/spec.js';
+import { createServiceStatements, logsStatement, registerKeyStatement, showStatement } from '../../deploy/statements.js';
+import { serviceSpec } from '../../deploy/service-spec.js';
 import type { Bind } from './types.js';
 import { failure, harness, run, session, type Harness } from './test-helpers.js';
 

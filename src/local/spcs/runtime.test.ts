@@ -2,7 +2,7 @@
 // to papi local's registry with papi's registry client, run as services, reached through the
 // ingress; SUSPEND/RESUME/ALTER/DROP and a crashing entrypoint.
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { isAlive } from '../state.js';
+import { isAlive } from '../instance.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,0 +1,138 @@
+// papi bench: load through the ingress (or --url) at a constant arrival rate, or with n connections,
+// and the report of what was measured. run.ts is the load generator; report.ts what it found.
+import { writeFile } from 'node:fs/promises';
+import type { ConnectedContext } from '../context.js';
+import { UsageError } from '../ui/errors.js';
+import type { Target } from './client.js';
+import { renderHtml } from './html.js';
+import { IdPicker, readIdsFile } from './ids.js';
+import { jmeterCsv, jmeterSettings, writeJmeterPlan } from './jmeter.js';
+import { benchPlan, type BenchFlags, type BenchPlan } from './options.js';
+import { buildReport, evaluateGates, fmt, type BenchReport } from './report.js';
+import { destroy, runBench, type Progress } from './run.js';
+
+export type { BenchFlags };
+
+export type BenchResult =
+  | { kind: 'report'; report: BenchReport }
+  | { kind: 'jmeter'; plan: string; csv: string; settings: ReturnType<typeof jmeterSettings>; withHeaders: boolean };
+
+export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<BenchResult> {
+  const plan = benchPlan(flags);
+  const target = await loadTarget(ctx, flags.url, plan.headers);
+  const ids = plan.idsFile !== undefined ? await readIdsFile(plan.idsFile) : await loadDefaultIds(ctx);
+  const newPicker = () => new IdPicker(ids, { mode: plan.cache, idsPerRequest: plan.idsPerRequest, hotSetSize: plan.hotSet, seed: plan.seed });
+
+  if (plan.exportJmeter !== undefined) return exportJmeter(plan, target, newPicker());
+
+  const picker = newPicker();
+  const planned = plannedRequests(plan);
+  if (planned !== undefined) picker.ensureCapacity(planned);
+
+  const measure = (onProgress?: (p: Progress) => void) =>
+    runBench({
+      target,
+      ids: picker,
+      model: plan.model,
+      requests: plan.requests,
+      durationMs: plan.durationMs,
+      warmupMs: plan.warmupMs,
+      prime: plan.cache === 'hit',
+      timeoutMs: plan.timeoutMs,
+      maxInFlight: plan.maxInFlight,
+      maxSendsPerTick: plan.maxSendsPerTick,
+      signal: ctx.signal,
+      onProgress,
+    });
+  const load = plan.model.kind === 'open' ? `${plan.model.rate}/s` : `${plan.model.concurrency} connections`;
+  const measurement = ctx.interactive
+    ? await ctx.out.task(`Load ${target.url} at ${load}`, (step) =>
+        measure((p) => step.update(`${p.completed}/${p.sent} answered, ${p.errors} errors, p90 ${fmt(p.p90Ms)} ms`)),
+      )
+    : await measure();
+
+  const report = buildReport(measurement, {
+    url: target.url,
+    headerNames: Object.keys(target.headers),
+    cache: plan.cache,
+    idsPerRequest: plan.idsPerRequest,
+    idCount: ids.length,
+    hotSet: picker.hotSet.length,
+    requests: plan.requests ?? null,
+    durationS: plan.durationMs === undefined ? null : plan.durationMs / 1000,
+    warmupS: plan.warmupMs / 1000,
+    timeoutMs: plan.timeoutMs,
+    maxInFlight: plan.maxInFlight,
+    maxSendsPerTick: plan.maxSendsPerTick,
+    seed: plan.seed,
+  });
+  destroy(measurement);
+  report.gates = evaluateGates(report, { p90MaxMs: plan.p90MaxMs, maxErrorRate: plan.maxErrorRate });
+  if (plan.output !== undefined) {
+    await writeFile(plan.output, renderHtml(report));
+    ctx.out.info(`wrote ${plan.output}`);
+  }
+  return { kind: 'report', report };
+}
+
+/**
+ * Where to send the load: --url (with any --header) as given; otherwise the deployed endpoint with an
+ * ingress token for the service user (as papi get does). runBench never knows where it came from.
+ */
+async function loadTarget(ctx: ConnectedContext, url: string | undefined, headers: Record<string, string>): Promise<Target> {
+  if (url === undefined) {
+    const { token } = await import('../api/token.js');
+    const resolved = await token(ctx);
+    return { url: resolved.deployment.url, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--url: not a URL: ${url}`, { hint: 'For example http://127.0.0.1:8001' });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url: expected http or https, got ${parsed.protocol}`);
+  if (parsed.username || parsed.password) throw new UsageError('--url: put credentials in --header, not in the URL');
+  return { url: parsed.href.replace(/\/+$/, ''), headers };
+}
+
+/** The ids when --ids is absent: every user in the USER table, read through the configured connection. */
+async function loadDefaultIds(ctx: ConnectedContext): Promise<string[]> {
+  const config = await ctx.config();
+  const { resolveNames, step } = await import('../snowflake/plan.js');
+  const { runStatement } = await import('../snowflake/runner.js');
+  const [statement] = step('bench-ids', 'Ids', 'objects', 'bench/ids.sql', { user_table: resolveNames(config.snowflake).users }).statements;
+  const conn = await ctx.connection();
+  const rows = await ctx.out.task('Read the user ids', () => runStatement(conn, statement!, (m) => ctx.out.debug(m)), (r) => `${r.length} ids`);
+  if (rows.length === 0) throw new UsageError('The USER table is empty.', { hint: 'Run `papi setup` first, or pass --ids file.csv.' });
+  return rows.map((row) => String(row.ID));
+}
+
+/** Requests the id list must cover (warmup included), when known before the run. */
+function plannedRequests(plan: BenchPlan): number | undefined {
+  if (plan.model.kind !== 'open') return plan.requests === undefined ? undefined : plan.requests;
+  const warmup = Math.ceil((plan.warmupMs / 1000) * plan.model.rate);
+  const byDuration = plan.durationMs === undefined ? Infinity : Math.ceil((plan.durationMs / 1000) * plan.model.rate);
+  return Math.min(plan.requests ?? Infinity, byDuration) + warmup;
+}
+
+async function exportJmeter(plan: BenchPlan, target: Target, picker: IdPicker): Promise<BenchResult> {
+  const requests = plannedRequests({ ...plan, warmupMs: 0 }) ?? plan.requests ?? 10_000;
+  if (plan.cache === 'miss' && Number.isFinite(requests)) picker.ensureCapacity(requests);
+  const csv = jmeterCsv(picker, Number.isFinite(requests) ? requests : picker.capacity);
+  const written = await writeJmeterPlan(
+    plan.exportJmeter!,
+    {
+      url: target.url,
+      headers: target.headers,
+      model: plan.model,
+      requests: plan.requests,
+      durationS: plan.durationMs === undefined ? undefined : plan.durationMs / 1000,
+      timeoutMs: plan.timeoutMs,
+      cache: plan.cache,
+    },
+    csv,
+  );
+  const settings = jmeterSettings({ model: plan.model, requests: plan.requests, durationS: plan.durationMs && plan.durationMs / 1000 });
+  return { kind: 'jmeter', ...written, settings, withHeaders: Object.keys(target.headers).length > 0 };
+}

@@ -1,0 +1,16 @@
+// Every command, in the order `papi --help` lists them.
+import bench from './bench.js';
+import type { AnyCommand } from '../define.js';
+import deploy from './deploy.js';
+import dev from './dev.js';
+import get from './get.js';
+import init from './init.js';
+import local from './local.js';
+import logs from './logs.js';
+import setup from './setup.js';
+import status from './status.js';
+import teardown from './teardown.js';
+import token from './token.js';
+import up from './up.js';
+
+export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, bench, dev, teardown, local];

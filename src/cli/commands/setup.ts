@@ -1,0 +1,60 @@
+import { formatPlan, SETUP_PHASES } from '../../snowflake/plan.js';
+import { UsageError } from '../../ui/errors.js';
+import { formatDuration } from '../../ui/output.js';
+import { defineCommand } from '../define.js';
+
+export default defineCommand({
+  name: 'setup',
+  summary: 'Create the Snowflake objects, load the ratings, compute recommendations and publish the hybrid table',
+  description:
+    'Runs the setup SQL in order (roles, warehouse, databases, stage, tables, grants, image repository, ' +
+    'compute pool), loads the data, computes per-user recommendations inside Snowflake with SQL and ' +
+    'publishes them into a hybrid table keyed by user id. Idempotent: a re-run reports every object unchanged.',
+  examples: [
+    { command: 'papi setup', description: 'everything, against the configured target (papi local by default)' },
+    { command: 'papi setup --dry-run', description: 'print the ordered SQL plan without connecting' },
+    { command: 'papi setup --data ./movielens', description: "load your own files (the tutorial's CSVs or GroupLens's u.data/u.item)" },
+    { command: 'papi setup --only recommend', description: 'recompute recommendations and republish the table' },
+  ],
+  supportsDryRun: true,
+  needs: 'connection',
+  options: {
+    data: {
+      type: 'string',
+      placeholder: 'source',
+      description: 'movielens | sample | a directory of files (default: movielens on Snowflake, sample on papi local)',
+      config: 'data.source',
+    },
+    skipData: { type: 'boolean', description: 'create objects only; do not load data or compute recommendations' },
+    only: { type: 'choice', placeholder: 'step', choices: SETUP_PHASES, description: 'run one step: objects, data, recommend, publish' },
+    force: { type: 'boolean', description: 'reload the data, recompute and republish even when nothing changed since the last run' },
+    tableType: {
+      type: 'choice',
+      placeholder: 'type',
+      choices: ['hybrid', 'standard'],
+      description: 'publish into a hybrid or a standard table',
+      config: 'snowflake.api.tableType',
+    },
+  },
+  async run(ctx, _args, options) {
+    if (options.only && options.skipData) throw new UsageError('--only and --skip-data cannot be used together');
+    const { planSetup, setup } = await import('../../setup/index.js');
+    if (options.dryRun) {
+      const plan = await planSetup(ctx, options);
+      return {
+        data: { command: 'setup', dryRun: true, target: plan.target, steps: plan.steps },
+        human: formatPlan(plan.steps, `papi setup --dry-run: ${plan.steps.length} steps, ${plan.statements} statements, nothing executed`),
+      };
+    }
+    const result = await setup(ctx, options);
+    const changed = result.steps.filter((r) => r.outcome !== 'unchanged').length;
+    const elapsed = formatDuration(result.ms);
+    return {
+      data: { command: 'setup', target: result.target, tableType: result.tableType, steps: result.steps },
+      human:
+        changed === 0
+          ? `Everything was already set up on ${result.targetDescription}: ${result.steps.length} steps unchanged (${elapsed}).`
+          : `Set up on ${result.targetDescription}: ${changed} of ${result.steps.length} steps changed (${elapsed}). Next: papi deploy`,
+    };
+  },
+});

@@ -1,0 +1,193 @@
+// papi deploy: the service bundle as an image in the account's image repository (a new tag per
+// deploy), CREATE SERVICE or, when it exists, ALTER SERVICE … FROM SPECIFICATION, then wait until the
+// containers are READY and the public endpoint has a host. On a failed container the last log lines
+// come with the error.
+import { dirname } from 'node:path';
+import type { PapiConfig } from '../config/types.js';
+import { serviceBundlePath } from '../dev/service-process.js';
+import { poll } from '../poll.js';
+import { projectPaths } from '../project.js';
+import type { Connection } from '../snowflake/driver.js';
+import { outcomeOf } from '../snowflake/outcome.js';
+import { runStatement, type Row } from '../snowflake/runner.js';
+import { isMissingObject } from '../setup/fingerprints.js';
+import type { Target } from '../snowflake/target.js';
+import { PapiError, SnowflakeError } from '../ui/errors.js';
+import type { Output } from '../ui/output.js';
+import { endpointUrl, writeDeployment, type Deployment } from './deployment.js';
+import { CONTAINER_NAME, ENDPOINT_NAME, IMAGE_NAME, serviceSpec } from './service-spec.js';
+import { alterServiceStatements, createServiceStatements, logsStatement, showStatement } from './statements.js';
+
+export const DEFAULT_BASE_IMAGE = 'node:24-bookworm-slim';
+
+export interface DeployOptions {
+  config: PapiConfig;
+  target: Target;
+  conn: Connection;
+  out: Output;
+  /** Base image for Snowflake (papi local runs the bundle with the host's node, no base). */
+  baseImage: string;
+  cacheDir: string;
+  builder: 'oci' | 'docker';
+  wait: boolean;
+  waitTimeoutSeconds: number;
+  signal?: AbortSignal;
+  /** How often to poll SHOW SERVICE CONTAINERS / SHOW ENDPOINTS. */
+  pollMs?: number;
+}
+
+export interface DeployResult {
+  action: 'created' | 'upgraded';
+  image: { reference: string; digest: string; uploaded: number };
+  url?: string;
+  deployment?: Deployment;
+}
+
+export class ServiceFailedError extends PapiError {
+  override readonly exitCode = 4;
+}
+
+export async function deployService(options: DeployOptions): Promise<DeployResult> {
+  const { config, target, conn, out } = options;
+  const debug = (m: string) => out.debug(m);
+  const image = await import('../image/index.js');
+
+  const repositoryUrl = await out.task('Find the image repository', async () => {
+    const hint = 'Run `papi setup` first (it creates the repository), and check that the connection role can read it.';
+    const where = `${config.snowflake.api.database}.${config.snowflake.api.schema}`;
+    let rows: Row[];
+    try {
+      rows = await runStatement(conn, showStatement(config, 'image-repositories'), debug);
+    } catch (error) {
+      if (!isMissingObject(error) || !(error instanceof SnowflakeError)) throw error;
+      throw new SnowflakeError(error.message, error.snowflakeCode, error.sqlState, { hint, cause: error, statement: error.statement });
+    }
+    const row = rows.find((r) => String(r.name).toUpperCase() === config.snowflake.imageRepository.toUpperCase());
+    if (!row) throw new SnowflakeError(`image repository ${config.snowflake.imageRepository} not found in ${where}`, '002003', '42S02', { hint });
+    return String(row.repository_url);
+  }, (url) => url);
+
+  const slash = repositoryUrl.indexOf('/');
+  const registry = repositoryUrl.slice(0, slash);
+  const repository = `${repositoryUrl.slice(slash + 1)}/${IMAGE_NAME}`.toLowerCase();
+  const tag = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-').toLowerCase();
+  const loopback = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(registry);
+  const session = image.sessionTokenFromConnection(conn);
+  const credentials = image.sessionTokenCredentials(session);
+  const reference = `${registry}/${repository}:${tag}`;
+  const pushed = await out.task(
+    `Build and push ${IMAGE_NAME}:${tag}${options.builder === 'docker' ? ' with docker' : ''}`,
+    async () => {
+      if (options.builder === 'docker') {
+        await image.dockerPreflight({ signal: options.signal });
+        await image.dockerBuild({ contextDir: dirname(serviceBundlePath()), image: reference, baseImage: options.baseImage, signal: options.signal });
+        await image.dockerLogin(registry, credentials, { signal: options.signal });
+        try {
+          const digest = await image.dockerPush(reference, { signal: options.signal });
+          return { digest, specImage: `/${repository}:${tag}`, blobs: {} };
+        } finally {
+          await image.dockerLogout(registry).catch(() => undefined);
+        }
+      }
+      return image.buildAndPushImage({
+        bundleDir: dirname(serviceBundlePath()),
+        ...(target.kind === 'snowflake' ? { base: { reference: options.baseImage, cacheDir: options.cacheDir } } : {}),
+        target: { registry, repository, tag, credentials, protocol: loopback ? 'http' : 'https' },
+        exposedPorts: [config.service.port],
+      });
+    },
+    (p) => `${p.digest.slice(0, 19)}…, ${Object.values(p.blobs).filter((b) => b === 'uploaded').length} blobs uploaded`,
+  );
+
+  const spec = serviceSpec(config, pushed.specImage);
+  const action = await out.task('Create or upgrade the service', async () => {
+    let outcome = 'created';
+    for (const statement of createServiceStatements(config, spec)) outcome = outcomeOf(await runStatement(conn, statement, debug));
+    if (outcome !== 'unchanged') return 'created' as const;
+    for (const statement of alterServiceStatements(config, spec)) await runStatement(conn, statement, debug);
+    return 'upgraded' as const;
+  }, (a) => a);
+
+  const result: DeployResult = {
+    action,
+    image: { reference, digest: pushed.digest, uploaded: Object.values(pushed.blobs).filter((b) => b === 'uploaded').length },
+  };
+  if (!options.wait) return result;
+
+  const deadline = Date.now() + options.waitTimeoutSeconds * 1000;
+  const poll = options.pollMs ?? (target.kind === 'local' ? 250 : 5000);
+  await out.task('Wait for the service to be ready', (step) => waitForReady(options, deadline, poll, step.update.bind(step)));
+  const host = await out.task('Wait for the public endpoint', (step) => waitForEndpoint(options, deadline, poll, step.update.bind(step)), (h) => h);
+
+  const o = config.snowflake;
+  const deployment: Deployment = {
+    version: 1,
+    target: target.kind,
+    accountUrl: target.accountUrl,
+    account: target.account,
+    service: `${o.api.database}.${o.api.schema}.${o.service.name}`,
+    endpointHost: host,
+    url: endpointUrl(host),
+    image: { reference: result.image.reference, digest: pushed.digest },
+    deployedAt: new Date().toISOString(),
+  };
+  await writeDeployment(projectPaths(config).deployment, deployment);
+  return { ...result, url: deployment.url, deployment };
+}
+
+async function waitForReady(options: DeployOptions, deadline: number, pollMs: number, update: (text: string) => void): Promise<void> {
+  const { config, conn, out } = options;
+  let last: Row[] = [];
+  const ready = await poll(
+    async () => {
+      const containers = (last = await runStatement(conn, showStatement(config, 'containers'), (m) => out.debug(m)));
+      const failed = containers.find((c) => String(c.status).toUpperCase() === 'FAILED' || String(c.instance_status).toUpperCase() === 'FAILED');
+      if (failed) throw await failure(options, failed, `the service's container failed: ${String(failed.message ?? '')}`);
+      if (containers.length > 0 && containers.every((c) => String(c.status).toUpperCase() === 'READY')) return true;
+      update(containers.map((c) => `${c.status}${c.message ? ` (${c.message})` : ''}`).join(', ') || 'PENDING');
+      return undefined;
+    },
+    { intervalMs: pollMs, timeoutMs: deadline - Date.now(), signal: options.signal },
+  );
+  if (!ready)
+    throw await failure(options, last[0], 'the service is not ready yet (--wait-timeout reached)', 'It may still come up: check with `papi status`, or wait longer with --wait-timeout.');
+}
+
+async function waitForEndpoint(options: DeployOptions, deadline: number, pollMs: number, update: (text: string) => void): Promise<string> {
+  const { config, conn, out } = options;
+  const host = await poll(
+    async () => {
+      const endpoints = await runStatement(conn, showStatement(config, 'endpoints'), (m) => out.debug(m));
+      const endpoint = endpoints.find((e) => String(e.name).toLowerCase() === ENDPOINT_NAME);
+      const url = String(endpoint?.ingress_url ?? '');
+      // Until provisioned, ingress_url holds a sentence ("Endpoints provisioning in progress...").
+      if (/^[A-Za-z0-9.-]+(:\d+)?$/.test(url)) return url;
+      update(url || 'no endpoint yet');
+      return undefined;
+    },
+    { intervalMs: pollMs, timeoutMs: deadline - Date.now(), signal: options.signal },
+  );
+  if (host === undefined)
+    throw new ServiceFailedError('the public endpoint is not provisioned yet (--wait-timeout reached)', {
+      code: 'ENDPOINT_PENDING',
+      hint: 'On Snowflake this can take several minutes after the first deploy: run `papi status` later.',
+    });
+  return host;
+}
+
+async function failure(options: DeployOptions, container: Row | undefined, message: string, hint?: string): Promise<ServiceFailedError> {
+  let logs = '';
+  if (container) {
+    try {
+      const statement = logsStatement(options.config, String(container.instance_id ?? '0'), String(container.container_name ?? CONTAINER_NAME), 20);
+      const [row] = await runStatement(options.conn, statement);
+      logs = String(row?.LOGS ?? '').trim();
+    } catch (error) {
+      options.out.debug(`could not read the logs: ${(error as Error).message}`);
+    }
+  }
+  return new ServiceFailedError(message, {
+    code: 'SERVICE_FAILED',
+    hint: [hint, logs ? `Last log lines:\n${logs}` : 'See `papi logs`.'].filter(Boolean).join('\n'),
+  });
+}

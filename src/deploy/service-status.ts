@@ -1,0 +1,83 @@
+// What `papi status` and `papi logs` read: the service row, its containers and endpoints, and the
+// containers' logs — all through SHOW and SYSTEM$GET_SERVICE_LOGS, as the Snowflake CLI does.
+import type { PapiConfig } from '../config/types.js';
+import { isMissingObject } from '../setup/fingerprints.js';
+import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
+import { endpointUrl } from './deployment.js';
+import { logsStatement, showStatement } from './statements.js';
+
+export interface ServiceStatusReport {
+  service: string;
+  exists: boolean;
+  status?: string;
+  containers: Array<{
+    instanceId: string;
+    container: string;
+    status: string;
+    message: string;
+    image: string;
+    imageDigest: string;
+    restarts: number;
+    lastExitCode: string | null;
+  }>;
+  endpoints: Array<{ name: string; public: boolean; ingress: string; url?: string }>;
+}
+
+export async function serviceStatus(conn: StatementRunner, config: PapiConfig, debug?: (m: string) => void): Promise<ServiceStatusReport> {
+  const o = config.snowflake;
+  const service = `${o.api.database}.${o.api.schema}.${o.service.name}`;
+  let services: Row[];
+  try {
+    services = await runStatement(conn, showStatement(config, 'services'), debug);
+  } catch (error) {
+    if (isMissingObject(error)) return { service, exists: false, containers: [], endpoints: [] };
+    throw error;
+  }
+  const row = services.find((s) => String(s.name).toUpperCase() === o.service.name.toUpperCase());
+  if (!row) return { service, exists: false, containers: [], endpoints: [] };
+  const containers = await runStatement(conn, showStatement(config, 'containers'), debug);
+  const endpoints = await runStatement(conn, showStatement(config, 'endpoints'), debug);
+  return {
+    service,
+    exists: true,
+    status: String(row.status ?? ''),
+    containers: containers.map((c) => ({
+      instanceId: String(c.instance_id ?? ''),
+      container: String(c.container_name ?? ''),
+      status: String(c.status ?? ''),
+      message: String(c.message ?? ''),
+      image: String(c.image_name ?? ''),
+      imageDigest: String(c.image_digest ?? ''),
+      restarts: Number(c.restart_count ?? 0),
+      lastExitCode: c.last_exit_code === null || c.last_exit_code === undefined ? null : String(c.last_exit_code),
+    })),
+    endpoints: endpoints.map((e) => {
+      const ingress = String(e.ingress_url ?? '');
+      const provisioned = /^[A-Za-z0-9.-]+(:\d+)?$/.test(ingress);
+      return { name: String(e.name), public: String(e.is_public).toLowerCase() === 'true', ingress, ...(provisioned ? { url: endpointUrl(ingress) } : {}) };
+    }),
+  };
+}
+
+export function formatStatus(report: ServiceStatusReport): string {
+  if (!report.exists) return `Service ${report.service} does not exist. Deploy it with: papi deploy`;
+  const lines = [`Service ${report.service}: ${report.status}`];
+  for (const c of report.containers)
+    lines.push(
+      `  container ${c.container} (instance ${c.instanceId}): ${c.status}${c.message ? ` — ${c.message}` : ''}${c.restarts ? `, ${c.restarts} restarts, last exit ${c.lastExitCode}` : ''}`,
+      `    image ${c.image}${c.imageDigest ? ` (${c.imageDigest.slice(0, 19)}…)` : ''}`,
+    );
+  for (const e of report.endpoints) lines.push(`  endpoint ${e.name}: ${e.url ?? e.ingress}`);
+  return lines.join('\n');
+}
+
+/** Every container's last `lines` log lines, headed by the container's name when there are several. */
+export async function serviceLogs(conn: StatementRunner, config: PapiConfig, report: ServiceStatusReport, lines: number): Promise<string> {
+  const parts: string[] = [];
+  for (const c of report.containers) {
+    const [row] = await runStatement(conn, logsStatement(config, c.instanceId, c.container, lines));
+    const text = String(row?.LOGS ?? '').replace(/\n+$/, '');
+    parts.push(report.containers.length > 1 ? `==> ${c.container} (instance ${c.instanceId}) <==\n${text}` : text);
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,206 @@
+// papi local as a process: started in the foreground (`papi local start`), detached into the
+// background (`--detach`, and whenever a command needs papi local and none runs), found again through
+// the instance file it leaves in its data directory, and stopped. papi local itself is src/local; this
+// module only uses its public entry.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { isAlive, LOG_FILE, prepareDataDir, readInstance, runningInstance, type LocalInstance } from '../local/index.js';
+import { packagePath } from '../paths.js';
+import { poll } from '../poll.js';
+import { CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
+
+/** `papi local status` exits 3 when no local Snowflake runs for the data directory. */
+export class NotRunningError extends PapiError {
+  override readonly exitCode = ExitCode.auth;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** How to reach a running papi local, as `papi local start` prints it. */
+export interface Running {
+  accessUrl: string;
+  account: string;
+  user: string;
+  password: string;
+  dataDir: string;
+  pid: number;
+}
+
+/** How this papi local differs from the defaults (flags of `start`, passed on to a detached child). */
+export interface LocalBehaviour {
+  refuseHybridTables: boolean;
+  endpointDelaySeconds?: number;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  /** 0 = any free port. */
+  port: number;
+  /** Admin password (default: generated once and stored 0600 in the data directory). */
+  password?: string;
+  behaviour: LocalBehaviour;
+}
+
+/** Starts papi local in the background and returns once it is ready (or says it already ran). */
+export async function startDetached(ctx: Context, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
+  const { dataDir } = options;
+  // The child reads the password from the data directory: never put it in argv.
+  const { password } = await prepareDataDir(dataDir, options.password);
+  const existing = await runningInstance(dataDir);
+  if (existing) return { ...pick({ ...existing, password, dataDir }), alreadyRunning: true };
+  return { ...(await detach(ctx, options, password)), alreadyRunning: false };
+}
+
+/**
+ * Serves papi local in this process until SIGTERM (a normal stop: resolves) or Ctrl-C (rejects with
+ * CancelledError). `onReady` gets how to reach it; `background` marks the child of --detach.
+ */
+export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void }): Promise<void> {
+  const existing = await runningInstance(options.dataDir);
+  if (existing)
+    throw new UsageError(`papi local is already running for ${options.dataDir} (pid ${existing.pid}, ${existing.accessUrl}).`, {
+      hint: 'Use it (`papi local status`), stop it (`papi local stop`), or pick another --data-dir.',
+    });
+  const { serveLocal } = await import('../local/index.js');
+  const local = await serveLocal({
+    dataDir: options.dataDir,
+    port: options.port,
+    refuseHybridTables: options.behaviour.refuseHybridTables,
+    ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+  });
+  // SIGTERM (papi local stop, a supervisor) is a normal stop; Ctrl-C aborts ctx.signal (exit 130).
+  let terminated = false;
+  let onTerm = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    onTerm = () => {
+      terminated = true;
+      resolve();
+    };
+    process.once('SIGTERM', onTerm);
+    if (ctx.signal.aborted) resolve();
+    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  try {
+    options.onReady({ accessUrl: local.accessUrl, account: local.account, user: local.user, password: local.password, dataDir: options.dataDir, pid: process.pid });
+    await stopped;
+  } finally {
+    process.off('SIGTERM', onTerm);
+    await local.close();
+  }
+  if (!terminated) throw new CancelledError('papi local stopped (interrupted).');
+}
+
+/** Starts `papi local start --background` as a detached process and waits until it is ready. */
+async function detach(ctx: Context, options: StartOptions, password: string): Promise<Running> {
+  const { dataDir, port, behaviour } = options;
+  // The package's own entry, not process.argv[1]: papi may run inside another program (tests, papi up).
+  const entry = packagePath('bin', 'papi');
+  const logFile = path.join(dataDir, LOG_FILE);
+  const log = openSync(logFile, 'a', 0o600);
+  const args = [entry, 'local', 'start', '--background', '--data-dir', dataDir, '--port', String(port), ...behaviourArgs(behaviour)];
+  let child;
+  try {
+    child = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      cwd: ctx.cwd,
+      env: { ...process.env, ...definedOnly(ctx.env), NO_COLOR: '1' },
+    });
+  } finally {
+    closeSync(log);
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new ToolError('Could not start papi local in the background.', { hint: `See ${logFile}.` });
+  let exitCode: number | null = null;
+  child.once('exit', (code) => (exitCode = code ?? -1));
+  child.unref();
+
+  const ready = await poll(
+    async () => {
+      const state = await readInstance(dataDir);
+      if (state && state.pid === pid) return pick({ ...state, password, dataDir });
+      if (exitCode !== null || !isAlive(pid))
+        throw new ToolError(`papi local exited before it was ready (exit code ${exitCode ?? 'unknown'}).`, { hint: `Its output:\n${tail(logFile)}` });
+      return undefined;
+    },
+    { intervalMs: 100, timeoutMs: READY_TIMEOUT_MS, signal: ctx.signal },
+  ).catch((error: unknown) => {
+    if (!ctx.signal.aborted) throw error;
+    process.kill(pid, 'SIGTERM');
+    throw new CancelledError('Interrupted while papi local was starting; it was stopped.');
+  });
+  if (ready) return ready;
+  process.kill(pid, 'SIGTERM');
+  throw new ToolError(`papi local did not get ready within ${READY_TIMEOUT_MS / 1000} s; it was stopped.`, { hint: `See ${logFile}.` });
+}
+
+export interface StopResult {
+  dataDir: string;
+  stopped: boolean;
+  pid?: number;
+}
+
+/** SIGTERM to the papi local of `dataDir`, then wait until it has shut down. Nothing running is not an error. */
+export async function stopLocal(ctx: Context, dataDir: string): Promise<StopResult> {
+  const running = await runningInstance(dataDir);
+  if (!running) return { dataDir, stopped: false };
+  process.kill(running.pid, 'SIGTERM');
+  const gone = await poll(() => (isAlive(running.pid) ? undefined : true), { intervalMs: 50, timeoutMs: STOP_TIMEOUT_MS, signal: ctx.signal });
+  if (!gone) throw new ToolError(`papi local (pid ${running.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s.`, { hint: `kill ${running.pid}` });
+  return { dataDir, stopped: true, pid: running.pid };
+}
+
+/** The papi local running for `dataDir`; NotRunningError (exit 3) when none is. */
+export async function localStatus(dataDir: string): Promise<LocalInstance> {
+  const running = await runningInstance(dataDir);
+  if (!running) throw new NotRunningError(`No papi local is running for ${dataDir}.`, { code: 'LOCAL_NOT_RUNNING', hint: 'Start one with `papi local start --detach`.' });
+  return running;
+}
+
+/**
+ * `papi local start --detach --json` for the data directory, as a separate papi process (so this one
+ * never holds papi local's files): returns once it is ready, or fails with its reason.
+ */
+export function startInBackground(dataDir: string, port: number, env: Record<string, string | undefined>): Promise<void> {
+  const args = [packagePath('bin', 'papi'), 'local', 'start', '--detach', '--json', '--data-dir', dataDir];
+  if (port) args.push('--port', String(port));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new ToolError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
+    );
+  });
+}
+
+function behaviourArgs(behaviour: LocalBehaviour): string[] {
+  return [
+    ...(behaviour.refuseHybridTables ? ['--no-hybrid-tables'] : []),
+    ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
+  ];
+}
+
+function pick(running: Running): Running {
+  const { accessUrl, account, user, password, dataDir, pid } = running;
+  return { accessUrl, account, user, password, dataDir, pid };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function tail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+  } catch {
+    return '(no output)';
+  }
+}

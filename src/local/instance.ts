@@ -1,0 +1,133 @@
+// What papi local keeps in its data directory besides the data: `format.json` (the layout version of
+// the directory, so a newer papi can migrate or refuse an older one), `local.json` while it runs (pid,
+// accessUrl, account, user, port: harmless to read) for `papi local status|stop` and other papi
+// commands, and the admin password in its own 0600 file.
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const STATE_FILE = 'local.json';
+export const PASSWORD_FILE = 'admin-password';
+export const LOG_FILE = 'local.log';
+export const FORMAT_FILE = 'format.json';
+
+/**
+ * The data directory's layout version. 0: papi 0.1.0, which wrote no format file (catalog.json,
+ * data.duckdb, registry/, stages/, spcs/). Each change to what is stored raises it and adds a step
+ * to MIGRATIONS; a directory from a newer papi is refused rather than misread.
+ */
+export const DATA_FORMAT_VERSION = 1;
+
+/** Steps that bring a directory from version n to n + 1, by n. */
+const MIGRATIONS: Record<number, (dataDir: string) => Promise<void>> = {
+  // 0 → 1: the layout is unchanged; version 1 only starts recording the format.
+  0: async () => undefined,
+};
+
+/** Raised when a data directory cannot be opened at this papi's format; the message says what to do. */
+export class DataDirError extends Error {}
+
+export interface LocalInstance {
+  pid: number;
+  accessUrl: string;
+  account: string;
+  user: string;
+  port: number;
+  dataDir: string;
+  startedAt: string;
+}
+
+/**
+ * Makes the data directory ready for this papi: creates it (0700), migrates an older layout in place,
+ * refuses a newer one, and returns the admin password (the given one, else the stored one, else a new
+ * random one; stored 0600). Returns the version the directory had, for a line in the log.
+ */
+export async function prepareDataDir(dataDir: string, password?: string): Promise<{ password: string; migratedFrom?: number }> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const found = await readFormat(dataDir);
+  if (found > DATA_FORMAT_VERSION)
+    throw new DataDirError(
+      `papi local's data directory ${dataDir} was written by a newer papi (format ${found}; this papi reads up to ${DATA_FORMAT_VERSION}). ` +
+        'Upgrade papi, or move the directory away to start with an empty papi local.',
+    );
+  for (let version = found; version < DATA_FORMAT_VERSION; version++) await MIGRATIONS[version]!(dataDir);
+  if (found !== DATA_FORMAT_VERSION) await writeAtomically(path.join(dataDir, FORMAT_FILE), `${JSON.stringify({ version: DATA_FORMAT_VERSION })}\n`);
+  return { password: await ensurePassword(dataDir, password), ...(found !== DATA_FORMAT_VERSION && found > 0 ? { migratedFrom: found } : {}) };
+}
+
+/** The format version of a directory: its format.json, or 0 for papi 0.1.0's layout; a new empty directory counts as current. */
+async function readFormat(dataDir: string): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dataDir, FORMAT_FILE), 'utf8');
+  } catch {
+    const { readdir } = await import('node:fs/promises');
+    const entries = (await readdir(dataDir)).filter((name) => name !== LOG_FILE);
+    return entries.length === 0 ? DATA_FORMAT_VERSION : 0;
+  }
+  const version = (JSON.parse(text) as { version?: unknown }).version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
+    throw new DataDirError(`${path.join(dataDir, FORMAT_FILE)} is damaged (no version). Move the directory away to start with an empty papi local.`);
+  return version;
+}
+
+export async function readInstance(dataDir: string): Promise<LocalInstance | undefined> {
+  try {
+    const value = JSON.parse(await readFile(path.join(dataDir, STATE_FILE), 'utf8')) as Partial<LocalInstance>;
+    if (typeof value.pid !== 'number' || typeof value.accessUrl !== 'string') return undefined;
+    return value as LocalInstance;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeInstance(dataDir: string, instance: LocalInstance): Promise<void> {
+  await writeAtomically(path.join(dataDir, STATE_FILE), `${JSON.stringify(instance, null, 2)}\n`);
+}
+
+/** Removes local.json if it still describes `pid` (a newer instance's file is left alone). */
+export async function removeInstance(dataDir: string, pid: number): Promise<void> {
+  const instance = await readInstance(dataDir);
+  if (instance && instance.pid === pid) await rm(path.join(dataDir, STATE_FILE), { force: true });
+}
+
+/** The running instance described by local.json, or undefined when none (a stale file is ignored). */
+export async function runningInstance(dataDir: string): Promise<LocalInstance | undefined> {
+  const instance = await readInstance(dataDir);
+  return instance && isAlive(instance.pid) ? instance : undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export async function readPassword(dataDir: string): Promise<string | undefined> {
+  try {
+    const text = (await readFile(path.join(dataDir, PASSWORD_FILE), 'utf8')).trim();
+    return text === '' ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}
+
+async function ensurePassword(dataDir: string, given?: string): Promise<string> {
+  const stored = await readPassword(dataDir);
+  const password = given ?? stored ?? randomBytes(18).toString('base64url');
+  if (password !== stored) {
+    const file = path.join(dataDir, PASSWORD_FILE);
+    await writeFile(file, `${password}\n`, { mode: 0o600 });
+    await chmod(file, 0o600);
+  }
+  return password;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, text, { mode: 0o644 });
+  await rename(temporary, file);
+}

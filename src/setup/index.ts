@@ -1,0 +1,79 @@
+// papi setup: the objects (least privilege), the data, the recommendations computed in SQL inside
+// Snowflake, and the published table. The plan comes from src/snowflake/plan.ts; phases.ts runs it.
+import type { ConnectedContext, Context } from '../context.js';
+import { setupPlan, type PlanStep, type SetupPhase } from '../snowflake/plan.js';
+import { SnowflakeError } from '../ui/errors.js';
+import type { StepReport } from './phases.js';
+
+export interface SetupOptions {
+  /** Run one phase only. */
+  only?: SetupPhase;
+  /** Objects only: no data, recommendations or publish. */
+  skipData?: boolean;
+  /** Redo the data, recommend and publish phases even when their input is unchanged. */
+  force?: boolean;
+}
+
+export interface SetupPlan {
+  target: 'local' | 'snowflake';
+  tableType: 'hybrid' | 'standard';
+  steps: PlanStep[];
+  statements: number;
+}
+
+export interface SetupResult {
+  target: 'local' | 'snowflake';
+  /** For people: "papi local (http://…)" or the account. */
+  targetDescription: string;
+  tableType: 'hybrid' | 'standard';
+  steps: StepReport[];
+  ms: number;
+}
+
+/** The ordered plan, without connecting (what --dry-run prints). */
+export async function planSetup(ctx: Context, options: SetupOptions): Promise<SetupPlan> {
+  const config = await ctx.config();
+  const tableType = config.snowflake.api.tableType;
+  const steps = setupPlan(config, { tableType, skipData: options.skipData, only: options.only });
+  return { target: config.target, tableType, steps, statements: steps.reduce((n, s) => n + s.statements.length, 0) };
+}
+
+export async function setup(ctx: ConnectedContext, options: SetupOptions): Promise<SetupResult> {
+  const config = await ctx.config();
+  const plan = await planSetup(ctx, options);
+  const { runSetup } = await import('./phases.js');
+  const data = await import('../data/index.js');
+  const target = await ctx.target();
+  const source = data.resolveDataSource(config.data.source, target.kind);
+  const started = performance.now();
+  const conn = await ctx.connection();
+  let prepared: Awaited<ReturnType<typeof data.prepareData>> | undefined;
+  try {
+    const steps = await runSetup({
+      conn,
+      config,
+      steps: plan.steps,
+      out: ctx.out,
+      tableType: plan.tableType,
+      force: options.force,
+      prepareData: async () =>
+        (prepared = await data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd })),
+    });
+    return { target: target.kind, targetDescription: target.description, tableType: plan.tableType, steps, ms: performance.now() - started };
+  } catch (error) {
+    throw explainHybridUnsupported(error);
+  } finally {
+    await prepared?.remove();
+  }
+}
+
+/** Accounts without hybrid tables (trial, Google Cloud, SnowGov) fail the publish: say what to do. */
+function explainHybridUnsupported(error: unknown): unknown {
+  if (error instanceof SnowflakeError && /hybrid table/i.test(error.message) && /not (supported|available|enabled)/i.test(error.message))
+    return new SnowflakeError(error.message, error.snowflakeCode, error.sqlState, {
+      cause: error,
+      statement: error.statement,
+      hint: 'This account has no hybrid tables (trial accounts, Google Cloud and SnowGov do not). Publish an ordinary table instead: papi setup --table-type standard',
+    });
+  return error;
+}

@@ -1,0 +1,167 @@
+// Executes the setup plan step by step with a progress line each. Objects report created/unchanged
+// from Snowflake's status texts; the data, recommend and publish phases are skipped as unchanged when
+// their input fingerprint equals the one recorded by the last run (PAPI_STATE), unless forced.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { PapiConfig } from '../config/types.js';
+import type { Output } from '../ui/output.js';
+import { combineOutcomes, outcomeOf, type Outcome } from '../snowflake/outcome.js';
+import { resolveNames, step as renderStep, type PlanStep, type SetupPhase } from '../snowflake/plan.js';
+import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
+import { fileUrl, pathSegment } from '../snowflake/template.js';
+import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
+
+/** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
+export interface PreparedFiles {
+  source: string;
+  files: Record<string, string>;
+}
+
+export type StepOutcome = Exclude<Outcome, 'done' | 'dropped' | 'absent'> | 'applied' | 'loaded' | 'computed' | 'published';
+
+export interface StepReport {
+  id: string;
+  title: string;
+  phase: SetupPhase;
+  outcome: StepOutcome;
+  detail?: string;
+  ms: number;
+}
+
+export interface SetupRunOptions {
+  conn: StatementRunner;
+  config: PapiConfig;
+  steps: PlanStep[];
+  out: Output;
+  /** Called once, when the data phase runs: downloads, generates or validates the files. */
+  prepareData(): Promise<PreparedFiles>;
+  tableType: 'hybrid' | 'standard';
+  /** Re-run the data, recommend and publish phases even when their input did not change. */
+  force?: boolean;
+}
+
+export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> {
+  const { conn, config, out } = options;
+  const debug = (message: string) => out.debug(message);
+  const state = await SetupState.read(conn, config.snowflake);
+  const reports: StepReport[] = [];
+  let createdSomething = false;
+
+  const run = async (step: PlanStep, work: () => Promise<{ outcome: StepOutcome; detail?: string }>) => {
+    const started = performance.now();
+    const result = await out.task(step.title, work, (r) => describe(r.outcome, r.detail));
+    reports.push({ id: step.id, title: step.title, phase: step.phase as SetupPhase, ...result, ms: Math.round(performance.now() - started) });
+  };
+  const skip = (step: PlanStep, why: string) => run(step, async () => ({ outcome: 'unchanged', detail: why }));
+
+  for (const [phase, steps] of groupByPhase(options.steps)) {
+    if (phase === 'objects') {
+      for (const step of steps)
+        await run(step, async () => {
+          const outcomes: Outcome[] = [];
+          for (const statement of step.statements) outcomes.push(outcomeOf(await runStatement(conn, statement, debug)));
+          const combined = combineOutcomes(outcomes);
+          if (combined === 'created') createdSomething = true;
+          // GRANTs answer the same text every time: after creating objects they did something.
+          const onlyGrants = outcomes.every((o) => o === 'done');
+          return { outcome: combined === 'created' ? 'created' : onlyGrants && createdSomething ? 'applied' : 'unchanged' };
+        });
+    } else if (phase === 'data') {
+      const prepared = await out.task('Prepare data', options.prepareData, (p) => p.source);
+      const dataPrint = fingerprint(...(await Promise.all(Object.entries(prepared.files).sort().map(async ([k, f]) => `${k}:${await fileHash(f)}`))));
+      if (!options.force && state.get('data') === dataPrint) {
+        for (const step of steps) await skip(step, 'same data as the last run');
+        continue;
+      }
+      for (const step of steps)
+        await run(step, async () => {
+          if (step.upload) await putFiles(conn, config, step.upload.data, prepared, debug);
+          let rows: number | undefined;
+          for (const statement of step.statements) rows = rowsInserted(await runStatement(conn, statement, debug)) ?? rows;
+          return rows === undefined ? { outcome: 'applied' } : { outcome: 'loaded', detail: `${rows.toLocaleString('en-US')} rows` };
+        });
+      await state.set('data', dataPrint);
+    } else if (phase === 'recommend') {
+      const print = fingerprint(state.get('data'), ...steps.flatMap((s) => s.statements.map((st) => st.sql)));
+      if (!options.force && state.get('recommendations') === print) {
+        for (const step of steps) await skip(step, 'same data and settings as the last run');
+        continue;
+      }
+      for (const step of steps)
+        await run(step, async () => {
+          for (const statement of step.statements) await runStatement(conn, statement, debug);
+          return { outcome: 'computed' };
+        });
+      await state.set('recommendations', print);
+    } else if (phase === 'publish') {
+      const print = fingerprint(state.get('recommendations'), options.tableType, ...steps.flatMap((s) => s.statements.map((st) => st.sql)));
+      if (!options.force && state.get('published') === print && (await publishedRows(conn, config)) !== undefined) {
+        for (const step of steps) await skip(step, 'already published');
+        continue;
+      }
+      for (const step of steps)
+        await run(step, async () => {
+          for (const statement of step.statements) await runStatement(conn, statement, debug);
+          const rows = await publishedRows(conn, config);
+          return { outcome: 'published', detail: rows === undefined ? undefined : `${rows.toLocaleString('en-US')} users` };
+        });
+      await state.set('published', print);
+    }
+  }
+  return reports;
+}
+
+function describe(outcome: StepOutcome, detail?: string): string {
+  return detail ? `${outcome} · ${detail}` : outcome;
+}
+
+function groupByPhase(steps: PlanStep[]): Array<[SetupPhase, PlanStep[]]> {
+  const groups: Array<[SetupPhase, PlanStep[]]> = [];
+  for (const step of steps) {
+    const phase = step.phase as SetupPhase;
+    const last = groups.at(-1);
+    if (last && last[0] === phase) last[1].push(step);
+    else groups.push([phase, [step]]);
+  }
+  return groups;
+}
+
+async function putFiles(conn: StatementRunner, config: PapiConfig, kind: string, prepared: PreparedFiles, debug: (m: string) => void) {
+  const file = prepared.files[kind];
+  if (!file) throw new Error(`no ${kind} file was prepared`);
+  const names = resolveNames(config.snowflake);
+  const put = renderStep('put', 'Upload', 'data', 'data/put.sql', {
+    file: fileUrl(file),
+    stage: names.stage,
+    folder: pathSegment(kind),
+  });
+  for (const statement of put.statements) await runStatement(conn, statement, debug);
+}
+
+/** Rows an INSERT put into its table (the load's last INSERT OVERWRITE), undefined for other statements. */
+function rowsInserted(rows: Row[]): number | undefined {
+  const n = rows.length === 1 ? rows[0]?.['number of rows inserted'] : undefined;
+  return n === undefined || n === null ? undefined : Number(n);
+}
+
+async function publishedRows(conn: StatementRunner, config: PapiConfig): Promise<number | undefined> {
+  const names = resolveNames(config.snowflake);
+  const [count] = renderStep('published-rows', 'Count', 'publish', 'state/published-rows.sql', { table: names.table }).statements;
+  try {
+    const [row] = await conn.execute(count!.sql);
+    return Number(row?.ROW_COUNT ?? 0);
+  } catch (error) {
+    if (isMissingObject(error)) return undefined;
+    throw error;
+  }
+}
+
+function fileHash(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
