@@ -4,11 +4,15 @@ import { build } from 'esbuild';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Tests, their helpers and papi local's conformance suite run from source under vitest: not built, not shipped.
+const TEST_FOLDERS = new Set(['__tests__', 'conformance']);
+const isTestFile = (name) => name.endsWith('.test.ts') || name === 'test-helpers.ts';
+
 function sources(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === '__tests__' ? [] : sources(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+    if (entry.isDirectory()) return TEST_FOLDERS.has(entry.name) ? [] : sources(path);
+    return entry.name.endsWith('.ts') && !isTestFile(entry.name) ? [path] : [];
   });
 }
 

@@ -40,3 +40,24 @@ export interface TargetContext extends Context {
 export interface ConnectedContext extends TargetContext {
   connection(): Promise<Connection>;
 }
+
+/**
+ * Runs `work` with a connection of its own, opened on first use and closed when it ends (also on
+ * errors and Ctrl-C). Each command sets the session it needs (USE ROLE …), so commands composed in
+ * one run (papi up) each get their own session rather than inherit another's role.
+ */
+export async function withOwnConnection<T>(ctx: TargetContext, work: (ctx: ConnectedContext) => Promise<T>): Promise<T> {
+  let connection: Promise<Connection> | undefined;
+  const scoped: ConnectedContext = {
+    ...ctx,
+    connection: async () => {
+      const { openConnection } = await import('./snowflake/target.js');
+      return (connection ??= ctx.target().then((target) => openConnection(target, ctx.out)));
+    },
+  };
+  try {
+    return await work(scoped);
+  } finally {
+    if (connection) await connection.then((c) => c.close()).catch(() => undefined);
+  }
+}

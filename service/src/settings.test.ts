@@ -20,7 +20,7 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       host: '0.0.0.0',
       port: 8001,
-      tableSql: 'API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
+      tableSql: '"API"."DATA"."HYBRID_MOVIE_RECOMMENDATIONS"',
       idFormat: 'numeric',
       maxIds: 100,
       cache: { ttlSeconds: 180 },
@@ -64,12 +64,12 @@ describe('readSettings', () => {
       { ...passwordEnv, PORT: '9000', PAPI_SERVICE_PORT: '1', PAPI_HOST: '127.0.0.1', PAPI_TABLE: 'recs', PAPI_ID_FORMAT: 'alphanumeric', PAPI_MAX_IDS: '5', PAPI_CACHE_TTL_SECONDS: '0', PAPI_CACHE_MAX_ENTRIES: '10' },
       noFile,
     );
-    expect(settings).toMatchObject({ port: 9000, host: '127.0.0.1', tableSql: 'RECS', idFormat: 'alphanumeric', maxIds: 5, cache: { ttlSeconds: 0, maxEntries: 10 } });
+    expect(settings).toMatchObject({ port: 9000, host: '127.0.0.1', tableSql: '"RECS"', idFormat: 'alphanumeric', maxIds: 5, cache: { ttlSeconds: 0, maxEntries: 10 } });
     expect(readSettings({ ...passwordEnv, PAPI_SERVICE_PORT: '8123' }, noFile).port).toBe(8123);
   });
 
   it('validates the table name and quotes reserved words', () => {
-    expect(readSettings({ ...passwordEnv, PAPI_TABLE: 'db.data.user' }, noFile).tableSql).toBe('DB.DATA."USER"');
+    expect(readSettings({ ...passwordEnv, PAPI_TABLE: 'db.data.user' }, noFile).tableSql).toBe('"DB"."DATA"."USER"');
     expect(problems({ ...passwordEnv, PAPI_TABLE: 'recs; DROP TABLE x' })).toEqual([expect.stringMatching(/not a plain Snowflake identifier/)]);
     expect(problems({ ...passwordEnv, PAPI_TABLE: 'a.b.c.d' })).toEqual([expect.stringMatching(/DATABASE.SCHEMA.TABLE/)]);
     expect(problems({ ...passwordEnv, PAPI_TABLE: 'a..c' })).toEqual([expect.stringMatching(/empty/)]);

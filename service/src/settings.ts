@@ -1,7 +1,6 @@
 // The service's configuration, read once from the environment (SPCS injects SNOWFLAKE_* and the
 // spec's env adds PAPI_*). Every problem is reported at once.
 
-import { checkIdentifier, quoteIdentifier } from '../../src/snowflake/identifiers.js';
 import type { IdFormat } from './ids.js';
 
 export const DEFAULT_TOKEN_FILE = '/snowflake/session/token';
@@ -118,19 +117,28 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
   return { ...settings, connection };
 }
 
-/** PAPI_TABLE: TABLE, SCHEMA.TABLE or DB.SCHEMA.TABLE, each part a plain Snowflake identifier. */
+/** A plain Snowflake identifier: letters, digits, _ and $, not starting with a digit, at most 255 characters. */
+const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/;
+
+/**
+ * PAPI_TABLE: TABLE, SCHEMA.TABLE or DB.SCHEMA.TABLE, each part a plain identifier. Each part goes into
+ * the SQL double-quoted in the upper case Snowflake stores it in, so a reserved word (USER) stays a name.
+ * The service checks this itself: it ships alone in its image and shares no code with the CLI.
+ */
 function tableName(raw: string, problems: string[]): string {
   const parts = raw.split('.');
   if (parts.length > 3) {
     problems.push(`PAPI_TABLE must be TABLE, SCHEMA.TABLE or DATABASE.SCHEMA.TABLE (got "${raw.slice(0, 80)}")`);
     return '';
   }
-  try {
-    return parts.map((part) => quoteIdentifier(checkIdentifier(part, 'PAPI_TABLE part'))).join('.');
-  } catch (error) {
-    problems.push((error as Error).message);
-    return '';
-  }
+  const bad = parts.find((part) => !PLAIN_IDENTIFIER.test(part));
+  if (bad === undefined) return parts.map((part) => `"${part.toUpperCase()}"`).join('.');
+  problems.push(
+    bad === ''
+      ? `PAPI_TABLE "${raw.slice(0, 80)}" has an empty part`
+      : `PAPI_TABLE part "${bad.slice(0, 80)}" is not a plain Snowflake identifier (letters, digits, _ and $; not starting with a digit; at most 255 characters)`,
+  );
+  return '';
 }
 
 function connectionSettings(

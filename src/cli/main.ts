@@ -9,9 +9,8 @@ import type { PapiConfig } from '../config/types.js';
 import { colorLevel } from '../ui/color.js';
 import { CancelledError, ExitCode, exitCodeOf, UsageError } from '../ui/errors.js';
 import { Output, type Stream } from '../ui/output.js';
-import type { Connection } from '../snowflake/driver.js';
 import type { Target } from '../snowflake/target.js';
-import type { ConnectedContext } from '../context.js';
+import { withOwnConnection, type ConnectedContext, type TargetContext } from '../context.js';
 import { parseOptions, type AnyCommand } from './define.js';
 import { buildProgram, globalsOf } from './program.js';
 
@@ -49,8 +48,7 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
     const interactive = io.stdinIsTTY && Boolean(io.stdout.isTTY) && !isCI;
     let config: Promise<PapiConfig> | undefined;
     let target: Promise<Target> | undefined;
-    let connection: Promise<Connection> | undefined;
-    const ctx: ConnectedContext = {
+    const ctx: TargetContext = {
       out,
       globals,
       env: io.env,
@@ -72,11 +70,6 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
         const { resolveTarget } = await import('../snowflake/target.js');
         return (target ??= ctx.config().then((c) => resolveTarget(c, out, io.env)));
       },
-      connection: async () => {
-        if (spec.needs !== 'connection') throw new Error(`papi ${spec.name} opens a connection without declaring it (needs)`);
-        const { openConnection } = await import('../snowflake/target.js');
-        return (connection ??= ctx.target().then((t) => openConnection(t, out)));
-      },
       confirm: async (question) => {
         const rl = createInterface({ input: stdin, output: io.stderr as NodeJS.WritableStream });
         try {
@@ -87,13 +80,11 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
         }
       },
     };
-    try {
-      const result = await spec.run!(ctx, args, options);
-      if (result) out.result(result.data, result.human);
-    } finally {
-      // The command's one connection, if it opened one, closes with it (also on errors and Ctrl-C).
-      if (connection) await connection.then((c) => c.close()).catch(() => undefined);
-    }
+    // A command that declares a connection gets one, opened on first use and closed when it ends.
+    const execute = (connected: ConnectedContext) => spec.run!(connected, args, options);
+    const undeclared = () => Promise.reject(new Error(`papi ${spec.name} opens a connection without declaring it (needs)`));
+    const result = spec.needs === 'connection' ? await withOwnConnection(ctx, execute) : await execute({ ...ctx, connection: undeclared });
+    if (result) out.result(result.data, result.human);
   };
 
   const program = buildProgram(version, run, {

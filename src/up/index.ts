@@ -2,7 +2,7 @@
 // with their typed options, each one's progress shown as it runs.
 import { get } from '../api/get.js';
 import type { ApiResponse } from '../api/client.js';
-import type { ConnectedContext } from '../context.js';
+import { withOwnConnection, type TargetContext } from '../context.js';
 import { deploy, type DeployOptions } from '../deploy/index.js';
 import type { DeployResult } from '../deploy/rollout.js';
 import { setup, type SetupResult } from '../setup/index.js';
@@ -20,16 +20,17 @@ export interface UpResult {
   ms: number;
 }
 
-export async function up(ctx: ConnectedContext, options: UpOptions): Promise<UpResult> {
+export async function up(ctx: TargetContext, options: UpOptions): Promise<UpResult> {
   const started = performance.now();
   const config = await ctx.config();
   ctx.out.info(config.target === 'local' ? 'papi up on papi local (no account needed)' : 'papi up on your Snowflake account');
-  const setupResult = await setup(ctx, {});
-  const deployResult = await deploy(ctx, options.deploy);
+  // Each step in a session of its own, as when run one by one (deploy leaves the session in the API role).
+  const setupResult = await withOwnConnection(ctx, (c) => setup(c, {}));
+  const deployResult = await withOwnConnection(ctx, (c) => deploy(c, options.deploy));
   // `get` fetches (and caches) the token itself, registering the key pair on first use.
   const customer22 = await ctx.out.task(
     'GET /customer/22 through the ingress',
-    () => get(ctx, { ids: '22' }),
+    () => withOwnConnection(ctx, (c) => get(c, { ids: '22' })),
     (r) => `HTTP ${r.status}, ${r.ms.toFixed(0)} ms`,
   );
   return { target: config.target, url: deployResult.url, setup: setupResult, deploy: deployResult, customer22, ms: performance.now() - started };

@@ -12,7 +12,8 @@ export default defineCommand({
     { command: 'papi up', description: 'everything on papi local (no account, no network)' },
     { command: 'papi up -c prod', description: 'everything on the Snowflake connection "prod"' },
   ],
-  needs: 'connection',
+  // Each step opens its own connection (src/up).
+  needs: 'target',
   async run(ctx) {
     const { up } = await import('../../up/index.js');
     const { parseOptions } = await import('../define.js');
