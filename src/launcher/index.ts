@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { isAlive, LOG_FILE, prepareDataDir, readInstance, runningInstance, type LocalInstance } from '../local/index.js';
+import { DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, runningInstance, type LocalInstance } from '../local/index.js';
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
 import { CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
@@ -48,7 +48,7 @@ export interface StartOptions {
 export async function startDetached(ctx: Context, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
   const { dataDir } = options;
   // The child reads the password from the data directory: never put it in argv.
-  const { password } = await prepareDataDir(dataDir, options.password);
+  const { password } = await prepareDataDir(dataDir, options.password).catch(asUsageError);
   const existing = await runningInstance(dataDir);
   if (existing) return { ...pick({ ...existing, password, dataDir }), alreadyRunning: true };
   return { ...(await detach(ctx, options, password)), alreadyRunning: false };
@@ -71,7 +71,7 @@ export async function serveForeground(ctx: Context, options: StartOptions & { on
     refuseHybridTables: options.behaviour.refuseHybridTables,
     ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
-  });
+  }).catch(asUsageError);
   // SIGTERM (papi local stop, a supervisor) is a normal stop; Ctrl-C aborts ctx.signal (exit 130).
   let terminated = false;
   let onTerm = (): void => undefined;
@@ -179,6 +179,12 @@ export function startInBackground(dataDir: string, port: number, env: Record<str
         : reject(new ToolError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
     );
   });
+}
+
+/** A data directory this papi cannot open is the user's to move or upgrade (exit 2), not a crash. */
+function asUsageError(error: unknown): never {
+  if (error instanceof DataDirError) throw new UsageError(error.message, { code: 'DATA_DIR_FORMAT' });
+  throw error;
 }
 
 function behaviourArgs(behaviour: LocalBehaviour): string[] {

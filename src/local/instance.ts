@@ -40,30 +40,31 @@ export interface LocalInstance {
 /**
  * Makes the data directory ready for this papi: creates it (0700), migrates an older layout in place,
  * refuses a newer one, and returns the admin password (the given one, else the stored one, else a new
- * random one; stored 0600). Returns the version the directory had, for a line in the log.
+ * random one; stored 0600).
  */
-export async function prepareDataDir(dataDir: string, password?: string): Promise<{ password: string; migratedFrom?: number }> {
+export async function prepareDataDir(dataDir: string, password?: string): Promise<{ password: string }> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const found = await readFormat(dataDir);
+  const recorded = await readFormat(dataDir);
+  const found = recorded ?? DATA_FORMAT_VERSION;
   if (found > DATA_FORMAT_VERSION)
     throw new DataDirError(
       `papi local's data directory ${dataDir} was written by a newer papi (format ${found}; this papi reads up to ${DATA_FORMAT_VERSION}). ` +
         'Upgrade papi, or move the directory away to start with an empty papi local.',
     );
   for (let version = found; version < DATA_FORMAT_VERSION; version++) await MIGRATIONS[version]!(dataDir);
-  if (found !== DATA_FORMAT_VERSION) await writeAtomically(path.join(dataDir, FORMAT_FILE), `${JSON.stringify({ version: DATA_FORMAT_VERSION })}\n`);
-  return { password: await ensurePassword(dataDir, password), ...(found !== DATA_FORMAT_VERSION && found > 0 ? { migratedFrom: found } : {}) };
+  if (recorded !== DATA_FORMAT_VERSION) await writeAtomically(path.join(dataDir, FORMAT_FILE), `${JSON.stringify({ version: DATA_FORMAT_VERSION })}\n`);
+  return { password: await ensurePassword(dataDir, password) };
 }
 
-/** The format version of a directory: its format.json, or 0 for papi 0.1.0's layout; a new empty directory counts as current. */
-async function readFormat(dataDir: string): Promise<number> {
+/** The format version of a directory: its format.json, 0 for papi 0.1.0's layout, undefined for a new empty one. */
+async function readFormat(dataDir: string): Promise<number | undefined> {
   let text: string;
   try {
     text = await readFile(path.join(dataDir, FORMAT_FILE), 'utf8');
   } catch {
     const { readdir } = await import('node:fs/promises');
     const entries = (await readdir(dataDir)).filter((name) => name !== LOG_FILE);
-    return entries.length === 0 ? DATA_FORMAT_VERSION : 0;
+    return entries.length === 0 ? undefined : 0;
   }
   const version = (JSON.parse(text) as { version?: unknown }).version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1)
