@@ -3,23 +3,23 @@
 // they were; a statement that changed the catalog saves it before answering.
 import { SqlError } from '../errors.js';
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime } from '../platform.js';
-import * as account from './account.js';
-import { saveCatalog, type CatalogState } from './catalog.js';
-import type { Core, Exec } from './core.js';
-import * as ddl from './ddl.js';
-import * as files from './files.js';
-import * as grants from './grants.js';
-import { duplicateKey, StatementType, succeeded, unsupported } from './messages.js';
-import { roleClosure, userRoles } from './privileges.js';
-import * as pats from './pats.js';
-import * as queries from './queries.js';
-import { Scope } from './resolve.js';
-import * as services from './services.js';
-import * as sessions from './session.js';
-import * as showing from './show.js';
+import * as account from './statements/account-objects.js';
+import { saveCatalog, type CatalogState } from './model/catalog.js';
+import type { Core, Exec } from './model/core.js';
+import * as ddl from './statements/ddl.js';
+import * as files from './statements/files.js';
+import * as grants from './statements/grants.js';
+import { duplicateKey, StatementType, succeeded, unsupported } from './formats/messages.js';
+import { roleClosure, userRoles } from './model/privileges.js';
+import * as pats from './statements/access-tokens.js';
+import * as queries from './statements/dml.js';
+import { Scope } from './model/name-resolution.js';
+import * as services from './statements/services.js';
+import * as sessions from './statements/session.js';
+import * as showing from './statements/show.js';
 import { parse } from './sql/parser.js';
 import type { Statement } from './sql/ast.js';
-import type { Storage } from './storage.js';
+import type { Storage } from './model/storage.js';
 import type { Bind, Engine, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;

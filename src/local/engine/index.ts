@@ -3,10 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { hashPassword, verifyPassword } from '../password.js';
 import type { AccountDirectory, ImageDirectory, ServiceRuntime } from '../platform.js';
-import { loadCatalog, newCatalog, now, saveCatalog } from './catalog.js';
+import { loadCatalog, newCatalog, now, saveCatalog } from './model/catalog.js';
 import { LocalEngine } from './engine.js';
-import { stageRoot } from './stages.js';
-import { Storage } from './storage.js';
+import { stageRoot } from './model/stage-folders.js';
+import { Storage } from './model/storage.js';
 import type { Engine } from './types.js';
 
 export interface EngineOptions {

@@ -6,17 +6,17 @@
 // policy says otherwise; papi local has none, so MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT is only
 // recorded), MODIFY / ROTATE, and the 30-day disappearance of expired tokens from SHOW.
 import { createHash, randomBytes } from 'node:crypto';
-import { SqlError } from '../errors.js';
-import type { ProgrammaticAccessTokenClaims } from '../platform.js';
-import { now, type CatalogState, type ProgrammaticAccessTokenEntry, type UserEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { optionText } from './csv.js';
-import { textColumn } from './encode.js';
-import { alreadyExists, doesNotExist, insufficientPrivileges, invalid, StatementType, succeeded } from './messages.js';
-import { userRoles } from './privileges.js';
-import { display, lastPart } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import { SqlError } from '../../errors.js';
+import type { ProgrammaticAccessTokenClaims } from '../../platform.js';
+import { now, type CatalogState, type ProgrammaticAccessTokenEntry, type UserEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { optionText } from '../formats/csv-reader.js';
+import { textColumn } from '../formats/encode.js';
+import { alreadyExists, doesNotExist, insufficientPrivileges, invalid, StatementType, succeeded } from '../formats/messages.js';
+import { userRoles } from '../model/privileges.js';
+import { display, lastPart } from '../model/name-resolution.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 /** Snowflake's defaults: 15 days, at most 365 (the account's maximum by default). */
 export const DEFAULT_DAYS_TO_EXPIRY = 15;

@@ -1,8 +1,8 @@
 // Snowflake's answers as papi local gives them: status rows ("Table X successfully created.") and the
 // errors (number, SQLSTATE, text) for missing objects, privileges and session state.
-import { ErrorCode, SqlError } from '../errors.js';
+import { ErrorCode, SqlError } from '../../errors.js';
 import { textColumn } from './encode.js';
-import type { StatementResult } from './types.js';
+import type { StatementResult } from '../types.js';
 
 /** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
 export const StatementType = {

@@ -3,7 +3,7 @@
 // written atomically (temp file + rename) after every statement that changes it.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Properties } from './sql/ast.js';
+import type { Properties } from '../sql/ast.js';
 
 /** A column as Snowflake describes it: `type` is the Snowflake type text, e.g. NUMBER(38,0). */
 export interface ColumnDef {

@@ -1,14 +1,14 @@
 // Account-level objects: roles, users, warehouses and compute pools (CREATE, ALTER, DROP).
 import { createHash, createPublicKey } from 'node:crypto';
-import { SqlError } from '../errors.js';
-import { hashPasswordSync } from '../password.js';
-import { now, SYSTEM_ROLES, type ComputePoolEntry, type UserEntry, type WarehouseEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { optionBool, optionText } from './csv.js';
-import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, noWarehouse, objectExists, succeeded, unsupported } from './messages.js';
-import { display, lastPart } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import { SqlError } from '../../errors.js';
+import { hashPasswordSync } from '../../password.js';
+import { now, SYSTEM_ROLES, type ComputePoolEntry, type UserEntry, type WarehouseEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { optionBool, optionText } from '../formats/csv-reader.js';
+import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, noWarehouse, objectExists, succeeded, unsupported } from '../formats/messages.js';
+import { display, lastPart } from '../model/name-resolution.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 // ── roles
 

@@ -1,10 +1,10 @@
 // Databases, schemas, tables, views, stages and image repositories: CREATE (OR REPLACE, IF NOT
 // EXISTS), ALTER, DROP, with Snowflake's status texts and the session rules (CREATE DATABASE and
 // CREATE SCHEMA make the new object current).
-import { SqlError } from '../errors.js';
-import { applyFutureGrants, databaseOf, emptySchema, now, type ColumnDef, type DatabaseEntry, type SchemaEntry, type TableEntry } from './catalog.js';
-import type { Core, Exec } from './core.js';
-import { columnType } from './datatypes.js';
+import { SqlError } from '../../errors.js';
+import { applyFutureGrants, databaseOf, emptySchema, now, type ColumnDef, type DatabaseEntry, type SchemaEntry, type TableEntry } from '../model/catalog.js';
+import type { Core, Exec } from '../model/core.js';
+import { columnType } from '../formats/datatypes.js';
 import {
   alreadyDropped,
   alreadyExists,
@@ -18,12 +18,12 @@ import {
   statusResult,
   succeeded,
   unsupported,
-} from './messages.js';
-import { display, type QualifiedName, type SchemaPath } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import { removeStage, stageFolder } from './stages.js';
-import type { StatementResult } from './types.js';
-import { csvFormat, optionBool, optionText } from './csv.js';
+} from '../formats/messages.js';
+import { display, type QualifiedName, type SchemaPath } from '../model/name-resolution.js';
+import type * as ast from '../sql/ast.js';
+import { removeStage, stageFolder } from '../model/stage-folders.js';
+import type { StatementResult } from '../types.js';
+import { csvFormat, optionBool, optionText } from '../formats/csv-reader.js';
 
 export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export const storageName = (id: number) => `t${id}`;

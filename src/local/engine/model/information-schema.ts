@@ -2,10 +2,10 @@
 // built as a subquery of literals holding only what the current role can see.
 import type { DatabaseEntry } from './catalog.js';
 import type { Exec } from './core.js';
-import { parseTypeText, quoteIdent, tableSecurable } from './ddl.js';
-import { doesNotExist } from './messages.js';
-import { display, type QualifiedName } from './resolve.js';
-import type { DataType } from './sql/ast.js';
+import { parseTypeText, quoteIdent, tableSecurable } from '../statements/ddl.js';
+import { doesNotExist } from '../formats/messages.js';
+import { display, type QualifiedName } from './name-resolution.js';
+import type { DataType } from '../sql/ast.js';
 
 type Value = string | number | null;
 interface View {

@@ -3,10 +3,10 @@
 // first, results go out in the wire encoding. Translations are cached per SQL text, session namespace,
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { requireWarehouse } from './account.js';
-import { now, type TableEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { bindParameters, bindRowCount } from './binds.js';
+import { requireWarehouse } from './account-objects.js';
+import { now, type TableEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { bindParameters, bindRowCount } from '../formats/binds.js';
 import {
   createTableSql,
   findTable,
@@ -20,16 +20,16 @@ import {
   tableSecurable,
   targetSchema,
 } from './ddl.js';
-import { snowflakeTypeOfDuckdb } from './datatypes.js';
-import { encodeResult, fixedColumn, textColumn } from './encode.js';
-import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from './messages.js';
-import { display, Scope, type QualifiedName } from './resolve.js';
-import { informationSchemaRelation } from './information-schema.js';
-import { parse } from './sql/parser.js';
+import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
+import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
+import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from '../formats/messages.js';
+import { display, Scope, type QualifiedName } from '../model/name-resolution.js';
+import { informationSchemaRelation } from '../model/information-schema.js';
+import { parse } from '../sql/parser.js';
 import { constantArgs, systemCalls, systemFunction } from './services.js';
-import type * as ast from './sql/ast.js';
-import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from './sql/translate.js';
-import type { Column, StatementResult } from './types.js';
+import type * as ast from '../sql/ast.js';
+import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from '../sql/translate.js';
+import type { Column, StatementResult } from '../types.js';
 
 type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
 

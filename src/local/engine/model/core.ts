@@ -1,11 +1,11 @@
 // What every statement handler gets: the engine's shared parts (catalog, DuckDB, data directory,
 // SPCS runtime) and the statement's own context (session, binds, access checks).
-import type { ImageDirectory, ServiceRuntime } from '../platform.js';
+import type { ImageDirectory, ServiceRuntime } from '../../platform.js';
 import type { CatalogState } from './catalog.js';
-import type { CachedQuery } from './queries.js';
-import type { Scope } from './resolve.js';
+import type { CachedQuery } from '../statements/dml.js';
+import type { Scope } from './name-resolution.js';
 import type { Storage } from './storage.js';
-import type { Bind, SessionState } from './types.js';
+import type { Bind, SessionState } from '../types.js';
 
 export interface Core {
   readonly dataDir: string;

@@ -1,15 +1,15 @@
 // SPCS services: the catalog side of CREATE / ALTER / DROP SERVICE, and the SYSTEM$ functions that
 // read the runtime (src/local/spcs/ implements ServiceRuntime).
-import { SqlError } from '../errors.js';
-import type { ServiceDefinition, ServiceKey, ServiceRuntime } from '../platform.js';
-import { now, type SchemaEntry, type ServiceEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { optionText } from './csv.js';
-import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, objectExists, succeeded, unsupported } from './messages.js';
-import { display, lastPart, type QualifiedName } from './resolve.js';
+import { SqlError } from '../../errors.js';
+import type { ServiceDefinition, ServiceKey, ServiceRuntime } from '../../platform.js';
+import { now, type SchemaEntry, type ServiceEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { optionText } from '../formats/csv-reader.js';
+import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, objectExists, succeeded, unsupported } from '../formats/messages.js';
+import { display, lastPart, type QualifiedName } from '../model/name-resolution.js';
 import { targetSchema } from './ddl.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 function runtime(ex: Exec): ServiceRuntime {
   if (!ex.core.services)

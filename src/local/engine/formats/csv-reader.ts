@@ -2,10 +2,10 @@
 // bytes), and the conversion of each field to the target column's type with Snowflake's error texts
 // (value, file, line, character, column).
 import { gunzipSync } from 'node:zlib';
-import { SqlError } from '../errors.js';
-import type { ColumnDef } from './catalog.js';
+import { SqlError } from '../../errors.js';
+import type { ColumnDef } from '../model/catalog.js';
 import { familyOf } from './datatypes.js';
-import type { Properties, PropertyValue } from './sql/ast.js';
+import type { Properties, PropertyValue } from '../sql/ast.js';
 
 export interface CsvFormat {
   delimiter: string;
