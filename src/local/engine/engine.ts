@@ -1,25 +1,40 @@
 // The engine: runs one Snowflake statement for a session. Statements run one at a time; a statement
 // that fails leaves the catalog (restored from a snapshot), the session and DuckDB (transactions) as
 // they were; a statement that changed the catalog saves it before answering.
+//
+// papi local's engine in layers; each imports only from the layers below it:
+//   engine.ts, index.ts  the dispatcher: parses a statement and routes it to its handler
+//   statements/          one module per family of statements (ddl, dml, account objects, grants,
+//                        access tokens, services, files, show, session); they never import one
+//                        another: what two of them share belongs in model/ or formats/
+//   model/               the catalog and what is true of it whatever the statement: the table model,
+//                        name resolution, privileges, users' credentials, services, DuckDB storage
+//                        and stage folders, and the context (core.ts) every handler gets
+//   formats/             Snowflake's data types, values, CSV files and messages, without the catalog
+//   sql/                 the Snowflake SQL parser and its translation to DuckDB
+//   types.ts             the contract with the SQL API server (src/local/server/)
+// Nothing here imports from src/ outside src/local/.
 import { SqlError } from '../errors.js';
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime } from '../platform.js';
-import * as account from './statements/account-objects.js';
+import { duplicateKey, StatementType, succeeded, unsupported } from './formats/messages.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
-import type { Core, Exec } from './model/core.js';
+import type { CachedQuery, Core, Exec } from './model/core.js';
+import { Scope } from './model/name-resolution.js';
+import { roleClosure, userRoles } from './model/privileges.js';
+import type { Storage } from './model/storage.js';
+import { plannedWaits } from './model/system-functions.js';
+import { verifyToken } from './model/user-credentials.js';
+import type { Statement } from './sql/ast.js';
+import { parse } from './sql/parser.js';
+import * as accessTokens from './statements/access-tokens.js';
+import * as accountObjects from './statements/account-objects.js';
 import * as ddl from './statements/ddl.js';
+import * as dml from './statements/dml.js';
 import * as files from './statements/files.js';
 import * as grants from './statements/grants.js';
-import { duplicateKey, StatementType, succeeded, unsupported } from './formats/messages.js';
-import { roleClosure, userRoles } from './model/privileges.js';
-import * as pats from './statements/access-tokens.js';
-import * as queries from './statements/dml.js';
-import { Scope } from './model/name-resolution.js';
 import * as services from './statements/services.js';
 import * as sessions from './statements/session.js';
 import * as showing from './statements/show.js';
-import { parse } from './sql/parser.js';
-import type { Statement } from './sql/ast.js';
-import type { Storage } from './model/storage.js';
 import type { Bind, Engine, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
@@ -34,7 +49,7 @@ export interface EngineSettings {
 
 export class LocalEngine implements Engine, AccountDirectory, Core {
   private readonly parsed = new Map<string, Statement>();
-  readonly queryCache = new Map<string, queries.CachedQuery>();
+  readonly queryCache = new Map<string, CachedQuery>();
   private dirty = false;
   /** Bumped by every catalog change: cached translations are keyed by it. */
   version = 0;
@@ -76,7 +91,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
    */
   private async waitForServices(session: SessionState, sql: string, binds: Bind[]): Promise<Map<string, Error | null> | undefined> {
     const planned = await this.storage
-      .exclusive(async () => services.plannedWaits({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
+      .exclusive(async () => plannedWaits({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
       .catch(() => undefined);
     if (!planned) return undefined; // the statement itself reports the problem
     const outcomes = new Map<string, Error | null>();
@@ -132,21 +147,21 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   private async dispatch(ex: Exec, s: Statement): Promise<StatementResult> {
     switch (s.kind) {
       case 'select':
-        return queries.select(ex, s);
+        return dml.select(ex, s);
       case 'insert':
-        return queries.insert(ex, s);
+        return dml.insert(ex, s);
       case 'update':
-        return queries.update(ex, s);
+        return dml.update(ex, s);
       case 'delete':
-        return queries.remove(ex, s);
+        return dml.remove(ex, s);
       case 'truncate':
-        return queries.truncate(ex, s);
+        return dml.truncate(ex, s);
       case 'merge':
         throw unsupported('MERGE');
       case 'createTable':
-        return s.as ? queries.createTableAs(ex, s) : ddl.createTable(ex, s);
+        return s.as ? dml.createTableAs(ex, s) : ddl.createTable(ex, s);
       case 'createView':
-        return queries.createView(ex, s);
+        return dml.createView(ex, s);
       case 'alterTable':
         return ddl.alterTable(ex, s);
       case 'createDatabase':
@@ -155,24 +170,24 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         return ddl.createSchema(ex, s);
       case 'drop': {
         if (s.objectType === 'SERVICE') return services.dropService(ex, s);
-        const result = (await ddl.dropObject(ex, s)) ?? (await account.dropAccountObject(ex, s));
+        const result = (await ddl.dropObject(ex, s)) ?? (await accountObjects.dropAccountObject(ex, s));
         if (!result) throw unsupported(`DROP ${s.objectType}`);
         return result;
       }
       case 'use':
         return sessions.use(ex, s);
       case 'createRole':
-        return account.createRole(ex, s);
+        return accountObjects.createRole(ex, s);
       case 'createUser':
-        return account.createUser(ex, s);
+        return accountObjects.createUser(ex, s);
       case 'alterUser':
-        return account.alterUser(ex, s);
+        return accountObjects.alterUser(ex, s);
       case 'alterUserToken':
-        return pats.alterUserToken(ex, s);
+        return accessTokens.alterUserToken(ex, s);
       case 'createWarehouse':
-        return account.createWarehouse(ex, s);
+        return accountObjects.createWarehouse(ex, s);
       case 'alterWarehouse':
-        return account.alterWarehouse(ex, s);
+        return accountObjects.alterWarehouse(ex, s);
       case 'createStage':
         return ddl.createStage(ex, s);
       case 'createImageRepository':
@@ -180,9 +195,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'createFileFormat':
         return ddl.createFileFormat(ex, s);
       case 'createComputePool':
-        return account.createComputePool(ex, s);
+        return accountObjects.createComputePool(ex, s);
       case 'alterComputePool':
-        return account.alterComputePool(ex, s);
+        return accountObjects.alterComputePool(ex, s);
       case 'createService':
         return services.createService(ex, s);
       case 'alterService':
@@ -207,7 +222,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'describe':
         return showing.describe(ex, s);
       case 'call':
-        return queries.call(ex, s);
+        return dml.call(ex, s);
       case 'put':
         return files.put(ex, s);
       case 'get':
@@ -281,7 +296,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined {
-    return pats.verifyToken(this.state, secret);
+    return verifyToken(this.state, secret);
   }
 
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean {

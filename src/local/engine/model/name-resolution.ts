@@ -1,7 +1,7 @@
 // Name resolution against the catalog for one statement: object names (1–3 parts) resolve against the
 // session's database and schema; an object the role cannot see looks exactly like a missing one.
 import type { CatalogState, DatabaseEntry, SchemaEntry } from './catalog.js';
-import { doesNotExist, noCurrentDatabase, noCurrentSchema } from '../formats/messages.js';
+import { doesNotExist, insufficientPrivileges, noCurrentDatabase, noCurrentSchema } from '../formats/messages.js';
 import { Access } from './privileges.js';
 import type { Ident, ObjectName } from '../sql/ast.js';
 import type { SessionState } from '../types.js';
@@ -78,5 +78,13 @@ export class Scope {
     const schema = this.schema(path);
     if (!schema) throw doesNotExist('Schema', display(path.database, path.schema));
     return schema;
+  }
+
+  /** The schema a new object goes into, checked for `privilege` (CREATE TABLE, CREATE STAGE, …). */
+  targetSchema(name: ObjectName, action: string, privilege: string): { path: QualifiedName; schema: SchemaEntry } {
+    const path = this.qualify(name, action);
+    const schema = this.requireSchema(path);
+    if (!this.access.has({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner }, privilege)) throw insufficientPrivileges('schema', display(path.database, path.schema));
+    return { path, schema };
   }
 }

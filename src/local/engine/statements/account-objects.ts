@@ -1,12 +1,12 @@
 // Account-level objects: roles, users, warehouses and compute pools (CREATE, ALTER, DROP).
-import { createHash, createPublicKey } from 'node:crypto';
 import { SqlError } from '../../errors.js';
 import { hashPasswordSync } from '../../password.js';
+import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, objectExists, succeeded, unsupported } from '../formats/messages.js';
+import { optionBool, optionText } from '../formats/property-values.js';
 import { now, SYSTEM_ROLES, type ComputePoolEntry, type UserEntry, type WarehouseEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
-import { optionBool, optionText } from '../formats/csv-reader.js';
-import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, noWarehouse, objectExists, succeeded, unsupported } from '../formats/messages.js';
 import { display, lastPart } from '../model/name-resolution.js';
+import { validPublicKey } from '../model/user-credentials.js';
 import type * as ast from '../sql/ast.js';
 import type { StatementResult } from '../types.js';
 
@@ -53,23 +53,6 @@ function ownedEntries(state: Exec['core']['state']): Array<{ owner: string }> {
 // ── users
 
 const USER_TYPES = ['PERSON', 'SERVICE', 'LEGACY_SERVICE'] as const;
-
-/** RSA_PUBLIC_KEY_FP: "SHA256:" + base64 of the SHA-256 of the DER key. */
-export function publicKeyFingerprint(base64Key: string): string {
-  const der = Buffer.from(base64Key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  return `SHA256:${createHash('sha256').update(der).digest('base64')}`;
-}
-
-function validPublicKey(text: string): string {
-  const body = text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  try {
-    const key = createPublicKey({ key: Buffer.from(body, 'base64'), format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
-  } catch {
-    throw new SqlError('002098', '22023', 'Invalid RSA public key: the key must be a base64-encoded RSA public key (PEM body without header and footer).'); // number unverified
-  }
-  return body;
-}
 
 function applyUserProperty(user: UserEntry, key: string, value: ast.PropertyValue | undefined): void {
   const text = optionText(value);
@@ -274,19 +257,6 @@ export function alterWarehouse(ex: Exec, stmt: ast.AlterWarehouseStatement): Sta
   ex.core.changed();
   return succeeded();
 }
-
-/** A query on tables runs only with a current warehouse the role may use; it starts when suspended. */
-export function requireWarehouse(ex: Exec): void {
-  const name = ex.session.warehouse;
-  const wh = name ? ex.core.state.warehouses[name] : undefined;
-  if (!wh || !ex.scope.access.has({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner }, 'USAGE')) throw noWarehouse();
-  if (wh.state === 'SUSPENDED') {
-    if (!wh.autoResume) throw noWarehouse();
-    wh.state = 'STARTED';
-    ex.core.changed();
-  }
-}
-
 
 // ── compute pools
 

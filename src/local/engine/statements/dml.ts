@@ -3,31 +3,20 @@
 // first, results go out in the wire encoding. Translations are cached per SQL text, session namespace,
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { requireWarehouse } from './account-objects.js';
-import { now, type TableEntry } from '../model/catalog.js';
-import type { Exec } from '../model/core.js';
 import { bindParameters, bindRowCount } from '../formats/binds.js';
-import {
-  createTableSql,
-  findTable,
-  installTable,
-  parseTypeText,
-  prepareCreateTable,
-  quoteIdent,
-  storageName,
-  tableDefinition,
-  tableKind,
-  tableSecurable,
-  targetSchema,
-} from './ddl.js';
 import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
 import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
 import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from '../formats/messages.js';
-import { display, Scope, type QualifiedName } from '../model/name-resolution.js';
+import { now, type TableEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
 import { informationSchemaRelation } from '../model/information-schema.js';
-import { parse } from '../sql/parser.js';
-import { constantArgs, systemCalls, systemFunction } from './services.js';
+import { display, Scope, type QualifiedName } from '../model/name-resolution.js';
+import { constantArgs, systemCalls, systemFunction } from '../model/system-functions.js';
+import { createTableSql, findTable, installTable, parseTypeText, prepareCreateTable, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
+import { requireWarehouse } from '../model/warehouses.js';
 import type * as ast from '../sql/ast.js';
+import { parse } from '../sql/parser.js';
+import { quoteIdent } from '../sql/render.js';
 import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from '../sql/translate.js';
 import type { Column, StatementResult } from '../types.js';
 
@@ -129,14 +118,6 @@ function parametersFor(ex: Exec, row = 0): Parameters {
 }
 
 // ── SELECT
-
-export interface CachedQuery {
-  version: number;
-  sql: string;
-  columns: Array<{ name: string }>;
-  tables: TableEntry[];
-  parameters: number;
-}
 
 const QUERY_CACHE_LIMIT = 500;
 
@@ -294,7 +275,7 @@ export async function createTableAs(ex: Exec, stmt: ast.CreateTableStatement): P
 }
 
 export async function createView(ex: Exec, stmt: ast.CreateViewStatement): Promise<StatementResult> {
-  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE VIEW', 'CREATE VIEW');
+  const { path, schema } = ex.scope.targetSchema(stmt.name, 'CREATE VIEW', 'CREATE VIEW');
   const existing = schema.tables[path.name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(path.name);

@@ -1,6 +1,6 @@
 // Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
 import type { Exec } from '../model/core.js';
-import { optionText } from '../formats/csv-reader.js';
+import { optionText } from '../formats/property-values.js';
 import { doesNotExist, objectUnavailable, roleNotGranted, StatementType, succeeded } from '../formats/messages.js';
 import { userRoles } from '../model/privileges.js';
 import { display } from '../model/name-resolution.js';
