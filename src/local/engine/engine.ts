@@ -3,24 +3,25 @@
 // they were; a statement that changed the catalog saves it before answering.
 //
 // papi local's engine in layers; each imports only from the layers below it:
-//   engine.ts, index.ts  the dispatcher: parses a statement and routes it to its handler
+//   engine.ts, index.ts  the dispatcher: parses a statement, routes it to its handler, and answers
+//                        the server, the image registry and the ingress (AccountDirectory)
 //   statements/          one module per family of statements (ddl, dml, account objects, grants,
 //                        access tokens, services, files, show, session); they never import one
 //                        another: what two of them share belongs in model/ or formats/
-//   model/               the catalog and what is true of it whatever the statement: the table model,
-//                        name resolution, privileges, users' credentials, services, DuckDB storage
-//                        and stage folders, and the context (core.ts) every handler gets
+//   model/               the catalog and its rules, whatever the statement: the table model, name
+//                        resolution, privileges, users' credentials, services and SYSTEM$ functions,
+//                        DuckDB storage, stage folders, and the context (core.ts) every handler gets
 //   formats/             Snowflake's data types, values, CSV files and messages, without the catalog
 //   sql/                 the Snowflake SQL parser and its translation to DuckDB
 //   types.ts             the contract with the SQL API server (src/local/server/)
 // Nothing here imports from src/ outside src/local/.
-import { SqlError } from '../errors.js';
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime } from '../platform.js';
-import { duplicateKey, StatementType, succeeded, unsupported } from './formats/messages.js';
+import { asSqlError, StatementType, succeeded, unsupported } from './formats/messages.js';
+import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
 import type { CachedQuery, Core, Exec } from './model/core.js';
 import { Scope } from './model/name-resolution.js';
-import { roleClosure, userRoles } from './model/privileges.js';
+import { userRoles } from './model/privileges.js';
 import type { Storage } from './model/storage.js';
 import { plannedWaits } from './model/system-functions.js';
 import { verifyToken } from './model/user-credentials.js';
@@ -252,20 +253,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   // ── Engine
 
   user(loginName: string): UserAuth | undefined {
-    const wanted = loginName.toUpperCase();
-    const user = Object.values(this.state.users).find((u) => u.loginName.toUpperCase() === wanted) ?? this.state.users[loginName];
-    if (!user) return undefined;
-    return {
-      name: user.name,
-      disabled: user.disabled,
-      passwordHash: user.passwordHash,
-      rsaPublicKey: user.rsaPublicKey,
-      rsaPublicKey2: user.rsaPublicKey2,
-      defaultRole: user.defaultRole,
-      defaultWarehouse: user.defaultWarehouse,
-      defaultNamespace: user.defaultNamespace,
-      type: user.type,
-    };
+    return userAuth(this.state, loginName);
   }
 
   userHasRole(user: string, role: string): boolean {
@@ -286,13 +274,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   canUseImageRepository(user: string, repository: ServiceKey, privilege: 'READ' | 'WRITE'): boolean {
-    const repo = this.state.databases[repository.database]?.schemas[repository.schema]?.imageRepositories[repository.name];
-    if (!repo) return false;
-    const roles = userRoles(this.state, user);
-    if (roles.has('ACCOUNTADMIN') || roles.has(repo.owner)) return true;
-    return this.state.grants.some(
-      (g) => g.objectType === 'IMAGE REPOSITORY' && g.objectId === repo.id && roles.has(g.role) && (g.privilege === privilege || g.privilege === 'WRITE' || g.privilege === 'ALL'),
-    );
+    return mayUseImageRepository(this.state, user, repository, privilege);
   }
 
   verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined {
@@ -300,24 +282,6 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean {
-    const entry = this.state.databases[service.database]?.schemas[service.schema]?.services[service.name];
-    if (!entry) return false;
-    const roles = roleClosure(this.state, role);
-    if (roles.has('ACCOUNTADMIN') || roles.has(entry.owner)) return true;
-    return this.state.grants.some((g) => g.objectType === 'SERVICE' && g.objectId === entry.id && roles.has(g.role) && g.privilege === 'SERVICE ROLE ALL_ENDPOINTS_USAGE');
+    return mayUseServiceEndpoints(this.state, role, service);
   }
-}
-
-/** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
-function asSqlError(error: unknown): SqlError {
-  if (error instanceof SqlError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/PRIMARY KEY or UNIQUE constraint violation|Duplicate key/i.test(message)) return duplicateKey();
-  const conversion = /Could not convert string '([^']*)' to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);
-  if (conversion) return new SqlError('100038', '22018', `Numeric value '${conversion[1]}' is not recognized`);
-  const timestamp = /Could not convert string '([^']*)' to TIMESTAMP/i.exec(message);
-  if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
-  if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
-  if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
-  return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

@@ -1,10 +1,10 @@
 // Name resolution against the catalog for one statement: object names (1–3 parts) resolve against the
 // session's database and schema; an object the role cannot see looks exactly like a missing one.
-import type { CatalogState, DatabaseEntry, SchemaEntry } from './catalog.js';
 import { doesNotExist, insufficientPrivileges, noCurrentDatabase, noCurrentSchema } from '../formats/messages.js';
-import { Access } from './privileges.js';
 import type { Ident, ObjectName } from '../sql/ast.js';
 import type { SessionState } from '../types.js';
+import type { CatalogState, DatabaseEntry, SchemaEntry } from './catalog.js';
+import { Access } from './privileges.js';
 
 export interface SchemaPath {
   database: string;

@@ -1,6 +1,7 @@
-// Databases, schemas, tables, views, stages and image repositories: CREATE (OR REPLACE, IF NOT
-// EXISTS), ALTER, DROP, with Snowflake's status texts and the session rules (CREATE DATABASE and
-// CREATE SCHEMA make the new object current).
+// Databases, schemas, tables, views, stages, file formats and image repositories: CREATE (OR REPLACE,
+// IF NOT EXISTS), ALTER, DROP, with Snowflake's status texts and the session rules (CREATE DATABASE and
+// CREATE SCHEMA make the new object current). The table model is model/tables.ts; CREATE TABLE … AS
+// SELECT and CREATE VIEW translate a query, so they are in dml.ts.
 import { SqlError } from '../../errors.js';
 import { csvFormat } from '../formats/csv-reader.js';
 import { columnType } from '../formats/datatypes.js';

@@ -1,6 +1,7 @@
-// Queries and DML through the SQL engineer's translator (sql/translate.ts): names resolve against the
-// catalog with privilege checks, binds become typed DuckDB parameters, SYSTEM$ functions are evaluated
-// first, results go out in the wire encoding. Translations are cached per SQL text, session namespace,
+// Queries and DML through the SQL engineer's translator (sql/translate.ts), with the statements that
+// hold a query: CREATE TABLE … AS SELECT, CREATE VIEW and CALL. Names resolve against the catalog with
+// privilege checks, binds become typed DuckDB parameters, SYSTEM$ functions are evaluated first,
+// results go out in the wire encoding. Translations are cached per SQL text, session namespace,
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { bindParameters, bindRowCount } from '../formats/binds.js';

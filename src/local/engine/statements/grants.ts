@@ -1,11 +1,11 @@
 // GRANT and REVOKE of privileges (on objects, ALL and FUTURE objects in a container), roles,
 // service roles and ownership.
 import { SqlError } from '../../errors.js';
+import { doesNotExist, insufficientPrivileges, succeeded, unsupported } from '../formats/messages.js';
 import { ACCOUNT_OBJECT_ID, now, type ObjectType } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
-import { doesNotExist, insufficientPrivileges, succeeded, unsupported } from '../formats/messages.js';
-import { roleClosure } from '../model/privileges.js';
 import { display, lastPart } from '../model/name-resolution.js';
+import { roleClosure } from '../model/privileges.js';
 import { findSecurable } from '../model/securables.js';
 import type * as ast from '../sql/ast.js';
 import type { StatementResult } from '../types.js';

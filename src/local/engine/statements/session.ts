@@ -1,9 +1,9 @@
 // Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
-import type { Exec } from '../model/core.js';
-import { optionText } from '../formats/property-values.js';
 import { doesNotExist, objectUnavailable, roleNotGranted, StatementType, succeeded } from '../formats/messages.js';
-import { userRoles } from '../model/privileges.js';
+import { optionText } from '../formats/property-values.js';
+import type { Exec } from '../model/core.js';
 import { display } from '../model/name-resolution.js';
+import { userRoles } from '../model/privileges.js';
 import type * as ast from '../sql/ast.js';
 import type { StatementResult } from '../types.js';
 
