@@ -33,6 +33,12 @@ export const alreadyExists = (name: string) => statusResult(`${name} already exi
 export const dropped = (name: string) => statusResult(`${name} successfully dropped.`);
 export const alreadyDropped = (name: string) => statusResult(`Drop statement executed successfully (${name} already dropped).`);
 
+/** DROP of an object that does not exist or the role cannot see: IF EXISTS succeeds, else `error`. */
+export function missingOnDrop(ifExists: boolean, name: string, error: () => SqlError): StatementResult {
+  if (ifExists) return alreadyDropped(name);
+  throw error();
+}
+
 /**
  * 002003. Snowflake's SQLSTATE depends on the kind: 42S02 ("base table or view not found") for tables,
  * views and the generic "Object"; 02000 for databases, schemas, stages, roles, users and the rest.

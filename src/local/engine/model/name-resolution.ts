@@ -80,6 +80,11 @@ export class Scope {
     return schema;
   }
 
+  /** Checks an account-level privilege (CREATE DATABASE, CREATE ROLE, …) of the statement's role. */
+  requireOnAccount(privilege: string): void {
+    if (!this.access.hasOnAccount(privilege)) throw insufficientPrivileges('account', this.state.account);
+  }
+
   /** The schema a new object goes into, checked for `privilege` (CREATE TABLE, CREATE STAGE, …). */
   targetSchema(name: ObjectName, action: string, privilege: string): { path: QualifiedName; schema: SchemaEntry } {
     const path = this.qualify(name, action);

@@ -5,7 +5,7 @@
 import { SqlError } from '../../errors.js';
 import { csvFormat } from '../formats/csv-reader.js';
 import { columnType } from '../formats/datatypes.js';
-import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, objectExists, statusResult, succeeded, unsupported } from '../formats/messages.js';
+import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, statusResult, succeeded, unsupported } from '../formats/messages.js';
 import { optionBool, optionText } from '../formats/property-values.js';
 import { applyFutureGrants, databaseOf, emptySchema, now, type DatabaseEntry, type SchemaEntry, type TableEntry } from '../model/catalog.js';
 import type { Core, Exec } from '../model/core.js';
@@ -21,7 +21,7 @@ import type { StatementResult } from '../types.js';
 export async function createDatabase(ex: Exec, stmt: ast.CreateDatabaseStatement): Promise<StatementResult> {
   const name = stmt.name.parts[stmt.name.parts.length - 1]!.name;
   const { state } = ex.core;
-  if (!ex.scope.access.hasOnAccount('CREATE DATABASE')) throw insufficientPrivileges('account', state.account);
+  ex.scope.requireOnAccount('CREATE DATABASE');
   const existing = state.databases[name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(name);
@@ -321,10 +321,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
     case 'DATABASE': {
       const name = stmt.name.parts[stmt.name.parts.length - 1]!.name;
       const db = scope.database(name);
-      if (!db) {
-        if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('Database', display(name));
-      }
+      if (!db) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('Database', display(name)));
       if (!scope.access.owns({ objectType: 'DATABASE', id: db.id, owner: db.owner })) throw insufficientPrivileges('database', name);
       await core.storage.transaction(() => dropDatabaseContents(core, name));
       if (ex.session.database === name) {
@@ -337,10 +334,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
     case 'SCHEMA': {
       const path: SchemaPath = scope.qualifySchema(stmt.name, 'DROP SCHEMA');
       const schema = scope.schema(path);
-      if (!schema) {
-        if (stmt.ifExists) return alreadyDropped(path.schema);
-        throw doesNotExist('Schema', display(path.database, path.schema));
-      }
+      if (!schema) return missingOnDrop(stmt.ifExists, path.schema, () => doesNotExist('Schema', display(path.database, path.schema)));
       if (!scope.access.owns({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner })) throw insufficientPrivileges('schema', path.schema);
       await core.storage.transaction(() => dropSchemaContents(core, schema));
       delete core.state.databases[path.database]!.schemas[path.schema];
@@ -354,10 +348,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
       const schema = scope.schema(path);
       const table = schema?.tables[path.name];
       const isView = table?.kind === 'VIEW';
-      if (!schema || !table || !scope.access.sees(tableSecurable(table)) || isView !== (stmt.objectType === 'VIEW')) {
-        if (stmt.ifExists) return alreadyDropped(path.name);
-        throw doesNotExist(stmt.objectType === 'VIEW' ? 'View' : 'Table', display(path.database, path.schema, path.name));
-      }
+      if (!schema || !table || !scope.access.sees(tableSecurable(table)) || isView !== (stmt.objectType === 'VIEW')) return missingOnDrop(stmt.ifExists, path.name, () => doesNotExist(stmt.objectType === 'VIEW' ? 'View' : 'Table', display(path.database, path.schema, path.name)));
       if (!scope.access.owns(tableSecurable(table))) throw insufficientPrivileges(isView ? 'view' : 'table', path.name);
       await dropStorage(core, table);
       delete schema.tables[path.name];
@@ -373,10 +364,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
       const collection = stmt.objectType === 'STAGE' ? schema?.stages : stmt.objectType === 'FILE FORMAT' ? schema?.fileFormats : schema?.imageRepositories;
       const entry = collection?.[path.name];
       const objectType = stmt.objectType;
-      if (!collection || !entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) {
-        if (stmt.ifExists) return alreadyDropped(path.name);
-        throw doesNotExist(objectType === 'STAGE' ? 'Stage' : objectType === 'FILE FORMAT' ? 'File format' : 'Image Repository', display(path.database, path.schema, path.name));
-      }
+      if (!collection || !entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) return missingOnDrop(stmt.ifExists, path.name, () => doesNotExist(objectType === 'STAGE' ? 'Stage' : objectType === 'FILE FORMAT' ? 'File format' : 'Image Repository', display(path.database, path.schema, path.name)));
       if (!scope.access.owns({ objectType, id: entry.id, owner: entry.owner })) throw insufficientPrivileges(objectType.toLowerCase(), path.name);
       if (objectType === 'STAGE') removeStage(stageFolder(core.dataDir, (entry as unknown as { folder: string }).folder));
       delete collection[path.name];

@@ -186,9 +186,15 @@ function usedParams<T>(sql: string, params: T[]): T[] {
   return params.slice(0, parameterCount(sql));
 }
 
+/** The table a DML statement changes, checked for its privilege (the statement's own name). */
+function writableTable(ex: Exec, name: ast.ObjectName, privilege: Exclude<Privilege, 'SELECT'>): TableEntry {
+  const { table } = findTable(ex, name, privilege);
+  if (!ex.scope.access.has(tableSecurable(table), privilege)) throw insufficientPrivileges('table', table.name);
+  return table;
+}
+
 export async function insert(ex: Exec, stmt: ast.InsertStatement): Promise<StatementResult> {
-  const { table } = findTable(ex, stmt.table, 'INSERT');
-  if (!ex.scope.access.has(tableSecurable(table), 'INSERT')) throw insufficientPrivileges('table', table.name);
+  const table = writableTable(ex, stmt.table, 'INSERT');
   if (stmt.overwrite && !ex.scope.access.has(tableSecurable(table), 'DELETE') && !ex.scope.access.has(tableSecurable(table), 'TRUNCATE'))
     throw insufficientPrivileges('table', table.name);
   const resolution: Resolution = { tables: [] };
@@ -199,13 +205,16 @@ export async function insert(ex: Exec, stmt: ast.InsertStatement): Promise<State
   return countResult('number of rows inserted', count, StatementType.insert);
 }
 
-export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<StatementResult> {
-  const { table } = findTable(ex, stmt.table, 'UPDATE');
-  if (!ex.scope.access.has(tableSecurable(table), 'UPDATE')) throw insufficientPrivileges('table', table.name);
-  const resolution: Resolution = { tables: [] };
-  const translated = translateUpdate(stmt, context(ex, resolution, new Map(), { table, privilege: 'UPDATE' }));
+/** Runs an UPDATE or DELETE of `table`, translated with the privilege checked on it; rows changed. */
+async function changeRows(ex: Exec, table: TableEntry, privilege: 'UPDATE' | 'DELETE', translate: (context: TranslateContext) => { sql: string }): Promise<number> {
+  const translated = translate(context(ex, { tables: [] }, new Map(), { table, privilege }));
   requireWarehouse(ex);
-  const count = await runDml(ex, [translated.sql]);
+  return runDml(ex, [translated.sql]);
+}
+
+export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<StatementResult> {
+  const table = writableTable(ex, stmt.table, 'UPDATE');
+  const count = await changeRows(ex, table, 'UPDATE', (context) => translateUpdate(stmt, context));
   return {
     kind: 'rows',
     columns: [fixedColumn('number of rows updated'), fixedColumn('number of multi-joined rows updated')],
@@ -215,20 +224,15 @@ export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<State
 }
 
 export async function remove(ex: Exec, stmt: ast.DeleteStatement): Promise<StatementResult> {
-  const { table } = findTable(ex, stmt.table, 'DELETE');
-  if (!ex.scope.access.has(tableSecurable(table), 'DELETE')) throw insufficientPrivileges('table', table.name);
-  const resolution: Resolution = { tables: [] };
-  const translated = translateDelete(stmt, context(ex, resolution, new Map(), { table, privilege: 'DELETE' }));
-  requireWarehouse(ex);
-  const count = await runDml(ex, [translated.sql]);
+  const table = writableTable(ex, stmt.table, 'DELETE');
+  const count = await changeRows(ex, table, 'DELETE', (context) => translateDelete(stmt, context));
   return countResult('number of rows deleted', count, StatementType.delete);
 }
 
 export async function truncate(ex: Exec, stmt: ast.TruncateStatement): Promise<StatementResult> {
   const path = ex.scope.qualify(stmt.table, 'TRUNCATE');
   if (stmt.ifExists && !ex.scope.schema(path)?.tables[path.name]) return succeeded();
-  const { table } = findTable(ex, stmt.table, 'TRUNCATE');
-  if (!ex.scope.access.has(tableSecurable(table), 'TRUNCATE')) throw insufficientPrivileges('table', table.name);
+  const table = writableTable(ex, stmt.table, 'TRUNCATE');
   requireWarehouse(ex);
   await ex.core.storage.run(`DELETE FROM ${quoteIdent(table.storage)}`);
   delete ex.core.state.loadHistory[String(table.id)];

@@ -105,12 +105,18 @@ export function revokePrivileges(ex: Exec, stmt: ast.RevokePrivilegesStatement):
   return succeeded();
 }
 
+/** A role the current role may grant or revoke: it exists, and the current role owns it or may grant. */
+function grantableRole(ex: Exec, name: ast.ObjectName): string {
+  const role = lastPart(name);
+  const entry = ex.core.state.roles[role];
+  if (!entry) throw doesNotExist('Role', display(role));
+  if (!mayGrant(ex, entry.owner)) throw insufficientPrivileges('role', role);
+  return role;
+}
+
 export function grantRole(ex: Exec, stmt: ast.GrantRoleStatement): StatementResult {
   const { state } = ex.core;
-  const role = lastPart(stmt.role);
-  const roleEntry = state.roles[role];
-  if (!roleEntry) throw doesNotExist('Role', display(role));
-  if (!mayGrant(ex, roleEntry.owner)) throw insufficientPrivileges('role', role);
+  const role = grantableRole(ex, stmt.role);
   const grantee = lastPart(stmt.to.name);
   if (stmt.to.type === 'ROLE') {
     if (!state.roles[grantee]) throw doesNotExist('Role', display(grantee));
@@ -128,10 +134,7 @@ export function grantRole(ex: Exec, stmt: ast.GrantRoleStatement): StatementResu
 
 export function revokeRole(ex: Exec, stmt: ast.RevokeRoleStatement): StatementResult {
   const { state } = ex.core;
-  const role = lastPart(stmt.role);
-  const roleEntry = state.roles[role];
-  if (!roleEntry) throw doesNotExist('Role', display(role));
-  if (!mayGrant(ex, roleEntry.owner)) throw insufficientPrivileges('role', role);
+  const role = grantableRole(ex, stmt.role);
   const grantee = lastPart(stmt.from.name);
   state.roleGrants = state.roleGrants.filter((g) => !(g.role === role && g.granteeType === stmt.from.type && g.grantee === grantee));
   ex.core.changed();

@@ -2,7 +2,7 @@
 // (src/local/spcs/ implements ServiceRuntime). The SYSTEM$ functions live in model/system-functions.ts.
 import { SqlError } from '../../errors.js';
 import type { ServiceDefinition } from '../../platform.js';
-import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, objectExists, succeeded, unsupported } from '../formats/messages.js';
+import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, missingOnDrop, objectExists, succeeded, unsupported } from '../formats/messages.js';
 import { optionText } from '../formats/property-values.js';
 import { now, type ServiceEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
@@ -121,10 +121,7 @@ export async function dropService(ex: Exec, stmt: ast.DropStatement): Promise<St
   const path = ex.scope.qualify(stmt.name, 'DROP SERVICE');
   const schema = ex.scope.schema(path);
   const service = schema?.services[path.name];
-  if (!schema || !service || !ex.scope.access.sees({ objectType: 'SERVICE', id: service.id, owner: service.owner })) {
-    if (stmt.ifExists) return alreadyDropped(path.name);
-    throw doesNotExist('Service', display(path.database, path.schema, path.name));
-  }
+  if (!schema || !service || !ex.scope.access.sees({ objectType: 'SERVICE', id: service.id, owner: service.owner })) return missingOnDrop(stmt.ifExists, path.name, () => doesNotExist('Service', display(path.database, path.schema, path.name)));
   if (!ex.scope.access.owns({ objectType: 'SERVICE', id: service.id, owner: service.owner })) throw insufficientPrivileges('service', path.name);
   await ex.core.services?.drop(path);
   delete schema.services[path.name];
