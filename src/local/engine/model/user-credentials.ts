@@ -33,6 +33,7 @@ export function validPublicKey(text: string): string {
 
 // ── programmatic access tokens
 
+/** How the catalog keeps a token's secret: its SHA-256 (the secret is random, so no salt or stretching). */
 export function secretHash(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
