@@ -1,6 +1,6 @@
 // Privilege enforcement for a non-admin role, hybrid table keys, DML results and atomicity.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { failure, harness, run, session, status, type Harness } from './test-helpers.js';
+import { failure, harness, run, session, status, type Harness } from './__tests__/harness.js';
 
 let h: Harness;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { failure, harness, run, status, type Harness } from './test-helpers.js';
+import { failure, harness, run, status, type Harness } from './__tests__/harness.js';
 
 let h: Harness;
 

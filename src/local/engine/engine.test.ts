@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../password.js';
-import { failure, harness, run, session, status, type Harness } from './test-helpers.js';
+import { failure, harness, run, session, status, type Harness } from './__tests__/harness.js';
 
 let h: Harness;
 beforeEach(async () => {

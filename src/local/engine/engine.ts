@@ -1,25 +1,41 @@
 // The engine: runs one Snowflake statement for a session. Statements run one at a time; a statement
 // that fails leaves the catalog (restored from a snapshot), the session and DuckDB (transactions) as
 // they were; a statement that changed the catalog saves it before answering.
-import { SqlError } from '../errors.js';
+//
+// papi local's engine in layers; each imports only from the layers below it:
+//   engine.ts, index.ts  the dispatcher: parses a statement, routes it to its handler, and answers
+//                        the server, the image registry and the ingress (AccountDirectory)
+//   statements/          one module per family of statements (ddl, dml, account objects, grants,
+//                        access tokens, services, files, show, session); they never import one
+//                        another: what two of them share belongs in model/ or formats/
+//   model/               the catalog and its rules, whatever the statement: the table model, name
+//                        resolution, privileges, users' credentials, services and SYSTEM$ functions,
+//                        DuckDB storage, stage folders, and the context (core.ts) every handler gets
+//   formats/             Snowflake's data types, values, CSV files and messages, without the catalog
+//   sql/                 the Snowflake SQL parser and its translation to DuckDB
+//   types.ts             the contract with the SQL API server (src/local/server/)
+// Nothing here imports from src/ outside src/local/.
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime } from '../platform.js';
-import * as account from './account.js';
-import { saveCatalog, type CatalogState } from './catalog.js';
-import type { Core, Exec } from './core.js';
-import * as ddl from './ddl.js';
-import * as files from './files.js';
-import * as grants from './grants.js';
-import { duplicateKey, StatementType, succeeded, unsupported } from './messages.js';
-import { roleClosure, userRoles } from './privileges.js';
-import * as pats from './pats.js';
-import * as queries from './queries.js';
-import { Scope } from './resolve.js';
-import * as services from './services.js';
-import * as sessions from './session.js';
-import * as showing from './show.js';
-import { parse } from './sql/parser.js';
+import { asSqlError, StatementType, succeeded, unsupported } from './formats/messages.js';
+import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
+import { saveCatalog, type CatalogState } from './model/catalog.js';
+import type { CachedQuery, Core, Exec } from './model/core.js';
+import { Scope } from './model/name-resolution.js';
+import { userRoles } from './model/privileges.js';
+import type { Storage } from './model/storage.js';
+import { plannedWaits } from './model/system-functions.js';
+import { verifyToken } from './model/user-credentials.js';
 import type { Statement } from './sql/ast.js';
-import type { Storage } from './storage.js';
+import { parse } from './sql/parser.js';
+import * as accessTokens from './statements/access-tokens.js';
+import * as accountObjects from './statements/account-objects.js';
+import * as ddl from './statements/ddl.js';
+import * as dml from './statements/dml.js';
+import * as files from './statements/files.js';
+import * as grants from './statements/grants.js';
+import * as services from './statements/services.js';
+import * as sessions from './statements/session.js';
+import * as showing from './statements/show.js';
 import type { Bind, Engine, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
@@ -34,7 +50,7 @@ export interface EngineSettings {
 
 export class LocalEngine implements Engine, AccountDirectory, Core {
   private readonly parsed = new Map<string, Statement>();
-  readonly queryCache = new Map<string, queries.CachedQuery>();
+  readonly queryCache = new Map<string, CachedQuery>();
   private dirty = false;
   /** Bumped by every catalog change: cached translations are keyed by it. */
   version = 0;
@@ -76,7 +92,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
    */
   private async waitForServices(session: SessionState, sql: string, binds: Bind[]): Promise<Map<string, Error | null> | undefined> {
     const planned = await this.storage
-      .exclusive(async () => services.plannedWaits({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
+      .exclusive(async () => plannedWaits({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
       .catch(() => undefined);
     if (!planned) return undefined; // the statement itself reports the problem
     const outcomes = new Map<string, Error | null>();
@@ -132,21 +148,21 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   private async dispatch(ex: Exec, s: Statement): Promise<StatementResult> {
     switch (s.kind) {
       case 'select':
-        return queries.select(ex, s);
+        return dml.select(ex, s);
       case 'insert':
-        return queries.insert(ex, s);
+        return dml.insert(ex, s);
       case 'update':
-        return queries.update(ex, s);
+        return dml.update(ex, s);
       case 'delete':
-        return queries.remove(ex, s);
+        return dml.remove(ex, s);
       case 'truncate':
-        return queries.truncate(ex, s);
+        return dml.truncate(ex, s);
       case 'merge':
         throw unsupported('MERGE');
       case 'createTable':
-        return s.as ? queries.createTableAs(ex, s) : ddl.createTable(ex, s);
+        return s.as ? dml.createTableAs(ex, s) : ddl.createTable(ex, s);
       case 'createView':
-        return queries.createView(ex, s);
+        return dml.createView(ex, s);
       case 'alterTable':
         return ddl.alterTable(ex, s);
       case 'createDatabase':
@@ -155,24 +171,24 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         return ddl.createSchema(ex, s);
       case 'drop': {
         if (s.objectType === 'SERVICE') return services.dropService(ex, s);
-        const result = (await ddl.dropObject(ex, s)) ?? (await account.dropAccountObject(ex, s));
+        const result = (await ddl.dropObject(ex, s)) ?? (await accountObjects.dropAccountObject(ex, s));
         if (!result) throw unsupported(`DROP ${s.objectType}`);
         return result;
       }
       case 'use':
         return sessions.use(ex, s);
       case 'createRole':
-        return account.createRole(ex, s);
+        return accountObjects.createRole(ex, s);
       case 'createUser':
-        return account.createUser(ex, s);
+        return accountObjects.createUser(ex, s);
       case 'alterUser':
-        return account.alterUser(ex, s);
+        return accountObjects.alterUser(ex, s);
       case 'alterUserToken':
-        return pats.alterUserToken(ex, s);
+        return accessTokens.alterUserToken(ex, s);
       case 'createWarehouse':
-        return account.createWarehouse(ex, s);
+        return accountObjects.createWarehouse(ex, s);
       case 'alterWarehouse':
-        return account.alterWarehouse(ex, s);
+        return accountObjects.alterWarehouse(ex, s);
       case 'createStage':
         return ddl.createStage(ex, s);
       case 'createImageRepository':
@@ -180,9 +196,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'createFileFormat':
         return ddl.createFileFormat(ex, s);
       case 'createComputePool':
-        return account.createComputePool(ex, s);
+        return accountObjects.createComputePool(ex, s);
       case 'alterComputePool':
-        return account.alterComputePool(ex, s);
+        return accountObjects.alterComputePool(ex, s);
       case 'createService':
         return services.createService(ex, s);
       case 'alterService':
@@ -207,7 +223,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'describe':
         return showing.describe(ex, s);
       case 'call':
-        return queries.call(ex, s);
+        return dml.call(ex, s);
       case 'put':
         return files.put(ex, s);
       case 'get':
@@ -237,20 +253,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   // ── Engine
 
   user(loginName: string): UserAuth | undefined {
-    const wanted = loginName.toUpperCase();
-    const user = Object.values(this.state.users).find((u) => u.loginName.toUpperCase() === wanted) ?? this.state.users[loginName];
-    if (!user) return undefined;
-    return {
-      name: user.name,
-      disabled: user.disabled,
-      passwordHash: user.passwordHash,
-      rsaPublicKey: user.rsaPublicKey,
-      rsaPublicKey2: user.rsaPublicKey2,
-      defaultRole: user.defaultRole,
-      defaultWarehouse: user.defaultWarehouse,
-      defaultNamespace: user.defaultNamespace,
-      type: user.type,
-    };
+    return userAuth(this.state, loginName);
   }
 
   userHasRole(user: string, role: string): boolean {
@@ -271,38 +274,14 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   canUseImageRepository(user: string, repository: ServiceKey, privilege: 'READ' | 'WRITE'): boolean {
-    const repo = this.state.databases[repository.database]?.schemas[repository.schema]?.imageRepositories[repository.name];
-    if (!repo) return false;
-    const roles = userRoles(this.state, user);
-    if (roles.has('ACCOUNTADMIN') || roles.has(repo.owner)) return true;
-    return this.state.grants.some(
-      (g) => g.objectType === 'IMAGE REPOSITORY' && g.objectId === repo.id && roles.has(g.role) && (g.privilege === privilege || g.privilege === 'WRITE' || g.privilege === 'ALL'),
-    );
+    return mayUseImageRepository(this.state, user, repository, privilege);
   }
 
   verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined {
-    return pats.verifyToken(this.state, secret);
+    return verifyToken(this.state, secret);
   }
 
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean {
-    const entry = this.state.databases[service.database]?.schemas[service.schema]?.services[service.name];
-    if (!entry) return false;
-    const roles = roleClosure(this.state, role);
-    if (roles.has('ACCOUNTADMIN') || roles.has(entry.owner)) return true;
-    return this.state.grants.some((g) => g.objectType === 'SERVICE' && g.objectId === entry.id && roles.has(g.role) && g.privilege === 'SERVICE ROLE ALL_ENDPOINTS_USAGE');
+    return mayUseServiceEndpoints(this.state, role, service);
   }
-}
-
-/** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
-function asSqlError(error: unknown): SqlError {
-  if (error instanceof SqlError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/PRIMARY KEY or UNIQUE constraint violation|Duplicate key/i.test(message)) return duplicateKey();
-  const conversion = /Could not convert string '([^']*)' to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);
-  if (conversion) return new SqlError('100038', '22018', `Numeric value '${conversion[1]}' is not recognized`);
-  const timestamp = /Could not convert string '([^']*)' to TIMESTAMP/i.exec(message);
-  if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
-  if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
-  if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
-  return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

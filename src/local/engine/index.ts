@@ -1,12 +1,13 @@
 // papi local's engine: Snowflake SQL on DuckDB with a persistent catalog. openEngine is the entry
-// point the server (src/local/server/) and startLocal (src/local/index.ts) use.
+// point the server (src/local/server/) and startLocal (src/local/index.ts) use. engine.ts describes
+// the engine's layers (model/, statements/, formats/, sql/) and the rule between them.
 import { mkdirSync } from 'node:fs';
 import { hashPassword, verifyPassword } from '../password.js';
 import type { AccountDirectory, ImageDirectory, ServiceRuntime } from '../platform.js';
-import { loadCatalog, newCatalog, now, saveCatalog } from './catalog.js';
 import { LocalEngine } from './engine.js';
-import { stageRoot } from './stages.js';
-import { Storage } from './storage.js';
+import { loadCatalog, newCatalog, now, saveCatalog } from './model/catalog.js';
+import { stageRoot } from './model/stage-folders.js';
+import { Storage } from './model/storage.js';
 import type { Engine } from './types.js';
 
 export interface EngineOptions {

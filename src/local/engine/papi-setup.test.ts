@@ -11,7 +11,7 @@ import { resolveNames, setupPlan, step, teardownPlan, type PlanStep } from '../.
 import { createServiceStatements, logsStatement, registerKeyStatement, showStatement } from '../../deploy/statements.js';
 import { serviceSpec } from '../../deploy/service-spec.js';
 import type { Bind } from './types.js';
-import { failure, harness, run, session, type Harness } from './test-helpers.js';
+import { failure, harness, run, session, type Harness } from './__tests__/harness.js';
 
 const FILES: Record<string, string> = {
   ratings: 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,10,5,881250949\n1,11,3,881250950\n2,10,4,881250951\n2,12,5,881250952\n3,11,2,881250953\n3,12,4,881250954\n',

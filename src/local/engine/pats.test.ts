@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { failure, harness, run, session, type Harness } from './test-helpers.js';
+import { failure, harness, run, session, type Harness } from './__tests__/harness.js';
 
 let h: Harness;
 

@@ -13,7 +13,7 @@ import { createTestAuthority, startHttp, type TestServer } from '../registry/__t
 import { createRegistry } from '../registry/index.js';
 import { createServiceRuntime } from '../spcs/runtime.js';
 import type { LocalEngineApi } from './index.js';
-import { failure, harness, run, session, status, type Harness } from './test-helpers.js';
+import { failure, harness, run, session, status, type Harness } from './__tests__/harness.js';
 
 const SERVER = `
 import { createServer } from 'node:http';

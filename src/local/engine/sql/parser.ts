@@ -2,13 +2,13 @@
 // Hand-written rather than a generic SQL grammar because the subset is Snowflake-specific (stages,
 // $$ bodies, `:` paths, QUALIFY, FLATTEN, SPCS DDL) and errors must read like Snowflake's: syntax
 // errors 001003 with line and position, anything recognised but outside the subset 002040 naming it.
-import { RESERVED_WORDS } from '../../../snowflake/identifiers.js';
 import { ErrorCode, SqlError } from '../../errors.js';
 import type * as A from './ast.js';
 import { syntaxError, tokenize, type Token } from './lexer.js';
+import { RESERVED_KEYWORDS } from './reserved-keywords.js';
 
 /** Words that cannot be used unquoted as identifiers or aliases (Snowflake's reserved list). */
-const RESERVED = RESERVED_WORDS;
+const RESERVED = RESERVED_KEYWORDS;
 
 /** Words that end a select item or table reference, so they are never taken as an implicit alias. */
 const NOT_ALIAS = new Set([

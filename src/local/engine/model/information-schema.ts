@@ -1,11 +1,12 @@
 // <database>.INFORMATION_SCHEMA.TABLES, COLUMNS and SCHEMATA: read-only views over the catalog,
 // built as a subquery of literals holding only what the current role can see.
+import { doesNotExist } from '../formats/messages.js';
+import type { DataType } from '../sql/ast.js';
+import { quoteIdent } from '../sql/render.js';
 import type { DatabaseEntry } from './catalog.js';
 import type { Exec } from './core.js';
-import { parseTypeText, quoteIdent, tableSecurable } from './ddl.js';
-import { doesNotExist } from './messages.js';
-import { display, type QualifiedName } from './resolve.js';
-import type { DataType } from './sql/ast.js';
+import { display, type QualifiedName } from './name-resolution.js';
+import { parseTypeText, tableSecurable } from './tables.js';
 
 type Value = string | number | null;
 interface View {

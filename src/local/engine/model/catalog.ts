@@ -3,7 +3,8 @@
 // written atomically (temp file + rename) after every statement that changes it.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Properties } from './sql/ast.js';
+import type { Properties } from '../sql/ast.js';
+import type { UserAuth } from '../types.js';
 
 /** A column as Snowflake describes it: `type` is the Snowflake type text, e.g. NUMBER(38,0). */
 export interface ColumnDef {
@@ -77,17 +78,10 @@ export interface DatabaseEntry extends Owned {
 
 export type RoleEntry = Owned;
 
-export interface UserEntry extends Owned {
+/** A user: what a login needs (UserAuth: password hash, keys, defaults, TYPE) and its other properties. */
+export interface UserEntry extends Owned, UserAuth {
   loginName: string;
   displayName?: string;
-  type: 'PERSON' | 'SERVICE' | 'LEGACY_SERVICE';
-  passwordHash?: string;
-  rsaPublicKey?: string;
-  rsaPublicKey2?: string;
-  defaultRole?: string;
-  defaultWarehouse?: string;
-  defaultNamespace?: string;
-  disabled: boolean;
   email?: string;
   firstName?: string;
   lastName?: string;

@@ -1,11 +1,11 @@
 // Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
-import type { Exec } from './core.js';
-import { optionText } from './csv.js';
-import { doesNotExist, objectUnavailable, roleNotGranted, StatementType, succeeded } from './messages.js';
-import { userRoles } from './privileges.js';
-import { display } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import { doesNotExist, objectUnavailable, roleNotGranted, StatementType, succeeded } from '../formats/messages.js';
+import { optionText } from '../formats/property-values.js';
+import type { Exec } from '../model/core.js';
+import { display } from '../model/name-resolution.js';
+import { userRoles } from '../model/privileges.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 // ── USE and ALTER SESSION
 

@@ -12,8 +12,8 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { SqlError } from '../errors.js';
-import type { Bind } from './types.js';
+import { SqlError } from '../../errors.js';
+import type { Bind } from '../types.js';
 
 export interface BoundParameters {
   values: DuckDBValue[];

@@ -1,21 +1,21 @@
 // Account-level objects: roles, users, warehouses and compute pools (CREATE, ALTER, DROP).
-import { createHash, createPublicKey } from 'node:crypto';
-import { SqlError } from '../errors.js';
-import { hashPasswordSync } from '../password.js';
-import { now, SYSTEM_ROLES, type ComputePoolEntry, type UserEntry, type WarehouseEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { optionBool, optionText } from './csv.js';
-import { alreadyDropped, alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, noWarehouse, objectExists, succeeded, unsupported } from './messages.js';
-import { display, lastPart } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import { SqlError } from '../../errors.js';
+import { hashPasswordSync } from '../../password.js';
+import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, succeeded, unsupported } from '../formats/messages.js';
+import { optionBool, optionText } from '../formats/property-values.js';
+import { now, SYSTEM_ROLES, type ComputePoolEntry, type UserEntry, type WarehouseEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { display, lastPart } from '../model/name-resolution.js';
+import { validPublicKey } from '../model/user-credentials.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 // ── roles
 
 export function createRole(ex: Exec, stmt: ast.CreateRoleStatement): StatementResult {
   const name = lastPart(stmt.name);
   const { state } = ex.core;
-  if (!ex.scope.access.hasOnAccount('CREATE ROLE')) throw insufficientPrivileges('account', state.account);
+  ex.scope.requireOnAccount('CREATE ROLE');
   const existing = state.roles[name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(name);
@@ -53,23 +53,6 @@ function ownedEntries(state: Exec['core']['state']): Array<{ owner: string }> {
 // ── users
 
 const USER_TYPES = ['PERSON', 'SERVICE', 'LEGACY_SERVICE'] as const;
-
-/** RSA_PUBLIC_KEY_FP: "SHA256:" + base64 of the SHA-256 of the DER key. */
-export function publicKeyFingerprint(base64Key: string): string {
-  const der = Buffer.from(base64Key.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  return `SHA256:${createHash('sha256').update(der).digest('base64')}`;
-}
-
-function validPublicKey(text: string): string {
-  const body = text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  try {
-    const key = createPublicKey({ key: Buffer.from(body, 'base64'), format: 'der', type: 'spki' });
-    if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
-  } catch {
-    throw new SqlError('002098', '22023', 'Invalid RSA public key: the key must be a base64-encoded RSA public key (PEM body without header and footer).'); // number unverified
-  }
-  return body;
-}
 
 function applyUserProperty(user: UserEntry, key: string, value: ast.PropertyValue | undefined): void {
   const text = optionText(value);
@@ -128,10 +111,19 @@ function applyUserProperty(user: UserEntry, key: string, value: ast.PropertyValu
   }
 }
 
+/** Removes a user with its role grants and the grants on it (CREATE OR REPLACE USER, DROP USER). */
+function dropUserEntry(ex: Exec, name: string): void {
+  const { state } = ex.core;
+  const user = state.users[name]!;
+  delete state.users[name];
+  state.roleGrants = state.roleGrants.filter((g) => !(g.granteeType === 'USER' && g.grantee === name));
+  state.grants = state.grants.filter((g) => !(g.objectType === 'USER' && g.objectId === user.id));
+}
+
 export function createUser(ex: Exec, stmt: ast.CreateUserStatement): StatementResult {
   const name = lastPart(stmt.name);
   const { state } = ex.core;
-  if (!ex.scope.access.hasOnAccount('CREATE USER')) throw insufficientPrivileges('account', state.account);
+  ex.scope.requireOnAccount('CREATE USER');
   if (state.users[name]) {
     if (stmt.ifNotExists) return alreadyExists(name);
     if (!stmt.orReplace) throw objectExists('User', name);
@@ -143,14 +135,6 @@ export function createUser(ex: Exec, stmt: ast.CreateUserStatement): StatementRe
   state.users[name] = user;
   ex.core.changed();
   return created('User', name);
-}
-
-function dropUserEntry(ex: Exec, name: string): void {
-  const { state } = ex.core;
-  const user = state.users[name]!;
-  delete state.users[name];
-  state.roleGrants = state.roleGrants.filter((g) => !(g.granteeType === 'USER' && g.grantee === name));
-  state.grants = state.grants.filter((g) => !(g.objectType === 'USER' && g.objectId === user.id));
 }
 
 export function alterUser(ex: Exec, stmt: ast.AlterUserStatement): StatementResult {
@@ -211,7 +195,7 @@ function applyWarehouseProperties(wh: WarehouseEntry, properties: ast.Properties
 export function createWarehouse(ex: Exec, stmt: ast.CreateWarehouseStatement): StatementResult {
   const name = lastPart(stmt.name);
   const { state } = ex.core;
-  if (!ex.scope.access.hasOnAccount('CREATE WAREHOUSE')) throw insufficientPrivileges('account', state.account);
+  ex.scope.requireOnAccount('CREATE WAREHOUSE');
   const existing = state.warehouses[name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(name);
@@ -275,19 +259,6 @@ export function alterWarehouse(ex: Exec, stmt: ast.AlterWarehouseStatement): Sta
   return succeeded();
 }
 
-/** A query on tables runs only with a current warehouse the role may use; it starts when suspended. */
-export function requireWarehouse(ex: Exec): void {
-  const name = ex.session.warehouse;
-  const wh = name ? ex.core.state.warehouses[name] : undefined;
-  if (!wh || !ex.scope.access.has({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner }, 'USAGE')) throw noWarehouse();
-  if (wh.state === 'SUSPENDED') {
-    if (!wh.autoResume) throw noWarehouse();
-    wh.state = 'STARTED';
-    ex.core.changed();
-  }
-}
-
-
 // ── compute pools
 
 function applyPoolProperties(pool: ComputePoolEntry, properties: ast.Properties): void {
@@ -306,7 +277,7 @@ function applyPoolProperties(pool: ComputePoolEntry, properties: ast.Properties)
 export function createComputePool(ex: Exec, stmt: ast.CreateComputePoolStatement): StatementResult {
   const name = lastPart(stmt.name);
   const { state } = ex.core;
-  if (!ex.scope.access.hasOnAccount('CREATE COMPUTE POOL')) throw insufficientPrivileges('account', state.account);
+  ex.scope.requireOnAccount('CREATE COMPUTE POOL');
   const existing = state.computePools[name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(name);
@@ -370,10 +341,7 @@ export async function dropAccountObject(ex: Exec, stmt: ast.DropStatement): Prom
   switch (stmt.objectType) {
     case 'ROLE': {
       const role = state.roles[name];
-      if (!role) {
-        if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('Role', display(name));
-      }
+      if (!role) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('Role', display(name)));
       if ((SYSTEM_ROLES as readonly string[]).includes(name)) throw invalid(`Cannot drop system role '${name}'.`);
       if (!access.owns({ objectType: 'ROLE', id: role.id, owner: role.owner })) throw insufficientPrivileges('role', name);
       dropRoleEntry(ex, name);
@@ -382,20 +350,14 @@ export async function dropAccountObject(ex: Exec, stmt: ast.DropStatement): Prom
     }
     case 'USER': {
       const user = state.users[name];
-      if (!user) {
-        if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('User', display(name));
-      }
+      if (!user) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('User', display(name)));
       if (!access.owns({ objectType: 'USER', id: user.id, owner: user.owner }) && !access.hasOnAccount('CREATE USER')) throw insufficientPrivileges('user', name);
       dropUserEntry(ex, name);
       break;
     }
     case 'WAREHOUSE': {
       const wh = state.warehouses[name];
-      if (!wh || !access.sees({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner })) {
-        if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('Warehouse', display(name));
-      }
+      if (!wh || !access.sees({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner })) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('Warehouse', display(name)));
       if (!access.owns({ objectType: 'WAREHOUSE', id: wh.id, owner: wh.owner })) throw insufficientPrivileges('warehouse', name);
       delete state.warehouses[name];
       state.grants = state.grants.filter((g) => !(g.objectType === 'WAREHOUSE' && g.objectId === wh.id));
@@ -404,10 +366,7 @@ export async function dropAccountObject(ex: Exec, stmt: ast.DropStatement): Prom
     }
     case 'COMPUTE POOL': {
       const pool = state.computePools[name];
-      if (!pool || !access.sees({ objectType: 'COMPUTE POOL', id: pool.id, owner: pool.owner })) {
-        if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('Compute pool', display(name));
-      }
+      if (!pool || !access.sees({ objectType: 'COMPUTE POOL', id: pool.id, owner: pool.owner })) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('Compute pool', display(name)));
       if (!access.owns({ objectType: 'COMPUTE POOL', id: pool.id, owner: pool.owner })) throw insufficientPrivileges('compute pool', name);
       const running = Object.values(state.databases).some((db) =>
         Object.values(db.schemas).some((s) => Object.values(s.services).some((svc) => svc.computePool === name)),

@@ -1,11 +1,21 @@
 // What every statement handler gets: the engine's shared parts (catalog, DuckDB, data directory,
 // SPCS runtime) and the statement's own context (session, binds, access checks).
-import type { ImageDirectory, ServiceRuntime } from '../platform.js';
-import type { CatalogState } from './catalog.js';
-import type { CachedQuery } from './queries.js';
-import type { Scope } from './resolve.js';
+import type { ImageDirectory, ServiceRuntime } from '../../platform.js';
+import type { Bind, SessionState } from '../types.js';
+import type { CatalogState, TableEntry } from './catalog.js';
+import type { Scope } from './name-resolution.js';
 import type { Storage } from './storage.js';
-import type { Bind, SessionState } from './types.js';
+
+/** A SELECT translated once (statements/dml.ts), valid while the catalog stays at `version`. */
+export interface CachedQuery {
+  version: number;
+  sql: string;
+  columns: Array<{ name: string }>;
+  /** Tables the query reads: a query on tables needs a warehouse. */
+  tables: TableEntry[];
+  /** How many bind parameters ($1 … $n) the translated SQL takes. */
+  parameters: number;
+}
 
 export interface Core {
   readonly dataDir: string;
@@ -19,7 +29,7 @@ export interface Core {
   readonly registryHost: string;
   /** Bumped by every catalog change: cached translations are only valid for the version they were made at. */
   readonly version: number;
-  /** Translated SELECTs by SQL text and session values (see queries.ts). */
+  /** Translated SELECTs by SQL text and session values (see statements/dml.ts). */
   readonly queryCache: Map<string, CachedQuery>;
   nextId(): number;
   /** Marks the catalog changed: saved after the statement, statement caches dropped. */

@@ -1,9 +1,9 @@
 // Finding any securable object by type and name (GRANT … ON, SHOW GRANTS ON, GRANT OWNERSHIP).
+import { doesNotExist, unsupported } from '../formats/messages.js';
+import type * as ast from '../sql/ast.js';
 import type { ObjectType } from './catalog.js';
 import type { Exec } from './core.js';
-import { doesNotExist, unsupported } from './messages.js';
-import { display } from './resolve.js';
-import type * as ast from './sql/ast.js';
+import { display } from './name-resolution.js';
 
 export interface FoundSecurable {
   objectType: ObjectType;

@@ -1,8 +1,8 @@
 // Snowflake's answers as papi local gives them: status rows ("Table X successfully created.") and the
 // errors (number, SQLSTATE, text) for missing objects, privileges and session state.
-import { ErrorCode, SqlError } from '../errors.js';
+import { ErrorCode, SqlError } from '../../errors.js';
+import type { StatementResult } from '../types.js';
 import { textColumn } from './encode.js';
-import type { StatementResult } from './types.js';
 
 /** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
 export const StatementType = {
@@ -32,6 +32,12 @@ export const created = (kind: string, name: string) => statusResult(`${kind} ${n
 export const alreadyExists = (name: string) => statusResult(`${name} already exists, statement succeeded.`);
 export const dropped = (name: string) => statusResult(`${name} successfully dropped.`);
 export const alreadyDropped = (name: string) => statusResult(`Drop statement executed successfully (${name} already dropped).`);
+
+/** DROP of an object that does not exist or the role cannot see: IF EXISTS succeeds, else `error`. */
+export function missingOnDrop(ifExists: boolean, name: string, error: () => SqlError): StatementResult {
+  if (ifExists) return alreadyDropped(name);
+  throw error();
+}
 
 /**
  * 002003. Snowflake's SQLSTATE depends on the kind: 42S02 ("base table or view not found") for tables,
@@ -97,4 +103,18 @@ export function duplicateKey(): SqlError {
  */
 export function hybridTablesUnavailable(): SqlError {
   return new SqlError('002040', '0A000', 'SQL compilation error:\nHybrid tables are not supported for this account.');
+}
+
+/** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
+export function asSqlError(error: unknown): SqlError {
+  if (error instanceof SqlError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/PRIMARY KEY or UNIQUE constraint violation|Duplicate key/i.test(message)) return duplicateKey();
+  const conversion = /Could not convert string '([^']*)' to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);
+  if (conversion) return new SqlError('100038', '22018', `Numeric value '${conversion[1]}' is not recognized`);
+  const timestamp = /Could not convert string '([^']*)' to TIMESTAMP/i.exec(message);
+  if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
+  if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
+  if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
+  return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

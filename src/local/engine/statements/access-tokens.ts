@@ -1,54 +1,28 @@
-// Programmatic access tokens: ALTER USER … ADD / REMOVE PROGRAMMATIC ACCESS TOKEN, the rows of SHOW USER
-// PROGRAMMATIC ACCESS TOKENS, and the lookup the SQL API login and the ingress use. The secret is
-// shown once, by ADD; the catalog keeps only its SHA-256.
+// ALTER USER … ADD / REMOVE PROGRAMMATIC ACCESS TOKEN. The secret is shown once, by ADD; the catalog
+// keeps only its SHA-256 (model/user-credentials.ts verifies tokens and lists their status).
 //
 // Not modelled: network policies (Snowflake requires one for service users unless an authentication
 // policy says otherwise; papi local has none, so MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT is only
 // recorded), MODIFY / ROTATE, and the 30-day disappearance of expired tokens from SHOW.
-import { createHash, randomBytes } from 'node:crypto';
-import { SqlError } from '../errors.js';
-import type { ProgrammaticAccessTokenClaims } from '../platform.js';
-import { now, type CatalogState, type ProgrammaticAccessTokenEntry, type UserEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { optionText } from './csv.js';
-import { textColumn } from './encode.js';
-import { alreadyExists, doesNotExist, insufficientPrivileges, invalid, StatementType, succeeded } from './messages.js';
-import { userRoles } from './privileges.js';
-import { display, lastPart } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import { randomBytes } from 'node:crypto';
+import { SqlError } from '../../errors.js';
+import { textColumn } from '../formats/encode.js';
+import { alreadyExists, doesNotExist, invalid, StatementType, succeeded } from '../formats/messages.js';
+import { optionText } from '../formats/property-values.js';
+import { now, type ProgrammaticAccessTokenEntry, type UserEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { display, lastPart } from '../model/name-resolution.js';
+import { userRoles } from '../model/privileges.js';
+import { secretHash, tokenOwner } from '../model/user-credentials.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 /** Snowflake's defaults: 15 days, at most 365 (the account's maximum by default). */
-export const DEFAULT_DAYS_TO_EXPIRY = 15;
-export const MAX_DAYS_TO_EXPIRY = 365;
+const DEFAULT_DAYS_TO_EXPIRY = 15;
+const MAX_DAYS_TO_EXPIRY = 365;
 const MAX_MINS_TO_BYPASS = 1440;
 const DAY_MS = 86_400_000;
 const TOKEN_PROPERTIES = ['ROLE_RESTRICTION', 'DAYS_TO_EXPIRY', 'MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT', 'COMMENT'];
-
-export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
-}
-
-/** ACTIVE, EXPIRED, or DISABLED when the user is (SHOW USER PROGRAMMATIC ACCESS TOKENS `status`). */
-export function tokenStatus(user: UserEntry, token: ProgrammaticAccessTokenEntry, at = Date.now()): 'ACTIVE' | 'EXPIRED' | 'DISABLED' {
-  if (user.disabled) return 'DISABLED';
-  return Date.parse(token.expiresAt) <= at ? 'EXPIRED' : 'ACTIVE';
-}
-
-/**
- * The user whose tokens a statement reads or changes (the session's user when none is named).
- * A user manages its own tokens; another user's need ownership of it or CREATE USER (Snowflake's
- * MODIFY PROGRAMMATIC AUTHENTICATION METHODS is not a separate privilege here).
- */
-export function tokenOwner(ex: Exec, name: ast.ObjectName | undefined): UserEntry | undefined {
-  const userName = name ? lastPart(name) : ex.session.user;
-  const user = ex.core.state.users[userName];
-  if (!user) return undefined;
-  const self = user.name === ex.session.user;
-  const { access } = ex.scope;
-  if (!self && !access.owns({ objectType: 'USER', id: user.id, owner: user.owner }) && !access.hasOnAccount('CREATE USER')) throw insufficientPrivileges('user', user.name);
-  return user;
-}
 
 export function alterUserToken(ex: Exec, stmt: ast.AlterUserTokenStatement): StatementResult {
   const user = tokenOwner(ex, stmt.user);
@@ -113,22 +87,3 @@ function boundedInteger(value: ast.PropertyValue | undefined, key: string, min: 
   return n;
 }
 
-/**
- * The user and role a token's secret stands for, or undefined when no such token exists, it expired,
- * its user is disabled, or its ROLE_RESTRICTION is no longer granted to the user (Snowflake refuses
- * it then). Without a restriction the role is the user's default role, PUBLIC when that is not granted.
- */
-export function verifyToken(state: CatalogState, secret: string, at = Date.now()): ProgrammaticAccessTokenClaims | undefined {
-  if (secret === '') return undefined;
-  const hash = secretHash(secret);
-  for (const user of Object.values(state.users)) {
-    const token = user.programmaticAccessTokens?.find((t) => t.secretHash === hash);
-    if (!token) continue;
-    if (tokenStatus(user, token, at) !== 'ACTIVE') return undefined;
-    const roles = userRoles(state, user.name);
-    if (token.roleRestriction !== undefined) return roles.has(token.roleRestriction) ? { user: user.name, role: token.roleRestriction, restricted: true } : undefined;
-    const role = user.defaultRole !== undefined && roles.has(user.defaultRole) ? user.defaultRole : 'PUBLIC';
-    return { user: user.name, role, restricted: false };
-  }
-  return undefined;
-}

@@ -1,10 +1,10 @@
 // Name resolution against the catalog for one statement: object names (1–3 parts) resolve against the
 // session's database and schema; an object the role cannot see looks exactly like a missing one.
+import { doesNotExist, insufficientPrivileges, noCurrentDatabase, noCurrentSchema } from '../formats/messages.js';
+import type { Ident, ObjectName } from '../sql/ast.js';
+import type { SessionState } from '../types.js';
 import type { CatalogState, DatabaseEntry, SchemaEntry } from './catalog.js';
-import { doesNotExist, noCurrentDatabase, noCurrentSchema } from './messages.js';
 import { Access } from './privileges.js';
-import type { Ident, ObjectName } from './sql/ast.js';
-import type { SessionState } from './types.js';
 
 export interface SchemaPath {
   database: string;
@@ -78,5 +78,18 @@ export class Scope {
     const schema = this.schema(path);
     if (!schema) throw doesNotExist('Schema', display(path.database, path.schema));
     return schema;
+  }
+
+  /** Checks an account-level privilege (CREATE DATABASE, CREATE ROLE, …) of the statement's role. */
+  requireOnAccount(privilege: string): void {
+    if (!this.access.hasOnAccount(privilege)) throw insufficientPrivileges('account', this.state.account);
+  }
+
+  /** The schema a new object goes into, checked for `privilege` (CREATE TABLE, CREATE STAGE, …). */
+  targetSchema(name: ObjectName, action: string, privilege: string): { path: QualifiedName; schema: SchemaEntry } {
+    const path = this.qualify(name, action);
+    const schema = this.requireSchema(path);
+    if (!this.access.has({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner }, privilege)) throw insufficientPrivileges('schema', display(path.database, path.schema));
+    return { path, schema };
   }
 }

@@ -1,17 +1,16 @@
 // SHOW and DESCRIBE: the row shapes Snowflake returns (column names and order), filtered by what the
 // current role can see.
-import { ACCOUNT_OBJECT_ID, type CatalogState, type SchemaEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { booleanColumn, fixedColumn, isoToEpoch, textColumn, timestampColumn } from './encode.js';
-import { findTable, tableSecurable } from './ddl.js';
-import { publicKeyFingerprint } from './account.js';
-import { doesNotExist, insufficientPrivileges, StatementType, unsupported } from './messages.js';
-import { tokenOwner, tokenStatus } from './pats.js';
-import { display, lastPart } from './resolve.js';
-import { findSecurable } from './securables.js';
-import { findService } from './services.js';
-import type * as ast from './sql/ast.js';
-import type { Column, StatementResult } from './types.js';
+import { booleanColumn, fixedColumn, isoToEpoch, textColumn, timestampColumn } from '../formats/encode.js';
+import { doesNotExist, insufficientPrivileges, StatementType, unsupported } from '../formats/messages.js';
+import { ACCOUNT_OBJECT_ID, type CatalogState, type SchemaEntry, type ServiceEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { display, lastPart } from '../model/name-resolution.js';
+import { findSecurable } from '../model/securables.js';
+import { findService } from '../model/service-objects.js';
+import { findTable, tableSecurable } from '../model/tables.js';
+import { publicKeyFingerprint, tokenOwner, tokenStatus } from '../model/user-credentials.js';
+import type * as ast from '../sql/ast.js';
+import type { Column, StatementResult } from '../types.js';
 
 type Kind = 't' | 'n' | 'b' | 'ts';
 type Cell = string | number | boolean | null | undefined;
@@ -108,7 +107,7 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
         const schemas = Object.values(db.schemas)
           .filter((s) => scope.schema({ database: d, schema: s.name }))
           .map((s) => ({ name: s.name, database: d, s }));
-        // Every database has its INFORMATION_SCHEMA (see information-schema.ts).
+        // Every database has its INFORMATION_SCHEMA (see model/information-schema.ts).
         const info = { id: 0, name: 'INFORMATION_SCHEMA', owner: '', createdOn: db.createdOn, comment: 'Views describing the contents of schemas in this database' };
         return [...schemas, { name: info.name, database: d, s: { ...info, managedAccess: false } }];
       });
@@ -330,7 +329,7 @@ async function rowCount(ex: Exec, storage: string): Promise<number> {
   return r ? Number(r.rows[0]![0]) : 0;
 }
 
-function serviceRows(ex: Exec, items: Array<{ s: import('./catalog.js').ServiceEntry; database: string; schema: string }>, describe: boolean): StatementResult {
+function serviceRows(ex: Exec, items: Array<{ s: ServiceEntry; database: string; schema: string }>, describe: boolean): StatementResult {
   const state = ex.core.state;
   const spec: Array<[string, Kind]> = [['name', 't'], ['status', 't'], ['database_name', 't'], ['schema_name', 't'], ['owner', 't'], ['compute_pool', 't'], ['dns_name', 't'], ['current_instances', 'n'], ['target_instances', 'n'], ['min_ready_instances', 'n'], ['min_instances', 'n'], ['max_instances', 'n'], ['auto_resume', 't'], ['external_access_integrations', 't'], ['created_on', 'ts'], ['updated_on', 'ts'], ['resumed_on', 'ts'], ['suspended_on', 'ts'], ['auto_suspend_secs', 'n'], ['comment', 't'], ['owner_role_type', 't'], ['query_warehouse', 't'], ['is_job', 't'], ['is_async_job', 't'], ['spec_digest', 't'], ['is_upgrading', 't'], ['managing_object_domain', 't'], ['managing_object_name', 't']];
   if (describe) spec.splice(6, 0, ['spec', 't']);

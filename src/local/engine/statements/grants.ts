@@ -1,14 +1,14 @@
 // GRANT and REVOKE of privileges (on objects, ALL and FUTURE objects in a container), roles,
 // service roles and ownership.
-import { SqlError } from '../errors.js';
-import { ACCOUNT_OBJECT_ID, now, type ObjectType } from './catalog.js';
-import type { Exec } from './core.js';
-import { doesNotExist, insufficientPrivileges, succeeded, unsupported } from './messages.js';
-import { roleClosure } from './privileges.js';
-import { display, lastPart } from './resolve.js';
-import { findSecurable } from './securables.js';
-import type * as ast from './sql/ast.js';
-import type { StatementResult } from './types.js';
+import { SqlError } from '../../errors.js';
+import { doesNotExist, insufficientPrivileges, succeeded, unsupported } from '../formats/messages.js';
+import { ACCOUNT_OBJECT_ID, now, type ObjectType } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { display, lastPart } from '../model/name-resolution.js';
+import { roleClosure } from '../model/privileges.js';
+import { findSecurable } from '../model/securables.js';
+import type * as ast from '../sql/ast.js';
+import type { StatementResult } from '../types.js';
 
 // ── grants
 
@@ -105,12 +105,18 @@ export function revokePrivileges(ex: Exec, stmt: ast.RevokePrivilegesStatement):
   return succeeded();
 }
 
+/** A role the current role may grant or revoke: it exists, and the current role owns it or may grant. */
+function grantableRole(ex: Exec, name: ast.ObjectName): string {
+  const role = lastPart(name);
+  const entry = ex.core.state.roles[role];
+  if (!entry) throw doesNotExist('Role', display(role));
+  if (!mayGrant(ex, entry.owner)) throw insufficientPrivileges('role', role);
+  return role;
+}
+
 export function grantRole(ex: Exec, stmt: ast.GrantRoleStatement): StatementResult {
   const { state } = ex.core;
-  const role = lastPart(stmt.role);
-  const roleEntry = state.roles[role];
-  if (!roleEntry) throw doesNotExist('Role', display(role));
-  if (!mayGrant(ex, roleEntry.owner)) throw insufficientPrivileges('role', role);
+  const role = grantableRole(ex, stmt.role);
   const grantee = lastPart(stmt.to.name);
   if (stmt.to.type === 'ROLE') {
     if (!state.roles[grantee]) throw doesNotExist('Role', display(grantee));
@@ -128,10 +134,7 @@ export function grantRole(ex: Exec, stmt: ast.GrantRoleStatement): StatementResu
 
 export function revokeRole(ex: Exec, stmt: ast.RevokeRoleStatement): StatementResult {
   const { state } = ex.core;
-  const role = lastPart(stmt.role);
-  const roleEntry = state.roles[role];
-  if (!roleEntry) throw doesNotExist('Role', display(role));
-  if (!mayGrant(ex, roleEntry.owner)) throw insufficientPrivileges('role', role);
+  const role = grantableRole(ex, stmt.role);
   const grantee = lastPart(stmt.from.name);
   state.roleGrants = state.roleGrants.filter((g) => !(g.role === role && g.granteeType === stmt.from.type && g.grantee === grantee));
   ex.core.changed();

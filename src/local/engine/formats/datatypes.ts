@@ -1,7 +1,7 @@
 // Snowflake column types: their canonical spelling (as DESCRIBE TABLE shows it) and the DuckDB type
 // that stores them.
-import { SqlError } from '../errors.js';
-import type { DataType } from './sql/ast.js';
+import { SqlError } from '../../errors.js';
+import type { DataType } from '../sql/ast.js';
 
 export interface ColumnType {
   /** Canonical Snowflake type text, e.g. NUMBER(38,0), VARCHAR(16777216), TIMESTAMP_NTZ(9). */

@@ -2,10 +2,10 @@
 // bytes), and the conversion of each field to the target column's type with Snowflake's error texts
 // (value, file, line, character, column).
 import { gunzipSync } from 'node:zlib';
-import { SqlError } from '../errors.js';
-import type { ColumnDef } from './catalog.js';
+import { SqlError } from '../../errors.js';
+import type { Properties } from '../sql/ast.js';
 import { familyOf } from './datatypes.js';
-import type { Properties, PropertyValue } from './sql/ast.js';
+import { optionBool, optionText } from './property-values.js';
 
 export interface CsvFormat {
   delimiter: string;
@@ -37,29 +37,16 @@ export function csvFormat(options: Properties | undefined): CsvFormat {
   };
 }
 
-export function optionText(value: PropertyValue | undefined): string | undefined {
-  if (!value) return undefined;
-  switch (value.kind) {
-    case 'string':
-      return value.value;
-    case 'number':
-      return value.text;
-    case 'boolean':
-      return value.value ? 'TRUE' : 'FALSE';
-    case 'identifier':
-      return value.name.parts.map((p) => p.name).join('.');
-    default:
-      return undefined;
-  }
-}
-
-export function optionBool(value: PropertyValue | undefined): boolean | undefined {
-  const text = optionText(value);
-  return text === undefined ? undefined : /^(TRUE|1|YES|ON)$/i.test(text);
-}
-
 function unescape(text: string): string {
   return text.replace(/\\t/g, '\t').replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+}
+
+/** The column a field is converted for, as the catalog describes it (a ColumnDef fits). */
+export interface TargetColumn {
+  name: string;
+  /** Snowflake type text, e.g. NUMBER(38,0). */
+  type: string;
+  nullable: boolean;
 }
 
 export interface CsvRecord {
@@ -181,7 +168,7 @@ export function copyError(code: string, sqlState: string, message: string, at: F
 }
 
 /** A field as text DuckDB casts to the column's type without surprises, or Snowflake's error. */
-export function convertField(value: string | null, column: ColumnDef, where: () => FieldLocation): string | null {
+export function convertField(value: string | null, column: TargetColumn, where: () => FieldLocation): string | null {
   if (value === null) {
     if (!column.nullable) throw copyError('100072', '22000', 'NULL result in a non-nullable column', where());
     return null;

@@ -1,39 +1,27 @@
-// Databases, schemas, tables, views, stages and image repositories: CREATE (OR REPLACE, IF NOT
-// EXISTS), ALTER, DROP, with Snowflake's status texts and the session rules (CREATE DATABASE and
-// CREATE SCHEMA make the new object current).
-import { SqlError } from '../errors.js';
-import { applyFutureGrants, databaseOf, emptySchema, now, type ColumnDef, type DatabaseEntry, type SchemaEntry, type TableEntry } from './catalog.js';
-import type { Core, Exec } from './core.js';
-import { columnType } from './datatypes.js';
-import {
-  alreadyDropped,
-  alreadyExists,
-  created,
-  doesNotExist,
-  dropped,
-  hybridTablesUnavailable,
-  insufficientPrivileges,
-  invalid,
-  objectExists,
-  statusResult,
-  succeeded,
-  unsupported,
-} from './messages.js';
-import { display, type QualifiedName, type SchemaPath } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import { removeStage, stageFolder } from './stages.js';
-import type { StatementResult } from './types.js';
-import { csvFormat, optionBool, optionText } from './csv.js';
-
-export const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-export const storageName = (id: number) => `t${id}`;
+// Databases, schemas, tables, views, stages, file formats and image repositories: CREATE (OR REPLACE,
+// IF NOT EXISTS), ALTER, DROP, with Snowflake's status texts and the session rules (CREATE DATABASE and
+// CREATE SCHEMA make the new object current). The table model is model/tables.ts; CREATE TABLE … AS
+// SELECT and CREATE VIEW translate a query, so they are in dml.ts.
+import { SqlError } from '../../errors.js';
+import { csvFormat } from '../formats/csv-reader.js';
+import { columnType } from '../formats/datatypes.js';
+import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, statusResult, succeeded, unsupported } from '../formats/messages.js';
+import { optionBool, optionText } from '../formats/property-values.js';
+import { applyFutureGrants, databaseOf, emptySchema, now, type DatabaseEntry, type SchemaEntry, type TableEntry } from '../model/catalog.js';
+import type { Core, Exec } from '../model/core.js';
+import { display, type SchemaPath } from '../model/name-resolution.js';
+import { removeStage, stageFolder } from '../model/stage-folders.js';
+import { createTableSql, dropStorage, findTable, prepareCreateTable, installTable, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
+import type * as ast from '../sql/ast.js';
+import { quoteIdent } from '../sql/render.js';
+import type { StatementResult } from '../types.js';
 
 // ── databases and schemas
 
 export async function createDatabase(ex: Exec, stmt: ast.CreateDatabaseStatement): Promise<StatementResult> {
   const name = stmt.name.parts[stmt.name.parts.length - 1]!.name;
   const { state } = ex.core;
-  if (!ex.scope.access.hasOnAccount('CREATE DATABASE')) throw insufficientPrivileges('account', state.account);
+  ex.scope.requireOnAccount('CREATE DATABASE');
   const existing = state.databases[name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(name);
@@ -109,98 +97,7 @@ async function dropDatabaseContents(core: Core, name: string): Promise<void> {
   delete core.state.databases[name];
 }
 
-async function dropStorage(core: Core, table: TableEntry): Promise<void> {
-  await core.storage.run(`DROP ${table.kind === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${quoteIdent(table.storage)}`);
-  delete core.state.loadHistory[String(table.id)];
-}
-
 // ── tables
-
-/** The schema a new object goes into, checked for `privilege` (CREATE TABLE, CREATE STAGE, …). */
-export function targetSchema(ex: Exec, name: ast.ObjectName, action: string, privilege: string): { path: QualifiedName; schema: SchemaEntry } {
-  const path = ex.scope.qualify(name, action);
-  const schema = ex.scope.requireSchema(path);
-  if (!ex.scope.access.has({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner }, privilege)) throw insufficientPrivileges('schema', display(path.database, path.schema));
-  return { path, schema };
-}
-
-/** Column definitions and primary key of CREATE TABLE, with the hybrid table rules. */
-export function tableDefinition(stmt: ast.CreateTableStatement): { columns: ColumnDef[]; primaryKey?: string[] } {
-  const columns: ColumnDef[] = stmt.columns.map((c) => ({
-    name: c.name.name,
-    type: columnType(c.type).snowflake,
-    nullable: !c.notNull && !c.primaryKey,
-  }));
-  const keyColumns = stmt.columns.filter((c) => c.primaryKey).map((c) => c.name.name);
-  const keyConstraint = stmt.constraints.find((c) => c.type === 'PRIMARY KEY');
-  const primaryKey = keyConstraint ? keyConstraint.columns.map((c) => c.name) : keyColumns.length > 0 ? keyColumns : undefined;
-  for (const key of primaryKey ?? []) {
-    const column = columns.find((c) => c.name === key);
-    if (!column) throw new SqlError('000904', '42000', `SQL compilation error: error line 0 at position -1\ninvalid identifier '${key}'`);
-    column.nullable = false;
-  }
-  if (stmt.tableType === 'HYBRID') {
-    if (!primaryKey)
-      throw new SqlError('391460', '0A000', 'SQL compilation error:\nA primary key must be specified for a hybrid table.'); // number unverified
-    for (const key of primaryKey) {
-      const column = columns.find((c) => c.name === key)!;
-      if (['VARIANT', 'OBJECT', 'ARRAY'].includes(column.type))
-        throw new SqlError('391461', '0A000', `SQL compilation error:\nColumn '${key}' of type ${column.type} cannot be part of a primary key or index in a hybrid table.`); // number unverified
-    }
-  }
-  return { columns, primaryKey };
-}
-
-export function createTableSql(storage: string, columns: readonly ColumnDef[], primaryKey: readonly string[] | undefined, hybrid: boolean): string {
-  const defs = columns.map((c) => {
-    const type = columnType(parseTypeText(c.type)).duckdb;
-    return `${quoteIdent(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`;
-  });
-  // Only hybrid tables enforce their key (standard tables' constraints are informational in Snowflake).
-  if (hybrid && primaryKey) defs.push(`PRIMARY KEY (${primaryKey.map(quoteIdent).join(', ')})`);
-  return `CREATE TABLE ${quoteIdent(storage)} (${defs.join(', ')})`;
-}
-
-export function parseTypeText(text: string): ast.DataType {
-  const match = /^([A-Z_]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(text);
-  if (!match) return { name: text, args: [] };
-  return { name: match[1]!, args: [match[2], match[3]].filter((x): x is string => x !== undefined).map(Number) };
-}
-
-export function tableKind(tableType: ast.CreateTableStatement['tableType']): TableEntry['kind'] {
-  if (tableType === 'HYBRID') return 'HYBRID';
-  if (tableType === 'TRANSIENT' || tableType === 'TEMPORARY') return 'TRANSIENT';
-  return 'TABLE';
-}
-
-/**
- * Checks CREATE TABLE's preconditions and tells what to do with an existing table of that name:
- * 'new', 'replace' or a finished result (IF NOT EXISTS on an existing table).
- */
-export function prepareCreateTable(ex: Exec, stmt: ast.CreateTableStatement): { path: QualifiedName; schema: SchemaEntry; existing?: TableEntry; done?: StatementResult } {
-  if (stmt.tableType === 'HYBRID' && ex.core.refuseHybridTables) throw hybridTablesUnavailable();
-  if (stmt.like || stmt.clone) throw unsupported(stmt.like ? 'CREATE TABLE … LIKE' : 'CREATE TABLE … CLONE');
-  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE TABLE', 'CREATE TABLE');
-  const existing = schema.tables[path.name];
-  if (existing) {
-    if (stmt.ifNotExists) return { path, schema, existing, done: alreadyExists(path.name) };
-    if (!stmt.orReplace) throw objectExists('Object', display(path.database, path.schema, path.name));
-    if (!ex.scope.access.owns({ objectType: existing.kind === 'VIEW' ? 'VIEW' : 'TABLE', id: existing.id, owner: existing.owner }))
-      throw insufficientPrivileges('table', path.name);
-  }
-  return { path, schema, existing };
-}
-
-/** Puts a new table entry in place of `existing` (dropping its rows and grants) after DuckDB made it. */
-export async function installTable(ex: Exec, schema: SchemaEntry, entry: TableEntry, existing?: TableEntry): Promise<void> {
-  if (existing) {
-    await dropStorage(ex.core, existing);
-    ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
-  }
-  schema.tables[entry.name] = entry;
-  applyFutureGrants(ex.core.state, entry.kind === 'VIEW' ? 'VIEW' : 'TABLE', entry.id, schema, databaseOf(ex.core.state, schema));
-  ex.core.changed();
-}
 
 /** CREATE TABLE without AS (CTAS runs through the query module). */
 export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Promise<StatementResult> {
@@ -225,21 +122,6 @@ export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Pro
     await installTable(ex, schema, entry, existing);
   });
   return created('Table', path.name);
-}
-
-/** A table or view the role can see, else the 002003 error. */
-export function findTable(ex: Exec, name: ast.ObjectName, action: string, kind = 'Table'): { path: QualifiedName; schema: SchemaEntry; table: TableEntry } {
-  const path = ex.scope.qualify(name, action);
-  // Snowflake names the first level the role cannot reach: the database, the schema, then the table.
-  ex.scope.requireDatabase(path.database);
-  const schema = ex.scope.requireSchema(path);
-  const table = schema.tables[path.name];
-  if (!table || !ex.scope.access.sees(tableSecurable(table))) throw doesNotExist(kind, display(path.database, path.schema, path.name));
-  return { path, schema, table };
-}
-
-export function tableSecurable(table: TableEntry) {
-  return { objectType: table.kind === 'VIEW' ? ('VIEW' as const) : ('TABLE' as const), id: table.id, owner: table.owner };
 }
 
 export async function alterTable(ex: Exec, stmt: ast.AlterTableStatement): Promise<StatementResult> {
@@ -371,7 +253,7 @@ export function alterContainer(ex: Exec, stmt: ast.AlterDatabaseStatement | ast.
 
 export function createStage(ex: Exec, stmt: ast.CreateStageStatement): StatementResult {
   if (stmt.properties.URL) throw unsupported('External stages (URL = …)');
-  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE STAGE', 'CREATE STAGE');
+  const { path, schema } = ex.scope.targetSchema(stmt.name, 'CREATE STAGE', 'CREATE STAGE');
   const existing = schema.stages[path.name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(path.name);
@@ -397,7 +279,7 @@ export function createStage(ex: Exec, stmt: ast.CreateStageStatement): Statement
 }
 
 export function createImageRepository(ex: Exec, stmt: ast.CreateImageRepositoryStatement): StatementResult {
-  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE IMAGE REPOSITORY', 'CREATE IMAGE REPOSITORY');
+  const { path, schema } = ex.scope.targetSchema(stmt.name, 'CREATE IMAGE REPOSITORY', 'CREATE IMAGE REPOSITORY');
   const existing = schema.imageRepositories[path.name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(path.name);
@@ -417,7 +299,7 @@ export function createImageRepository(ex: Exec, stmt: ast.CreateImageRepositoryS
 
 
 export function createFileFormat(ex: Exec, stmt: ast.CreateFileFormatStatement): StatementResult {
-  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE FILE FORMAT', 'CREATE FILE FORMAT');
+  const { path, schema } = ex.scope.targetSchema(stmt.name, 'CREATE FILE FORMAT', 'CREATE FILE FORMAT');
   const formats = (schema.fileFormats ??= {});
   const existing = formats[path.name];
   if (existing) {
@@ -439,10 +321,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
     case 'DATABASE': {
       const name = stmt.name.parts[stmt.name.parts.length - 1]!.name;
       const db = scope.database(name);
-      if (!db) {
-        if (stmt.ifExists) return alreadyDropped(name);
-        throw doesNotExist('Database', display(name));
-      }
+      if (!db) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('Database', display(name)));
       if (!scope.access.owns({ objectType: 'DATABASE', id: db.id, owner: db.owner })) throw insufficientPrivileges('database', name);
       await core.storage.transaction(() => dropDatabaseContents(core, name));
       if (ex.session.database === name) {
@@ -455,10 +334,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
     case 'SCHEMA': {
       const path: SchemaPath = scope.qualifySchema(stmt.name, 'DROP SCHEMA');
       const schema = scope.schema(path);
-      if (!schema) {
-        if (stmt.ifExists) return alreadyDropped(path.schema);
-        throw doesNotExist('Schema', display(path.database, path.schema));
-      }
+      if (!schema) return missingOnDrop(stmt.ifExists, path.schema, () => doesNotExist('Schema', display(path.database, path.schema)));
       if (!scope.access.owns({ objectType: 'SCHEMA', id: schema.id, owner: schema.owner })) throw insufficientPrivileges('schema', path.schema);
       await core.storage.transaction(() => dropSchemaContents(core, schema));
       delete core.state.databases[path.database]!.schemas[path.schema];
@@ -472,10 +348,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
       const schema = scope.schema(path);
       const table = schema?.tables[path.name];
       const isView = table?.kind === 'VIEW';
-      if (!schema || !table || !scope.access.sees(tableSecurable(table)) || isView !== (stmt.objectType === 'VIEW')) {
-        if (stmt.ifExists) return alreadyDropped(path.name);
-        throw doesNotExist(stmt.objectType === 'VIEW' ? 'View' : 'Table', display(path.database, path.schema, path.name));
-      }
+      if (!schema || !table || !scope.access.sees(tableSecurable(table)) || isView !== (stmt.objectType === 'VIEW')) return missingOnDrop(stmt.ifExists, path.name, () => doesNotExist(stmt.objectType === 'VIEW' ? 'View' : 'Table', display(path.database, path.schema, path.name)));
       if (!scope.access.owns(tableSecurable(table))) throw insufficientPrivileges(isView ? 'view' : 'table', path.name);
       await dropStorage(core, table);
       delete schema.tables[path.name];
@@ -491,10 +364,7 @@ export async function dropObject(ex: Exec, stmt: ast.DropStatement): Promise<Sta
       const collection = stmt.objectType === 'STAGE' ? schema?.stages : stmt.objectType === 'FILE FORMAT' ? schema?.fileFormats : schema?.imageRepositories;
       const entry = collection?.[path.name];
       const objectType = stmt.objectType;
-      if (!collection || !entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) {
-        if (stmt.ifExists) return alreadyDropped(path.name);
-        throw doesNotExist(objectType === 'STAGE' ? 'Stage' : objectType === 'FILE FORMAT' ? 'File format' : 'Image Repository', display(path.database, path.schema, path.name));
-      }
+      if (!collection || !entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) return missingOnDrop(stmt.ifExists, path.name, () => doesNotExist(objectType === 'STAGE' ? 'Stage' : objectType === 'FILE FORMAT' ? 'File format' : 'Image Repository', display(path.database, path.schema, path.name)));
       if (!scope.access.owns({ objectType, id: entry.id, owner: entry.owner })) throw insufficientPrivileges(objectType.toLowerCase(), path.name);
       if (objectType === 'STAGE') removeStage(stageFolder(core.dataDir, (entry as unknown as { folder: string }).folder));
       delete collection[path.name];

@@ -1,20 +1,22 @@
 // PUT, GET, LIST, REMOVE and COPY INTO on internal stages.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { now, type StageEntry, type TableEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { columnLabel, convertField, CopyError, copyError, csvFormat, fileText, optionBool, optionText, parseCsv, type CsvRecord, type FieldLocation } from './csv.js';
-import { duckdbTypeOf } from './datatypes.js';
-import { findTable, quoteIdent, tableSecurable } from './ddl.js';
-import { fixedColumn, textColumn } from './encode.js';
-import { doesNotExist, insufficientPrivileges, invalid, StatementType, statusResult, unsupported } from './messages.js';
-import { display, type QualifiedName } from './resolve.js';
-import type * as ast from './sql/ast.js';
-import { parseNameText } from './sql/parser.js';
-import { httpDate, listStaged, normalisePath, putTarget, removeStaged, stageFolder, type StagedFile } from './stages.js';
-import type { StatementResult } from './types.js';
-import { requireWarehouse } from './account.js';
-import { SqlError } from '../errors.js';
+import { SqlError } from '../../errors.js';
+import { columnLabel, convertField, CopyError, copyError, csvFormat, fileText, parseCsv, type CsvRecord, type FieldLocation } from '../formats/csv-reader.js';
+import { duckdbTypeOf } from '../formats/datatypes.js';
+import { fixedColumn, textColumn } from '../formats/encode.js';
+import { doesNotExist, insufficientPrivileges, invalid, StatementType, statusResult, unsupported } from '../formats/messages.js';
+import { optionBool, optionText } from '../formats/property-values.js';
+import { now, type StageEntry, type TableEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { display, type QualifiedName } from '../model/name-resolution.js';
+import { httpDate, listStaged, normalisePath, putTarget, removeStaged, stageFolder, type StagedFile } from '../model/stage-folders.js';
+import { findTable, tableSecurable } from '../model/tables.js';
+import { requireWarehouse } from '../model/warehouses.js';
+import type * as ast from '../sql/ast.js';
+import { parseNameText } from '../sql/parser.js';
+import { quoteIdent } from '../sql/render.js';
+import type { StatementResult } from '../types.js';
 
 interface ResolvedStage {
   path: QualifiedName;

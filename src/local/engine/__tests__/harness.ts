@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqlError } from '../errors.js';
-import { openEngine, type EngineOptions, type LocalEngineApi } from './index.js';
-import type { Bind, SessionState, StatementResult } from './types.js';
+import { SqlError } from '../../errors.js';
+import { openEngine, type EngineOptions, type LocalEngineApi } from '../index.js';
+import type { Bind, SessionState, StatementResult } from '../types.js';
 
 export const ADMIN = { user: 'ADMIN', password: 'admin-secret' };
 

@@ -1,35 +1,25 @@
-// Queries and DML through the SQL engineer's translator (sql/translate.ts): names resolve against the
-// catalog with privilege checks, binds become typed DuckDB parameters, SYSTEM$ functions are evaluated
-// first, results go out in the wire encoding. Translations are cached per SQL text, session namespace,
+// Queries and DML through the SQL engineer's translator (sql/translate.ts), with the statements that
+// hold a query: CREATE TABLE … AS SELECT, CREATE VIEW and CALL. Names resolve against the catalog with
+// privilege checks, binds become typed DuckDB parameters, SYSTEM$ functions are evaluated first,
+// results go out in the wire encoding. Translations are cached per SQL text, session namespace,
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { requireWarehouse } from './account.js';
-import { now, type TableEntry } from './catalog.js';
-import type { Exec } from './core.js';
-import { bindParameters, bindRowCount } from './binds.js';
-import {
-  createTableSql,
-  findTable,
-  installTable,
-  parseTypeText,
-  prepareCreateTable,
-  quoteIdent,
-  storageName,
-  tableDefinition,
-  tableKind,
-  tableSecurable,
-  targetSchema,
-} from './ddl.js';
-import { snowflakeTypeOfDuckdb } from './datatypes.js';
-import { encodeResult, fixedColumn, textColumn } from './encode.js';
-import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from './messages.js';
-import { display, Scope, type QualifiedName } from './resolve.js';
-import { informationSchemaRelation } from './information-schema.js';
-import { parse } from './sql/parser.js';
-import { constantArgs, systemCalls, systemFunction } from './services.js';
-import type * as ast from './sql/ast.js';
-import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from './sql/translate.js';
-import type { Column, StatementResult } from './types.js';
+import { bindParameters, bindRowCount } from '../formats/binds.js';
+import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
+import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
+import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from '../formats/messages.js';
+import { now, type TableEntry } from '../model/catalog.js';
+import type { Exec } from '../model/core.js';
+import { informationSchemaRelation } from '../model/information-schema.js';
+import { display, Scope, type QualifiedName } from '../model/name-resolution.js';
+import { constantArgs, systemCalls, systemFunction } from '../model/system-functions.js';
+import { createTableSql, findTable, installTable, parseTypeText, prepareCreateTable, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
+import { requireWarehouse } from '../model/warehouses.js';
+import type * as ast from '../sql/ast.js';
+import { parse } from '../sql/parser.js';
+import { quoteIdent } from '../sql/render.js';
+import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from '../sql/translate.js';
+import type { Column, StatementResult } from '../types.js';
 
 type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
 
@@ -130,14 +120,6 @@ function parametersFor(ex: Exec, row = 0): Parameters {
 
 // ── SELECT
 
-export interface CachedQuery {
-  version: number;
-  sql: string;
-  columns: Array<{ name: string }>;
-  tables: TableEntry[];
-  parameters: number;
-}
-
 const QUERY_CACHE_LIMIT = 500;
 
 export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<StatementResult> {
@@ -204,9 +186,15 @@ function usedParams<T>(sql: string, params: T[]): T[] {
   return params.slice(0, parameterCount(sql));
 }
 
+/** The table a DML statement changes, checked for its privilege (the statement's own name). */
+function writableTable(ex: Exec, name: ast.ObjectName, privilege: Exclude<Privilege, 'SELECT'>): TableEntry {
+  const { table } = findTable(ex, name, privilege);
+  if (!ex.scope.access.has(tableSecurable(table), privilege)) throw insufficientPrivileges('table', table.name);
+  return table;
+}
+
 export async function insert(ex: Exec, stmt: ast.InsertStatement): Promise<StatementResult> {
-  const { table } = findTable(ex, stmt.table, 'INSERT');
-  if (!ex.scope.access.has(tableSecurable(table), 'INSERT')) throw insufficientPrivileges('table', table.name);
+  const table = writableTable(ex, stmt.table, 'INSERT');
   if (stmt.overwrite && !ex.scope.access.has(tableSecurable(table), 'DELETE') && !ex.scope.access.has(tableSecurable(table), 'TRUNCATE'))
     throw insufficientPrivileges('table', table.name);
   const resolution: Resolution = { tables: [] };
@@ -217,13 +205,16 @@ export async function insert(ex: Exec, stmt: ast.InsertStatement): Promise<State
   return countResult('number of rows inserted', count, StatementType.insert);
 }
 
-export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<StatementResult> {
-  const { table } = findTable(ex, stmt.table, 'UPDATE');
-  if (!ex.scope.access.has(tableSecurable(table), 'UPDATE')) throw insufficientPrivileges('table', table.name);
-  const resolution: Resolution = { tables: [] };
-  const translated = translateUpdate(stmt, context(ex, resolution, new Map(), { table, privilege: 'UPDATE' }));
+/** Runs an UPDATE or DELETE of `table`, translated with the privilege checked on it; rows changed. */
+async function changeRows(ex: Exec, table: TableEntry, privilege: 'UPDATE' | 'DELETE', translate: (context: TranslateContext) => { sql: string }): Promise<number> {
+  const translated = translate(context(ex, { tables: [] }, new Map(), { table, privilege }));
   requireWarehouse(ex);
-  const count = await runDml(ex, [translated.sql]);
+  return runDml(ex, [translated.sql]);
+}
+
+export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<StatementResult> {
+  const table = writableTable(ex, stmt.table, 'UPDATE');
+  const count = await changeRows(ex, table, 'UPDATE', (context) => translateUpdate(stmt, context));
   return {
     kind: 'rows',
     columns: [fixedColumn('number of rows updated'), fixedColumn('number of multi-joined rows updated')],
@@ -233,20 +224,15 @@ export async function update(ex: Exec, stmt: ast.UpdateStatement): Promise<State
 }
 
 export async function remove(ex: Exec, stmt: ast.DeleteStatement): Promise<StatementResult> {
-  const { table } = findTable(ex, stmt.table, 'DELETE');
-  if (!ex.scope.access.has(tableSecurable(table), 'DELETE')) throw insufficientPrivileges('table', table.name);
-  const resolution: Resolution = { tables: [] };
-  const translated = translateDelete(stmt, context(ex, resolution, new Map(), { table, privilege: 'DELETE' }));
-  requireWarehouse(ex);
-  const count = await runDml(ex, [translated.sql]);
+  const table = writableTable(ex, stmt.table, 'DELETE');
+  const count = await changeRows(ex, table, 'DELETE', (context) => translateDelete(stmt, context));
   return countResult('number of rows deleted', count, StatementType.delete);
 }
 
 export async function truncate(ex: Exec, stmt: ast.TruncateStatement): Promise<StatementResult> {
   const path = ex.scope.qualify(stmt.table, 'TRUNCATE');
   if (stmt.ifExists && !ex.scope.schema(path)?.tables[path.name]) return succeeded();
-  const { table } = findTable(ex, stmt.table, 'TRUNCATE');
-  if (!ex.scope.access.has(tableSecurable(table), 'TRUNCATE')) throw insufficientPrivileges('table', table.name);
+  const table = writableTable(ex, stmt.table, 'TRUNCATE');
   requireWarehouse(ex);
   await ex.core.storage.run(`DELETE FROM ${quoteIdent(table.storage)}`);
   delete ex.core.state.loadHistory[String(table.id)];
@@ -294,7 +280,7 @@ export async function createTableAs(ex: Exec, stmt: ast.CreateTableStatement): P
 }
 
 export async function createView(ex: Exec, stmt: ast.CreateViewStatement): Promise<StatementResult> {
-  const { path, schema } = targetSchema(ex, stmt.name, 'CREATE VIEW', 'CREATE VIEW');
+  const { path, schema } = ex.scope.targetSchema(stmt.name, 'CREATE VIEW', 'CREATE VIEW');
   const existing = schema.tables[path.name];
   if (existing) {
     if (stmt.ifNotExists) return alreadyExists(path.name);

@@ -14,7 +14,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { Column } from './types.js';
+import type { Column } from '../types.js';
 
 export const VARCHAR_LENGTH = 16777216;
 const BILLION = 1_000_000_000n;
