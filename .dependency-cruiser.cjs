@@ -30,6 +30,48 @@ module.exports = {
       from: { path: '^service/src/', pathNot: EXEMPT },
       to: { path: '^src/' },
     },
+    // papi local's engine in layers (src/local/engine/engine.ts): the dispatcher on top, one statement
+    // handler module per family, the model below them, value formats and the SQL front end at the bottom.
+    {
+      name: 'engine-statements-independent',
+      comment: 'Statement handlers never import one another: what two of them share belongs in model/ or formats/.',
+      severity: 'error',
+      from: { path: '^src/local/engine/statements/([^/]+)\\.ts$', pathNot: EXEMPT },
+      to: { path: '^src/local/engine/statements/', pathNot: '^src/local/engine/statements/$1\\.ts$' },
+    },
+    {
+      name: 'engine-statements-below-dispatcher',
+      severity: 'error',
+      from: { path: '^src/local/engine/statements/', pathNot: EXEMPT },
+      to: { path: '^src/local/engine/(engine|index)\\.ts$' },
+    },
+    {
+      name: 'engine-model-below-statements',
+      comment: 'The model (catalog, tables, names, privileges, storage) knows no statement handler.',
+      severity: 'error',
+      from: { path: '^src/local/engine/model/', pathNot: EXEMPT },
+      to: { path: '^src/local/engine/(statements/|engine\\.ts$|index\\.ts$)' },
+    },
+    {
+      name: 'engine-formats-below-model',
+      severity: 'error',
+      from: { path: '^src/local/engine/formats/', pathNot: EXEMPT },
+      to: { path: '^src/local/engine/(model/|statements/|engine\\.ts$|index\\.ts$)' },
+    },
+    {
+      name: 'engine-sql-self-contained',
+      comment: 'The SQL front end (lexer, parser, translator) stands alone below the engine.',
+      severity: 'error',
+      from: { path: '^src/local/engine/sql/', pathNot: EXEMPT },
+      to: { path: '^src/local/engine/', pathNot: '^src/local/engine/sql/' },
+    },
+    {
+      name: 'engine-through-its-entry',
+      comment: "papi local's other parts (server, registry, runner) use the engine through index.ts and the types.ts contract.",
+      severity: 'error',
+      from: { path: '^src/local/', pathNot: `^src/local/engine/|${EXEMPT}` },
+      to: { path: '^src/local/engine/', pathNot: '^src/local/engine/(index|types)\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -31,15 +31,20 @@ async function cruise(files: Record<string, string>): Promise<{ exitCode: number
 }
 
 describe('import rules', () => {
-  it('refuse papi local importing the client, the client importing past papi local’s entry, and the service importing src/', async () => {
+  it('refuse papi local importing the client, the client importing past papi local’s entry, the service importing src/, and engine layers out of order', async () => {
     const { exitCode, output } = await cruise({
       'src/ui/errors.ts': 'export const x = 1;\n',
       'src/local/index.ts': "export * from './engine/engine.js';\n",
       'src/local/engine/engine.ts': "import { x } from '../../ui/errors.js';\nexport const y = x;\n",
       'src/cli/main.ts': "import { y } from '../local/engine/engine.js';\nexport const z = y;\n",
       'service/src/app.ts': "import { x } from '../../src/ui/errors.js';\nexport const w = x;\n",
+      'src/local/engine/statements/dml.ts': 'export const dml = 1;\n',
+      'src/local/engine/statements/ddl.ts': "import { dml } from './dml.js';\nexport const ddl = dml;\n",
+      'src/local/engine/model/tables.ts': "import { ddl } from '../statements/ddl.js';\nexport const tables = ddl;\n",
     });
     expect(exitCode).not.toBe(0);
+    expect(output).toContain('engine-statements-independent: src/local/engine/statements/ddl.ts → src/local/engine/statements/dml.ts');
+    expect(output).toContain('engine-model-below-statements: src/local/engine/model/tables.ts → src/local/engine/statements/ddl.ts');
     expect(output).toContain('local-is-its-own-room: src/local/engine/engine.ts → src/ui/errors.ts');
     expect(output).toContain('local-through-its-public-entry: src/cli/main.ts → src/local/engine/engine.ts');
     expect(output).toContain('service-stands-alone: service/src/app.ts → src/ui/errors.ts');

@@ -4,7 +4,7 @@
 const UNQUOTED = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const MAX_LENGTH = 255;
 
-/** Snowflake's reserved words: unquoted they are not identifiers (papi local's parser uses this list too). */
+/** Snowflake's reserved words: unquoted they are not identifiers. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set(
   `ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT CREATE CROSS
   CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE DISTINCT DROP ELSE EXISTS
