@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import snowflake from 'snowflake-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocal, type LocalSnowflake } from '../local/index.js';
-import { createTestDirectory, startHttp, type TestServer } from '../local/registry/__tests__/support.js';
-import { createRegistry } from '../local/registry/index.js';
+import { createTestDirectory, startHttp, type TestServer } from '../local/image-registry/__tests__/platform-doubles.js';
+import { createRegistry } from '../local/image-registry/index.js';
 import { RegistryClient } from './registry-client.js';
 import { sessionTokenCredentials, sessionTokenFromConnection, snowflakeRegistryLogin } from './snowflake-login.js';
 

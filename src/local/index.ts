@@ -6,10 +6,10 @@ import path from 'node:path';
 import { openEngine, type LocalEngineApi } from './engine/index.js';
 import { verifyPassword } from './password.js';
 import type { AccountDirectory } from './platform.js';
-import { createRegistry, registryDir } from './registry/index.js';
+import { createRegistry, registryDir } from './image-registry/index.js';
 import { createSqlApiServer } from './server/index.js';
 import { createServiceRuntime } from './spcs/runtime.js';
-import type { ChunkLimits } from './server/queries.js';
+import type { ChunkLimits } from './server/query-requests.js';
 import { ensureDataDir, ensurePassword } from './state.js';
 import { createTokenAuthority, DEFAULT_LIFETIMES, type LocalTokenAuthority, type TokenLifetimes } from './tokens.js';
 

@@ -10,7 +10,7 @@ import { SqlError } from '../errors.js';
 import type { LocalTokenAuthority } from '../tokens.js';
 import { asSqlError, failure, readJson, sendJson, sendText, snowflakeToken, type HttpHandler } from './http.js';
 import { login, loginAnswer, type PasswordVerifier } from './login.js';
-import { handleOAuthToken } from './oauth.js';
+import { handleOAuthToken } from './oauth-grant.js';
 import {
   answerFor,
   DEFAULT_CHUNK_LIMITS,
@@ -20,7 +20,7 @@ import {
   queryMonitoring,
   statementNotFound,
   type ChunkLimits,
-} from './queries.js';
+} from './query-requests.js';
 import { ResultStore } from './results.js';
 import { SessionTable } from './sessions.js';
 

@@ -12,8 +12,8 @@ import { RegistryClient } from '../../image/registry-client.js';
 import { sessionTokenCredentials } from '../../image/snowflake-login.js';
 import { SqlError } from '../errors.js';
 import type { ServiceDefinition, ServiceRuntime } from '../platform.js';
-import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from '../registry/__tests__/support.js';
-import { createRegistry, type LocalRegistry } from '../registry/index.js';
+import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from '../image-registry/__tests__/platform-doubles.js';
+import { createRegistry, type LocalRegistry } from '../image-registry/index.js';
 import { createServiceRuntime, PROVISIONING_TEXT } from './runtime.js';
 
 // An HTTP server in one file: reports what the runner gave it (env, headers, token file, pid).

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { SqlError, ErrorCode } from '../errors.js';
 import { startIngress, type IngressListener } from '../ingress/index.js';
 import type { AccountDirectory, ContainerStatus, EndpointInfo, ServiceDefinition, ServiceKey, ServiceRuntime, ServiceStatus, TokenAuthority } from '../platform.js';
-import { parseImagePath, type ResolvedImage } from '../registry/index.js';
+import { parseImagePath, type ResolvedImage } from '../image-registry/index.js';
 import { Container, type ContainerTimings } from './container.js';
 import { extractLayers } from './extract.js';
 import { containerEnv, hostArgv, imageArgv, nodeArgv, workingDir } from './launch.js';

@@ -8,7 +8,7 @@ import type { AccountDirectory, ServiceKey, TokenAuthority } from '../platform.j
 import { createRegistryHandler, type RegistryHandler } from './handler.js';
 import { parseImagePath, repositoryPrefix } from './names.js';
 import { BlobStore } from './store.js';
-import { RegistryTokens } from './tokens.js';
+import { RegistryTokens } from './bearer-tokens.js';
 
 export { parseImagePath, parseRepository } from './names.js';
 export type { RegistryHandler } from './handler.js';

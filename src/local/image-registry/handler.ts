@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isDigest, isTag, MANIFEST_MEDIA_TYPES, INDEX_MEDIA_TYPES, sha256Digest, type ImageIndex, type ImageManifest } from '../../image/oci.js';
 import type { AccountDirectory, TokenAuthority } from '../platform.js';
 import type { BlobStore } from './store.js';
-import type { RegistryTokens } from './tokens.js';
+import type { RegistryTokens } from './bearer-tokens.js';
 import { parseRepository } from './names.js';
 
 export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;

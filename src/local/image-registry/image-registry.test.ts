@@ -16,7 +16,7 @@ import { jsonBlob, MediaType, sha256Digest, type ImageConfig } from '../../image
 import { RegistryClient } from '../../image/registry-client.js';
 import { sessionTokenCredentials, sessionTokenFromSerializedConnection, snowflakeRegistryLogin } from '../../image/snowflake-login.js';
 import { AuthError, HttpError, UsageError } from '../../ui/errors.js';
-import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from './__tests__/support.js';
+import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from './__tests__/platform-doubles.js';
 import { createRegistry, type LocalRegistry } from './index.js';
 
 const REPO = 'api/data/images/papi-service';
