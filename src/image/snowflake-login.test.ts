@@ -1,5 +1,5 @@
 // The registry login the Snowflake way with a real driver session: snowflake-sdk logs in to papi
-// local, papi reads the session token from connection.serialize(), and papi local's registry handler
+// local, papi reads the session token from connection.serialize(), and papi local's registry
 // (with the server's real TokenAuthority) accepts it as `0sessiontoken`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   local = await startLocal({ dataDir: join(dir, 'local'), password: 'login-test-password' });
   // The engine's catalog is not exposed by startLocal; the admin's grant is stated here instead.
   const directory = createTestDirectory({ repositories: { [local.user]: { 'API.DATA.IMAGES': ['READ', 'WRITE'] } } });
-  registry = await startHttp(createRegistry({ dataDir: join(dir, 'registry'), tokens: local.tokens, directory }).handler);
+  registry = await startHttp(createRegistry({ dataDir: join(dir, 'registry'), tokens: local.tokens, directory }).app);
   snowflake.configure({ logLevel: 'ERROR' });
   connection = snowflake.createConnection({ accessUrl: local.accessUrl, account: local.account, username: local.user, password: 'login-test-password' });
   await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));

@@ -1,13 +1,14 @@
-// startLocal: papi local in this process. Starts the SQL API server on 127.0.0.1 with the image
-// registry mounted on it, the SPCS runner (which starts an ingress per public endpoint), and the
-// engine on the data directory.
+// startLocal: papi local in this process. Serves the SQL API on 127.0.0.1 with the image registry
+// routed beside it (one account URL, as on Snowflake), starts the SPCS runner (which starts an
+// ingress per public endpoint) and the engine on the data directory.
 // Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
 import path from 'node:path';
 import { openEngine, type LocalEngineApi } from './engine/index.js';
 import { verifyPassword } from './password.js';
 import type { AccountDirectory } from './platform.js';
-import { createRegistry, registryDir } from './image-registry/index.js';
-import { createSqlApiServer } from './server/index.js';
+import { listenApp } from './http/listen-app.js';
+import { createRegistry, registryDir, routeImageRegistry } from './image-registry/index.js';
+import { createSqlApi } from './server/index.js';
 import { createServiceRuntime } from './spcs/runtime.js';
 import type { ChunkLimits } from './server/query-requests.js';
 import { ensureDataDir, ensurePassword } from './state.js';
@@ -55,11 +56,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   const password = await ensurePassword(dataDir, options.password);
   const tokens = await createTokenAuthority(dataDir, options.tokenLifetimes ?? DEFAULT_LIFETIMES);
 
-  // The server listens first: the engine and the runner need its address (registry host, SNOWFLAKE_HOST).
-  const server = createSqlApiServer({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
-  const port = await server.listen(options.port ?? 0);
-  const accessUrl = `http://127.0.0.1:${port}`;
-
+  const sqlApi = createSqlApi({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
   // The registry and the runner ask the catalog about grants, and the engine asks the runner to run
   // services: they reach the engine through `directory`, which answers once the engine is open.
   let engine: LocalEngineApi | undefined;
@@ -75,7 +72,12 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
   };
   const registry = createRegistry({ dataDir: registryDir(dataDir), tokens, directory: lazyDirectory });
-  server.mount(registry.handler);
+
+  // The server listens before the engine opens: the engine and the runner need its address (registry
+  // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login).
+  const server = await listenApp(routeImageRegistry(sqlApi.app, registry), { port: options.port ?? 0, keepAliveTimeoutMs: 65_000 });
+  const { port } = server;
+  const accessUrl = `http://127.0.0.1:${port}`;
   const services = createServiceRuntime({
     dataDir: path.join(dataDir, 'spcs'),
     registry,
@@ -102,7 +104,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   }
   const account = engine.account();
   tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
-  server.attach({ engine, account, verifyPassword });
+  sqlApi.attach({ engine, account, verifyPassword });
   // Services that ran before a restart come back (in the background: a restart must stay fast).
   void services.restore().catch(() => undefined);
 
@@ -116,7 +118,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     dataDir,
     port,
     tokens,
-    activeSessions: () => server.sessions.size,
+    activeSessions: () => sqlApi.sessions.size,
     close: () =>
       (closing ??= (async () => {
         await server.close();

@@ -53,7 +53,7 @@ beforeAll(async () => {
       verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
     },
   });
-  server = await startHttp(registry.handler);
+  server = await startHttp(registry.app);
   runtime = createServiceRuntime({
     dataDir: join(registryDir, 'spcs'),
     registry,

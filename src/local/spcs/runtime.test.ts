@@ -108,7 +108,7 @@ async function eventually<T>(check: () => Promise<T | undefined> | T | undefined
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'papi-spcs-'));
   registry = createRegistry({ dataDir: join(dir, 'registry'), tokens: authority, directory });
-  server = await startHttp(registry.handler);
+  server = await startHttp(registry.app);
   await push('echo', 'v1', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '1' });
   await push('echo', 'v2', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '2' });
   await push('crash', 'v1', [{ path: 'server.mjs', content: CRASH_SERVER }]);

@@ -521,7 +521,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
 function assignPorts(spec: ServiceSpec, images: Map<string, ResolvedImage>): Map<number, string> {
   const ports = new Map<number, string>();
   const declared = (container: ContainerSpec, port: number): boolean =>
-    container.readinessProbe?.port === port || Object.keys(images.get(container.name)?.config.config.ExposedPorts ?? {}).some((entry) => Number(entry.split('/')[0]) === port);
+    container.readinessProbe?.port === port || Object.keys(images.get(container.name)?.config.config?.ExposedPorts ?? {}).some((entry) => Number(entry.split('/')[0]) === port);
   for (const container of spec.containers) {
     if (container.readinessProbe) ports.set(container.readinessProbe.port, container.name);
   }
