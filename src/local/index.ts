@@ -3,10 +3,12 @@
 // ingress per public endpoint) and the engine on the data directory.
 // Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
 import path from 'node:path';
+import type { Hono } from 'hono';
 import { openEngine, type LocalEngineApi } from './engine/index.js';
 import { verifyPassword } from './password.js';
 import type { AccountDirectory } from './platform.js';
 import { listenApp } from './http/listen-app.js';
+import type { LocalHttpEnv } from './http/local-http-env.js';
 import { createRegistry, registryDir, routeImageRegistry } from './image-registry/index.js';
 import { createSqlApi } from './server/index.js';
 import { createServiceRuntime } from './spcs/runtime.js';
@@ -43,6 +45,8 @@ export interface LocalSnowflake {
   port: number;
   /** Issues and checks session and OAuth tokens (for the runner and ingress). */
   tokens: LocalTokenAuthority;
+  /** The app served on accessUrl (SQL API with the image registry routed beside it), for app.request() in tests. */
+  app: Hono<LocalHttpEnv>;
   /** SQL API sessions currently open (logins not yet logged out or forgotten). */
   activeSessions(): number;
   /** Stops the servers and the services and closes DuckDB. */
@@ -75,7 +79,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
 
   // The server listens before the engine opens: the engine and the runner need its address (registry
   // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login).
-  const server = await listenApp(routeImageRegistry(sqlApi.app, registry), { port: options.port ?? 0, keepAliveTimeoutMs: 65_000 });
+  const app = routeImageRegistry(sqlApi.app, registry);
+  const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: 65_000 });
   const { port } = server;
   const accessUrl = `http://127.0.0.1:${port}`;
   const services = createServiceRuntime({
@@ -118,6 +123,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     dataDir,
     port,
     tokens,
+    app,
     activeSessions: () => sqlApi.sessions.size,
     close: () =>
       (closing ??= (async () => {
