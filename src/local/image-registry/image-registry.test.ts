@@ -239,27 +239,22 @@ describe('push and pull', () => {
       MediaType.dockerConfig,
     );
     await pusher.pushBlob(OTHER, baseConfig);
-    const amd64 = jsonBlob(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.dockerManifest,
-        config: { mediaType: MediaType.dockerConfig, digest: baseConfig.digest, size: baseConfig.size },
-        layers: [{ mediaType: MediaType.dockerLayerGzip, digest: baseLayer.layer.digest, size: baseLayer.layer.size }],
-      },
-      MediaType.dockerManifest,
-    );
+    /** A Docker manifest of one config over the base layer. */
+    const dockerManifest = (config: { digest: string; size: number }) =>
+      jsonBlob(
+        {
+          schemaVersion: 2,
+          mediaType: MediaType.dockerManifest,
+          config: { mediaType: MediaType.dockerConfig, digest: config.digest, size: config.size },
+          layers: [{ mediaType: MediaType.dockerLayerGzip, digest: baseLayer.layer.digest, size: baseLayer.layer.size }],
+        },
+        MediaType.dockerManifest,
+      );
+    const amd64 = dockerManifest(baseConfig);
     await pusher.putManifest(OTHER, amd64.digest, amd64);
     const armConfig = jsonBlob({ architecture: 'arm64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [baseLayer.layer.diffId] } }, MediaType.dockerConfig);
     await pusher.pushBlob(OTHER, armConfig);
-    const arm64 = jsonBlob(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.dockerManifest,
-        config: { mediaType: MediaType.dockerConfig, digest: armConfig.digest, size: armConfig.size },
-        layers: [{ mediaType: MediaType.dockerLayerGzip, digest: baseLayer.layer.digest, size: baseLayer.layer.size }],
-      },
-      MediaType.dockerManifest,
-    );
+    const arm64 = dockerManifest(armConfig);
     await pusher.putManifest(OTHER, arm64.digest, arm64);
     const list = jsonBlob(
       {
