@@ -1,8 +1,7 @@
 // Request bodies and headers for papi local's Hono apps. Served by @hono/node-server they are read
 // straight from the Node request (no web Request or Headers is built on the hot path); under
 // app.request() in tests they come from the web Request.
-import type { Readable } from 'node:stream';
-import { Readable as NodeReadable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { gunzipSync } from 'node:zlib';
 import type { Context } from 'hono';
@@ -22,16 +21,29 @@ export interface ReadBodyOptions {
 }
 
 /** The whole body, up to `maxBytes` (BodyTooLargeError past it). */
-export async function readBody<E extends LocalHttpEnv>(c: Context<E>, options: ReadBodyOptions): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of bodyStream(c) as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
-    chunks.push(chunk);
-  }
-  const body = chunks.length === 1 && Buffer.isBuffer(chunks[0]) ? chunks[0] : Buffer.concat(chunks, size);
-  return options.gunzip && body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body;
+export function readBody<E extends LocalHttpEnv>(c: Context<E>, options: ReadBodyOptions): Promise<Buffer> {
+  const stream = bodyStream(c);
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Uint8Array): void => {
+      size += chunk.length;
+      if (size <= options.maxBytes) return void chunks.push(chunk);
+      // Refuse now, but let the rest flow away unread: the connection stays usable for the answer.
+      stream.off('data', onData).off('end', onEnd).resume();
+      reject(new BodyTooLargeError(options.maxBytes));
+    };
+    const onEnd = (): void => {
+      const body = chunks.length === 1 && Buffer.isBuffer(chunks[0]) ? chunks[0] : Buffer.concat(chunks, size);
+      try {
+        resolve(options.gunzip && body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    stream.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 /** The body as a Node stream, for bodies too large to hold (blob uploads, proxied requests). */
@@ -39,7 +51,7 @@ export function bodyStream<E extends LocalHttpEnv>(c: Context<E>): Readable {
   const incoming = c.env?.incoming;
   if (incoming) return incoming;
   const body = c.req.raw.body;
-  return body ? NodeReadable.fromWeb(body as WebReadableStream<Uint8Array>) : NodeReadable.from([]);
+  return body ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : Readable.from([]);
 }
 
 /** A request header by its lower-case name. */

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestAuthority, createTestDirectory } from './__tests__/platform-doubles.js';
+import { createTestAuthority, createTestDirectory, startHttp } from './__tests__/platform-doubles.js';
 import { createRegistry, type LocalRegistry } from './index.js';
 
 const REPO = 'api/data/images/app';
@@ -96,5 +96,28 @@ describe('the distribution app', () => {
     const unknown = await put(JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: missing, size: 1 }, layers: [] }));
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: `blob unknown to registry: ${missing}`, detail: { digest: missing } }] });
+  });
+});
+
+describe('request bodies', () => {
+  it('refuses a manifest over 4 MiB with 413 SIZE_INVALID', async () => {
+    const response = await request(`/v2/${REPO}/manifests/big`, { method: 'PUT', body: Buffer.alloc(4 * 1024 * 1024 + 1, 0x20), headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual(ociError('SIZE_INVALID'));
+  });
+
+  it('answers 413 over a real connection too, and the connection stays usable', async () => {
+    const server = await startHttp(registry.app);
+    try {
+      const put = await fetch(`http://${server.host}/v2/${REPO}/manifests/big`, {
+        method: 'PUT',
+        body: Buffer.alloc(8 * 1024 * 1024, 0x20),
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
+      expect(put.status).toBe(413);
+      expect((await fetch(`http://${server.host}/v2/`, { headers: { authorization: `Bearer ${bearer}` } })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
   });
 });
