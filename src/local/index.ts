@@ -17,6 +17,8 @@ import { ensureDataDir, ensurePassword } from './state.js';
 import { createTokenAuthority, DEFAULT_LIFETIMES, type LocalTokenAuthority, type TokenLifetimes } from './tokens.js';
 
 export const DEFAULT_ADMIN_USER = 'PAPI';
+/** Idle keep-alive connections stay open longer than the driver's pool keeps them (no reset mid-request). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface StartLocalOptions {
   /** 0 (default) = any free port. */
@@ -80,7 +82,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   // The server listens before the engine opens: the engine and the runner need its address (registry
   // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login).
   const app = routeImageRegistry(sqlApi.app, registry);
-  const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: 65_000 });
+  const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS });
   const { port } = server;
   const accessUrl = `http://127.0.0.1:${port}`;
   const services = createServiceRuntime({
