@@ -1,5 +1,5 @@
 // The registry login the Snowflake way with a real driver session: snowflake-sdk logs in to papi
-// local, papi reads the session token from connection.serialize(), and papi local's registry handler
+// local, papi reads the session token from connection.serialize(), and papi local's registry
 // (with the server's real TokenAuthority) accepts it as `0sessiontoken`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import snowflake from 'snowflake-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocal, type LocalSnowflake } from '../local/index.js';
-import { createTestDirectory, startHttp, type TestServer } from '../local/registry/__tests__/support.js';
-import { createRegistry } from '../local/registry/index.js';
+import { createTestDirectory, startHttp, type TestServer } from '../local/image-registry/__tests__/platform-doubles.js';
+import { createRegistry } from '../local/image-registry/index.js';
 import { RegistryClient } from './registry-client.js';
 import { sessionTokenCredentials, sessionTokenFromConnection, snowflakeRegistryLogin } from './snowflake-login.js';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   local = await startLocal({ dataDir: join(dir, 'local'), password: 'login-test-password' });
   // The engine's catalog is not exposed by startLocal; the admin's grant is stated here instead.
   const directory = createTestDirectory({ repositories: { [local.user]: { 'API.DATA.IMAGES': ['READ', 'WRITE'] } } });
-  registry = await startHttp(createRegistry({ dataDir: join(dir, 'registry'), tokens: local.tokens, directory }).handler);
+  registry = await startHttp(createRegistry({ dataDir: join(dir, 'registry'), tokens: local.tokens, directory }).app);
   snowflake.configure({ logLevel: 'ERROR' });
   connection = snowflake.createConnection({ accessUrl: local.accessUrl, account: local.account, username: local.user, password: 'login-test-password' });
   await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));

@@ -1,7 +1,7 @@
 // Contracts between papi local's parts, so each can be built and tested on its own:
 //   engine (src/local/engine/)   runs SQL and owns the catalog (objects, roles, grants);
 //   server (src/local/server/)   speaks the driver's HTTP protocol, owns sessions and tokens;
-//   registry, SPCS runner, ingress (src/local/registry|spcs|ingress/) run images as processes.
+//   image registry, SPCS runner, ingress (src/local/image-registry|spcs|ingress/) run images as processes.
 // src/local/index.ts (startLocal) wires them together.
 
 /** A service's identity as stored in the catalog (names in stored case, e.g. API.DATA.API). */

@@ -1,20 +1,25 @@
 // startLocal: papi local in this process; serveLocal: the same, findable by other papi processes
-// through local.json in its data directory. Starts the SQL API server on 127.0.0.1 with the image
-// registry mounted on it, the SPCS runner (which starts an ingress per public endpoint), and the
-// engine on the data directory.
+// through local.json in its data directory. Serves the SQL API on 127.0.0.1 with the image registry
+// routed beside it (one account URL, as on Snowflake), starts the SPCS runner (which starts an
+// ingress per public endpoint) and the engine on the data directory.
 // Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
 import path from 'node:path';
+import type { Hono } from 'hono';
 import { openEngine, type LocalEngineApi } from './engine/index.js';
 import { verifyPassword } from './password.js';
 import type { AccountDirectory } from './platform.js';
-import { createRegistry, registryDir } from './registry/index.js';
-import { createSqlApiServer } from './server/index.js';
+import { listenApp } from './http/listen-app.js';
+import type { LocalHttpEnv } from './http/local-http-env.js';
+import { createRegistry, registryDir, routeImageRegistry } from './image-registry/index.js';
+import { createSqlApi } from './server/index.js';
 import { createServiceRuntime } from './spcs/runtime.js';
-import type { ChunkLimits } from './server/queries.js';
+import type { ChunkLimits } from './server/query-requests.js';
 import { prepareDataDir, removeInstance, writeInstance } from './instance.js';
 import { createTokenAuthority, DEFAULT_LIFETIMES, type LocalTokenAuthority, type TokenLifetimes } from './tokens.js';
 
 export const DEFAULT_ADMIN_USER = 'PAPI';
+/** Idle keep-alive connections stay open longer than the driver's pool keeps them (no reset mid-request). */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface StartLocalOptions {
   /** 0 (default) = any free port. */
@@ -43,6 +48,8 @@ export interface LocalSnowflake {
   port: number;
   /** Issues and checks session and OAuth tokens (for the runner and ingress). */
   tokens: LocalTokenAuthority;
+  /** The app served on accessUrl (SQL API with the image registry routed beside it), for app.request() in tests. */
+  app: Hono<LocalHttpEnv>;
   /** SQL API sessions currently open (logins not yet logged out or forgotten). */
   activeSessions(): number;
   /** Stops the servers and the services and closes DuckDB. */
@@ -55,11 +62,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   const { password } = await prepareDataDir(dataDir, options.password);
   const tokens = await createTokenAuthority(dataDir, options.tokenLifetimes ?? DEFAULT_LIFETIMES);
 
-  // The server listens first: the engine and the runner need its address (registry host, SNOWFLAKE_HOST).
-  const server = createSqlApiServer({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
-  const port = await server.listen(options.port ?? 0);
-  const accessUrl = `http://127.0.0.1:${port}`;
-
+  const sqlApi = createSqlApi({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
   // The registry and the runner ask the catalog about grants, and the engine asks the runner to run
   // services: they reach the engine through `directory`, which answers once the engine is open.
   let engine: LocalEngineApi | undefined;
@@ -75,7 +78,13 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
   };
   const registry = createRegistry({ dataDir: registryDir(dataDir), tokens, directory: lazyDirectory });
-  server.mount(registry.handler);
+
+  // The server listens before the engine opens: the engine and the runner need its address (registry
+  // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login).
+  const app = routeImageRegistry(sqlApi.app, registry);
+  const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS });
+  const { port } = server;
+  const accessUrl = `http://127.0.0.1:${port}`;
   const services = createServiceRuntime({
     dataDir: path.join(dataDir, 'spcs'),
     registry,
@@ -102,7 +111,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   }
   const account = engine.account();
   tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
-  server.attach({ engine, account, verifyPassword });
+  sqlApi.attach({ engine, account, verifyPassword });
   // Services that ran before a restart come back (in the background: a restart must stay fast).
   void services.restore().catch(() => undefined);
 
@@ -116,7 +125,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     dataDir,
     port,
     tokens,
-    activeSessions: () => server.sessions.size,
+    app,
+    activeSessions: () => sqlApi.sessions.size,
     close: () =>
       (closing ??= (async () => {
         await server.close();

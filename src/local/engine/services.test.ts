@@ -9,8 +9,8 @@ import { assembleImage } from '../../image/assemble.js';
 import { RegistryClient } from '../../image/registry-client.js';
 import { sessionTokenCredentials } from '../../image/snowflake-login.js';
 import type { ServiceRuntime } from '../platform.js';
-import { createTestAuthority, startHttp, type TestServer } from '../registry/__tests__/support.js';
-import { createRegistry } from '../registry/index.js';
+import { createTestAuthority, startHttp, type TestServer } from '../image-registry/__tests__/platform-doubles.js';
+import { createRegistry } from '../image-registry/index.js';
 import { createServiceRuntime } from '../spcs/runtime.js';
 import type { LocalEngineApi } from './index.js';
 import { failure, harness, run, session, status, type Harness } from './__tests__/harness.js';
@@ -53,7 +53,7 @@ beforeAll(async () => {
       verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
     },
   });
-  server = await startHttp(registry.handler);
+  server = await startHttp(registry.app);
   runtime = createServiceRuntime({
     dataDir: join(registryDir, 'spcs'),
     registry,

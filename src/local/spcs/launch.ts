@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImageConfig } from '../../image/oci.js';
+import type { OciImageConfig as ImageConfig } from '../image-registry/oci-spec.js';
 import { SqlError } from '../errors.js';
 import type { ContainerSpec } from './spec.js';
 
@@ -13,8 +13,8 @@ const SHELL_WRAPPERS = new Set(['docker-entrypoint.sh', '/usr/local/bin/docker-e
 
 /** The image's argv for a container, before mapping (command ?? Entrypoint, then args ?? Cmd). */
 export function imageArgv(container: ContainerSpec, config: ImageConfig): string[] {
-  const command = container.command ?? config.config.Entrypoint ?? [];
-  const args = container.args ?? (container.command ? [] : (config.config.Cmd ?? []));
+  const command = container.command ?? config.config?.Entrypoint ?? [];
+  const args = container.args ?? (container.command ? [] : (config.config?.Cmd ?? []));
   return [...command, ...args];
 }
 
@@ -38,7 +38,7 @@ export function hostArgv(argv: string[], root: string, nodePath: string): string
 }
 
 export function workingDir(config: ImageConfig, root: string): string {
-  const dir = config.config.WorkingDir;
+  const dir = config.config?.WorkingDir;
   return dir && dir !== '/' ? join(root, dir) : root;
 }
 
@@ -62,7 +62,7 @@ export interface SpcsEnvironment {
  */
 export function containerEnv(config: ImageConfig, container: ContainerSpec, spcs: SpcsEnvironment, home: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const entry of config.config.Env ?? []) {
+  for (const entry of config.config?.Env ?? []) {
     const eq = entry.indexOf('=');
     if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
   }

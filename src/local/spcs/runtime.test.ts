@@ -12,8 +12,8 @@ import { RegistryClient } from '../../image/registry-client.js';
 import { sessionTokenCredentials } from '../../image/snowflake-login.js';
 import { SqlError } from '../errors.js';
 import type { ServiceDefinition, ServiceRuntime } from '../platform.js';
-import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from '../registry/__tests__/support.js';
-import { createRegistry, type LocalRegistry } from '../registry/index.js';
+import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from '../image-registry/__tests__/platform-doubles.js';
+import { createRegistry, type LocalRegistry } from '../image-registry/index.js';
 import { createServiceRuntime, PROVISIONING_TEXT } from './runtime.js';
 
 // An HTTP server in one file: reports what the runner gave it (env, headers, token file, pid).
@@ -108,7 +108,7 @@ async function eventually<T>(check: () => Promise<T | undefined> | T | undefined
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'papi-spcs-'));
   registry = createRegistry({ dataDir: join(dir, 'registry'), tokens: authority, directory });
-  server = await startHttp(registry.handler);
+  server = await startHttp(registry.app);
   await push('echo', 'v1', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '1' });
   await push('echo', 'v2', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '2' });
   await push('crash', 'v1', [{ path: 'server.mjs', content: CRASH_SERVER }]);

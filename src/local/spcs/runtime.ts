@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { SqlError, ErrorCode } from '../errors.js';
 import { startIngress, type IngressListener } from '../ingress/index.js';
 import type { AccountDirectory, ContainerStatus, EndpointInfo, ServiceDefinition, ServiceKey, ServiceRuntime, ServiceStatus, TokenAuthority } from '../platform.js';
-import { parseImagePath, type ResolvedImage } from '../registry/index.js';
+import { parseImagePath, type ResolvedImage } from '../image-registry/index.js';
 import { Container, type ContainerTimings } from './container.js';
 import { extractLayers } from './extract.js';
 import { containerEnv, hostArgv, imageArgv, nodeArgv, workingDir } from './launch.js';
@@ -521,7 +521,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
 function assignPorts(spec: ServiceSpec, images: Map<string, ResolvedImage>): Map<number, string> {
   const ports = new Map<number, string>();
   const declared = (container: ContainerSpec, port: number): boolean =>
-    container.readinessProbe?.port === port || Object.keys(images.get(container.name)?.config.config.ExposedPorts ?? {}).some((entry) => Number(entry.split('/')[0]) === port);
+    container.readinessProbe?.port === port || Object.keys(images.get(container.name)?.config.config?.ExposedPorts ?? {}).some((entry) => Number(entry.split('/')[0]) === port);
   for (const container of spec.containers) {
     if (container.readinessProbe) ports.set(container.readinessProbe.port, container.name);
   }

@@ -112,7 +112,7 @@ export class BlobStore {
   }
 
   /** Resolves a tag or digest within a repository. */
-  manifest(repository: string, reference: string): { digest: string; mediaType: string; createdOn: string; bytes: Buffer } | undefined {
+  manifest(repository: string, reference: string): { digest: string; mediaType: string; createdOn: string; bytes: Buffer<ArrayBuffer> } | undefined {
     const record = this.repositories[repository];
     if (!record) return undefined;
     const digest = DIGEST.test(reference) ? reference : record.tags[reference];

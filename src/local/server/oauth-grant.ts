@@ -2,11 +2,13 @@
 // token. The assertion is verified like a key-pair login; the scope names the role
 // (`session:role:<ROLE>`, optional: the user's default role) and the endpoint host (the audience).
 // The token is answered as plain text, like Snowflake; errors as JSON with error and message.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
 import type { Engine } from '../engine/types.js';
 import { SqlError } from '../errors.js';
+import type { LocalHttpEnv } from '../http/local-http-env.js';
+import { readBody } from '../http/request-body.js';
 import type { LocalTokenAuthority } from '../tokens.js';
-import { readBody, sendJson, sendText } from './http.js';
+import { MAX_BODY_BYTES } from './snowflake-protocol.js';
 import { verifyKeyPairJwt } from './keypair-jwt.js';
 import { identifier } from './login.js';
 
@@ -21,10 +23,11 @@ export interface OAuthContext {
   account: string;
 }
 
-export async function handleOAuthToken(context: OAuthContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-  const fail = (status: number, error: string, message: string, code: string | null = null) =>
-    sendJson(res, { data: null, error, code, message, success: false, headers: null }, status);
+export async function handleOAuthToken(context: OAuthContext, c: Context<LocalHttpEnv>): Promise<Response> {
+  const form = new URLSearchParams((await readBody(c, { maxBytes: MAX_BODY_BYTES, gunzip: true })).toString('utf8'));
+  // OAuth errors are real HTTP statuses with Snowflake's JSON (clients of this endpoint are not the driver).
+  const fail = (status: 400 | 401, error: string, message: string, code: string | null = null) =>
+    c.json({ data: null, error, code, message, success: false, headers: null }, status);
 
   if (form.get('grant_type') !== JWT_BEARER_GRANT_TYPE) {
     return fail(400, 'unsupported_grant_type', `Unsupported grant_type; papi local supports ${JWT_BEARER_GRANT_TYPE}.`);
@@ -53,5 +56,5 @@ export async function handleOAuthToken(context: OAuthContext, req: IncomingMessa
     return fail(400, 'invalid_scope', `Role '${sessionRole}' in the scope is not granted to user ${userName}.`);
   }
   const token = context.tokens.issueOAuthToken({ user: userName, role: sessionRole, ...(audience ? { audience } : {}) }, OAUTH_TOKEN_SECONDS);
-  sendText(res, token);
+  return c.body(token, 200, { 'content-type': 'text/plain' });
 }

@@ -1,7 +1,7 @@
 // Repository names in papi local's registry: `<db>/<schema>/<image repository>/<image…>` in lower case,
 // the first three naming an image repository in the catalog (stored upper case: unquoted identifiers).
 
-import { isDigest, isRepositoryName, isTag } from '../../image/oci.js';
+import { isDigest, isRepositoryName, isTag } from './oci-spec.js';
 import type { ServiceKey } from '../platform.js';
 
 const PART = /^[a-z_][a-z0-9_$]*$/;

@@ -1,11 +1,12 @@
 // The image path end to end over real HTTP: the real service bundle is assembled into an image,
-// pushed with papi's registry client to papi local's registry handler, pulled back and compared.
+// pushed with papi's registry client to papi local's registry, pulled back and compared.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleService } from '../../../service/bundle.mjs';
 import { assembleImage, type AssembledImage } from '../../image/assemble.js';
@@ -16,7 +17,7 @@ import { jsonBlob, MediaType, sha256Digest, type ImageConfig } from '../../image
 import { RegistryClient } from '../../image/registry-client.js';
 import { sessionTokenCredentials, sessionTokenFromSerializedConnection, snowflakeRegistryLogin } from '../../image/snowflake-login.js';
 import { AuthError, HttpError, UsageError } from '../../ui/errors.js';
-import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from './__tests__/support.js';
+import { createTestAuthority, createTestDirectory, startHttp, type TestServer } from './__tests__/platform-doubles.js';
 import { createRegistry, type LocalRegistry } from './index.js';
 
 const REPO = 'api/data/images/papi-service';
@@ -52,7 +53,7 @@ beforeAll(async () => {
   bundleDir = join(dir, 'bundle');
   await bundleService({ outfile: join(bundleDir, 'server.mjs') });
   registry = createRegistry({ dataDir: join(dir, 'registry'), tokens: authority, directory });
-  server = await startHttp(registry.handler);
+  server = await startHttp(registry.app);
   image = await assembleImage({ bundleDir, env: { PAPI_ID_FORMAT: 'numeric' }, exposedPorts: [8001] });
 });
 
@@ -238,27 +239,22 @@ describe('push and pull', () => {
       MediaType.dockerConfig,
     );
     await pusher.pushBlob(OTHER, baseConfig);
-    const amd64 = jsonBlob(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.dockerManifest,
-        config: { mediaType: MediaType.dockerConfig, digest: baseConfig.digest, size: baseConfig.size },
-        layers: [{ mediaType: MediaType.dockerLayerGzip, digest: baseLayer.layer.digest, size: baseLayer.layer.size }],
-      },
-      MediaType.dockerManifest,
-    );
+    /** A Docker manifest of one config over the base layer. */
+    const dockerManifest = (config: { digest: string; size: number }) =>
+      jsonBlob(
+        {
+          schemaVersion: 2,
+          mediaType: MediaType.dockerManifest,
+          config: { mediaType: MediaType.dockerConfig, digest: config.digest, size: config.size },
+          layers: [{ mediaType: MediaType.dockerLayerGzip, digest: baseLayer.layer.digest, size: baseLayer.layer.size }],
+        },
+        MediaType.dockerManifest,
+      );
+    const amd64 = dockerManifest(baseConfig);
     await pusher.putManifest(OTHER, amd64.digest, amd64);
     const armConfig = jsonBlob({ architecture: 'arm64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: [baseLayer.layer.diffId] } }, MediaType.dockerConfig);
     await pusher.pushBlob(OTHER, armConfig);
-    const arm64 = jsonBlob(
-      {
-        schemaVersion: 2,
-        mediaType: MediaType.dockerManifest,
-        config: { mediaType: MediaType.dockerConfig, digest: armConfig.digest, size: armConfig.size },
-        layers: [{ mediaType: MediaType.dockerLayerGzip, digest: baseLayer.layer.digest, size: baseLayer.layer.size }],
-      },
-      MediaType.dockerManifest,
-    );
+    const arm64 = dockerManifest(armConfig);
     await pusher.putManifest(OTHER, arm64.digest, arm64);
     const list = jsonBlob(
       {
@@ -300,7 +296,7 @@ describe('push and pull', () => {
     expect(again.base).toEqual(cached.base);
 
     const second = createRegistry({ dataDir: join(dir, 'registry-2'), tokens: authority, directory });
-    const secondServer = await startHttp(second.handler);
+    const secondServer = await startHttp(second.app);
     try {
       const app = await assembleImage({ base: again.base, files: [{ path: 'server.mjs', content: 'copied base' }] });
       const target = new RegistryClient({ registry: secondServer.host, credentials });
@@ -315,7 +311,7 @@ describe('push and pull', () => {
   it('resolves images for the runner and lists them for SHOW IMAGES', () => {
     const resolved = registry.resolveImage(`/${REPO}:v1`);
     expect(resolved?.digest).toBe(image.manifest.digest);
-    expect(resolved?.config.config.Entrypoint).toEqual(['node', '/app/server.mjs']);
+    expect(resolved?.config.config?.Entrypoint).toEqual(['node', '/app/server.mjs']);
     expect(resolved!.layers.map((layer) => sha256Digest(readFileSync(layer.file)))).toEqual([image.layer.digest]);
     expect(registry.resolveImage(`/${REPO}:nope`)).toBeUndefined();
     const listed = registry.listImages({ database: 'API', schema: 'DATA', name: 'IMAGES' });
@@ -335,14 +331,14 @@ describe('blob downloads that redirect', () => {
     await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
     const storagePort = (storage.address() as AddressInfo).port;
     // A registry that sends blob downloads to "storage" on another origin (localhost vs 127.0.0.1).
-    const redirecting = await startHttp(async (req, res) => {
-      if (req.method === 'GET' && /\/blobs\/sha256:/.test(req.url ?? '') && req.headers.authorization) {
-        res.writeHead(307, { location: `http://localhost:${storagePort}/signed?x=1` });
-        res.end();
-        return true;
-      }
-      return registry.handler(req, res);
-    });
+    const redirecting = await startHttp(
+      new Hono()
+        .use('/v2/*', async (c, next) => {
+          if (c.req.method === 'GET' && /\/blobs\/sha256:/.test(c.req.path) && c.req.header('authorization')) return c.redirect(`http://localhost:${storagePort}/signed?x=1`, 307);
+          await next();
+        })
+        .route('/', registry.app),
+    );
     try {
       const redirected = new RegistryClient({ registry: redirecting.host, credentials: sessionTokenCredentials({ token: authority.issueSessionToken('PUSHER', 'R'), expiresIn: 600 }) });
       const bytes = await redirected.getBlob(REPO, image.layer.digest);

@@ -1,17 +1,21 @@
-// papi local's image registry: the HTTP handler (mounted by the SQL API server under /v2/ and
-// /login) and the image lookups the SPCS runner and SHOW IMAGES IN IMAGE REPOSITORY need.
+// papi local's image registry: its HTTP apps (the OCI distribution API and its token login, routed
+// beside the SQL API on the account URL) and the image lookups the SPCS runner and SHOW IMAGES IN
+// IMAGE REPOSITORY need.
 
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { INDEX_MEDIA_TYPES, type ImageConfig, type ImageIndex, type ImageManifest } from '../../image/oci.js';
+import { Hono, type Env } from 'hono';
+import type { LocalHttpEnv } from '../http/local-http-env.js';
 import type { AccountDirectory, ServiceKey, TokenAuthority } from '../platform.js';
-import { createRegistryHandler, type RegistryHandler } from './handler.js';
+import { RegistryTokens } from './bearer-tokens.js';
+import { createDistributionApp, type DistributionEnv } from './distribution-app.js';
 import { parseImagePath, repositoryPrefix } from './names.js';
+import { IMAGE_INDEX_TYPES, type OciImageConfig, type OciImageIndex, type OciImageManifest } from './oci-spec.js';
+import { createRegistryLoginApp } from './registry-login.js';
 import { BlobStore } from './store.js';
-import { RegistryTokens } from './tokens.js';
 
 export { parseImagePath, parseRepository } from './names.js';
-export type { RegistryHandler } from './handler.js';
+export type { OciImageConfig } from './oci-spec.js';
 
 export interface RegistryOptions {
   /** Where blobs and the repository index live (e.g. <papi local data dir>/registry). */
@@ -29,8 +33,8 @@ export interface ResolvedImage {
   repository: string;
   reference: string;
   digest: string;
-  manifest: ImageManifest;
-  config: ImageConfig;
+  manifest: OciImageManifest;
+  config: OciImageConfig;
   layers: Array<{ digest: string; mediaType: string; file: string }>;
 }
 
@@ -47,7 +51,12 @@ export interface ImageListing {
 }
 
 export interface LocalRegistry {
-  handler: RegistryHandler;
+  /** The OCI distribution API, routed at /v2. */
+  distribution: Hono<DistributionEnv>;
+  /** The token login, routed at /login. */
+  login: Hono<LocalHttpEnv>;
+  /** Both routed on an app of their own (a registry served alone, as in tests). */
+  app: Hono<LocalHttpEnv>;
   /** `/db/schema/repo/image:tag` → the image, or undefined when there is no such image. */
   resolveImage(path: string): ResolvedImage | undefined;
   listImages(repository: ServiceKey): ImageListing[];
@@ -55,13 +64,13 @@ export interface LocalRegistry {
 
 export function createRegistry(options: RegistryOptions): LocalRegistry {
   const store = new BlobStore(options.dataDir);
-  const handler = createRegistryHandler({
-    store,
+  const auth = {
     registryTokens: new RegistryTokens(),
     tokens: options.tokens,
     directory: typeof options.directory === 'function' ? options.directory : () => options.directory as AccountDirectory,
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-  });
+  };
+  const apps = { distribution: createDistributionApp({ ...auth, store }), login: createRegistryLoginApp(auth) };
 
   const resolveImage = (path: string): ResolvedImage | undefined => {
     const parsed = parseImagePath(path);
@@ -69,14 +78,14 @@ export function createRegistry(options: RegistryOptions): LocalRegistry {
     const name = parsed.repository.name;
     let found = store.manifest(name, parsed.reference);
     if (!found) return undefined;
-    if (INDEX_MEDIA_TYPES.includes(found.mediaType)) {
-      const index = JSON.parse(found.bytes.toString('utf8')) as ImageIndex;
+    if (IMAGE_INDEX_TYPES.has(found.mediaType)) {
+      const index = JSON.parse(found.bytes.toString('utf8')) as OciImageIndex;
       const chosen = index.manifests.find((entry) => entry.platform?.os === 'linux' && entry.platform.architecture === 'amd64');
       found = chosen ? store.manifest(name, chosen.digest) : undefined;
       if (!found) return undefined;
     }
-    const manifest = JSON.parse(found.bytes.toString('utf8')) as ImageManifest;
-    const config = JSON.parse(readFileSync(store.blobPath(manifest.config.digest), 'utf8')) as ImageConfig;
+    const manifest = JSON.parse(found.bytes.toString('utf8')) as OciImageManifest;
+    const config = JSON.parse(readFileSync(store.blobPath(manifest.config.digest), 'utf8')) as OciImageConfig;
     return {
       repository: name,
       reference: parsed.reference,
@@ -104,7 +113,12 @@ export function createRegistry(options: RegistryOptions): LocalRegistry {
     );
   };
 
-  return { handler, resolveImage, listImages };
+  return { ...apps, app: routeImageRegistry(new Hono<LocalHttpEnv>(), apps), resolveImage, listImages };
+}
+
+/** The one place the registry's paths are decided: its apps routed on a host app (the SQL API's in startLocal). */
+export function routeImageRegistry<E extends Env>(host: Hono<E>, registry: Pick<LocalRegistry, 'distribution' | 'login'>): Hono<E> {
+  return host.route('/v2', registry.distribution).route('/login', registry.login);
 }
 
 /** The default location of the registry's files inside papi local's data directory. */

@@ -4,9 +4,8 @@
 // their own with real HTTP and real processes. They implement the same interfaces (platform.ts).
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { base64url, decodeJwt } from 'jose';
+import { listenApp, type AppListener } from '../../http/listen-app.js';
 import type { AccountDirectory, OAuthClaims, ServiceKey, TokenAuthority } from '../../platform.js';
 
 /**
@@ -66,39 +65,9 @@ export function createTestDirectory(grants: TestGrants, account = 'PAPI'): Accou
   };
 }
 
-export interface TestServer {
-  server: Server;
-  port: number;
-  host: string;
-  close(): Promise<void>;
-}
+export type TestServer = AppListener;
 
-/** An http server on 127.0.0.1 that gives each request to `handle` (404 when it answers false). */
-export async function startHttp(handle: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>): Promise<TestServer> {
-  const server = createServer((req, res) => {
-    handle(req, res).then(
-      (handled) => {
-        if (!handled) {
-          res.writeHead(404, { 'content-type': 'text/plain' });
-          res.end('not found');
-        }
-      },
-      (error: unknown) => {
-        res.writeHead(500);
-        res.end(String(error));
-      },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    server,
-    port,
-    host: `127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+/** A Hono app (e.g. a registry's `app`) served on 127.0.0.1 at any free port. */
+export function startHttp(app: Parameters<typeof listenApp>[0]): Promise<TestServer> {
+  return listenApp(app, { port: 0 });
 }

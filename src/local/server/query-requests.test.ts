@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindsOf, splitRows } from './queries.js';
+import { bindsOf, splitRows } from './query-requests.js';
 
 describe('splitRows', () => {
   const rows = Array.from({ length: 25 }, (_, i) => [String(i), `r${i}`]);

@@ -2,10 +2,9 @@
 // driver's result shape (rowtype, rowset, total, returned, final* names, parameters every time),
 // large results split into chunks fetched back from this server, async execution (333334), status
 // and result by query id, and requestId deduplication.
-import type { IncomingMessage } from 'node:http';
 import type { Bind, Column, Engine, SessionState, StatementResult } from '../engine/types.js';
 import { ErrorCode, SqlError } from '../errors.js';
-import { asSqlError, failure } from './http.js';
+import { asSqlError, failure } from './snowflake-protocol.js';
 import { sessionParameters } from './parameters.js';
 import type { QueryEntry, ResultStore } from './results.js';
 import type { Session } from './sessions.js';
@@ -234,8 +233,7 @@ function rowtypeOf(column: Column): Record<string, unknown> {
   };
 }
 
-/** `http://host:port` of the request, for chunk URLs that point back at this server. */
-export function originOf(req: IncomingMessage, fallback: string): string {
-  const host = req.headers.host;
-  return host && /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? `http://${host}` : fallback;
+/** `http://host:port` of the request (its Host header), for chunk URLs that point back at this server. */
+export function originOf(host: string | undefined, fallback: () => string): string {
+  return host && /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? `http://${host}` : fallback();
 }

@@ -1,0 +1,50 @@
+// Serves a Hono app with @hono/node-server on 127.0.0.1, keeping connections alive (the driver and
+// the ingress's callers reuse them).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+
+type FetchCallback = Parameters<typeof getRequestListener>[0];
+
+export interface AppListener {
+  server: Server;
+  port: number;
+  /** `127.0.0.1:PORT` */
+  host: string;
+  /** Stops listening and cuts open connections (keep-alive ones would hold close() for a minute). */
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  /** 0 = any free port. */
+  port: number;
+  /** How long an idle keep-alive connection stays open (default Node's). */
+  keepAliveTimeoutMs?: number;
+}
+
+/** Listens on 127.0.0.1 (rejects when the port is taken). */
+export async function listenApp(app: { fetch: FetchCallback }, options: ListenOptions): Promise<AppListener> {
+  // hostname: the URL's host when a request has no Host header (HTTP/1.0).
+  const server = createServer({ keepAlive: true }, getRequestListener(app.fetch, { hostname: '127.0.0.1' }));
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  const { port } = options;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return {
+    server,
+    port: bound,
+    host: `127.0.0.1:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,63 @@
+// Request bodies and headers for papi local's Hono apps. Served by @hono/node-server they are read
+// straight from the Node request (no web Request or Headers is built on the hot path); under
+// app.request() in tests they come from the web Request.
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { gunzipSync } from 'node:zlib';
+import type { Context } from 'hono';
+import type { LocalHttpEnv } from './local-http-env.js';
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`request body larger than ${maxBytes} bytes`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+export interface ReadBodyOptions {
+  maxBytes: number;
+  /** Inflate a gzip body, detected by its magic bytes (the driver compresses without always saying so). */
+  gunzip?: boolean;
+}
+
+/** The whole body, up to `maxBytes` (BodyTooLargeError past it). */
+export function readBody<E extends LocalHttpEnv>(c: Context<E>, options: ReadBodyOptions): Promise<Buffer> {
+  const stream = bodyStream(c);
+  if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const onData = (chunk: Uint8Array): void => {
+      size += chunk.length;
+      if (size <= options.maxBytes) return void chunks.push(chunk);
+      // Refuse now, but let the rest flow away unread: the connection stays usable for the answer.
+      stream.off('data', onData).off('end', onEnd).resume();
+      reject(new BodyTooLargeError(options.maxBytes));
+    };
+    const onEnd = (): void => {
+      const body = chunks.length === 1 && Buffer.isBuffer(chunks[0]) ? chunks[0] : Buffer.concat(chunks, size);
+      try {
+        resolve(options.gunzip && body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body);
+      } catch (error) {
+        reject(error);
+      }
+    };
+    stream.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+}
+
+/** The body as a Node stream, for bodies too large to hold (blob uploads, proxied requests). */
+export function bodyStream<E extends LocalHttpEnv>(c: Context<E>): Readable {
+  const incoming = c.env?.incoming;
+  if (incoming) return incoming;
+  const body = c.req.raw.body;
+  return body ? Readable.fromWeb(body as WebReadableStream<Uint8Array>) : Readable.from([]);
+}
+
+/** A request header by its lower-case name. */
+export function requestHeader<E extends LocalHttpEnv>(c: Context<E>, name: string): string | undefined {
+  const incoming = c.env?.incoming;
+  if (!incoming) return c.req.header(name);
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}

@@ -1,0 +1,83 @@
+// The ingress: its refusals through app.request() (the error middleware's {error, message} with
+// 401/403/503), and forwarding through a real listener to a real upstream (headers rewritten, body
+// streamed both ways, 502 when the container does not answer).
+import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestAuthority, createTestDirectory } from '../image-registry/__tests__/platform-doubles.js';
+import { createIngressApp, startIngress, type IngressListener } from './index.js';
+
+const service = { database: 'API', schema: 'DATA', name: 'SVC' };
+const authority = createTestAuthority();
+const directory = createTestDirectory({ endpoints: { CALLER: ['API.DATA.SVC'] } });
+const HOST = '127.0.0.1:4321';
+const token = (role: string, audience?: string) => `Snowflake Token="${authority.issueOAuthToken({ user: 'ALICE', role, ...(audience ? { audience } : {}) }, 60)}"`;
+
+describe('the ingress app', () => {
+  const agent = new Agent();
+  // No instance is ready: requests that pass every check meet 503.
+  const app = createIngressApp({ service, endpoint: 'api', tokens: authority, directory, upstream: () => undefined }, () => HOST, agent);
+  afterAll(() => agent.destroy());
+
+  const refusal = async (authorization: string | undefined, status: number, error: string) => {
+    const response = await app.request('/anything', authorization ? { headers: { authorization } } : {});
+    expect(response.status).toBe(status);
+    expect(await response.json()).toEqual({ error, message: expect.any(String) });
+  };
+
+  it('refuses a missing, forged or other-endpoint token with 401', async () => {
+    await refusal(undefined, 401, 'UNAUTHORIZED');
+    await refusal('Snowflake Token="forged"', 401, 'UNAUTHORIZED');
+    await refusal(token('CALLER', 'elsewhere.example'), 401, 'UNAUTHORIZED');
+  });
+
+  it('refuses a role without endpoint usage with 403, and answers 503 while no instance is ready', async () => {
+    await refusal(token('NOBODY'), 403, 'FORBIDDEN');
+    await refusal(token('CALLER', `http://${HOST}`), 503, 'SERVICE_UNAVAILABLE');
+  });
+});
+
+describe('the ingress listener', () => {
+  let container: Server;
+  let containerPort: number | undefined;
+  let ingress: IngressListener;
+  let seen: IncomingHttpHeaders | undefined;
+
+  beforeAll(async () => {
+    container = createServer((req, res) => {
+      seen = req.headers;
+      res.writeHead(201, { 'content-type': 'text/plain', 'x-from': 'container' });
+      req.pipe(res);
+    });
+    await new Promise<void>((resolve) => container.listen(0, '127.0.0.1', resolve));
+    containerPort = (container.address() as AddressInfo).port;
+    ingress = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => containerPort });
+  });
+
+  afterAll(async () => {
+    await ingress?.close();
+    await new Promise((resolve) => container?.close(resolve));
+  });
+
+  it('forwards as the token user, without the token or forged Sf-Context headers, streaming the body both ways', async () => {
+    const response = await fetch(`http://${ingress.host}/echo?x=1`, {
+      method: 'POST',
+      headers: { authorization: token('CALLER', ingress.host), 'sf-context-current-user': 'MALLORY' },
+      body: 'hello container',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-from')).toBe('container');
+    expect(await response.text()).toBe('hello container');
+    expect(seen?.authorization).toBeUndefined();
+    expect(seen?.['sf-context-current-user']).toBe('ALICE');
+  });
+
+  it('answers 502 when the container does not answer', async () => {
+    const closed = containerPort;
+    await new Promise((resolve) => container.close(resolve));
+    const response = await fetch(`http://${ingress.host}/`, { headers: { authorization: token('CALLER') } });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ error: 'BAD_GATEWAY', message: 'The service did not answer.' });
+    containerPort = closed;
+  });
+});

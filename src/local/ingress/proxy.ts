@@ -1,0 +1,45 @@
+// The ingress's forwarding to a service container: the Node request piped to the container with
+// keep-alive and its answer piped back, byte for byte and without buffering (it sits on the latency
+// path of every service call). It writes the Node response itself, so it runs only under
+// @hono/node-server.
+import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context } from 'hono';
+import type { LocalHttpEnv } from '../http/local-http-env.js';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** Thrown when the container does not answer (before any of its answer went out). */
+export class UpstreamError extends Error {}
+
+/** Forwards the request to 127.0.0.1:`port` as `user`; resolves once the container's answer is streaming back. */
+export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user: string, agent: Agent): Promise<Response> {
+  const { incoming, outgoing } = c.env ?? {};
+  if (!incoming || !outgoing) return Promise.reject(new Error('the ingress forwards only when served by @hono/node-server'));
+  return new Promise((resolve, reject) => {
+    const upstream = request(
+      { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: forwardedHeaders(incoming.headers, user), agent },
+      (answer) => {
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+        outgoing.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+        answer.pipe(outgoing);
+        resolve(RESPONSE_ALREADY_SENT);
+      },
+    );
+    // Before the answer: the error middleware answers 502. After it: the connection is cut.
+    upstream.on('error', (error) => (outgoing.headersSent ? outgoing.destroy(error) : reject(new UpstreamError(error.message))));
+    incoming.pipe(upstream);
+  });
+}
+
+/** Incoming headers minus hop-by-hop, the caller's token and any Sf-Context-*; plus the current user. */
+export function forwardedHeaders(incoming: IncomingHttpHeaders, user: string): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || name === 'authorization' || name.startsWith('sf-context-')) continue;
+    headers[name] = value;
+  }
+  headers['Sf-Context-Current-User'] = user;
+  return headers;
+}

@@ -1,0 +1,60 @@
+// The SQL API's side of the wire: JSON request bodies (gzip detected by its magic bytes, as the driver
+// compresses without always saying so), the session token header, Snowflake's success and failure
+// shapes, and the error answer of the SQL API app: every failure is HTTP 200 with
+// `{success:false, code, message, data:{errorCode, sqlState, …}}`, because a 5xx makes the driver
+// retry for a minute.
+import type { Context } from 'hono';
+import { SqlError } from '../errors.js';
+import type { ErrorAnswer } from '../http/error-middleware.js';
+import type { LocalHttpEnv } from '../http/local-http-env.js';
+import { BodyTooLargeError, readBody, requestHeader } from '../http/request-body.js';
+
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** The request's JSON object ({} for an empty body or a JSON value that is not an object). */
+export async function readJson(c: Context<LocalHttpEnv>): Promise<Record<string, unknown>> {
+  const text = (await readBody(c, { maxBytes: MAX_BODY_BYTES, gunzip: true })).toString('utf8');
+  if (text.trim() === '') return {};
+  const value: unknown = JSON.parse(text);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The token in `Authorization: Snowflake Token="…"`. */
+export function snowflakeToken(c: Context<LocalHttpEnv>): string | undefined {
+  const header = requestHeader(c, 'authorization');
+  if (!header) return undefined;
+  const match = /^Snowflake\s+Token="([^"]*)"\s*$/i.exec(header.trim());
+  return match?.[1];
+}
+
+export const ok = (data: unknown = null) => ({ success: true, code: null, message: null, data });
+
+export interface FailureBody {
+  success: false;
+  code: string;
+  message: string;
+  data: { errorCode: string; sqlState: string; queryId?: string; [key: string]: unknown };
+  headers: null;
+}
+
+/** Snowflake's `{success:false}` answer; the driver turns it into an error with code, sqlState and data. */
+export function failure(error: SqlError, queryId?: string, extra: Record<string, unknown> = {}): FailureBody {
+  return {
+    success: false,
+    code: error.code,
+    message: error.message,
+    data: { ...extra, errorCode: error.code, sqlState: error.sqlState, ...(queryId ? { queryId } : {}) },
+    headers: null,
+  };
+}
+
+/** Anything thrown that is not a SqlError is a bug in papi local, still answered as a failure (never 5xx). */
+export function asSqlError(error: unknown): SqlError {
+  if (error instanceof SqlError) return error;
+  if (error instanceof BodyTooLargeError) return new SqlError('000603', '57014', 'Request body too large.');
+  const message = error instanceof Error ? error.message : String(error);
+  return new SqlError('000603', 'XX000', `SQL execution internal error: ${message}`);
+}
+
+/** The SQL API app's error answer: HTTP 200 with Snowflake's failure shape. */
+export const answerSnowflakeFailure: ErrorAnswer = (error, c) => c.json(failure(asSqlError(error)), 200);
