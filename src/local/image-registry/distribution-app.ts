@@ -5,7 +5,6 @@
 // request without one answers 401 with a Bearer challenge pointing at /login. Every repository
 // request is checked against the catalog (READ to pull, WRITE to push); a missing privilege answers
 // 401 with error="insufficient_scope", as token-auth registries do.
-import { Readable } from 'node:stream';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { answerErrorsWith } from '../http/error-middleware.js';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
@@ -118,7 +117,7 @@ function serveBlob(c: RegistryContext, store: BlobStore): Response {
   if (size === undefined) throw new OciError(404, 'BLOB_UNKNOWN', `blob ${digest} is not in ${name}`);
   const headers = { 'content-length': String(size), 'content-type': 'application/octet-stream', 'docker-content-digest': digest, etag: `"${digest}"` };
   if (method === 'HEAD') return c.body(null, 200, headers);
-  return c.body(Readable.toWeb(store.openBlob(digest)) as ReadableStream<Uint8Array>, 200, headers);
+  return c.body(store.openBlob(digest), 200, headers);
 }
 
 /** POST …/blobs/uploads/: a cross-repository mount, a monolithic upload (?digest=) or a new upload session. */

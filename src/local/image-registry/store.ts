@@ -4,6 +4,7 @@
 
 import { randomUUID, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,6 +23,7 @@ interface RepositoryRecord {
 
 const DIGEST = /^sha256:([a-f0-9]{64})$/;
 const UPLOAD_ID = /^[0-9a-f-]{36}$/;
+const BLOB_CHUNK_BYTES = 256 * 1024;
 
 export class BlobStore {
   private readonly repositories: Record<string, RepositoryRecord>;
@@ -145,8 +147,29 @@ export class BlobStore {
     }));
   }
 
-  openBlob(digest: string): Readable {
-    return createReadStream(this.blobPath(digest));
+  /**
+   * The blob as a web stream that reads the file as the client takes it. Pulled from a file handle
+   * rather than Readable.toWeb(createReadStream()): on Node 20.15 that adapter throws an uncaught
+   * "Controller is already closed" when a client goes away mid-download.
+   */
+  openBlob(digest: string): ReadableStream<Uint8Array> {
+    const path = this.blobPath(digest);
+    let file: FileHandle | undefined;
+    return new ReadableStream<Uint8Array>({
+      start: async () => {
+        file = await open(path, 'r');
+      },
+      pull: async (controller) => {
+        const chunk = Buffer.allocUnsafe(BLOB_CHUNK_BYTES);
+        const { bytesRead } = await file!.read(chunk, 0, chunk.length, null);
+        if (bytesRead > 0) return controller.enqueue(chunk.subarray(0, bytesRead));
+        await file!.close();
+        controller.close();
+      },
+      cancel: async () => {
+        await file?.close();
+      },
+    });
   }
 
   private uploadPath(id: string): string {
