@@ -103,11 +103,9 @@ export interface CommandSpec<S extends OptionSpecs = OptionSpecs, N extends Need
   /** Has --dry-run: prints the plan without credentials or a connection. */
   supportsDryRun?: boolean;
   subcommands?: AnyCommand[];
-  run?(ctx: ContextFor<N>, args: string[], options: OptionsOf<S> & DryRun<S>): Promise<CommandResult | void>;
+  /** `dryRun` is set when the command declares supportsDryRun and --dry-run was given. */
+  run?(ctx: ContextFor<N>, args: string[], options: OptionsOf<S> & { dryRun?: boolean }): Promise<CommandResult | void>;
 }
-
-/** --dry-run is declared by `supportsDryRun`, not by each command. */
-type DryRun<S> = S extends unknown ? { dryRun?: boolean } : never;
 
 /** A declared command as the wiring sees it (options untyped). */
 export interface AnyCommand extends Omit<CommandSpec, 'run'> {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, runningInstance, type LocalInstance } from '../local/index.js';
+import { DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, runningInstance, type LocalInstance } from '../local/index.js';
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
 import { CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
@@ -47,16 +47,16 @@ export interface StartOptions {
 /** Starts papi local in the background and returns once it is ready (or says it already ran). */
 export async function startDetached(ctx: Context, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
   const { dataDir } = options;
+  const existing = await runningInstance(dataDir);
+  if (existing) return { ...pick({ ...existing, password: (await readPassword(dataDir)) ?? '', dataDir }), alreadyRunning: true };
   // The child reads the password from the data directory: never put it in argv.
   const { password } = await prepareDataDir(dataDir, options.password).catch(asUsageError);
-  const existing = await runningInstance(dataDir);
-  if (existing) return { ...pick({ ...existing, password, dataDir }), alreadyRunning: true };
   return { ...(await detach(ctx, options, password)), alreadyRunning: false };
 }
 
 /**
  * Serves papi local in this process until SIGTERM (a normal stop: resolves) or Ctrl-C (rejects with
- * CancelledError). `onReady` gets how to reach it; `background` marks the child of --detach.
+ * CancelledError). `onReady` gets how to reach it.
  */
 export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void }): Promise<void> {
   const existing = await runningInstance(options.dataDir);
