@@ -9,7 +9,7 @@ import type { Context } from '../context.js';
 import { DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, runningInstance, type LocalInstance } from '../local/index.js';
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
-import { CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
+import { AuthError, CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
 
 /** `papi local status` exits 3 when no local Snowflake runs for the data directory. */
 export class NotRunningError extends PapiError {
@@ -176,7 +176,8 @@ export function startInBackground(dataDir: string, port: number, env: Record<str
     child.on('exit', (code) =>
       code === 0
         ? resolve()
-        : reject(new ToolError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
+        : // Exit 3 like any target that cannot be reached.
+          reject(new AuthError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
     );
   });
 }
