@@ -33,6 +33,8 @@ export interface ExecuteOptions {
   fetchAsString?: Array<'String' | 'Boolean' | 'Number' | 'Date' | 'JSON' | 'Buffer'>;
   /** Run asynchronously on the server and wait for the result by query id. */
   async?: boolean;
+  /** Rows as arrays in column order (objects keep one value per column name). */
+  rowMode?: 'array';
 }
 
 export interface Connection {
@@ -154,6 +156,7 @@ function wrap(connection: Snowflake.Connection, params: ConnectionParams): Conne
         sqlText,
         binds: binds as unknown as Snowflake.Binds,
         ...(options.fetchAsString ? { fetchAsString: options.fetchAsString } : {}),
+        ...(options.rowMode ? { rowMode: options.rowMode } : {}),
         complete: (error, statement, rows) => {
           if (error) return reject(statementError(error, sqlText, params));
           const affected = statement.getNumUpdatedRows?.();

@@ -1,6 +1,7 @@
 // Driver binds (typed strings) as DuckDB parameters of the matching type.
 import {
   BIGINT,
+  BLOB,
   BOOLEAN,
   DOUBLE,
   DuckDBTimestampValue,
@@ -8,6 +9,7 @@ import {
   TIMESTAMP,
   VARCHAR,
   DATE,
+  DuckDBBlobValue,
   DuckDBDateValue,
   type DuckDBType,
   type DuckDBValue,
@@ -59,6 +61,7 @@ function convert(type: string, value: string | null): [DuckDBValue, DuckDBType] 
   if (upper === 'VARIANT' || upper === 'OBJECT' || upper === 'ARRAY') return [value, VARCHAR];
   if (upper.startsWith('TIMESTAMP')) return [value === null ? null : timestampOf(value), TIMESTAMP];
   if (upper === 'DATE') return [value === null ? null : dateOf(value), DATE];
+  if (upper === 'BINARY') return [value === null ? null : blobOf(value), BLOB];
   return [value, VARCHAR];
 }
 
@@ -75,6 +78,12 @@ function timestampOf(value: string): DuckDBTimestampValue {
   const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
   if (Number.isNaN(ms)) throw new SqlError('100035', '22007', `Timestamp '${value}' is not recognized`);
   return new DuckDBTimestampValue(BigInt(ms) * 1000n);
+}
+
+/** The driver sends a Buffer as its hex text, typed BINARY: the bytes are what it encodes. */
+function blobOf(hex: string): DuckDBBlobValue {
+  if (!/^([0-9A-Fa-f]{2})*$/.test(hex)) throw new SqlError('100115', '22000', `The following string is not a legal hex-encoded value: '${hex}'`);
+  return new DuckDBBlobValue(Buffer.from(hex, 'hex'));
 }
 
 /** Dates arrive as epoch milliseconds, or as text. */

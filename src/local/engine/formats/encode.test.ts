@@ -46,7 +46,7 @@ describe('wire encoding', () => {
     expect(byName.VAR!.column.type).toBe('variant');
     expect(JSON.parse(byName.VAR!.value!)).toEqual({ a: [1, 2] });
     expect(byName.TS).toEqual({ column: expect.objectContaining({ type: 'timestamp_ntz', scale: 9 }), value: '1705314600.123456000' });
-    expect(byName.OLD!.value).toBe('-1.500000000');
+    expect(byName.OLD!.value).toBe('-0.500000000');
     expect(byName.D).toEqual({ column: expect.objectContaining({ type: 'date' }), value: '19724' });
     expect(byName.DNEG!.value).toBe('-1');
     expect(byName.TM).toEqual({ column: expect.objectContaining({ type: 'time' }), value: '36001.500000000' });
@@ -57,9 +57,11 @@ describe('wire encoding', () => {
     expect(byName.NOTHING!.value).toBeNull();
   });
 
-  it('formats epoch fractions with nine digits, flooring before the epoch', () => {
+  it('formats epoch seconds as the exact decimal with nine fraction digits, before the epoch too', () => {
     expect(epochString(1_705_314_600_123_456n, 1_000_000n)).toBe('1705314600.123456000');
-    expect(epochString(-1n, 1_000_000n)).toBe('-1.999999000');
+    // One microsecond before 1970 is -0.000001 s: the driver reads the text as one decimal number.
+    expect(epochString(-1n, 1_000_000n)).toBe('-0.000001000');
+    expect(epochString(-1_250_000n, 1_000_000n)).toBe('-1.250000000');
     expect(epochString(0n, 1n)).toBe('0.000000000');
   });
 });

@@ -70,14 +70,11 @@ export function columnFor(name: string, type: DuckDBType): Column {
 
 /** "secs.fraction" with 9 fraction digits from a count of `unitsPerSecond` since the epoch. */
 export function epochString(count: bigint, unitsPerSecond: bigint): string {
+  // The exact decimal number of seconds: the driver reads it as one number (BigNumber), so 0.75 s
+  // before 1970 is "-0.750000000", not the floor-and-remainder "-1.250000000" (which reads as -1.25 s).
   const nanos = count * (BILLION / unitsPerSecond);
-  let seconds = nanos / BILLION;
-  let fraction = nanos % BILLION;
-  if (fraction < 0n) {
-    fraction += BILLION;
-    seconds -= 1n;
-  }
-  return `${seconds}.${fraction.toString().padStart(9, '0')}`;
+  const magnitude = nanos < 0n ? -nanos : nanos;
+  return `${nanos < 0n ? '-' : ''}${magnitude / BILLION}.${(magnitude % BILLION).toString().padStart(9, '0')}`;
 }
 
 /** One cell in the wire encoding of its rowtype column. */

@@ -2,6 +2,7 @@
 // errors (number, SQLSTATE, text) for missing objects, privileges and session state.
 import { ErrorCode, SqlError } from '../../errors.js';
 import type { StatementResult } from '../types.js';
+import { NOT_HEX } from '../sql/render.js';
 import { textColumn } from './encode.js';
 
 /** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
@@ -115,6 +116,9 @@ export function asSqlError(error: unknown): SqlError {
   const timestamp = /Could not convert string '([^']*)' to TIMESTAMP/i.exec(message);
   if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
   if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
+  // Snowflake's text for a string that is not hex; the number is unverified.
+  const notHex = message.indexOf(NOT_HEX);
+  if (notHex >= 0) return new SqlError('100115', '22000', `The following string is not a legal hex-encoded value: '${message.slice(notHex + NOT_HEX.length + 1)}'`);
   if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
   return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

@@ -74,6 +74,9 @@ const textFn = (name: string, type: DataType = VARCHAR) => (c: CallContext): Typ
   sql: `${name}(${c.args.map((a, i) => (i === 0 ? asText(a) : a.sql)).join(', ')})`,
   type,
 });
+/** LENGTH counts characters of text and bytes of BINARY (https://docs.snowflake.com/en/sql-reference/functions/length). */
+const lengthOf = (c: CallContext): Typed =>
+  A(c, 0).type?.name === 'BINARY' ? { sql: `octet_length(${A(c, 0).sql})`, type: NUMBER(18, 0) } : textFn('length', NUMBER(18, 0))(c);
 const sameTypeAs = (name: string, i = 0) => (c: CallContext): Typed => ({ sql: `${name}(${list(c)})`, type: c.args[i]?.type });
 /** Snowflake's GREATEST/LEAST are NULL when any argument is; DuckDB's skip NULLs. */
 const nullIfAnyNull = (name: string) => (c: CallContext): Typed => ({
@@ -326,8 +329,8 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   TRIM: { min: 1, max: 2, render: textFn('trim') },
   LTRIM: { min: 1, max: 2, render: textFn('ltrim') },
   RTRIM: { min: 1, max: 2, render: textFn('rtrim') },
-  LENGTH: { min: 1, max: 1, render: textFn('length', NUMBER(18, 0)) },
-  LEN: { min: 1, max: 1, render: textFn('length', NUMBER(18, 0)) },
+  LENGTH: { min: 1, max: 1, render: (c) => lengthOf(c) },
+  LEN: { min: 1, max: 1, render: (c) => lengthOf(c) },
   SUBSTR: { min: 2, max: 3, render: textFn('substring') },
   SUBSTRING: { min: 2, max: 3, render: textFn('substring') },
   LEFT: { min: 2, max: 2, render: textFn('left') },

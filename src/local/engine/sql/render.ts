@@ -31,6 +31,8 @@ export function asText(e: Typed): string {
   if (e.type.name === 'FLOAT') return `CASE WHEN isnan(${e.sql}) THEN 'NaN' ELSE printf('%.15g', ${e.sql}) END`;
   if (e.type.name === 'TIMESTAMP_NTZ' || e.type.name === 'TIMESTAMP_LTZ' || e.type.name === 'TIMESTAMP_TZ')
     return `strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g')`;
+  // BINARY_OUTPUT_FORMAT HEX (the default): upper-case hex digits, not DuckDB's '\xAB' escapes.
+  if (e.type.name === 'BINARY') return `hex(${e.sql})`;
   return `CAST(${e.sql} AS VARCHAR)`;
 }
 
@@ -55,6 +57,7 @@ export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
     return { sql: asJson(e), type: to };
   }
   if (to.name === 'VARCHAR') return { sql: asText(e), type: to };
+  if (to.name === 'BINARY' && (!from || from.name === 'VARCHAR')) return { sql: hexToBinary(e.sql, tryCast), type: to };
   if (isSemi(from)) return { sql: `${cast}(json_extract_string(${e.sql}, '$') AS ${duckType(to)})`, type: to };
   if (to.name === 'TIMESTAMP_NTZ' && from?.name === 'NUMBER' && scaleOf(from) === 0) return { sql: epochTimestamp(e.sql, cast), type: to };
   if (to.name === 'TIMESTAMP_NTZ' && (from?.name === 'NUMBER' || from?.name === 'FLOAT'))
@@ -67,6 +70,20 @@ export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
   if (from && typeKey(from) === typeKey(to)) return { sql: e.sql, type: to };
   return { sql: `${cast}(${e.sql} AS ${duckType(to)})`, type: to };
 }
+
+/**
+ * Text to BINARY the way Snowflake reads it with the default BINARY_INPUT_FORMAT (HEX): pairs of hex
+ * digits, one byte each ('ffff00' is three bytes), never the text's own bytes. Anything else is an
+ * error (NULL for TRY_CAST). https://docs.snowflake.com/en/sql-reference/binary-input-output
+ */
+function hexToBinary(sql: string, tryCast: boolean): string {
+  const text = `CAST(${sql} AS VARCHAR)`;
+  const invalid = tryCast ? 'NULL' : `error('${NOT_HEX} ' || ${text})`;
+  return `CASE WHEN ${sql} IS NULL THEN NULL WHEN regexp_full_match(${text}, '([0-9A-Fa-f]{2})*') THEN unhex(${text}) ELSE ${invalid} END`;
+}
+
+/** The marker of hexToBinary's error, turned into Snowflake's message by formats/messages.ts. */
+export const NOT_HEX = 'papi-local: not hex:';
 
 /** Snowflake reads an integer as seconds, milliseconds, microseconds or nanoseconds by its size. */
 function epochTimestamp(sql: string, cast: string): string {
@@ -82,7 +99,8 @@ export function assignTo(e: Typed, target: DataType): string {
   const to = canonical(target);
   if (!e.type) return e.sql;
   const from = canonical(e.type);
-  if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from))) return castTo(e, to).sql;
+  if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from)) || (to.name === 'BINARY' && from.name === 'VARCHAR'))
+    return castTo(e, to).sql;
   return e.sql;
 }
 

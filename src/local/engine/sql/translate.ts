@@ -31,7 +31,25 @@ export type { Typed } from './render.js';
 export interface ColumnInfo {
   name: string;
   type?: A.DataType;
+  /** The relation's own name for it in DuckDB when it differs from `name` (a repeated name, see distinctNames). */
+  sql?: string;
 }
+
+/**
+ * A subquery's columns may repeat a name (SELECT 1 AS A, 2 AS A); by name DuckDB reaches only the
+ * first, so SELECT * over it would answer the first column's values for both. Such a relation gets
+ * an explicit list of distinct names, each column keeping its Snowflake name beside its own.
+ */
+function distinctNames(columns: readonly ColumnInfo[]): { columns: ColumnInfo[]; list: string } | undefined {
+  const seen = new Map<string, number>();
+  for (const c of columns) seen.set(c.name, (seen.get(c.name) ?? 0) + 1);
+  if ([...seen.values()].every((n) => n === 1)) return undefined;
+  // Every column is renamed by position, so the new names are distinct whatever the old ones were.
+  const renamed = columns.map((c, i) => ({ ...c, sql: `column_${i + 1}` }));
+  return { columns: renamed, list: `(${renamed.map((c) => quoteIdent(c.sql)).join(', ')})` };
+}
+
+const sqlName = (column: ColumnInfo) => quoteIdent(column.sql ?? column.name);
 
 /** What the executor's resolver returns for a table or view name. */
 export interface ResolvedRelation {
@@ -191,12 +209,15 @@ class Translator {
       const parts: string[] = [];
       for (const cte of q.with.ctes) {
         const inner = this.query(cte.query, scope);
-        let columns = inner.columns.map((c) => ({ name: c.name, type: c.type }));
+        let columns: ColumnInfo[] = inner.columns.map((c) => ({ name: c.name, type: c.type }));
         let head = quoteIdent(cte.name.name);
         if (cte.columns) {
           if (cte.columns.length !== columns.length) throw columnCountMismatch(cte.columns.length, columns.length);
           columns = cte.columns.map((c, i) => ({ name: c.name, type: columns[i]!.type }));
           head += `(${cte.columns.map((c) => quoteIdent(c.name)).join(', ')})`;
+        } else {
+          const distinct = distinctNames(columns);
+          if (distinct) [columns, head] = [distinct.columns, head + distinct.list];
         }
         parts.push(`${head} AS (${inner.sql})`);
         scope.ctes.set(cte.name.name, { name: cte.name.name, columns });
@@ -271,7 +292,7 @@ class Translator {
     for (const item of sel.items) {
       if (item.expr.kind === 'star') {
         for (const { rel, column } of this.expandStar(item.expr, scope, item.exclude)) {
-          items.push(`${quoteIdent(rel.alias)}.${quoteIdent(column.name)} AS ${quoteIdent(column.name)}`);
+          items.push(`${quoteIdent(rel.alias)}.${sqlName(column)} AS ${quoteIdent(column.name)}`);
           columns.push({ name: column.name, type: column.type });
         }
         continue;
@@ -389,8 +410,9 @@ class Translator {
         // a non-LATERAL derived table sees the enclosing query's CTEs and outer scopes, not its siblings
         const inner = this.query(item.query, item.lateral ? scope : scope.parent);
         const alias = this.nextAlias();
-        const rel = this.addRel(scope, alias, item.alias, [], inner.columns);
-        return { sql: `${item.lateral ? 'LATERAL ' : ''}(${inner.sql}) AS ${quoteIdent(rel.alias)}${this.aliasColumns(item.alias)}` };
+        const distinct = item.alias?.columns ? undefined : distinctNames(inner.columns);
+        const rel = this.addRel(scope, alias, item.alias, [], distinct?.columns ?? inner.columns);
+        return { sql: `${item.lateral ? 'LATERAL ' : ''}(${inner.sql}) AS ${quoteIdent(rel.alias)}${distinct?.list ?? this.aliasColumns(item.alias)}` };
       }
       case 'tableFunction':
         return this.flatten(item, scope);
@@ -438,7 +460,8 @@ class Translator {
         const r = rightRels.find((x) => x.columns.some((c) => c.name === name));
         if (!l || !r) throw invalidIdentifier(name);
         (r.merged ??= new Set()).add(name);
-        return `${quoteIdent(l.alias)}.${quoteIdent(name)} = ${quoteIdent(r.alias)}.${quoteIdent(name)}`;
+        const side = (rel: Rel) => `${quoteIdent(rel.alias)}.${sqlName(rel.columns.find((c) => c.name === name)!)}`;
+        return `${side(l)} = ${side(r)}`;
       });
       condition = conds.length ? conds.join(' AND ') : 'TRUE';
       if (join.type === 'FULL' || join.type === 'RIGHT') throw unsupported(`${join.type} JOIN … USING`);
@@ -531,7 +554,7 @@ class Translator {
   private column(e: A.ColumnRef, scope: Scope): Typed {
     if (e.parts.length > 4) throw invalidIdentifier(displayName(e.parts), e.pos);
     const hit = this.findColumn(e.parts, scope, true, e.pos);
-    if (hit) return { sql: `${quoteIdent(hit.rel.alias)}.${quoteIdent(hit.column.name)}`, type: hit.column.type };
+    if (hit) return { sql: `${quoteIdent(hit.rel.alias)}.${sqlName(hit.column)}`, type: hit.column.type };
     if (e.parts.length === 1) {
       const name = e.parts[0]!.name;
       for (let s: Scope | undefined = scope; s; s = s.parent) {

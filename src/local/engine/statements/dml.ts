@@ -93,6 +93,8 @@ function bindDataType(type: string | undefined): ast.DataType | undefined {
       return { name: 'VARIANT', args: [] };
     case 'DATE':
       return { name: 'DATE', args: [] };
+    case 'BINARY':
+      return { name: 'BINARY', args: [] };
     default:
       return upper.startsWith('TIMESTAMP') ? { name: 'TIMESTAMP_NTZ', args: [] } : undefined;
   }
