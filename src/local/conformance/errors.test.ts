@@ -71,6 +71,19 @@ describe('statement errors', () => {
     expect([drop.code, drop.sqlState]).toEqual(['002003', '42S02']);
   });
 
+  it('fewer binds than ? markers: 002049 (42601), nothing inserted; more binds than markers are ignored', async () => {
+    // The driver's own tests expect 002049 for a missing bind (snowflake-connector-nodejs, testBind "testWrongBinds").
+    await admin.execute('USE WAREHOUSE APP_WH');
+    for (const binds of [[], [5]]) {
+      const failure = await driverFailure(admin.execute('INSERT INTO D.S.T VALUES (?, ?)', binds));
+      expect([failure.code, failure.sqlState]).toEqual(['002049', '42601']);
+      expect(failure.message).toContain('Bind variable ? not set');
+    }
+    expect([(await driverFailure(admin.execute('SELECT ? AS A, ? AS B', ['x']))).code]).toEqual(['002049']);
+    expect(await admin.execute('SELECT COUNT(*) AS N FROM D.S.T')).toEqual([{ N: 2 }]);
+    expect(await admin.execute('SELECT ? AS A', ['x', 'y'])).toEqual([{ A: 'x' }]);
+  });
+
   it('no warehouse: 000606 (57P03) until USE WAREHOUSE of a usable one', async () => {
     expect(await app.execute('SELECT CURRENT_WAREHOUSE() AS W')).toEqual([{ W: null }]);
     const failed = await driverFailure(app.execute('SELECT ID FROM D.S.T'));

@@ -88,3 +88,16 @@ describe('repeated column names', () => {
     expect(await c.execute(sql, [], { rowMode: 'array' })).toEqual(expected);
   });
 });
+
+describe('FROM VALUES', () => {
+  // An inline table in FROM, with or without parentheses; its columns are COLUMN1, COLUMN2, … unless
+  // the alias names them (https://docs.snowflake.com/en/sql-reference/constructs/values).
+  it.each([
+    ["SELECT * FROM VALUES (1, 'one'), (2, 'two')", [[1, 'one'], [2, 'two']]],
+    ["SELECT COLUMN2 FROM VALUES (1, 'one'), (2, 'two') WHERE COLUMN1 = 2", [['two']]],
+    ["SELECT T.B FROM VALUES (1, 'one'), (2, 'two') AS T (A, B) ORDER BY T.A DESC", [['two'], ['one']]],
+    ["SELECT * FROM (VALUES (3), (4)) X", [[3], [4]]],
+  ])('%s', async (sql, expected) => {
+    expect(await c.execute(sql, [], { rowMode: 'array' })).toEqual(expected);
+  });
+});

@@ -74,6 +74,8 @@ const textFn = (name: string, type: DataType = VARCHAR) => (c: CallContext): Typ
   sql: `${name}(${c.args.map((a, i) => (i === 0 ? asText(a) : a.sql)).join(', ')})`,
   type,
 });
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
 /** LENGTH counts characters of text and bytes of BINARY (https://docs.snowflake.com/en/sql-reference/functions/length). */
 const lengthOf = (c: CallContext): Typed =>
   A(c, 0).type?.name === 'BINARY' ? { sql: `octet_length(${A(c, 0).sql})`, type: NUMBER(18, 0) } : textFn('length', NUMBER(18, 0))(c);
@@ -351,6 +353,31 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   REPEAT: { min: 2, max: 2, render: textFn('repeat') },
   MD5: { min: 1, max: 1, render: textFn('md5') },
   UUID_STRING: { min: 0, max: 0, render: () => ({ sql: 'CAST(uuid() AS VARCHAR)', type: VARCHAR }) },
+  // Data generation (https://docs.snowflake.com/en/sql-reference/functions-data-generation). RANDOM()
+  // is a random 64-bit integer; with a seed Snowflake repeats its own sequence, which papi local cannot.
+  RANDOM: {
+    min: 0,
+    max: 1,
+    render: (c) => {
+      if (c.args.length > 0) throw unsupported('RANDOM with a seed');
+      return { sql: 'CAST(floor((random() - 0.5) * 18446744073709549568) AS BIGINT)', type: NUMBER(19, 0) };
+    },
+  },
+  // SEQ4/SEQ8: 0, 1, 2, … over the rows of the query (Snowflake allows gaps; one caller sees none).
+  SEQ1: { min: 0, max: 1, render: () => ({ sql: '(row_number() OVER () - 1)', type: NUMBER(38, 0) }) },
+  SEQ2: { min: 0, max: 1, render: () => ({ sql: '(row_number() OVER () - 1)', type: NUMBER(38, 0) }) },
+  SEQ4: { min: 0, max: 1, render: () => ({ sql: '(row_number() OVER () - 1)', type: NUMBER(38, 0) }) },
+  SEQ8: { min: 0, max: 1, render: () => ({ sql: '(row_number() OVER () - 1)', type: NUMBER(38, 0) }) },
+  // RANDSTR(length, gen): `length` characters from [A-Za-z0-9] derived from `gen`, so equal gens give
+  // equal strings (the characters differ from Snowflake's: its generator is not public).
+  RANDSTR: {
+    min: 2,
+    max: 2,
+    render: (c) => ({
+      sql: `array_to_string(list_transform(range(CAST(${A(c, 0).sql} AS BIGINT)), x -> substr('${ALPHANUMERIC}', CAST(hash(${A(c, 1).sql}, x) % 62 AS INTEGER) + 1, 1)), '')`,
+      type: VARCHAR,
+    }),
+  },
   // aggregates
   COUNT: {
     min: 1,

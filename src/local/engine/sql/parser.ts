@@ -593,6 +593,9 @@ class Parser {
         this.expectOp(')');
         item.options = options;
       }
+    } else if (this.isWord('VALUES') && this.isOp('(', 1)) {
+      // FROM VALUES (…), (…) [AS t (a, b)]: an inline table (https://docs.snowflake.com/en/sql-reference/constructs/values)
+      item = { kind: 'derived', query: { body: this.valuesBody() }, lateral: false };
     } else if (this.isWord('FLATTEN') && this.isOp('(', 1)) {
       item = this.tableFunctionCall();
     } else if (this.isIdentStart() && this.isOp('(', 1)) {
@@ -615,7 +618,7 @@ class Parser {
     const t = this.peek();
     if (t.type !== 'word') this.fail();
     this.i++;
-    if (t.value !== 'FLATTEN') throw unsupported(`table function ${t.value}`);
+    if (t.value !== 'FLATTEN' && t.value !== 'GENERATOR') throw unsupported(`table function ${t.value}`);
     const call = this.functionArgs(t);
     return { kind: 'tableFunction', name: t.value, args: call.args, lateral: false };
   }

@@ -415,7 +415,7 @@ class Translator {
         return { sql: `${item.lateral ? 'LATERAL ' : ''}(${inner.sql}) AS ${quoteIdent(rel.alias)}${distinct?.list ?? this.aliasColumns(item.alias)}` };
       }
       case 'tableFunction':
-        return this.flatten(item, scope);
+        return item.name === 'GENERATOR' ? this.generator(item, scope) : this.flatten(item, scope);
       case 'stage': {
         if (!this.ctx.resolveStage) throw unsupported('stage in FROM');
         const resolved = this.ctx.resolveStage(item);
@@ -475,6 +475,25 @@ class Translator {
    * json_each, with Snowflake's columns: KEY (objects), PATH, INDEX (arrays), VALUE, THIS. SEQ is not
    * reproduced and refused when referenced.
    */
+  /**
+   * TABLE(GENERATOR(ROWCOUNT => n)): n rows with no columns, for SEQ4(), RANDOM() and constants
+   * (https://docs.snowflake.com/en/sql-reference/functions/generator). TIMELIMIT (rows until a time
+   * has passed) is refused: it cannot be played faithfully here.
+   */
+  private generator(item: A.TableFunctionRef, scope: Scope): { sql: string } {
+    let rowCount: A.Expr | undefined;
+    for (const [i, arg] of item.args.entries()) {
+      const name = arg.name ?? (i === 0 ? 'ROWCOUNT' : undefined);
+      if (name === 'ROWCOUNT') rowCount = arg.value;
+      else throw unsupported(`GENERATOR ${name ?? `argument ${i + 1}`}`);
+    }
+    if (!rowCount) throw unsupported('GENERATOR without ROWCOUNT');
+    const count = this.expr(rowCount, scope);
+    const alias = this.nextAlias();
+    const rel = this.addRel(scope, alias, item.alias, [], []);
+    return { sql: `range(CAST(${count.sql} AS BIGINT)) AS ${quoteIdent(rel.alias)}` };
+  }
+
   private flatten(item: A.TableFunctionRef, scope: Scope): { sql: string; outer: boolean } {
     const named: Record<string, A.Expr> = {};
     const positional = ['INPUT', 'PATH', 'OUTER', 'RECURSIVE', 'MODE'];

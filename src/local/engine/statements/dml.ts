@@ -4,6 +4,7 @@
 // results go out in the wire encoding. Translations are cached per SQL text, session namespace,
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { SqlError } from '../../errors.js';
 import { bindParameters, bindRowCount } from '../formats/binds.js';
 import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
 import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
@@ -116,7 +117,10 @@ interface Parameters {
   types: DuckDBType[];
 }
 
-function parametersFor(ex: Exec, row = 0): Parameters {
+/** The binds of one row for a statement that takes `needed` of them: fewer is Snowflake's 002049 (more are ignored). */
+function parametersFor(ex: Exec, needed: number, row = 0): Parameters {
+  // Snowflake names the position of the first unset variable; papi local does not track positions.
+  if (needed > ex.binds.length) throw new SqlError('002049', '42601', 'SQL compilation error:\nBind variable ? not set.');
   return ex.binds.length === 0 ? { values: [], types: [] } : bindParameters(ex.binds, row);
 }
 
@@ -144,7 +148,7 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
     }
   }
   if (cached.tables.length > 0) requireWarehouse(ex);
-  const params = parametersFor(ex);
+  const params = parametersFor(ex, cached.parameters);
   const result = await ex.core.storage.query(cached.sql, params.values.slice(0, cached.parameters), params.types.slice(0, cached.parameters));
   const names = cached.columns.length === result.names.length ? cached.columns.map((c) => c.name) : result.names;
   const encoded = encodeResult(names, result.types, result.rows);
@@ -163,10 +167,11 @@ function countResult(name: string, count: number, statementTypeId: number): Stat
  */
 async function runDml(ex: Exec, statements: readonly string[], counted = 0): Promise<number> {
   const rows = bindRowCount(ex.binds);
+  const needed = Math.max(0, ...statements.map(parameterCount));
   let changed = 0;
   await ex.core.storage.transaction(async () => {
     for (let row = 0; row < rows; row++) {
-      const params = parametersFor(ex, row);
+      const params = parametersFor(ex, needed, row);
       for (const [i, sql] of statements.entries()) {
         const n = await ex.core.storage.execute(sql, usedParams(sql, params.values), usedParams(sql, params.types));
         if (i === counted) changed += n;
@@ -253,7 +258,7 @@ export async function createTableAs(ex: Exec, stmt: ast.CreateTableStatement): P
   const id = ex.core.nextId();
   const storage = storageName(id);
   const kind = tableKind(stmt.tableType);
-  const params = parametersFor(ex);
+  const params = parametersFor(ex, parameterCount(translated.sql));
   const names = translated.columns.map((c: { name: string }) => c.name);
   let definition: ReturnType<typeof tableDefinition>;
   await ex.core.storage.transaction(async () => {
