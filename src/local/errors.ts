@@ -25,6 +25,7 @@ export const ErrorCode = {
   incorrectUserOrPassword: '390100',
   jwtInvalid: '390144',
   oauthInvalid: '390303',
+  sessionTokenInvalid: '390104',
   sessionExpired: '390112',
   masterExpired: '390114',
 } as const;

@@ -35,6 +35,8 @@ export interface ExecuteOptions {
   async?: boolean;
   /** Rows as arrays in column order (objects keep one value per column name). */
   rowMode?: 'array';
+  /** The result's columns only: the statement is described, not run. */
+  describeOnly?: boolean;
 }
 
 export interface Connection {
@@ -157,6 +159,7 @@ function wrap(connection: Snowflake.Connection, params: ConnectionParams): Conne
         binds: binds as unknown as Snowflake.Binds,
         ...(options.fetchAsString ? { fetchAsString: options.fetchAsString } : {}),
         ...(options.rowMode ? { rowMode: options.rowMode } : {}),
+        ...(options.describeOnly ? { describeOnly: true } : {}),
         complete: (error, statement, rows) => {
           if (error) return reject(statementError(error, sqlText, params));
           const affected = statement.getNumUpdatedRows?.();

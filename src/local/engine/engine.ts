@@ -81,7 +81,8 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.version++;
   }
 
-  async execute(session: SessionState, sql: string, binds: Bind[]): Promise<StatementResult> {
+  async execute(session: SessionState, sql: string, binds: Bind[], options: { describeOnly?: boolean } = {}): Promise<StatementResult> {
+    if (options.describeOnly) return this.storage.exclusive(() => this.run(session, sql, binds, undefined, true));
     const waited = this.services && /SYSTEM\$WAIT_FOR_SERVICES/i.test(sql) ? await this.waitForServices(session, sql, binds) : undefined;
     return this.storage.exclusive(() => this.run(session, sql, binds, waited));
   }
@@ -101,17 +102,19 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     return outcomes;
   }
 
-  private async run(session: SessionState, sql: string, binds: Bind[], waited?: Map<string, Error | null>): Promise<StatementResult> {
+  private async run(session: SessionState, sql: string, binds: Bind[], waited?: Map<string, Error | null>, describeOnly = false): Promise<StatementResult> {
     let statement: Statement;
     try {
       statement = this.parse(sql);
     } catch (error) {
       throw asSqlError(error);
     }
+    // Describing anything but a query would mean planning it without its effects: refused by name.
+    if (describeOnly && statement.kind !== 'select') throw asSqlError(unsupported(`describeOnly for a ${statement.kind} statement`));
     const readOnly = statement.kind === 'select';
     const snapshot = readOnly ? undefined : structuredClone(this.state);
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
-    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds, sql, waited };
+    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds, sql, waited, describeOnly };
     try {
       const result = await this.dispatch(ex, statement);
       this.persist();

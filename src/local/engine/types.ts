@@ -63,7 +63,8 @@ export interface UserAuth {
 }
 
 export interface Engine {
-  execute(session: SessionState, sql: string, binds: Bind[]): Promise<StatementResult>;
+  /** `describeOnly`: the result's columns without running it (queries only; the driver's describeOnly). */
+  execute(session: SessionState, sql: string, binds: Bind[], options?: { describeOnly?: boolean }): Promise<StatementResult>;
   /** Case-insensitive lookup of a user by login name. */
   user(loginName: string): UserAuth | undefined;
   /** Roles granted to the user (directly or through other roles), for USE ROLE and OAuth scopes. */

@@ -3,7 +3,7 @@
 // large results split into chunks fetched back from this server, async execution (333334), status
 // and result by query id, and requestId deduplication.
 import type { Bind, Column, Engine, SessionState, StatementResult } from '../engine/types.js';
-import { ErrorCode, SqlError } from '../errors.js';
+import { SqlError } from '../errors.js';
 import { asSqlError, failure } from './snowflake-protocol.js';
 import { sessionParameters } from './parameters.js';
 import type { QueryEntry, ResultStore } from './results.js';
@@ -108,9 +108,8 @@ function resultUrl(queryId: string): string {
 async function run(context: QueryContext, session: Session, entry: QueryEntry, body: QueryRequestBody, origin: string): Promise<void> {
   try {
     if (entry.sqlText.trim() === '') throw new SqlError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.');
-    if (body.describeOnly === true) throw new SqlError(ErrorCode.unsupported, '0A000', 'describeOnly requests are not supported by papi local.');
     applyStatementParameters(session.state, body.parameters);
-    const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings));
+    const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), { describeOnly: body.describeOnly === true });
     entry.response = success(context, session.state, entry, result, origin);
     entry.status = 'SUCCESS';
   } catch (error) {

@@ -32,7 +32,7 @@ export function masterExpired(): SqlError {
 }
 
 function tokenInvalid(): SqlError {
-  return new SqlError('390104', '08001', 'Session token is invalid.');
+  return new SqlError(ErrorCode.sessionTokenInvalid, '08001', 'Session token is invalid.');
 }
 
 export class SessionTable {

@@ -4,7 +4,7 @@
 // `{success:false, code, message, data:{errorCode, sqlState, …}}`, because a 5xx makes the driver
 // retry for a minute.
 import type { Context } from 'hono';
-import { SqlError } from '../errors.js';
+import { ErrorCode, SqlError } from '../errors.js';
 import type { ErrorAnswer } from '../http/error-middleware.js';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
 import { BodyTooLargeError, readBody, requestHeader } from '../http/request-body.js';
@@ -56,5 +56,13 @@ export function asSqlError(error: unknown): SqlError {
   return new SqlError('000603', 'XX000', `SQL execution internal error: ${message}`);
 }
 
-/** The SQL API app's error answer: HTTP 200 with Snowflake's failure shape. */
-export const answerSnowflakeFailure: ErrorAnswer = (error, c) => c.json(failure(asSqlError(error)), 200);
+/**
+ * The SQL API app's error answer: Snowflake's failure shape, with HTTP 200 (a 5xx would make the driver
+ * retry for a minute) — except a session token that is not valid at all, which Snowflake answers with
+ * HTTP 401: only then does the driver raise its own invalid-token error (an expired token stays 200 and
+ * 390112, which the driver answers by renewing).
+ */
+export const answerSnowflakeFailure: ErrorAnswer = (error, c) => {
+  const sqlError = asSqlError(error);
+  return c.json(failure(sqlError), sqlError.code === ErrorCode.sessionTokenInvalid ? 401 : 200);
+};

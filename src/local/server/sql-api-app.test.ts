@@ -49,9 +49,10 @@ describe('the SQL API app', () => {
     expect(await response.json()).toMatchObject({ success: true, data: { rowset: [['1']] } });
   });
 
-  it('answers a bad token, a malformed body and an internal error with HTTP 200 and the failure shape', async () => {
+  it('answers a malformed body and an internal error with HTTP 200 and the failure shape; a token that is not valid with 401', async () => {
+    // Snowflake answers an invalid session token with HTTP 401 and 390104: the driver then raises its own invalid-token error.
     const noToken = await post('/queries/v1/query-request', '{}');
-    expect(noToken.status).toBe(200);
+    expect(noToken.status).toBe(401);
     expect(await noToken.json()).toMatchObject(snowflakeFailure('390104', '08001'));
     const malformed = await post('/session/v1/login-request', '{not json');
     expect(malformed.status).toBe(200);
@@ -63,7 +64,7 @@ describe('the SQL API app', () => {
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ success: false, code: '404', message: 'Not found: GET /nowhere', data: null });
     const wrongMethod = await local.app.request('/session/heartbeat');
-    expect(wrongMethod.status).toBe(200);
+    expect(wrongMethod.status).toBe(401);
     expect(await wrongMethod.json()).toMatchObject(snowflakeFailure('390104', '08001'));
     const signedIn = await local.app.request('/session/heartbeat', { headers: { authorization: `Snowflake Token="${token}"` } });
     expect(signedIn.status).toBe(404);

@@ -44,4 +44,6 @@ export interface Exec {
   sql: string;
   /** Outcomes of SYSTEM$WAIT_FOR_SERVICES waits done before the statement ran (null: ready). */
   waited?: Map<string, Error | null>;
+  /** Answer the result's columns without running the statement (a query's describeOnly request). */
+  describeOnly?: boolean;
 }

@@ -3,7 +3,7 @@
 // privilege checks, binds become typed DuckDB parameters, SYSTEM$ functions are evaluated first,
 // results go out in the wire encoding. Translations are cached per SQL text, session namespace,
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
-import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { SqlError } from '../../errors.js';
 import { bindParameters, bindRowCount } from '../formats/binds.js';
 import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
@@ -124,6 +124,11 @@ function parametersFor(ex: Exec, needed: number, row = 0): Parameters {
   return ex.binds.length === 0 ? { values: [], types: [] } : bindParameters(ex.binds, row);
 }
 
+function describeParameters(ex: Exec, needed: number): Parameters {
+  if (ex.binds.length >= needed) return parametersFor(ex, needed);
+  return { values: Array.from({ length: needed }, () => null), types: Array.from({ length: needed }, () => VARCHAR) };
+}
+
 // ── SELECT
 
 const QUERY_CACHE_LIMIT = 500;
@@ -148,8 +153,10 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
     }
   }
   if (cached.tables.length > 0) requireWarehouse(ex);
-  const params = parametersFor(ex, cached.parameters);
-  const result = await ex.core.storage.query(cached.sql, params.values.slice(0, cached.parameters), params.types.slice(0, cached.parameters));
+  // describeOnly: the same query with no rows; binds not sent yet are NULL (they cannot change the columns' names).
+  const params = ex.describeOnly ? describeParameters(ex, cached.parameters) : parametersFor(ex, cached.parameters);
+  const sql = ex.describeOnly ? `SELECT * FROM (${cached.sql}) LIMIT 0` : cached.sql;
+  const result = await ex.core.storage.query(sql, params.values.slice(0, cached.parameters), params.types.slice(0, cached.parameters));
   const names = cached.columns.length === result.names.length ? cached.columns.map((c) => c.name) : result.names;
   const encoded = encodeResult(names, result.types, result.rows);
   return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
