@@ -17,6 +17,11 @@ export function stageRoot(dataDir: string): string {
   return join(dataDir, 'stages');
 }
 
+/** The folder of a table's own stage (@%table), by the table's id: it goes when the table goes. */
+export function tableStageFolder(tableId: number): string {
+  return `table-${tableId}`;
+}
+
 export function stageFolder(dataDir: string, folder: string): string {
   return join(stageRoot(dataDir), folder);
 }

@@ -1,6 +1,7 @@
 // The table model: how a Snowflake table or view of the catalog maps onto DuckDB (its storage name,
 // column types and CREATE TABLE text), the rules of CREATE TABLE shared by its plain and AS SELECT
 // forms, and finding a table the role can see. The DDL and DML statements both build on it.
+import { rmSync } from 'node:fs';
 import { SqlError } from '../../errors.js';
 import { columnType } from '../formats/datatypes.js';
 import { alreadyExists, doesNotExist, hybridTablesUnavailable, insufficientPrivileges, objectExists, unsupported } from '../formats/messages.js';
@@ -10,6 +11,7 @@ import type { StatementResult } from '../types.js';
 import { applyFutureGrants, databaseOf, type ColumnDef, type SchemaEntry, type TableEntry } from './catalog.js';
 import type { Core, Exec } from './core.js';
 import { display, type QualifiedName } from './name-resolution.js';
+import { stageFolder, tableStageFolder } from './stage-folders.js';
 
 /** The DuckDB table (or view) of the catalog object with this id. */
 export const storageName = (id: number) => `t${id}`;
@@ -107,8 +109,9 @@ export function tableSecurable(table: TableEntry) {
   return { objectType: table.kind === 'VIEW' ? ('VIEW' as const) : ('TABLE' as const), id: table.id, owner: table.owner };
 }
 
-/** Drops a table's DuckDB rows (or view) and its COPY load history. */
+/** Drops a table's DuckDB rows (or view), its COPY load history and its table stage's files. */
 export async function dropStorage(core: Core, table: TableEntry): Promise<void> {
   await core.storage.run(`DROP ${table.kind === 'VIEW' ? 'VIEW' : 'TABLE'} IF EXISTS ${quoteIdent(table.storage)}`);
   delete core.state.loadHistory[String(table.id)];
+  rmSync(stageFolder(core.dataDir, tableStageFolder(table.id)), { recursive: true, force: true });
 }

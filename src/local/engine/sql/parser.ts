@@ -1963,7 +1963,13 @@ export function parseStageRef(text: string): A.StageRef | undefined {
     type = 'table';
     rest = rest.slice(1);
   }
-  const { namePart, path } = split(rest);
+  let { namePart, path } = split(rest);
+  // A table stage in a namespace: @db.schema.%table (the % stands before the table's name).
+  const qualifiedTable = /^(.*)\.%([^.]+)$/.exec(namePart);
+  if (type === 'named' && qualifiedTable) {
+    type = 'table';
+    namePart = `${qualifiedTable[1]}.${qualifiedTable[2]}`;
+  }
   const name = parseNameText(namePart);
   if (!name) return undefined;
   return { type, name, path, text };

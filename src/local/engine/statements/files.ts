@@ -10,7 +10,7 @@ import { optionBool, optionText } from '../formats/property-values.js';
 import { now, type StageEntry, type TableEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, type QualifiedName } from '../model/name-resolution.js';
-import { httpDate, listStaged, normalisePath, putTarget, removeStaged, stageFolder, type StagedFile } from '../model/stage-folders.js';
+import { httpDate, listStaged, normalisePath, putTarget, removeStaged, stageFolder, tableStageFolder, type StagedFile } from '../model/stage-folders.js';
 import { findTable, tableSecurable } from '../model/tables.js';
 import { requireWarehouse } from '../model/warehouses.js';
 import type * as ast from '../sql/ast.js';
@@ -22,10 +22,13 @@ interface ResolvedStage {
   path: QualifiedName;
   stage: StageEntry;
   dir: string;
+  /** How LIST, REMOVE and the load history name its files: `stage_name/` before a named stage's, nothing before a table stage's. */
+  prefix: string;
 }
 
 function resolveStage(ex: Exec, ref: ast.StageRef, privilege: 'READ' | 'WRITE'): ResolvedStage {
-  if (ref.type !== 'named' || !ref.name) throw unsupported(ref.type === 'user' ? 'The user stage (@~)' : 'Table stages (@%table)');
+  if (ref.type === 'user' || !ref.name) throw unsupported('The user stage (@~)');
+  if (ref.type === 'table') return resolveTableStage(ex, ref.name);
   const path = ex.scope.qualify(ref.name, privilege === 'READ' ? 'LIST' : 'PUT');
   const schema = ex.scope.schema(path);
   const stage = schema?.stages[path.name];
@@ -34,7 +37,19 @@ function resolveStage(ex: Exec, ref: ast.StageRef, privilege: 'READ' | 'WRITE'):
   // WRITE implies READ on stages.
   if (!ex.scope.access.has(securable!, privilege) && !(privilege === 'READ' && ex.scope.access.has(securable!, 'WRITE')))
     throw insufficientPrivileges('stage', path.name);
-  return { path, stage, dir: stageFolder(ex.core.dataDir, stage.folder) };
+  return { path, stage, dir: stageFolder(ex.core.dataDir, stage.folder), prefix: `${stage.name.toLowerCase()}/` };
+}
+
+/**
+ * @%table: the stage every table has, for its owner only; it goes with the table
+ * (https://docs.snowflake.com/en/user-guide/data-load-local-file-system-create-stage).
+ */
+function resolveTableStage(ex: Exec, name: ast.ObjectName): ResolvedStage {
+  const { path, table } = findTable(ex, name, 'PUT');
+  if (table.kind === 'VIEW') throw doesNotExist('Table', display(path.database, path.schema, path.name));
+  if (!ex.scope.access.owns(tableSecurable(table))) throw insufficientPrivileges('table', path.name);
+  const stage: StageEntry = { id: table.id, name: table.name, owner: table.owner, createdOn: table.createdOn, folder: tableStageFolder(table.id), directoryEnabled: false };
+  return { path, stage, dir: stageFolder(ex.core.dataDir, stage.folder), prefix: '' };
 }
 
 export function put(ex: Exec, stmt: ast.PutStatement): StatementResult {
@@ -79,24 +94,24 @@ export function get(ex: Exec, stmt: ast.GetStatement): StatementResult {
 }
 
 export function list(ex: Exec, stmt: ast.ListStatement): StatementResult {
-  const { dir, stage } = resolveStage(ex, stmt.stage, 'READ');
+  const { dir, prefix } = resolveStage(ex, stmt.stage, 'READ');
   const files = listStaged(dir, stmt.stage.path, stmt.pattern);
   return {
     kind: 'rows',
     columns: [textColumn('name'), fixedColumn('size'), textColumn('md5'), textColumn('last_modified')],
-    rows: files.map((f) => [`${stage.name.toLowerCase()}/${f.path}`, String(f.size), f.md5, httpDate(f.lastModified)]),
+    rows: files.map((f) => [`${prefix}${f.path}`, String(f.size), f.md5, httpDate(f.lastModified)]),
     statementTypeId: StatementType.show,
   };
 }
 
 export function remove(ex: Exec, stmt: ast.RemoveStatement): StatementResult {
-  const { dir, stage } = resolveStage(ex, stmt.stage, 'WRITE');
+  const { dir, prefix } = resolveStage(ex, stmt.stage, 'WRITE');
   const files = listStaged(dir, stmt.stage.path, stmt.pattern);
   removeStaged(files);
   return {
     kind: 'rows',
     columns: [textColumn('name'), textColumn('result')],
-    rows: files.map((f) => [`${stage.name.toLowerCase()}/${f.path}`, 'removed']),
+    rows: files.map((f) => [`${prefix}${f.path}`, 'removed']),
     statementTypeId: StatementType.ddl,
   };
 }
@@ -157,7 +172,7 @@ export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<S
 
   const targetColumns = stmt.columns ? stmt.columns.map((c) => columnOf(table, c.name)) : table.columns;
   const copy: CopySettings = { table, columns: targetColumns, format, matchByName, onError };
-  const loads = files.map((file) => loadFile(file, `${source.stage.name.toLowerCase()}/${file.path}`, copy));
+  const loads = files.map((file) => loadFile(file, `${source.prefix}${file.path}`, copy));
 
   await insertRows(ex, table, targetColumns.map((c) => c.name), loads.flatMap((l) => l.rows));
   for (const load of loads) if (load.rows.length > 0 || load.errors === 0) history[load.file.path] = { md5: load.file.md5, loadedOn: now() };
