@@ -58,6 +58,9 @@ describe('statement errors', () => {
     const error = await driverFailure(failed);
     expect([error.code, error.sqlState]).toEqual(['001003', '42000']);
     expect(error.message).toBe("SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.");
+    // The failure's data says what kind of error it is (the driver's own tests read err.data.type).
+    const raw = (await failed.catch((e: { cause?: { data?: { type?: string } } }) => e)) as { cause?: { data?: { type?: string } } };
+    expect(raw.cause?.data?.type).toBe('COMPILATION');
   });
 
   it('a missing table: 002003 (42S02); a missing schema or database: 002003 (02000)', async () => {

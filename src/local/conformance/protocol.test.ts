@@ -3,6 +3,7 @@
 //   `describeOnly` execute option; snowflake-connector-nodejs testExecute "testDescribeOnly").
 //   A session token that is not valid: HTTP 401 with 390104, so the driver raises its own
 //   invalid-token error (snowflake-connector-nodejs lib/services/sf.js; testStatement "with an invalid token").
+//   SYSTEM$WAIT, which the driver's async tests use to keep a query running.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDriver, type Connection } from '../../snowflake/driver.js';
 import { connectAdmin, driverFailure, startLocalUnderTest, type LocalUnderTest } from './support.js';
@@ -50,5 +51,24 @@ describe('a session token that is not valid', () => {
     );
     expect(error?.code).toBe(401004);
     expect(bad.isUp()).toBe(true);
+  });
+});
+
+describe('SYSTEM$WAIT', () => {
+  // https://docs.snowflake.com/en/sql-reference/functions/system_wait: waits, then says how long.
+  it('waits without holding up other sessions, then says how long', async () => {
+    const other = await connectAdmin(target.local);
+    try {
+      const started = Date.now();
+      const waiting = c.execute("CALL SYSTEM$WAIT(1500, 'MILLISECONDS')");
+      // Another session is answered while the wait goes on.
+      expect(await other.execute('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(await waiting).toEqual([{ SYSTEM$WAIT: 'waited 1500 milliseconds' }]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+      expect(await c.execute('SELECT SYSTEM$WAIT(1) AS W')).toEqual([{ W: 'waited 1 seconds' }]);
+    } finally {
+      await other.close();
+    }
   });
 });

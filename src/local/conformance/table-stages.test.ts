@@ -56,6 +56,16 @@ describe('table stages', () => {
     ]);
   });
 
+  it('COPY INTO without FROM loads from the table stage (files not loaded before)', async () => {
+    const more = path.join(target.scratch, 'more.csv');
+    writeFileSync(more, '3,three\n');
+    await c.execute(`PUT ${fileUrl(more)} @%T AUTO_COMPRESS = FALSE`);
+    await c.execute('COPY INTO TS.S.T');
+    expect(await c.execute('SELECT ID FROM T ORDER BY ID')).toEqual([{ ID: 1 }, { ID: 2 }, { ID: 3 }]);
+    await c.execute('REMOVE @%T/more.csv');
+    await c.execute('DELETE FROM T WHERE ID = 3');
+  });
+
   it('GET downloads and REMOVE empties it', async () => {
     const into = mkdtempSync(path.join(target.scratch, 'get-'));
     await c.execute(`GET @TS.S.%T ${fileUrl(into)}`);

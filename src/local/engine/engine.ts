@@ -23,7 +23,7 @@ import type { CachedQuery, Core, Exec } from './model/core.js';
 import { Scope } from './model/name-resolution.js';
 import { userRoles } from './model/privileges.js';
 import type { Storage } from './model/storage.js';
-import { plannedWaits } from './model/system-functions.js';
+import { plannedSleeps, plannedWaits } from './model/system-functions.js';
 import { verifyToken } from './model/user-credentials.js';
 import type { Statement } from './sql/ast.js';
 import { parse } from './sql/parser.js';
@@ -84,7 +84,16 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   async execute(session: SessionState, sql: string, binds: Bind[], options: { describeOnly?: boolean } = {}): Promise<StatementResult> {
     if (options.describeOnly) return this.storage.exclusive(() => this.run(session, sql, binds, undefined, true));
     const waited = this.services && /SYSTEM\$WAIT_FOR_SERVICES/i.test(sql) ? await this.waitForServices(session, sql, binds) : undefined;
-    return this.storage.exclusive(() => this.run(session, sql, binds, waited));
+    const slept = /SYSTEM\$WAIT\s*\(/i.test(sql) ? await this.sleepFor(session, sql, binds) : undefined;
+    return this.storage.exclusive(() => this.run(session, sql, binds, slept ? new Map([...(waited ?? []), ...slept]) : waited));
+  }
+
+  /** SYSTEM$WAIT sleeps without holding the lock: other sessions are served meanwhile. */
+  private async sleepFor(session: SessionState, sql: string, binds: Bind[]): Promise<Map<string, Error | null> | undefined> {
+    const planned = await this.planUnlocked(session, sql, binds, plannedSleeps);
+    if (!planned) return undefined; // the statement itself reports the problem
+    for (const sleep of planned) await new Promise((resolve) => setTimeout(resolve, sleep.ms));
+    return new Map(planned.map((sleep) => [sleep.id, null]));
   }
 
   /**
@@ -92,14 +101,19 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
    * without holding the lock, then let the statement read the outcome.
    */
   private async waitForServices(session: SessionState, sql: string, binds: Bind[]): Promise<Map<string, Error | null> | undefined> {
-    const planned = await this.storage
-      .exclusive(async () => plannedWaits({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
-      .catch(() => undefined);
+    const planned = await this.planUnlocked(session, sql, binds, plannedWaits);
     if (!planned) return undefined; // the statement itself reports the problem
     const outcomes = new Map<string, Error | null>();
     for (const wait of planned)
       outcomes.set(wait.id, await this.services!.waitForReady(wait.keys, wait.timeoutSeconds).then(() => null, (error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
     return outcomes;
+  }
+
+  /** Reads a statement's waits under the lock, to do them after releasing it; undefined when it does not parse. */
+  private planUnlocked<T>(session: SessionState, sql: string, binds: Bind[], planner: (ex: Exec, root: unknown) => T): Promise<T | undefined> {
+    return this.storage
+      .exclusive(async () => planner({ core: this, scope: new Scope(this.state, session), session, binds, sql }, this.parse(sql)))
+      .catch(() => undefined);
   }
 
   private async run(session: SessionState, sql: string, binds: Bind[], waited?: Map<string, Error | null>, describeOnly = false): Promise<StatementResult> {

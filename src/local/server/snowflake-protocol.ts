@@ -39,11 +39,13 @@ export interface FailureBody {
 
 /** Snowflake's `{success:false}` answer; the driver turns it into an error with code, sqlState and data. */
 export function failure(error: SqlError, queryId?: string, extra: Record<string, unknown> = {}): FailureBody {
+  // Snowflake marks a statement that failed to compile with data.type COMPILATION; the driver's callers read it.
+  const type = error.message.startsWith('SQL compilation error') ? { type: 'COMPILATION' } : {};
   return {
     success: false,
     code: error.code,
     message: error.message,
-    data: { ...extra, errorCode: error.code, sqlState: error.sqlState, ...(queryId ? { queryId } : {}) },
+    data: { ...extra, errorCode: error.code, sqlState: error.sqlState, ...type, ...(queryId ? { queryId } : {}) },
     headers: null,
   };
 }

@@ -52,6 +52,35 @@ export function plannedWaits(ex: Exec, root: unknown): PlannedWait[] {
     });
 }
 
+/** SYSTEM$WAIT(amount [, unit]): how long, and what it answers (https://docs.snowflake.com/en/sql-reference/functions/system_wait). */
+const WAIT_UNITS: Record<string, number> = { SECONDS: 1000, MILLISECONDS: 1, MINUTES: 60_000, HOURS: 3_600_000 };
+/** A statement waits an hour at most: every wait papi local plays ends by itself. */
+const MAX_WAIT_MS = 3_600_000;
+
+export interface PlannedSleep {
+  id: string;
+  ms: number;
+}
+
+function waitOf(args: Array<string | number | null>): { ms: number; text: string } {
+  const [amount, unit = 'SECONDS'] = args;
+  const factor = WAIT_UNITS[String(unit).toUpperCase()];
+  const n = Number(amount);
+  if (factor === undefined || !Number.isFinite(n) || n < 0)
+    throw new SqlError('100036', '22000', `Invalid argument for SYSTEM$WAIT: ${JSON.stringify(args)}`);
+  return { ms: Math.min(n * factor, MAX_WAIT_MS), text: `waited ${amount} ${String(unit).toLowerCase()}` };
+}
+
+/** The SYSTEM$WAIT calls of a statement: the engine sleeps outside its lock, so other sessions go on. */
+export function plannedSleeps(ex: Exec, root: unknown): PlannedSleep[] {
+  return systemCalls(root)
+    .filter((call) => call.name === 'SYSTEM$WAIT')
+    .map((call) => {
+      const args = constantArgs(ex, call);
+      return { id: `SYSTEM$WAIT ${JSON.stringify(args)}`, ms: waitOf(args).ms };
+    });
+}
+
 /**
  * SYSTEM$ functions papi calls, evaluated before the query runs: the result is a value the
  * translator inlines as a literal.
@@ -69,6 +98,12 @@ export async function systemFunction(ex: Exec, name: string, args: Array<string 
       const keys = names.map((n) => serviceKeyFromText(ex, String(n)));
       await serviceRuntime(ex).waitForReady(keys, Number(timeout ?? 300));
       return 'Running';
+    }
+    case 'SYSTEM$WAIT': {
+      const { ms, text } = waitOf(args);
+      // Slept before the statement took the engine's lock; otherwise (an unplanned call) sleep now.
+      if (!ex.waited?.has(`SYSTEM$WAIT ${JSON.stringify(args)}`)) await new Promise((resolve) => setTimeout(resolve, ms));
+      return text;
     }
     case 'SYSTEM$GET_SERVICE_LOGS': {
       const [service, instance, container, lines] = args;

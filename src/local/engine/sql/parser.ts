@@ -1910,8 +1910,13 @@ class Parser {
     if (this.peek().type === 'stage' || (this.peek().type === 'string' && this.peek().value.startsWith('@'))) throw unsupported('COPY INTO <location>');
     const table = this.objectName();
     const columns = this.isOp('(') ? this.identList() : undefined;
-    this.expectWord('FROM');
     let source: A.CopyIntoStatement['source'];
+    // Without FROM, COPY loads from the table's own stage (https://docs.snowflake.com/en/sql-reference/sql/copy-into-table).
+    if (!this.acceptWord('FROM')) {
+      const text = `@%${table.parts.map((part) => part.name).join('.')}`;
+      source = { kind: 'stage', stage: { type: 'table', name: table, path: '', text } };
+      return { kind: 'copyInto', table, columns, source, properties: this.properties({}, true) };
+    }
     const t = this.peek();
     if (t.type === 'stage' || (t.type === 'string' && t.value.startsWith('@'))) source = { kind: 'stage', stage: this.stageRef() };
     else if (this.acceptOp('(')) {
