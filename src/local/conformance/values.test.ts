@@ -101,3 +101,20 @@ describe('FROM VALUES', () => {
     expect(await c.execute(sql, [], { rowMode: 'array' })).toEqual(expected);
   });
 });
+
+describe('TIME and PI', () => {
+  // TO_TIME keeps the time of day (https://docs.snowflake.com/en/sql-reference/functions/to_time);
+  // the driver prints it with TIME_OUTPUT_FORMAT, HH24:MI:SS by default.
+  it('TO_TIME of text with nine fraction digits', async () => {
+    const [row] = await c.execute<{ T: string; F: string }>("SELECT TO_TIME('12:34:56.789789789') AS T, TO_VARCHAR(TO_TIME('01:02:03')) AS F", [], {
+      fetchAsString: ['Date'],
+    });
+    expect(row).toEqual({ T: '12:34:56', F: '01:02:03' });
+    // (The driver shows a NULL TIME as the text 'NULL': ask SQL instead.)
+    expect(await c.execute("SELECT TRY_TO_TIME('not a time') IS NULL AS N")).toEqual([{ N: true }]);
+  });
+
+  it('PI()', async () => {
+    expect(await c.execute('SELECT PI() AS P')).toEqual([{ P: Math.PI }]);
+  });
+});

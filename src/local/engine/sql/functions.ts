@@ -15,6 +15,7 @@ import {
   NUMBER,
   OBJECT,
   scaleOf,
+  TIME,
   TIMESTAMP_LTZ,
   TIMESTAMP_NTZ,
   VARCHAR,
@@ -74,6 +75,17 @@ const textFn = (name: string, type: DataType = VARCHAR) => (c: CallContext): Typ
   sql: `${name}(${c.args.map((a, i) => (i === 0 ? asText(a) : a.sql)).join(', ')})`,
   type,
 });
+/**
+ * TO_TIME of text: Snowflake keeps nine fraction digits, DuckDB's TIME six, so the text's fraction is
+ * cut to microseconds first (https://docs.snowflake.com/en/sql-reference/functions/to_time).
+ */
+const timeOf = (c: CallContext, tryCast = false): Typed => {
+  if (c.args.length > 1) throw unsupported('TO_TIME with a format');
+  const x = A(c, 0);
+  if (x.type && x.type.name !== 'VARCHAR') return castTo(x, TIME, tryCast);
+  return castTo({ sql: `regexp_replace(${x.sql}, '(\\.\\d{6})\\d+', '\\1')`, type: VARCHAR }, TIME, tryCast);
+};
+
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** LENGTH counts characters of text and bytes of BINARY (https://docs.snowflake.com/en/sql-reference/functions/length). */
@@ -241,6 +253,9 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   TO_BOOLEAN: { min: 1, max: 1, render: (c) => castTo(A(c, 0), BOOLEAN) },
   TRY_TO_BOOLEAN: { min: 1, max: 1, render: (c) => castTo(A(c, 0), BOOLEAN, true) },
   TO_DATE: { min: 1, max: 1, render: (c) => castTo(A(c, 0), DATE) },
+  TO_TIME: { min: 1, max: 1, render: (c) => timeOf(c) },
+  TIME: { min: 1, max: 1, render: (c) => timeOf(c) },
+  TRY_TO_TIME: { min: 1, max: 1, render: (c) => timeOf(c, true) },
   DATE: { min: 1, max: 1, render: (c) => castTo(A(c, 0), DATE) },
   TRY_TO_DATE: { min: 1, max: 1, render: (c) => castTo(A(c, 0), DATE, true) },
   TO_TIMESTAMP: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, false) },
@@ -318,6 +333,7 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   CEILING: { min: 1, max: 1, render: sameTypeAs('ceil') },
   TRUNC: { min: 1, max: 2, render: sameTypeAs('trunc') },
   TRUNCATE: { min: 1, max: 2, render: sameTypeAs('trunc') },
+  PI: { min: 0, max: 0, render: () => ({ sql: 'pi()', type: FLOAT }) },
   SQRT: { min: 1, max: 1, render: (c) => ({ sql: `sqrt(CAST(${A(c, 0).sql} AS DOUBLE))`, type: FLOAT }) },
   POWER: { min: 2, max: 2, render: (c) => ({ sql: `pow(CAST(${A(c, 0).sql} AS DOUBLE), CAST(${A(c, 1).sql} AS DOUBLE))`, type: FLOAT }) },
   POW: { min: 2, max: 2, render: (c) => ({ sql: `pow(CAST(${A(c, 0).sql} AS DOUBLE), CAST(${A(c, 1).sql} AS DOUBLE))`, type: FLOAT }) },

@@ -29,6 +29,7 @@ export const FLOAT: DataType = { name: 'FLOAT', args: [] };
 export const VARCHAR: DataType = { name: 'VARCHAR', args: [] };
 export const BOOLEAN: DataType = { name: 'BOOLEAN', args: [] };
 export const DATE: DataType = { name: 'DATE', args: [] };
+export const TIME: DataType = { name: 'TIME', args: [] };
 export const TIMESTAMP_NTZ: DataType = { name: 'TIMESTAMP_NTZ', args: [] };
 export const TIMESTAMP_LTZ: DataType = { name: 'TIMESTAMP_LTZ', args: [] };
 export const VARIANT: DataType = { name: 'VARIANT', args: [] };
