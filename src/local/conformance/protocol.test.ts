@@ -4,6 +4,7 @@
 //   A session token that is not valid: HTTP 401 with 390104, so the driver raises its own
 //   invalid-token error (snowflake-connector-nodejs lib/services/sf.js; testStatement "with an invalid token").
 //   SYSTEM$WAIT, which the driver's async tests use to keep a query running.
+//   Multi-statement requests (MULTI_STATEMENT_COUNT), each statement's result fetched by its query id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDriver, type Connection } from '../../snowflake/driver.js';
 import { connectAdmin, driverFailure, startLocalUnderTest, type LocalUnderTest } from './support.js';
@@ -70,5 +71,42 @@ describe('SYSTEM$WAIT', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('multi-statement requests', () => {
+  // MULTI_STATEMENT_COUNT = 0 (any number) or the exact count lets one request run several statements;
+  // otherwise Snowflake refuses with 000008 (https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-execute).
+  it('runs each statement in order when the count allows it, and the driver reads each result', async () => {
+    const sdk = await loadDriver();
+    const { local } = target;
+    const raw = sdk.createConnection({ account: local.account, accessUrl: local.accessUrl, username: local.user, password: local.password });
+    await new Promise<void>((resolve, reject) => raw.connect((err) => (err ? reject(err) : resolve())));
+    const results: unknown[][] = [];
+    await new Promise<void>((resolve, reject) =>
+      raw.execute({
+        sqlText: "SELECT 1 AS A; SELECT 'two' AS B; SELECT 3 AS C",
+        parameters: { MULTI_STATEMENT_COUNT: 3 },
+        complete: (err, stmt, rows) => {
+          if (err) return reject(err);
+          results.push(rows ?? []);
+          // The driver's multi-statement API, not in its type declarations.
+          const multi = stmt as unknown as { hasNext(): boolean; NextResult(): void };
+          if (multi.hasNext()) multi.NextResult();
+          else resolve();
+        },
+      }),
+    );
+    expect(results).toEqual([[{ A: 1 }], [{ B: 'two' }], [{ C: 3 }]]);
+    await new Promise<void>((resolve) => raw.destroy(() => resolve()));
+  });
+
+  it('refuses a request whose count does not match (000008), and honours ALTER SESSION SET MULTI_STATEMENT_COUNT', async () => {
+    expect(await driverFailure(c.execute('SELECT 1; SELECT 2'))).toMatchObject({ code: '000008', message: expect.stringContaining('desired statement count 1') });
+    await c.execute('ALTER SESSION SET MULTI_STATEMENT_COUNT = 0');
+    // papi's wrapper reads the first result only; the request is accepted.
+    expect(await c.execute('SELECT 1 AS ONE; SELECT 2 AS TWO')).toEqual([{ ONE: 1 }]);
+    await c.execute('ALTER SESSION UNSET MULTI_STATEMENT_COUNT');
+    expect((await driverFailure(c.execute('SELECT 1; SELECT 2'))).code).toBe('000008');
   });
 });

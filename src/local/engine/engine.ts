@@ -26,7 +26,7 @@ import type { Storage } from './model/storage.js';
 import { plannedSleeps, plannedWaits } from './model/system-functions.js';
 import { verifyToken } from './model/user-credentials.js';
 import type { Statement } from './sql/ast.js';
-import { parse } from './sql/parser.js';
+import { parse, splitStatements } from './sql/parser.js';
 import * as accessTokens from './statements/access-tokens.js';
 import * as accountObjects from './statements/account-objects.js';
 import * as ddl from './statements/ddl.js';
@@ -79,6 +79,14 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   changed(): void {
     this.dirty = true;
     this.version++;
+  }
+
+  statementTexts(sql: string): string[] {
+    try {
+      return splitStatements(sql);
+    } catch (error) {
+      throw asSqlError(error);
+    }
   }
 
   async execute(session: SessionState, sql: string, binds: Bind[], options: { describeOnly?: boolean } = {}): Promise<StatementResult> {

@@ -109,8 +109,13 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
   try {
     if (entry.sqlText.trim() === '') throw new SqlError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.');
     applyStatementParameters(session.state, body.parameters);
-    const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), { describeOnly: body.describeOnly === true });
-    entry.response = success(context, session.state, entry, result, origin);
+    const statements = context.engine.statementTexts(entry.sqlText);
+    if (statements.length > 1) {
+      entry.response = await runStatements(context, session, entry, statements, multiStatementCount(body.parameters, session.state), origin);
+    } else {
+      const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), { describeOnly: body.describeOnly === true });
+      entry.response = success(context, session.state, entry, result, origin);
+    }
     entry.status = 'SUCCESS';
   } catch (error) {
     const sqlError = asSqlError(error);
@@ -118,6 +123,45 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
     entry.status = 'FAILED_WITH_ERROR';
     entry.response = failure(sqlError, entry.queryId);
   }
+}
+
+/**
+ * A request of several statements runs them in order, each as a query of its own, when the request
+ * (or the session) sets MULTI_STATEMENT_COUNT to their number or to 0; the first failure ends it. The
+ * answer lists their query ids; the driver fetches each result by id
+ * (https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-execute#executing-a-batch-of-sql-statements-multi-statement-support).
+ */
+async function runStatements(context: QueryContext, session: Session, entry: QueryEntry, statements: string[], desired: number, origin: string): Promise<unknown> {
+  if (desired !== 0 && desired !== statements.length)
+    throw new SqlError('000008', '0A000', `Actual statement count ${statements.length} did not match the desired statement count ${desired}.`);
+  const children: QueryEntry[] = [];
+  for (const sqlText of statements) {
+    const child = context.results.start(session.id, session.state.user, sqlText, null, (e) => run(context, session, e, { sqlText }, origin));
+    await child.done;
+    if (child.error) throw child.error;
+    children.push(child);
+  }
+  const result: StatementResult = {
+    kind: 'rows',
+    columns: [{ name: 'multiple statement execution', type: 'text', nullable: false, length: 16777216, byteLength: 16777216 }],
+    rows: [['Multiple statements executed successfully.']],
+    statementTypeId: MULTI_STATEMENT_TYPE,
+  };
+  const answer = success(context, session.state, entry, result, origin) as { data: Record<string, unknown> };
+  answer.data.resultIds = children.map((c) => c.queryId).join(',');
+  answer.data.resultTypes = children.map((c) => String((c.response as { data?: { statementTypeId?: number } }).data?.statementTypeId ?? '')).join(',');
+  return answer;
+}
+
+/** Snowflake's statement type id of a multi-statement request. */
+const MULTI_STATEMENT_TYPE = 0x1000;
+
+/** MULTI_STATEMENT_COUNT from the request, else the session (ALTER SESSION), else 1. */
+function multiStatementCount(parameters: unknown, state: SessionState): number {
+  const fromRequest = typeof parameters === 'object' && parameters !== null ? (parameters as Record<string, unknown>).MULTI_STATEMENT_COUNT : undefined;
+  const value = fromRequest ?? state.parameters.MULTI_STATEMENT_COUNT;
+  const count = Number(value ?? 1);
+  return Number.isInteger(count) && count >= 0 ? count : 1;
 }
 
 /** QUERY_TAG and friends sent with the statement hold for this statement's session. */
