@@ -222,6 +222,8 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         return ddl.createFileFormat(ex, s);
       case 'createComputePool':
         return accountObjects.createComputePool(ex, s);
+      case 'createSecurityIntegration':
+        return accountObjects.createSecurityIntegration(ex, s);
       case 'alterComputePool':
         return accountObjects.alterComputePool(ex, s);
       case 'createService':

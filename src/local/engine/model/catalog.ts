@@ -112,6 +112,14 @@ export interface WarehouseEntry extends Owned {
   type: string;
 }
 
+/** CREATE SECURITY INTEGRATION: recorded and shown; papi local's ingress needs none of them to work. */
+export interface IntegrationEntry extends Owned {
+  /** SHOW INTEGRATIONS `type`, e.g. OAUTH - SNOWSERVICES_INGRESS. */
+  type: string;
+  category: 'SECURITY';
+  enabled: boolean;
+}
+
 export interface ComputePoolEntry extends Owned {
   state: 'IDLE' | 'ACTIVE' | 'SUSPENDED' | 'STARTING';
   minNodes: number;
@@ -134,6 +142,7 @@ export type ObjectType =
   | 'WAREHOUSE'
   | 'COMPUTE POOL'
   | 'FILE FORMAT'
+  | 'INTEGRATION'
   | 'ROLE'
   | 'USER';
 
@@ -183,6 +192,7 @@ export interface CatalogState {
   users: Record<string, UserEntry>;
   warehouses: Record<string, WarehouseEntry>;
   computePools: Record<string, ComputePoolEntry>;
+  integrations: Record<string, IntegrationEntry>;
   grants: PrivilegeGrant[];
   roleGrants: RoleGrant[];
   /** Load history per table id: stage file path → md5, so COPY skips files it already loaded. */
@@ -209,6 +219,7 @@ export function newCatalog(account: string): CatalogState {
     users: {},
     warehouses: {},
     computePools: {},
+    integrations: {},
     grants: [],
     roleGrants: [],
     loadHistory: {},
@@ -250,6 +261,8 @@ export function loadCatalog(dataDir: string): CatalogState | undefined {
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(readFileSync(file, 'utf8')) as CatalogState;
   state.futureGrants ??= [];
+  // Catalogs written before integrations existed (papi 0.1.0) have none.
+  state.integrations ??= {};
   return state;
 }
 

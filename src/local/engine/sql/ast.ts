@@ -482,6 +482,7 @@ export type Statement =
   | CreateFileFormatStatement
   | CreateImageRepositoryStatement
   | CreateComputePoolStatement
+  | CreateSecurityIntegrationStatement
   | AlterComputePoolStatement
   | CreateServiceStatement
   | AlterServiceStatement
@@ -828,6 +829,15 @@ export interface CreateFileFormatStatement {
 
 export interface CreateImageRepositoryStatement {
   kind: 'createImageRepository';
+  orReplace: boolean;
+  ifNotExists: boolean;
+  name: ObjectName;
+  properties: Properties;
+}
+
+/** CREATE SECURITY INTEGRATION name TYPE = … [OAUTH_CLIENT = …] [ENABLED = …] [COMMENT = …]. */
+export interface CreateSecurityIntegrationStatement {
+  kind: 'createSecurityIntegration';
   orReplace: boolean;
   ifNotExists: boolean;
   name: ObjectName;

@@ -134,6 +134,7 @@ const EXAMPLES: Record<A.StatementKind, string> = {
   createFileFormat: "CREATE FILE FORMAT f TYPE = CSV FIELD_DELIMITER = '|'",
   createImageRepository: 'CREATE IMAGE REPOSITORY r',
   createComputePool: 'CREATE COMPUTE POOL p MIN_NODES = 1 MAX_NODES = 1 INSTANCE_FAMILY = CPU_X64_XS',
+  createSecurityIntegration: 'CREATE SECURITY INTEGRATION IF NOT EXISTS SNOWSERVICES_INGRESS_OAUTH TYPE=oauth OAUTH_CLIENT=snowservices_ingress ENABLED=true',
   alterComputePool: 'ALTER COMPUTE POOL p SUSPEND',
   createService: "CREATE SERVICE s IN COMPUTE POOL p FROM @st SPECIFICATION_FILE = 'spec.yaml'",
   alterService: 'ALTER SERVICE s UNSET COMMENT',

@@ -47,6 +47,7 @@ const SHOW_TARGETS = [
   'SERVICE INSTANCES',
   'HYBRID TABLES',
   'COMPUTE POOLS',
+  'SECURITY INTEGRATIONS',
   'IMAGE REPOSITORIES',
   'FILE FORMATS',
   'FUTURE GRANTS',
@@ -59,6 +60,7 @@ const SHOW_TARGETS = [
   'STAGES',
   'ROLES',
   'USERS',
+  'INTEGRATIONS',
   'GRANTS',
   'WAREHOUSES',
   'IMAGES',
@@ -81,6 +83,7 @@ const OBJECT_TYPES: Array<[string[], A.ObjectType]> = [
   [['COMPUTE', 'POOL'], 'COMPUTE POOL'],
   [['FILE', 'FORMAT'], 'FILE FORMAT'],
   [['EXTERNAL', 'ACCESS', 'INTEGRATION'], 'INTEGRATION'],
+  [['SECURITY', 'INTEGRATION'], 'INTEGRATION'],
   [['DATABASE'], 'DATABASE'],
   [['SCHEMA'], 'SCHEMA'],
   [['TABLE'], 'TABLE'],
@@ -1318,6 +1321,11 @@ class Parser {
       const ifNotExists = this.ifNotExists();
       const name = this.objectName();
       return { kind: 'createImageRepository', orReplace, ifNotExists, name, properties: this.properties() };
+    }
+    if (this.acceptWords('SECURITY', 'INTEGRATION')) {
+      const ifNotExists = this.ifNotExists();
+      const name = this.singleName();
+      return { kind: 'createSecurityIntegration', orReplace, ifNotExists, name, properties: this.properties() };
     }
     if (this.acceptWords('COMPUTE', 'POOL')) {
       const ifNotExists = this.ifNotExists();

@@ -3,7 +3,7 @@ import { SqlError } from '../../errors.js';
 import { hashPasswordSync } from '../../password.js';
 import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, succeeded, unsupported } from '../formats/messages.js';
 import { optionBool, optionText } from '../formats/property-values.js';
-import { now, SYSTEM_ROLES, type ComputePoolEntry, type UserEntry, type WarehouseEntry } from '../model/catalog.js';
+import { now, SYSTEM_ROLES, type ComputePoolEntry, type IntegrationEntry, type UserEntry, type WarehouseEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, lastPart } from '../model/name-resolution.js';
 import { validPublicKey } from '../model/user-credentials.js';
@@ -302,6 +302,40 @@ export function createComputePool(ex: Exec, stmt: ast.CreateComputePoolStatement
   return created('Compute Pool', name);
 }
 
+/**
+ * CREATE SECURITY INTEGRATION, as the SPCS tutorial runs it for the ingress's OAuth
+ * (TYPE = OAUTH, OAUTH_CLIENT = SNOWSERVICES_INGRESS): recorded and shown by SHOW INTEGRATIONS.
+ * Other kinds configure logins papi local does not offer, so they are refused by name.
+ * https://docs.snowflake.com/en/sql-reference/sql/create-security-integration-oauth-snowflake
+ */
+export function createSecurityIntegration(ex: Exec, stmt: ast.CreateSecurityIntegrationStatement): StatementResult {
+  const name = lastPart(stmt.name);
+  const { state } = ex.core;
+  ex.scope.requireOnAccount('CREATE INTEGRATION');
+  const type = (optionText(stmt.properties.TYPE) ?? '').toUpperCase();
+  const client = (optionText(stmt.properties.OAUTH_CLIENT) ?? '').toUpperCase();
+  if (type !== 'OAUTH' || client !== 'SNOWSERVICES_INGRESS')
+    throw unsupported(`SECURITY INTEGRATION TYPE = ${type || '(none)'}${client ? ` OAUTH_CLIENT = ${client}` : ''}`);
+  const existing = state.integrations[name];
+  if (existing) {
+    if (stmt.ifNotExists) return alreadyExists(name);
+    if (!stmt.orReplace) throw objectExists('Integration', name);
+  }
+  const integration: IntegrationEntry = {
+    id: existing?.id ?? ex.core.nextId(),
+    name,
+    owner: ex.session.role,
+    createdOn: now(),
+    type: `OAUTH - ${client}`,
+    category: 'SECURITY',
+    enabled: optionBool(stmt.properties.ENABLED) ?? false,
+    ...(optionText(stmt.properties.COMMENT) !== undefined ? { comment: optionText(stmt.properties.COMMENT)! } : {}),
+  };
+  state.integrations[name] = integration;
+  ex.core.changed();
+  return created('Integration', name);
+}
+
 export async function alterComputePool(ex: Exec, stmt: ast.AlterComputePoolStatement): Promise<StatementResult> {
   const name = lastPart(stmt.name);
   const pool = ex.core.state.computePools[name];
@@ -375,6 +409,13 @@ export async function dropAccountObject(ex: Exec, stmt: ast.DropStatement): Prom
         throw new SqlError('395002', '22000', `Cannot drop compute pool ${name} as it has one or more services or jobs associated with it. Use ALTER COMPUTE POOL ${name} STOP ALL to stop them first.`); // number unverified
       delete state.computePools[name];
       state.grants = state.grants.filter((g) => !(g.objectType === 'COMPUTE POOL' && g.objectId === pool.id));
+      break;
+    }
+    case 'INTEGRATION': {
+      const integration = state.integrations[name];
+      if (!integration) return missingOnDrop(stmt.ifExists, name, () => doesNotExist('Integration', display(name)));
+      if (!access.owns({ objectType: 'INTEGRATION', id: integration.id, owner: integration.owner })) throw insufficientPrivileges('integration', name);
+      delete state.integrations[name];
       break;
     }
     default:

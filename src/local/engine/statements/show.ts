@@ -230,6 +230,14 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
         whs.map((w) => [w.name, w.state, w.type, w.size, 1, 1, w.state === 'STARTED' ? 1 : 0, 0, 0, 'N', session.warehouse === w.name ? 'Y' : 'N', w.autoSuspend, String(w.autoResume), w.state === 'STARTED' ? '100' : '', '', '', '', w.createdOn, w.createdOn, w.createdOn, w.owner, w.comment ?? '', 'null', roleType(state, w.owner)]),
       );
     }
+    case 'INTEGRATIONS':
+    case 'SECURITY INTEGRATIONS': {
+      const integrations = filterNames(Object.values(state.integrations).filter((i) => access.sees({ objectType: 'INTEGRATION', id: i.id, owner: i.owner })), stmt);
+      return result(
+        [['name', 't'], ['type', 't'], ['category', 't'], ['enabled', 't'], ['comment', 't'], ['created_on', 'ts']],
+        integrations.map((i) => [i.name, i.type, i.category, String(i.enabled), i.comment ?? null, i.createdOn]),
+      );
+    }
     case 'COMPUTE POOLS': {
       const pools = filterNames(Object.values(state.computePools).filter((p) => access.sees({ objectType: 'COMPUTE POOL', id: p.id, owner: p.owner })), stmt);
       const servicesIn = (pool: string) =>
