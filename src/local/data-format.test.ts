@@ -39,6 +39,9 @@ describe("papi local's data directory format", () => {
         ]);
         const roles = (await conn.execute('SHOW ROLES')).map((r) => r.name);
         expect(roles).toEqual(expect.arrayContaining(['ML_MODEL_ROLE', 'DATA_API_ROLE']));
+        // Its catalog is upgraded as it loads: the sample database every account has is there.
+        const databases = (await conn.execute('SHOW DATABASES')).map((r) => r.name);
+        expect(databases).toEqual(expect.arrayContaining(['MOVIE_RECOMMENDER_DB', 'API', 'SNOWFLAKE_SAMPLE_DATA']));
       } finally {
         await conn.close();
       }

@@ -13,8 +13,9 @@ export const FORMAT_FILE = 'format.json';
 
 /**
  * The data directory's layout version. 0: papi 0.1.0, which wrote no format file (catalog.json,
- * data.duckdb, registry/, stages/, spcs/). Each change to what is stored raises it and adds a step
- * to MIGRATIONS; a directory from a newer papi is refused rather than misread.
+ * data.duckdb, registry/, stages/, spcs/). Each change to which files it holds and how raises it and
+ * adds a step to MIGRATIONS; a directory from a newer papi is refused rather than misread. What
+ * catalog.json holds has a version of its own, upgraded when the engine loads it (engine/model/catalog.ts).
  */
 export const DATA_FORMAT_VERSION = 1;
 

@@ -203,6 +203,16 @@ describe('the tutorial, part 2: the personalization API', () => {
     expect(wh).toMatchObject({ name: 'DATA_API_WH', size: 'X-Small' });
   });
 
+  it('grants the sample database to the application role (its tables are absent here: 002003)', async () => {
+    expect(await status('GRANT IMPORTED PRIVILEGES ON DATABASE SNOWFLAKE_SAMPLE_DATA TO ROLE DATA_API_ROLE')).toBe('Statement executed successfully.');
+    const [sample] = await run("SHOW DATABASES LIKE 'SNOWFLAKE_SAMPLE_DATA'");
+    expect(sample).toMatchObject({ name: 'SNOWFLAKE_SAMPLE_DATA', kind: 'IMPORTED DATABASE', origin: 'SFC_SAMPLES.SAMPLE_DATA' });
+    expect((await driverFailure(run('SELECT * FROM SNOWFLAKE_SAMPLE_DATA.TPCDS_SF10TCL.CUSTOMER LIMIT 1'))).code).toBe('002003');
+    // A shared database is read only, and takes no other privilege.
+    expect((await driverFailure(run('CREATE SCHEMA SNOWFLAKE_SAMPLE_DATA.MINE'))).code).toBe('003001');
+    expect((await driverFailure(run('GRANT USAGE ON DATABASE SNOWFLAKE_SAMPLE_DATA TO ROLE DATA_API_ROLE'))).code).not.toBeUndefined();
+  });
+
   it('creates the ingress OAuth security integration; SHOW INTEGRATIONS lists it', async () => {
     const create = 'CREATE SECURITY INTEGRATION IF NOT EXISTS SNOWSERVICES_INGRESS_OAUTH TYPE=oauth OAUTH_CLIENT=snowservices_ingress ENABLED=true';
     expect(await status(create)).toBe('Integration SNOWSERVICES_INGRESS_OAUTH successfully created.');

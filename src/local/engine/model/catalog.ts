@@ -73,8 +73,22 @@ export interface SchemaEntry extends Owned {
 
 export interface DatabaseEntry extends Owned {
   transient?: boolean;
+  /** A database made from a share (read only), e.g. SFC_SAMPLES.SAMPLE_DATA. */
+  origin?: string;
   schemas: Record<string, SchemaEntry>;
 }
+
+/**
+ * Every account has SNOWFLAKE_SAMPLE_DATA, a database imported from Snowflake's sample share; the
+ * tutorial grants IMPORTED PRIVILEGES on it. papi local ships none of the sample tables: a query on one
+ * fails as on an account without the share (002003).
+ */
+export function sampleDataDatabase(id: number): DatabaseEntry {
+  return { id, name: 'SNOWFLAKE_SAMPLE_DATA', owner: 'ACCOUNTADMIN', createdOn: now(), origin: 'SFC_SAMPLES.SAMPLE_DATA', schemas: {} };
+}
+
+/** The catalog layout this papi writes; loadCatalog brings older ones up to it. */
+const CATALOG_VERSION = 2;
 
 export type RoleEntry = Owned;
 
@@ -184,7 +198,8 @@ export interface LoadedFile {
 }
 
 export interface CatalogState {
-  version: 1;
+  /** The catalog's own layout (CATALOG_VERSION); loadCatalog upgrades older ones. */
+  version: number;
   account: string;
   nextId: number;
   databases: Record<string, DatabaseEntry>;
@@ -211,7 +226,7 @@ export function now(): string {
 export function newCatalog(account: string): CatalogState {
   const createdOn = now();
   const state: CatalogState = {
-    version: 1,
+    version: CATALOG_VERSION,
     account,
     nextId: 1,
     databases: {},
@@ -247,6 +262,7 @@ export function newCatalog(account: string): CatalogState {
     autoResume: true,
     type: 'STANDARD',
   };
+  state.databases.SNOWFLAKE_SAMPLE_DATA = sampleDataDatabase(state.nextId++);
   return state;
 }
 
@@ -263,6 +279,11 @@ export function loadCatalog(dataDir: string): CatalogState | undefined {
   state.futureGrants ??= [];
   // Catalogs written before integrations existed (papi 0.1.0) have none.
   state.integrations ??= {};
+  // Version 2 gave every account the sample database.
+  if (state.version < 2) {
+    state.databases.SNOWFLAKE_SAMPLE_DATA ??= sampleDataDatabase(state.nextId++);
+    state.version = 2;
+  }
   return state;
 }
 

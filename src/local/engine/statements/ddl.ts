@@ -48,7 +48,8 @@ export async function createDatabase(ex: Exec, stmt: ast.CreateDatabaseStatement
 export async function createSchema(ex: Exec, stmt: ast.CreateSchemaStatement): Promise<StatementResult> {
   const path = ex.scope.qualifySchema(stmt.name, 'CREATE SCHEMA');
   const db = ex.scope.requireDatabase(path.database);
-  if (!ex.scope.access.has({ objectType: 'DATABASE', id: db.id, owner: db.owner }, 'CREATE SCHEMA')) throw insufficientPrivileges('database', db.name);
+  // A database imported from a share is read only, for its owner too.
+  if (db.origin || !ex.scope.access.has({ objectType: 'DATABASE', id: db.id, owner: db.owner }, 'CREATE SCHEMA')) throw insufficientPrivileges('database', db.name);
   const existing = db.schemas[path.schema];
   if (existing) {
     if (stmt.ifNotExists) {

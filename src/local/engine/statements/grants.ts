@@ -1,7 +1,7 @@
 // GRANT and REVOKE of privileges (on objects, ALL and FUTURE objects in a container), roles,
 // service roles and ownership.
 import { SqlError } from '../../errors.js';
-import { doesNotExist, insufficientPrivileges, succeeded, unsupported } from '../formats/messages.js';
+import { doesNotExist, insufficientPrivileges, invalid, succeeded, unsupported } from '../formats/messages.js';
 import { ACCOUNT_OBJECT_ID, now, type ObjectType } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, lastPart } from '../model/name-resolution.js';
@@ -80,6 +80,10 @@ export function grantPrivileges(ex: Exec, stmt: ast.GrantPrivilegesStatement): S
   if (stmt.on.kind === 'future') return futureGrants(ex, stmt.on, stmt.privileges, role, true);
   for (const target of grantTargets(ex, stmt.on)) {
     if (!mayGrant(ex, target.owner)) throw insufficientPrivileges(target.objectType.toLowerCase(), '');
+    // IMPORTED PRIVILEGES are a shared database's, and the only ones it takes.
+    const imported = target.objectType === 'DATABASE' && Object.values(ex.core.state.databases).some((db) => db.id === target.id && db.origin);
+    if (stmt.privileges.some((p) => (p === 'IMPORTED PRIVILEGES') !== imported))
+      throw invalid(imported ? 'Only IMPORTED PRIVILEGES can be granted on an imported database.' : 'IMPORTED PRIVILEGES can be granted on an imported database only.');
     for (const privilege of stmt.privileges) {
       const exists = ex.core.state.grants.some((g) => g.objectId === target.id && g.objectType === target.objectType && g.role === role && g.privilege === privilege);
       if (!exists)

@@ -94,7 +94,7 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
       const dbs = filterNames(Object.values(state.databases).filter((d) => scope.database(d.name)), stmt);
       return result(
         [['created_on', 'ts'], ['name', 't'], ['is_default', 't'], ['is_current', 't'], ['origin', 't'], ['owner', 't'], ['comment', 't'], ['options', 't'], ['retention_time', 't'], ['kind', 't'], ['owner_role_type', 't']],
-        dbs.map((d) => [d.createdOn, d.name, 'N', session.database === d.name ? 'Y' : 'N', '', d.owner, d.comment ?? '', d.transient ? 'TRANSIENT' : '', '1', 'STANDARD', roleType(state, d.owner)]),
+        dbs.map((d) => [d.createdOn, d.name, 'N', session.database === d.name ? 'Y' : 'N', d.origin ?? '', d.owner, d.comment ?? '', d.transient ? 'TRANSIENT' : '', '1', d.origin ? 'IMPORTED DATABASE' : 'STANDARD', roleType(state, d.owner)]),
       );
     }
     case 'SCHEMAS': {
