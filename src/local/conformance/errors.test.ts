@@ -87,6 +87,15 @@ describe('statement errors', () => {
     expect(await admin.execute('SELECT ? AS A', ['x', 'y'])).toEqual([{ A: 'x' }]);
   });
 
+  it('text that is not a number where a number goes: 100038 (22018), whichever way DuckDB quotes it', async () => {
+    await admin.execute('USE WAREHOUSE APP_WH');
+    for (const failed of [admin.execute('INSERT INTO D.S.T VALUES (?, ?)', ['string', 'one']), admin.execute('SELECT ?::NUMBER AS N', ['abc'])]) {
+      const failure = await driverFailure(failed);
+      expect([failure.code, failure.sqlState]).toEqual(['100038', '22018']);
+      expect(failure.message).toMatch(/^Numeric value '(string|abc)' is not recognized$/);
+    }
+  });
+
   it('no warehouse: 000606 (57P03) until USE WAREHOUSE of a usable one', async () => {
     expect(await app.execute('SELECT CURRENT_WAREHOUSE() AS W')).toEqual([{ W: null }]);
     const failed = await driverFailure(app.execute('SELECT ID FROM D.S.T'));

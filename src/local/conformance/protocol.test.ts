@@ -85,7 +85,9 @@ describe('multi-statement requests', () => {
     const results: unknown[][] = [];
     await new Promise<void>((resolve, reject) =>
       raw.execute({
-        sqlText: "SELECT 1 AS A; SELECT 'two' AS B; SELECT 3 AS C",
+        // The binds go to the statements in order, each taking as many as it has markers.
+        sqlText: "SELECT 1 AS A; SELECT ? AS B; SELECT ? + 1 AS C, '?' AS Q",
+        binds: ['two', 2],
         parameters: { MULTI_STATEMENT_COUNT: 3 },
         complete: (err, stmt, rows) => {
           if (err) return reject(err);
@@ -97,7 +99,7 @@ describe('multi-statement requests', () => {
         },
       }),
     );
-    expect(results).toEqual([[{ A: 1 }], [{ B: 'two' }], [{ C: 3 }]]);
+    expect(results).toEqual([[{ A: 1 }], [{ B: 'two' }], [{ C: 3, Q: '?' }]]);
     await new Promise<void>((resolve) => raw.destroy(() => resolve()));
   });
 

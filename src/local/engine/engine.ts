@@ -81,7 +81,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.version++;
   }
 
-  statementTexts(sql: string): string[] {
+  statements(sql: string): Array<{ text: string; binds: number }> {
     try {
       return splitStatements(sql);
     } catch (error) {

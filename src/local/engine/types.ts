@@ -63,8 +63,8 @@ export interface UserAuth {
 }
 
 export interface Engine {
-  /** The source text of each statement of a multi-statement request (semicolons in strings and comments are text). */
-  statementTexts(sql: string): string[];
+  /** Each statement of a multi-statement request: its text and how many `?` binds it takes (semicolons in strings and comments are text). */
+  statements(sql: string): Array<{ text: string; binds: number }>;
   /** `describeOnly`: the result's columns without running it (queries only; the driver's describeOnly). */
   execute(session: SessionState, sql: string, binds: Bind[], options?: { describeOnly?: boolean }): Promise<StatementResult>;
   /** Case-insensitive lookup of a user by login name. */

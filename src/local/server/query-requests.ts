@@ -109,9 +109,9 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
   try {
     if (entry.sqlText.trim() === '') throw new SqlError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.');
     applyStatementParameters(session.state, body.parameters);
-    const statements = context.engine.statementTexts(entry.sqlText);
+    const statements = context.engine.statements(entry.sqlText);
     if (statements.length > 1) {
-      entry.response = await runStatements(context, session, entry, statements, multiStatementCount(body.parameters, session.state), origin);
+      entry.response = await runStatements(context, session, entry, statements, body, origin);
     } else {
       const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), { describeOnly: body.describeOnly === true });
       entry.response = success(context, session.state, entry, result, origin);
@@ -128,15 +128,26 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
 /**
  * A request of several statements runs them in order, each as a query of its own, when the request
  * (or the session) sets MULTI_STATEMENT_COUNT to their number or to 0; the first failure ends it. The
- * answer lists their query ids; the driver fetches each result by id
+ * answer lists their query ids; the driver fetches each result by id. The request's binds go to the
+ * statements in order, each taking as many as it has `?`
  * (https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-execute#executing-a-batch-of-sql-statements-multi-statement-support).
  */
-async function runStatements(context: QueryContext, session: Session, entry: QueryEntry, statements: string[], desired: number, origin: string): Promise<unknown> {
+async function runStatements(
+  context: QueryContext,
+  session: Session,
+  entry: QueryEntry,
+  statements: Array<{ text: string; binds: number }>,
+  body: QueryRequestBody,
+  origin: string,
+): Promise<unknown> {
+  const desired = multiStatementCount(body.parameters, session.state);
   if (desired !== 0 && desired !== statements.length)
     throw new SqlError('000008', '0A000', `Actual statement count ${statements.length} did not match the desired statement count ${desired}.`);
+  const binds = Object.entries((body.bindings ?? {}) as Record<string, unknown>).sort(([a], [b]) => Number(a) - Number(b));
   const children: QueryEntry[] = [];
-  for (const sqlText of statements) {
-    const child = context.results.start(session.id, session.state.user, sqlText, null, (e) => run(context, session, e, { sqlText }, origin));
+  for (const { text: sqlText, binds: count } of statements) {
+    const bindings = Object.fromEntries(binds.splice(0, count).map(([, bind], i) => [String(i + 1), bind]));
+    const child = context.results.start(session.id, session.state.user, sqlText, null, (e) => run(context, session, e, { sqlText, bindings }, origin));
     await child.done;
     if (child.error) throw child.error;
     children.push(child);

@@ -111,9 +111,10 @@ export function asSqlError(error: unknown): SqlError {
   if (error instanceof SqlError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/PRIMARY KEY or UNIQUE constraint violation|Duplicate key/i.test(message)) return duplicateKey();
-  const conversion = /Could not convert string '([^']*)' to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);
+  // DuckDB quotes the value with ' or " depending on its version.
+  const conversion = /Could not convert string ['"](.*?)['"] to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);
   if (conversion) return new SqlError('100038', '22018', `Numeric value '${conversion[1]}' is not recognized`);
-  const timestamp = /Could not convert string '([^']*)' to TIMESTAMP/i.exec(message);
+  const timestamp = /Could not convert string ['"](.*?)['"] to TIMESTAMP/i.exec(message);
   if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
   if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
   // Snowflake's text for a string that is not hex; the number is unverified.

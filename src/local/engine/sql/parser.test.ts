@@ -471,7 +471,8 @@ describe('scripts', () => {
   it('splits on semicolons outside strings, comments and $$ bodies', () => {
     const script = "SELECT ';'; -- a ; comment\nCREATE SERVICE s IN COMPUTE POOL p FROM SPECIFICATION $$a; b$$; /* ; */ SELECT 2;";
     expect(parseScript(script).map((s) => s.kind)).toEqual(['select', 'createService', 'select']);
-    expect(splitStatements(script)).toEqual(["SELECT ';'", 'CREATE SERVICE s IN COMPUTE POOL p FROM SPECIFICATION $$a; b$$', 'SELECT 2']);
+    expect(splitStatements(script).map((s) => s.text)).toEqual(["SELECT ';'", 'CREATE SERVICE s IN COMPUTE POOL p FROM SPECIFICATION $$a; b$$', 'SELECT 2']);
+    expect(splitStatements("SELECT ?, '?'; SELECT ? + ?").map((s) => s.binds)).toEqual([1, 2]);
   });
 
   it('refuses several statements in parse()', () => {

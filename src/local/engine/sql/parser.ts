@@ -134,9 +134,12 @@ export function parseScript(sql: string): A.Statement[] {
   return splitTokens(tokenize(sql)).map((tokens) => new Parser(sql, tokens).statement());
 }
 
-/** The source text of each statement in a script, without the separating semicolons. */
-export function splitStatements(sql: string): string[] {
-  return splitTokens(tokenize(sql)).map((tokens) => sql.slice(tokens[0]!.start, tokens[tokens.length - 2]!.end));
+/** The source text of each statement in a script, without the separating semicolons, and its number of `?` binds. */
+export function splitStatements(sql: string): Array<{ text: string; binds: number }> {
+  return splitTokens(tokenize(sql)).map((tokens) => ({
+    text: sql.slice(tokens[0]!.start, tokens[tokens.length - 2]!.end),
+    binds: tokens.filter((t) => t.type === 'op' && t.value === '?').length,
+  }));
 }
 
 /** Token runs between top-level semicolons, each ending with its own 'eof'; empty runs dropped. */
