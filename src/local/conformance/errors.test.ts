@@ -85,6 +85,9 @@ describe('statement errors', () => {
     expect([(await driverFailure(admin.execute('SELECT ? AS A, ? AS B', ['x']))).code]).toEqual(['002049']);
     expect(await admin.execute('SELECT COUNT(*) AS N FROM D.S.T')).toEqual([{ N: 2 }]);
     expect(await admin.execute('SELECT ? AS A', ['x', 'y'])).toEqual([{ A: 'x' }]);
+    // Numbered binds may skip some (:2 alone takes the second); '$5' in a string is text, not a bind.
+    expect(await admin.execute("SELECT :2 AS B, 3 AS C, '$5' AS D", ['one', 'two'])).toEqual([{ B: 'two', C: 3, D: '$5' }]);
+    expect(await admin.execute("SELECT 'costs $5' AS P")).toEqual([{ P: 'costs $5' }]);
   });
 
   it('text that is not a number where a number goes: 100038 (22018), whichever way DuckDB quotes it', async () => {

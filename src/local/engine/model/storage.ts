@@ -9,6 +9,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { denseBinds } from '../sql/render.js';
 
 export interface QueryResult {
   names: string[];
@@ -60,26 +61,27 @@ export class Storage {
     else await this.query(sql, params);
   }
 
-  /** Runs a DML statement and returns how many rows it changed. */
+  /** Runs a DML statement and returns how many rows it changed. `params` are all the request's binds, $1 … $n. */
   async execute(sql: string, params: DuckDBValue[] = [], paramTypes?: DuckDBType[]): Promise<number> {
-    if (params.length === 0) return (await this.connection.run(sql)).rowsChanged;
-    const statement = await this.prepare(sql);
-    statement.clearBindings();
-    params.forEach((value, i) => statement.bindValue(i + 1, value, paramTypes?.[i]));
-    return (await statement.run()).rowsChanged;
+    const statement = await this.bound(sql, params, paramTypes);
+    return (await (statement ? statement.run() : this.connection.run(sql))).rowsChanged;
   }
 
   async query(sql: string, params: DuckDBValue[] = [], paramTypes?: DuckDBType[]): Promise<QueryResult> {
-    let reader;
-    if (params.length === 0) {
-      reader = await this.connection.runAndReadAll(sql);
-    } else {
-      const statement = await this.prepare(sql);
-      statement.clearBindings();
-      params.forEach((value, i) => statement.bindValue(i + 1, value, paramTypes?.[i]));
-      reader = await statement.runAndReadAll();
-    }
+    const statement = await this.bound(sql, params, paramTypes);
+    const reader = await (statement ? statement.runAndReadAll() : this.connection.runAndReadAll(sql));
     return { names: reader.columnNames(), types: reader.columnTypes(), rows: reader.getRows() as DuckDBValue[][] };
+  }
+
+  /** The prepared statement with the binds it uses, or undefined when it takes none. */
+  private async bound(sql: string, params: DuckDBValue[], paramTypes?: DuckDBType[]): Promise<DuckDBPreparedStatement | undefined> {
+    if (params.length === 0) return undefined;
+    const dense = denseBinds(sql, params, paramTypes);
+    if (dense.values.length === 0) return undefined;
+    const statement = await this.prepare(dense.sql);
+    statement.clearBindings();
+    dense.values.forEach((value, i) => statement.bindValue(i + 1, value, dense.types?.[i]));
+    return statement;
   }
 
   private async prepare(sql: string): Promise<DuckDBPreparedStatement> {

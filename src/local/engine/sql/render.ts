@@ -105,3 +105,42 @@ export function assignTo(e: Typed, target: DataType): string {
 }
 
 export const text = (sql: string): Typed => ({ sql, type: VARCHAR });
+
+/** Calls `visit` for each bind ($n) of a translated statement, outside its quoted strings and names. */
+function scanBinds(sql: string, visit: (n: number, start: number, end: number) => void): void {
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    // A quote inside a string or name is doubled ('it''s'): the scan resumes after the closing one either way.
+    if (ch === "'" || ch === '"') for (i++; i < sql.length && sql[i] !== ch; i++);
+    else if (ch === '$') {
+      const digits = /^\d+/.exec(sql.slice(i + 1));
+      if (!digits) continue;
+      visit(Number(digits[0]), i, i + 1 + digits[0].length);
+      i += digits[0].length;
+    }
+  }
+}
+
+/** The bind numbers a translated statement uses, ascending. */
+export function bindIndexes(sql: string): number[] {
+  const used = new Set<number>();
+  scanBinds(sql, (n) => used.add(n));
+  return [...used].sort((a, b) => a - b);
+}
+
+/**
+ * DuckDB numbers a prepared statement's parameters densely, so a statement using only $2 (VALUES (:2, 3))
+ * has one parameter: renumbers the statement's binds 1…k and picks the values they take.
+ */
+export function denseBinds<V, T>(sql: string, values: readonly V[], types?: readonly T[]): { sql: string; values: V[]; types?: T[] } {
+  const used = bindIndexes(sql);
+  if (used.every((n, i) => n === i + 1)) return { sql, values: values.slice(0, used.length), ...(types ? { types: types.slice(0, used.length) } : {}) };
+  const rank = new Map(used.map((n, i) => [n, i + 1]));
+  let renumbered = '';
+  let last = 0;
+  scanBinds(sql, (n, start, end) => {
+    renumbered += `${sql.slice(last, start)}$${rank.get(n)}`;
+    last = end;
+  });
+  return { sql: renumbered + sql.slice(last), values: used.map((n) => values[n - 1]!), ...(types ? { types: used.map((n) => types[n - 1]!) } : {}) };
+}

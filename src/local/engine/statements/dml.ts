@@ -18,7 +18,7 @@ import { createTableSql, findTable, installTable, parseTypeText, prepareCreateTa
 import { requireWarehouse } from '../model/warehouses.js';
 import type * as ast from '../sql/ast.js';
 import { parse } from '../sql/parser.js';
-import { quoteIdent } from '../sql/render.js';
+import { bindIndexes, quoteIdent } from '../sql/render.js';
 import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from '../sql/translate.js';
 import type { Column, StatementResult } from '../types.js';
 
@@ -156,7 +156,7 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   // describeOnly: the same query with no rows; binds not sent yet are NULL (they cannot change the columns' names).
   const params = ex.describeOnly ? describeParameters(ex, cached.parameters) : parametersFor(ex, cached.parameters);
   const sql = ex.describeOnly ? `SELECT * FROM (${cached.sql}) LIMIT 0` : cached.sql;
-  const result = await ex.core.storage.query(sql, params.values.slice(0, cached.parameters), params.types.slice(0, cached.parameters));
+  const result = await ex.core.storage.query(sql, params.values, params.types);
   const names = cached.columns.length === result.names.length ? cached.columns.map((c) => c.name) : result.names;
   const encoded = encodeResult(names, result.types, result.rows);
   return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
@@ -180,7 +180,7 @@ async function runDml(ex: Exec, statements: readonly string[], counted = 0): Pro
     for (let row = 0; row < rows; row++) {
       const params = parametersFor(ex, needed, row);
       for (const [i, sql] of statements.entries()) {
-        const n = await ex.core.storage.execute(sql, usedParams(sql, params.values), usedParams(sql, params.types));
+        const n = await ex.core.storage.execute(sql, params.values, params.types);
         if (i === counted) changed += n;
       }
     }
@@ -188,16 +188,9 @@ async function runDml(ex: Exec, statements: readonly string[], counted = 0): Pro
   return changed;
 }
 
-/** How many parameters ($1 … $n) a translated statement takes. */
+/** The highest bind ($n) a translated statement uses: the request must send at least that many. */
 function parameterCount(sql: string): number {
-  let max = 0;
-  for (const match of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(match[1]));
-  return max;
-}
-
-/** DuckDB wants exactly the parameters a statement mentions: INSERT OVERWRITE's DELETE and inlined SYSTEM$ calls have none. */
-function usedParams<T>(sql: string, params: T[]): T[] {
-  return params.slice(0, parameterCount(sql));
+  return Math.max(0, ...bindIndexes(sql));
 }
 
 /** The table a DML statement changes, checked for its privilege (the statement's own name). */
@@ -274,10 +267,10 @@ export async function createTableAs(ex: Exec, stmt: ast.CreateTableStatement): P
       if (definition.columns.length !== names.length)
         throw invalid(`Insert value list does not match column list expecting ${definition.columns.length} but got ${names.length}`);
       await ex.core.storage.run(createTableSql(storage, definition.columns, definition.primaryKey, kind === 'HYBRID'));
-      await ex.core.storage.execute(`INSERT INTO ${quoteIdent(storage)} ${translated.sql}`, usedParams(translated.sql, params.values), usedParams(translated.sql, params.types));
+      await ex.core.storage.execute(`INSERT INTO ${quoteIdent(storage)} ${translated.sql}`, params.values, params.types);
     } else {
       if (kind === 'HYBRID') tableDefinition(stmt); // throws: a hybrid table needs its key declared
-      const described = await ex.core.storage.query(`DESCRIBE ${translated.sql}`, usedParams(translated.sql, params.values), usedParams(translated.sql, params.types));
+      const described = await ex.core.storage.query(`DESCRIBE ${translated.sql}`, params.values, params.types);
       const columnNames = stmt.columnNames?.map((c) => c.name) ?? names;
       const columns = described.rows.map((row, i) => ({
         name: columnNames[i] ?? String(row[0]),
@@ -286,7 +279,7 @@ export async function createTableAs(ex: Exec, stmt: ast.CreateTableStatement): P
       }));
       definition = { columns };
       await ex.core.storage.run(createTableSql(storage, columns, undefined, false));
-      await ex.core.storage.execute(`INSERT INTO ${quoteIdent(storage)} ${translated.sql}`, usedParams(translated.sql, params.values), usedParams(translated.sql, params.types));
+      await ex.core.storage.execute(`INSERT INTO ${quoteIdent(storage)} ${translated.sql}`, params.values, params.types);
     }
     await installTable(ex, schema, { id, name: path.name, owner: ex.session.role, createdOn: now(), comment: stmt.comment, kind, storage, columns: definition!.columns, primaryKey: definition!.primaryKey }, existing);
   });
