@@ -3,7 +3,7 @@
 // accessUrl, account, user, port: harmless to read) for `papi local status|stop` and other papi
 // commands, and the admin password in its own 0600 file.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const STATE_FILE = 'local.json';
@@ -63,7 +63,6 @@ async function readFormat(dataDir: string): Promise<number | undefined> {
   try {
     text = await readFile(path.join(dataDir, FORMAT_FILE), 'utf8');
   } catch {
-    const { readdir } = await import('node:fs/promises');
     const entries = (await readdir(dataDir)).filter((name) => name !== LOG_FILE);
     return entries.length === 0 ? undefined : 0;
   }

@@ -109,7 +109,8 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
   try {
     if (entry.sqlText.trim() === '') throw new SqlError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.');
     applyStatementParameters(session.state, body.parameters);
-    const statements = context.engine.statements(entry.sqlText);
+    // Only a text with a ';' can hold several statements: the common one-statement request is not tokenized twice.
+    const statements = entry.sqlText.includes(';') ? context.engine.statements(entry.sqlText) : [];
     if (statements.length > 1) {
       entry.response = await runStatements(context, session, entry, statements, body, origin);
     } else {

@@ -19,9 +19,15 @@ export interface QueryResult {
 
 const PREPARED_CACHE_LIMIT = 256;
 
+/** A statement prepared for its binds: `used` is the request's bind number for each of its parameters. */
+interface Prepared {
+  statement?: DuckDBPreparedStatement;
+  used: number[];
+}
+
 export class Storage {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+  private readonly prepared = new Map<string, Prepared>();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -76,26 +82,27 @@ export class Storage {
   /** The prepared statement with the binds it uses, or undefined when it takes none. */
   private async bound(sql: string, params: DuckDBValue[], paramTypes?: DuckDBType[]): Promise<DuckDBPreparedStatement | undefined> {
     if (params.length === 0) return undefined;
-    const dense = denseBinds(sql, params, paramTypes);
-    if (dense.values.length === 0) return undefined;
-    const statement = await this.prepare(dense.sql);
+    const { statement, used } = await this.prepare(sql);
+    if (!statement) return undefined;
     statement.clearBindings();
-    dense.values.forEach((value, i) => statement.bindValue(i + 1, value, dense.types?.[i]));
+    used.forEach((n, i) => statement.bindValue(i + 1, params[n - 1]!, paramTypes?.[n - 1]));
     return statement;
   }
 
-  private async prepare(sql: string): Promise<DuckDBPreparedStatement> {
+  /** Prepared once per SQL text, with its binds renumbered for DuckDB (see denseBinds); none when it takes no bind. */
+  private async prepare(sql: string): Promise<Prepared> {
     const cached = this.prepared.get(sql);
     if (cached) return cached;
-    const statement = await this.connection.prepare(sql);
+    const dense = denseBinds(sql);
+    const prepared: Prepared = { used: dense.used, ...(dense.used.length > 0 ? { statement: await this.connection.prepare(dense.sql) } : {}) };
     if (this.prepared.size >= PREPARED_CACHE_LIMIT) this.forgetPrepared();
-    this.prepared.set(sql, statement);
-    return statement;
+    this.prepared.set(sql, prepared);
+    return prepared;
   }
 
   /** DDL changes what prepared statements refer to: drop them all. */
   forgetPrepared(): void {
-    for (const statement of this.prepared.values()) statement.destroySync();
+    for (const { statement } of this.prepared.values()) statement?.destroySync();
     this.prepared.clear();
   }
 

@@ -130,11 +130,11 @@ export function bindIndexes(sql: string): number[] {
 
 /**
  * DuckDB numbers a prepared statement's parameters densely, so a statement using only $2 (VALUES (:2, 3))
- * has one parameter: renumbers the statement's binds 1…k and picks the values they take.
+ * has one parameter: the statement with its binds renumbered 1…k, and the request's bind number each takes.
  */
-export function denseBinds<V, T>(sql: string, values: readonly V[], types?: readonly T[]): { sql: string; values: V[]; types?: T[] } {
+export function denseBinds(sql: string): { sql: string; used: number[] } {
   const used = bindIndexes(sql);
-  if (used.every((n, i) => n === i + 1)) return { sql, values: values.slice(0, used.length), ...(types ? { types: types.slice(0, used.length) } : {}) };
+  if (used.every((n, i) => n === i + 1)) return { sql, used };
   const rank = new Map(used.map((n, i) => [n, i + 1]));
   let renumbered = '';
   let last = 0;
@@ -142,5 +142,5 @@ export function denseBinds<V, T>(sql: string, values: readonly V[], types?: read
     renumbered += `${sql.slice(last, start)}$${rank.get(n)}`;
     last = end;
   });
-  return { sql: renumbered + sql.slice(last), values: used.map((n) => values[n - 1]!), ...(types ? { types: used.map((n) => types[n - 1]!) } : {}) };
+  return { sql: renumbered + sql.slice(last), used };
 }
