@@ -138,3 +138,16 @@ export interface AccountDirectory {
   /** A programmatic access token's secret → its user and role; undefined when unknown, removed, expired or refused. */
   verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined;
 }
+
+/** One PUT or GET's access to a stage: its folder under the data directory's stages/, a path inside it. */
+export interface StageAccess {
+  folder: string;
+  /** '/'-separated, normalised ('' for the stage's root, 'dir/' for a folder). */
+  path: string;
+  write: boolean;
+}
+
+/** How the driver moves PUT/GET files: the `stageInfo` of the engine's file-transfer answer. */
+export interface StageTransport {
+  stageInfo(access: StageAccess): Record<string, unknown>;
+}

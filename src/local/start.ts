@@ -5,13 +5,14 @@
 // Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
 import path from 'node:path';
 import type { Hono } from 'hono';
-import { openEngine, type LocalEngineApi } from './engine/index.js';
+import { openEngine, stageRoot, type LocalEngineApi } from './engine/index.js';
 import { verifyPassword } from './password.js';
 import type { AccountDirectory } from './platform.js';
 import { listenApp } from './http/listen-app.js';
 import type { LocalHttpEnv } from './http/local-http-env.js';
 import { createRegistry, registryDir, routeImageRegistry } from './image-registry/index.js';
 import { createSqlApi } from './server/index.js';
+import { createStageStorage, STAGE_STORAGE_PATH } from './stage-storage/index.js';
 import { createServiceRuntime } from './spcs/runtime.js';
 import type { ChunkLimits } from './server/query-requests.js';
 import { prepareDataDir, removeInstance, writeInstance } from './instance.js';
@@ -79,12 +80,16 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   };
   const registry = createRegistry({ dataDir: registryDir(dataDir), tokens, directory: lazyDirectory });
 
+  let accessUrl = '';
+  const stageStorage = createStageStorage({ stagesDir: stageRoot(dataDir), tokens, accessUrl: () => accessUrl });
+
   // The server listens before the engine opens: the engine and the runner need its address (registry
-  // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login).
-  const app = routeImageRegistry(sqlApi.app, registry);
+  // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login) and the
+  // stage files' (/papi-stage-storage/…).
+  const app = routeImageRegistry(sqlApi.app, registry).route(STAGE_STORAGE_PATH, stageStorage.app);
   const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS });
   const { port } = server;
-  const accessUrl = `http://127.0.0.1:${port}`;
+  accessUrl = `http://127.0.0.1:${port}`;
   const services = createServiceRuntime({
     dataDir: path.join(dataDir, 'spcs'),
     registry,
@@ -103,6 +108,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
       images: registry,
       refuseHybridTables: options.refuseHybridTables ?? false,
       registryHost: `127.0.0.1:${port}`,
+      stageTransport: stageStorage.transport,
     });
   } catch (error) {
     await services.close();

@@ -11,7 +11,8 @@ import type { OAuthClaims, ProgrammaticAccessTokenClaims, TokenAuthority } from 
 
 export const SECRET_KEY_FILE = 'secret.key';
 
-export type TokenKind = 'session' | 'master' | 'oauth';
+/** stage: the bearer token of one PUT or GET's file transfer (src/local/stage-storage/). */
+export type TokenKind = 'session' | 'master' | 'oauth' | 'stage';
 
 export interface TokenClaims {
   kind: TokenKind;
@@ -20,6 +21,8 @@ export interface TokenClaims {
   user: string;
   role?: string;
   aud?: string;
+  /** Stage tokens: the stage folder the transfer may touch, and whether it may write. */
+  stage?: { folder: string; write: boolean };
   /** Seconds since the epoch. */
   iat: number;
   exp: number;

@@ -15,7 +15,7 @@
 //   sql/                 the Snowflake SQL parser and its translation to DuckDB
 //   types.ts             the contract with the SQL API server (src/local/server/)
 // Nothing here imports from src/ outside src/local/.
-import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime } from '../platform.js';
+import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime, StageTransport } from '../platform.js';
 import { asSqlError, StatementType, succeeded, unsupported } from './formats/messages.js';
 import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
@@ -36,7 +36,7 @@ import * as grants from './statements/grants.js';
 import * as services from './statements/services.js';
 import * as sessions from './statements/session.js';
 import * as showing from './statements/show.js';
-import type { Bind, Engine, SessionState, StatementResult, UserAuth } from './types.js';
+import type { Bind, Engine, ExecuteOptions, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
 
@@ -46,6 +46,7 @@ export interface EngineSettings {
   images?: ImageDirectory;
   refuseHybridTables: boolean;
   registryHost: string;
+  stageTransport: StageTransport;
 }
 
 export class LocalEngine implements Engine, AccountDirectory, Core {
@@ -59,6 +60,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
   readonly registryHost: string;
+  readonly stageTransport: StageTransport;
 
   constructor(
     public state: CatalogState,
@@ -70,6 +72,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.images = settings.images;
     this.refuseHybridTables = settings.refuseHybridTables;
     this.registryHost = settings.registryHost;
+    this.stageTransport = settings.stageTransport;
   }
 
   nextId(): number {
@@ -89,8 +92,12 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     }
   }
 
-  async execute(session: SessionState, sql: string, binds: Bind[], options: { describeOnly?: boolean } = {}): Promise<StatementResult> {
+  async execute(session: SessionState, sql: string, binds: Bind[], options: ExecuteOptions = {}): Promise<StatementResult> {
     if (options.describeOnly) return this.storage.exclusive(() => this.run(session, sql, binds, undefined, true));
+    if (options.bindStage !== undefined) {
+      const stage = options.bindStage;
+      return this.storage.exclusive(() => this.run(session, sql, (ex) => files.stageBinds(ex, stage)));
+    }
     const waited = this.services && /SYSTEM\$WAIT_FOR_SERVICES/i.test(sql) ? await this.waitForServices(session, sql, binds) : undefined;
     const slept = /SYSTEM\$WAIT\s*\(/i.test(sql) ? await this.sleepFor(session, sql, binds) : undefined;
     return this.storage.exclusive(() => this.run(session, sql, binds, slept ? new Map([...(waited ?? []), ...slept]) : waited));
@@ -124,7 +131,14 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       .catch(() => undefined);
   }
 
-  private async run(session: SessionState, sql: string, binds: Bind[], waited?: Map<string, Error | null>, describeOnly = false): Promise<StatementResult> {
+  /** `binds` may be read from a stage under the statement's own lock and access checks. */
+  private async run(
+    session: SessionState,
+    sql: string,
+    binds: Bind[] | ((ex: Exec) => Bind[]),
+    waited?: Map<string, Error | null>,
+    describeOnly = false,
+  ): Promise<StatementResult> {
     let statement: Statement;
     try {
       statement = this.parse(sql);
@@ -136,8 +150,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const readOnly = statement.kind === 'select';
     const snapshot = readOnly ? undefined : structuredClone(this.state);
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
-    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds, sql, waited, describeOnly };
+    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly };
     try {
+      if (typeof binds === 'function') ex.binds = binds(ex);
       const result = await this.dispatch(ex, statement);
       this.persist();
       return result;

@@ -3,10 +3,10 @@
 // the engine's layers (model/, statements/, formats/, sql/) and the rule between them.
 import { mkdirSync } from 'node:fs';
 import { hashPassword, verifyPassword } from '../password.js';
-import type { AccountDirectory, ImageDirectory, ServiceRuntime } from '../platform.js';
+import type { AccountDirectory, ImageDirectory, ServiceRuntime, StageTransport } from '../platform.js';
 import { LocalEngine } from './engine.js';
 import { loadCatalog, newCatalog, now, saveCatalog } from './model/catalog.js';
-import { stageRoot } from './model/stage-folders.js';
+import { localFileTransport, stageRoot } from './model/stage-folders.js';
 import { Storage } from './model/storage.js';
 import type { Engine } from './types.js';
 
@@ -24,6 +24,8 @@ export interface EngineOptions {
   refuseHybridTables?: boolean;
   /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
   registryHost?: string;
+  /** How PUT/GET files travel; default: the driver copies them itself (LOCAL_FS), for the engine on its own. */
+  stageTransport?: StageTransport;
 }
 
 export type LocalEngineApi = Engine & AccountDirectory;
@@ -41,6 +43,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
     images: options.images,
     refuseHybridTables: options.refuseHybridTables ?? false,
     registryHost: options.registryHost ?? '127.0.0.1',
+    stageTransport: options.stageTransport ?? localFileTransport(options.dataDir),
   });
 }
 
@@ -68,3 +71,4 @@ async function ensureAdmin(state: ReturnType<typeof newCatalog>, admin: EngineOp
 }
 
 export type { Engine } from './types.js';
+export { stageRoot } from './model/stage-folders.js';

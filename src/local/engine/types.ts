@@ -62,11 +62,17 @@ export interface UserAuth {
   type: 'PERSON' | 'SERVICE' | 'LEGACY_SERVICE';
 }
 
+export interface ExecuteOptions {
+  /** The result's columns without running it (queries only; the driver's describeOnly). */
+  describeOnly?: boolean;
+  /** `@stage/path` holding the statement's binds as CSV files (the driver's stage array binding, `bindStage`). */
+  bindStage?: string;
+}
+
 export interface Engine {
   /** Each statement of a multi-statement request: its text and how many `?` binds it takes (semicolons in strings and comments are text). */
   statements(sql: string): Array<{ text: string; binds: number }>;
-  /** `describeOnly`: the result's columns without running it (queries only; the driver's describeOnly). */
-  execute(session: SessionState, sql: string, binds: Bind[], options?: { describeOnly?: boolean }): Promise<StatementResult>;
+  execute(session: SessionState, sql: string, binds: Bind[], options?: ExecuteOptions): Promise<StatementResult>;
   /** Case-insensitive lookup of a user by login name. */
   user(loginName: string): UserAuth | undefined;
   /** Roles granted to the user (directly or through other roles), for USE ROLE and OAuth scopes. */

@@ -33,6 +33,7 @@ export interface QueryContext {
 interface QueryRequestBody {
   sqlText?: unknown;
   bindings?: unknown;
+  bindStage?: unknown;
   asyncExec?: unknown;
   describeOnly?: unknown;
   parameters?: unknown;
@@ -114,7 +115,10 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
     if (statements.length > 1) {
       entry.response = await runStatements(context, session, entry, statements, body, origin);
     } else {
-      const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), { describeOnly: body.describeOnly === true });
+      const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), {
+        describeOnly: body.describeOnly === true,
+        ...(typeof body.bindStage === 'string' ? { bindStage: body.bindStage } : {}),
+      });
       entry.response = success(context, session.state, entry, result, origin);
     }
     entry.status = 'SUCCESS';

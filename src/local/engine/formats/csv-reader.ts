@@ -18,11 +18,17 @@ export interface CsvFormat {
   errorOnColumnCountMismatch: boolean;
 }
 
+/** The file format's TYPE: CSV and JSON load; the others are refused by name. */
+export function fileFormatType(options: Properties | undefined): 'CSV' | 'JSON' {
+  const type = optionText(options?.TYPE)?.toUpperCase() ?? 'CSV';
+  if (type !== 'CSV' && type !== 'JSON')
+    throw new SqlError('002040', '0A000', `SQL compilation error:\nFile format type ${type} is not supported by papi local (CSV and JSON only).`);
+  return type;
+}
+
 export function csvFormat(options: Properties | undefined): CsvFormat {
   const o = options ?? {};
-  const type = optionText(o.TYPE)?.toUpperCase() ?? 'CSV';
-  if (type !== 'CSV')
-    throw new SqlError('002040', '0A000', `SQL compilation error:\nFile format type ${type} is not supported by papi local (CSV only).`);
+  if (fileFormatType(o) !== 'CSV') throw new Error('csvFormat: not a CSV format');
   const enclosed = optionText(o.FIELD_OPTIONALLY_ENCLOSED_BY);
   const nullIf = o.NULL_IF;
   return {

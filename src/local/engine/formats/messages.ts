@@ -120,6 +120,9 @@ export function asSqlError(error: unknown): SqlError {
   // Snowflake's text for a string that is not hex; the number is unverified.
   const notHex = message.indexOf(NOT_HEX);
   if (notHex >= 0) return new SqlError('100115', '22000', `The following string is not a legal hex-encoded value: '${message.slice(notHex + NOT_HEX.length + 1)}'`);
+  // PARSE_JSON of text that is not JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json).
+  const json = /Malformed JSON (at byte \d+) of input: ([^.]*)/.exec(message);
+  if (json) return new SqlError('100069', '22P02', `Error parsing JSON: ${json[2]}, ${json[1]}`);
   if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
   return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

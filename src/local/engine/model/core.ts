@@ -1,6 +1,6 @@
 // What every statement handler gets: the engine's shared parts (catalog, DuckDB, data directory,
 // SPCS runtime) and the statement's own context (session, binds, access checks).
-import type { ImageDirectory, ServiceRuntime } from '../../platform.js';
+import type { ImageDirectory, ServiceRuntime, StageTransport } from '../../platform.js';
 import type { Bind, SessionState } from '../types.js';
 import type { CatalogState, TableEntry } from './catalog.js';
 import type { Scope } from './name-resolution.js';
@@ -27,6 +27,8 @@ export interface Core {
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
   readonly registryHost: string;
+  /** How PUT and GET tell the driver where to move files. */
+  readonly stageTransport: StageTransport;
   /** Bumped by every catalog change: cached translations are only valid for the version they were made at. */
   readonly version: number;
   /** Translated SELECTs by SQL text and session values (see statements/dml.ts). */

@@ -1,8 +1,11 @@
-// Internal stages on disk: each stage is a folder under <dataDir>/stages/, the driver writes PUT files
-// into it itself (LOCAL_FS), and LIST / REMOVE / COPY read it.
+// Internal stages on disk: each stage is a folder under <dataDir>/stages/. PUT and GET files travel
+// through the StageTransport papi local gives the engine (over HTTP, src/local/stage-storage/; the
+// driver copying files itself with LOCAL_FS when the engine runs on its own); LIST, REMOVE and COPY
+// read the folders.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import type { StageTransport } from '../../platform.js';
 
 export interface StagedFile {
   /** Path inside the stage, '/'-separated: `ratings/ratings.csv.gz`. */
@@ -32,6 +35,20 @@ export function putTarget(stageDir: string, path: string): string {
   const target = clean === '' ? stageDir : join(stageDir, ...clean.split('/').filter(Boolean));
   mkdirSync(target, { recursive: true });
   return target;
+}
+
+/** The engine on its own (tests of the engine): the driver copies files into and out of the folders itself. */
+export function localFileTransport(dataDir: string): StageTransport {
+  return {
+    stageInfo: ({ folder, path, write }) => ({
+      locationType: 'LOCAL_FS',
+      location: write ? putTarget(stageFolder(dataDir, folder), path) : stageFolder(dataDir, folder),
+      path,
+      region: null,
+      creds: {},
+      isClientSideEncrypted: false,
+    }),
+  };
 }
 
 /** Stage paths never climb out of the stage folder. */

@@ -3,6 +3,7 @@
 // Snowflake's "Unknown function" error rather than a DuckDB function that happens to share the name.
 import type { DataType, FunctionCall } from './ast.js';
 import { unsupported } from './parser.js';
+import { relaxedJson, RelaxedJsonError } from './relaxed-json.js';
 import { asJson, asText, castTo, sqlString, type Typed } from './render.js';
 import {
   ARRAY,
@@ -108,6 +109,25 @@ function toNumber(tryCast: boolean) {
     if (nums.some((n) => !Number.isInteger(n))) throw unsupported('TO_NUMBER with non-literal precision');
     return castTo(A(c, 0), NUMBER(nums[0] ?? 38, nums[1] ?? 0), tryCast);
   };
+}
+
+/**
+ * PARSE_JSON: DuckDB reads standard JSON; a literal text is read here first, so Snowflake's relaxed
+ * forms ({a : 1}, 'single quotes') work, and NaN/Infinity/undefined are refused by name.
+ */
+function parseJson(c: CallContext, tryParse: boolean): Typed {
+  const arg = c.call.args[0]?.value;
+  if (arg?.kind === 'string' && arg.value.trim() !== '') {
+    try {
+      return { sql: `json(${sqlString(relaxedJson(arg.value))})`, type: VARIANT };
+    } catch (error) {
+      if (error instanceof RelaxedJsonError && error.unsupported) throw unsupported(`${error.message} in PARSE_JSON (papi local stores standard JSON)`);
+      if (tryParse) return { sql: 'CAST(NULL AS JSON)', type: VARIANT };
+      // A syntax error: DuckDB's reading below reports it when the statement runs.
+    }
+  }
+  const s = asText(A(c, 0));
+  return { sql: tryParse ? `CASE WHEN json_valid(${s}) THEN json(NULLIF(${s}, '')) END` : `json(NULLIF(${s}, ''))`, type: VARIANT };
 }
 
 function toTimestamp(target: DataType, tryCast: boolean) {
@@ -264,15 +284,8 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   TRY_TO_TIMESTAMP: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, true) },
   TRY_TO_TIMESTAMP_NTZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, true) },
   // semi-structured
-  PARSE_JSON: { min: 1, max: 1, render: (c) => ({ sql: `json(NULLIF(${asText(A(c, 0))}, ''))`, type: VARIANT }) },
-  TRY_PARSE_JSON: {
-    min: 1,
-    max: 1,
-    render: (c) => {
-      const s = asText(A(c, 0));
-      return { sql: `CASE WHEN json_valid(${s}) THEN json(NULLIF(${s}, '')) END`, type: VARIANT };
-    },
-  },
+  PARSE_JSON: { min: 1, max: 1, render: (c) => parseJson(c, false) },
+  TRY_PARSE_JSON: { min: 1, max: 1, render: (c) => parseJson(c, true) },
   TO_VARIANT: { min: 1, max: 1, render: (c) => ({ sql: asJson(A(c, 0)), type: VARIANT }) },
   TO_JSON: { min: 1, max: 1, render: (c) => ({ sql: `CAST(${asJson(A(c, 0))} AS VARCHAR)`, type: VARCHAR }) },
   TO_OBJECT: { min: 1, max: 1, render: (c) => ({ sql: `CASE WHEN json_type(${asJson(A(c, 0))}) = 'OBJECT' THEN ${asJson(A(c, 0))} ELSE error('Invalid object') END`, type: OBJECT }) },

@@ -128,9 +128,10 @@ export function tokenize(sql: string): Token[] {
       }
       push('number', sql.slice(i, j), j);
     } else if (sql.slice(i, i + 7).toLowerCase() === 'file://') {
-      // PUT/GET accept a bare local URI (file:///tmp/a.csv): one token up to whitespace or ';'
+      // PUT/GET accept a bare local URI (file:///tmp/a.csv): one token up to whitespace, ';' or a quote
+      // (the driver's stage binding writes `PUT file://1'@SYSTEM$BIND/…'`).
       let j = i;
-      while (j < sql.length && !/\s|;/.test(sql[j]!)) j++;
+      while (j < sql.length && !/\s|;|'/.test(sql[j]!)) j++;
       push('string', sql.slice(i, j), j);
     } else if (isWordStart(c)) {
       let j = i + 1;

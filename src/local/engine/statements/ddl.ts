@@ -3,10 +3,10 @@
 // CREATE SCHEMA make the new object current). The table model is model/tables.ts; CREATE TABLE … AS
 // SELECT and CREATE VIEW translate a query, so they are in dml.ts.
 import { SqlError } from '../../errors.js';
-import { csvFormat } from '../formats/csv-reader.js';
+import { csvFormat, fileFormatType } from '../formats/csv-reader.js';
 import { columnType } from '../formats/datatypes.js';
 import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, statusResult, succeeded, unsupported } from '../formats/messages.js';
-import { optionBool, optionText } from '../formats/property-values.js';
+import { fileFormatProperty, optionBool, optionText } from '../formats/property-values.js';
 import { applyFutureGrants, databaseOf, emptySchema, now, type DatabaseEntry, type SchemaEntry, type TableEntry } from '../model/catalog.js';
 import type { Core, Exec } from '../model/core.js';
 import { display, type SchemaPath } from '../model/name-resolution.js';
@@ -272,7 +272,7 @@ export function createStage(ex: Exec, stmt: ast.CreateStageStatement): Statement
     comment: optionText(stmt.properties.COMMENT),
     folder: `s${id}`,
     directoryEnabled: directory?.kind === 'options' ? (optionBool(directory.properties.ENABLE) ?? false) : false,
-    fileFormat: stmt.properties.FILE_FORMAT?.kind === 'options' ? stmt.properties.FILE_FORMAT.properties : undefined,
+    fileFormat: stmt.properties.FILE_FORMAT ? fileFormatProperty(stmt.properties.FILE_FORMAT) : undefined,
   };
   applyFutureGrants(ex.core.state, 'STAGE', id, schema, databaseOf(ex.core.state, schema));
   ex.core.changed();
@@ -308,7 +308,8 @@ export function createFileFormat(ex: Exec, stmt: ast.CreateFileFormatStatement):
     if (!stmt.orReplace) throw objectExists('Object', display(path.database, path.schema, path.name));
     ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
   }
-  csvFormat(stmt.properties); // refuses what COPY could not read (TYPE = JSON, …) now, not at COPY time
+  // Refuses what COPY could not read (TYPE = XML, a bad CSV option) now, not at COPY time.
+  if (fileFormatType(stmt.properties) === 'CSV') csvFormat(stmt.properties);
   formats[path.name] = { id: ex.core.nextId(), name: path.name, owner: ex.session.role, createdOn: now(), comment: optionText(stmt.properties.COMMENT), properties: stmt.properties };
   ex.core.changed();
   return statusResult(`File format ${path.name} successfully created.`);

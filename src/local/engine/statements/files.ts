@@ -1,22 +1,22 @@
 // PUT, GET, LIST, REMOVE and COPY INTO on internal stages.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import { SqlError } from '../../errors.js';
-import { columnLabel, convertField, CopyError, copyError, csvFormat, fileText, parseCsv, type CsvRecord, type FieldLocation } from '../formats/csv-reader.js';
+import { columnLabel, convertField, CopyError, copyError, csvFormat, fileFormatType, fileText, parseCsv, type CsvRecord, type FieldLocation } from '../formats/csv-reader.js';
 import { duckdbTypeOf } from '../formats/datatypes.js';
 import { fixedColumn, textColumn } from '../formats/encode.js';
 import { doesNotExist, insufficientPrivileges, invalid, StatementType, statusResult, unsupported } from '../formats/messages.js';
-import { optionBool, optionText } from '../formats/property-values.js';
+import { fileFormatProperty, optionBool, optionText } from '../formats/property-values.js';
 import { now, type StageEntry, type TableEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, type QualifiedName } from '../model/name-resolution.js';
-import { httpDate, listStaged, normalisePath, putTarget, removeStaged, stageFolder, tableStageFolder, type StagedFile } from '../model/stage-folders.js';
+import { httpDate, listStaged, normalisePath, removeStaged, stageFolder, tableStageFolder, type StagedFile } from '../model/stage-folders.js';
 import { findTable, tableSecurable } from '../model/tables.js';
 import { requireWarehouse } from '../model/warehouses.js';
 import type * as ast from '../sql/ast.js';
-import { parseNameText } from '../sql/parser.js';
+import { parseNameText, parseStageRef } from '../sql/parser.js';
+import { relaxedJsonValues, RelaxedJsonError } from '../sql/relaxed-json.js';
 import { quoteIdent } from '../sql/render.js';
-import type { StatementResult } from '../types.js';
+import type { Bind, StatementResult } from '../types.js';
 
 interface ResolvedStage {
   path: QualifiedName;
@@ -53,8 +53,7 @@ function resolveTableStage(ex: Exec, name: ast.ObjectName): ResolvedStage {
 }
 
 export function put(ex: Exec, stmt: ast.PutStatement): StatementResult {
-  const { dir } = resolveStage(ex, stmt.stage, 'WRITE');
-  const target = putTarget(dir, stmt.stage.path);
+  const { stage } = resolveStage(ex, stmt.stage, 'WRITE');
   const props = stmt.properties;
   return {
     kind: 'fileTransfer',
@@ -65,7 +64,7 @@ export function put(ex: Exec, stmt: ast.PutStatement): StatementResult {
       overwrite: optionBool(props.OVERWRITE) ?? false,
       parallel: Number(optionText(props.PARALLEL) ?? 4),
       sourceCompression: (optionText(props.SOURCE_COMPRESSION) ?? 'AUTO_DETECT').toLowerCase(),
-      stageInfo: { locationType: 'LOCAL_FS', location: target, path: normalisePath(stmt.stage.path), region: null, creds: {}, isClientSideEncrypted: false },
+      stageInfo: ex.core.stageTransport.stageInfo({ folder: stage.folder, path: normalisePath(stmt.stage.path), write: true }),
       encryptionMaterial: null,
       presignedUrls: [],
       statementTypeId: StatementType.put,
@@ -74,18 +73,18 @@ export function put(ex: Exec, stmt: ast.PutStatement): StatementResult {
 }
 
 export function get(ex: Exec, stmt: ast.GetStatement): StatementResult {
-  const { dir } = resolveStage(ex, stmt.stage, 'READ');
+  const { dir, stage } = resolveStage(ex, stmt.stage, 'READ');
   const pattern = optionText(stmt.properties.PATTERN);
   const files = listStaged(dir, stmt.stage.path, pattern);
-  const local = isAbsolute(stmt.localPath) ? stmt.localPath : resolve(stmt.localPath);
   return {
     kind: 'fileTransfer',
     data: {
       command: 'DOWNLOAD',
       src_locations: files.map((f) => f.path),
-      localLocation: local,
+      // As written: the driver resolves a relative path against its own working directory.
+      localLocation: stmt.localPath,
       parallel: Number(optionText(stmt.properties.PARALLEL) ?? 4),
-      stageInfo: { locationType: 'LOCAL_FS', location: dir, path: '', region: null, creds: {}, isClientSideEncrypted: false },
+      stageInfo: ex.core.stageTransport.stageInfo({ folder: stage.folder, path: '', write: false }),
       encryptionMaterial: [],
       presignedUrls: [],
       statementTypeId: StatementType.put,
@@ -114,6 +113,33 @@ export function remove(ex: Exec, stmt: ast.RemoveStatement): StatementResult {
     rows: files.map((f) => [`${prefix}${f.path}`, 'removed']),
     statementTypeId: StatementType.ddl,
   };
+}
+
+/**
+ * The driver's stage array binding: past CLIENT_STAGE_ARRAY_BINDING_THRESHOLD binds it PUTs them as
+ * CSV files (one row of binds per line, NULL as an empty field, '' as "") into the temporary stage
+ * SYSTEM$BIND and sends the statement with `bindStage` instead of binds. Each column becomes a text
+ * array bind, converted to its target like any text bind.
+ */
+export function stageBinds(ex: Exec, text: string): Bind[] {
+  const ref = parseStageRef(text);
+  if (!ref) throw invalid(`SQL compilation error:\nInvalid bind stage ${text}.`);
+  const { dir } = resolveStage(ex, ref, 'READ');
+  // The driver writes every value as text: no NULL_IF marker stands for NULL, only an empty unquoted field.
+  const format = csvFormat({ FIELD_OPTIONALLY_ENCLOSED_BY: { kind: 'string', value: '"' }, NULL_IF: { kind: 'list', items: [] } });
+  const columns: Array<Array<string | null>> = [];
+  let rows = 0;
+  for (const file of listStaged(dir, ref.path)) {
+    for (const record of parseCsv(fileText(readFileSync(file.absolute)), format)) {
+      record.fields.forEach((value, i) => {
+        const column = (columns[i] ??= new Array<string | null>(rows).fill(null));
+        column.push(value);
+      });
+      rows++;
+      for (const column of columns) if (column.length < rows) column.push(null);
+    }
+  }
+  return columns.map((value) => ({ type: 'TEXT', value }));
 }
 
 // ── COPY INTO
@@ -151,7 +177,9 @@ export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<S
   requireWarehouse(ex);
 
   const props = stmt.properties;
-  const format = csvFormat(fileFormatOptions(ex, props.FILE_FORMAT, source.stage));
+  const formatOptions = fileFormatOptions(ex, props.FILE_FORMAT, source.stage);
+  const json = fileFormatType(formatOptions) === 'JSON';
+  const format = csvFormat(json ? {} : formatOptions);
   const onError = (optionText(props.ON_ERROR) ?? 'ABORT_STATEMENT').toUpperCase() as OnError;
   if (!['ABORT_STATEMENT', 'SKIP_FILE', 'CONTINUE'].includes(onError)) throw unsupported(`ON_ERROR = ${onError}`);
   const matchByName = (optionText(props.MATCH_BY_COLUMN_NAME) ?? 'NONE').toUpperCase();
@@ -172,7 +200,15 @@ export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<S
 
   const targetColumns = stmt.columns ? stmt.columns.map((c) => columnOf(table, c.name)) : table.columns;
   const copy: CopySettings = { table, columns: targetColumns, format, matchByName, onError };
-  const loads = files.map((file) => loadFile(file, `${source.prefix}${file.path}`, copy));
+  const stripOuterArray = optionBool(formatOptions?.STRIP_OUTER_ARRAY) ?? false;
+  if (json && matchByName !== 'NONE') throw unsupported('MATCH_BY_COLUMN_NAME with JSON files');
+  if (json && (targetColumns.length !== 1 || !['VARIANT', 'OBJECT', 'ARRAY'].includes(targetColumns[0]!.type.toUpperCase())))
+    throw new SqlError(
+      '002023',
+      '22000',
+      'SQL compilation error:\nJSON file format can produce one and only one column of type variant, object, or array. Load data into separate columns using the MATCH_BY_COLUMN_NAME copy option or copy with transformation.',
+    );
+  const loads = files.map((file) => (json ? loadJsonFile(file, `${source.prefix}${file.path}`, copy, stripOuterArray) : loadFile(file, `${source.prefix}${file.path}`, copy)));
 
   await insertRows(ex, table, targetColumns.map((c) => c.name), loads.flatMap((l) => l.rows));
   for (const load of loads) if (load.rows.length > 0 || load.errors === 0) history[load.file.path] = { md5: load.file.md5, loadedOn: now() };
@@ -190,11 +226,11 @@ export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<S
   };
 }
 
-/** FILE_FORMAT = (…) as written, a named format (FORMAT_NAME = '…'), or else the stage's own format. */
+/** FILE_FORMAT = (…) as written, a named format (FORMAT_NAME = '…', or FILE_FORMAT = name), or else the stage's own format. */
 function fileFormatOptions(ex: Exec, value: ast.PropertyValue | undefined, stage: StageEntry): ast.Properties | undefined {
-  if (value?.kind !== 'options') return stage.fileFormat;
-  const formatName = value.properties.FORMAT_NAME;
-  if (!formatName) return value.properties;
+  const options = value === undefined ? stage.fileFormat : fileFormatProperty(value);
+  const formatName = options?.FORMAT_NAME;
+  if (!formatName) return options;
   const name: ast.ObjectName | undefined = formatName.kind === 'identifier' ? formatName.name : formatName.kind === 'string' ? parseNameText(formatName.value) : undefined;
   if (!name) throw invalid('FORMAT_NAME must name a file format.');
   const path = ex.scope.qualify(name, 'COPY');
@@ -296,6 +332,25 @@ function parseFile(file: StagedFile, label: string, { table, columns, format, ma
   // SKIP_FILE: a file with any bad row loads nothing.
   const skipped = onError === 'SKIP_FILE' && errors > 0;
   return { file, label, rows: skipped ? [] : rows, parsed: body.length, errors, firstError };
+}
+
+/**
+ * A JSON file: its values one after another (NDJSON or concatenated), each a row of the one VARIANT
+ * column; STRIP_OUTER_ARRAY makes each element of an outer array a row. Read like PARSE_JSON.
+ * https://docs.snowflake.com/en/sql-reference/sql/create-file-format (TYPE = JSON)
+ */
+function loadJsonFile(file: StagedFile, label: string, { table, columns, onError }: CopySettings, stripOuterArray: boolean): FileLoad {
+  let values: string[];
+  try {
+    values = relaxedJsonValues(fileText(readFileSync(file.absolute)), stripOuterArray);
+  } catch (error) {
+    if (!(error instanceof RelaxedJsonError)) throw error;
+    if (error.unsupported) throw unsupported(`${error.message} in a JSON file (papi local stores standard JSON)`);
+    const failure = copyError('100069', '22P02', error.message, { file: file.path, line: 1, character: 1, row: 1, table: table.name, column: columns[0]!.name, columnIndex: 1 });
+    if (onError === 'ABORT_STATEMENT') throw failure;
+    return { file, label, rows: [], parsed: 0, errors: 1, firstError: failure };
+  }
+  return { file, label, rows: values.map((v) => [v]), parsed: values.length, errors: 0 };
 }
 
 let loadCounter = 0;
