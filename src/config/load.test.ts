@@ -383,7 +383,7 @@ describe('loadConfig: Snowflake connections', () => {
     const box = sandbox();
     const config = await load(box, { env: { SNOWFLAKE_ACCOUNT: 'acct', SNOWFLAKE_USER: 'me', SNOWFLAKE_PASSWORD: 'pw' } });
     expect(config.connectionName).toBe('default');
-    expect(config.connection).toEqual({ account: 'acct', user: 'me', password: 'pw' });
+    expect(config.connection).toEqual({ account: 'acct', user: 'me', password: 'pw', accessUrl: 'https://acct.snowflakecomputing.com' });
   });
 
   it('an unknown authenticator is a problem', async () => {
