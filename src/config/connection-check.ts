@@ -1,6 +1,7 @@
 // Is the resolved Snowflake connection complete enough to log in? The loader does not ask (a
 // `--dry-run` needs no credentials); the code that connects calls requireConnection first, so a
 // missing account or key reads as a config problem with where to set it, not as a driver error.
+import { statSync } from 'node:fs';
 import { ConfigError } from '../ui/errors.js';
 import { provenanceOf } from './load.js';
 import type { ConnectionParams, PapiConfig } from './types.js';
@@ -36,11 +37,40 @@ export function missingConnectionSettings(connection: ConnectionParams): string[
   return missing;
 }
 
+/** The key file or token file the login will read, when it is not a readable file: what is wrong. */
+export function unreadableConnectionFiles(connection: ConnectionParams): Array<{ setting: string; key: string; path: string; problem: string }> {
+  const authenticator = effectiveAuthenticator(connection);
+  const files: Array<{ setting: string; key: string; path: string | undefined }> = [
+    { setting: 'privateKeyPath', key: 'private_key_file', path: authenticator === 'SNOWFLAKE_JWT' ? connection.privateKeyPath : undefined },
+    { setting: 'tokenFilePath', key: 'token_file_path', path: connection.token ? undefined : connection.tokenFilePath },
+  ];
+  const found: Array<{ setting: string; key: string; path: string; problem: string }> = [];
+  for (const { setting, key, path } of files) {
+    if (!path) continue;
+    let problem: string | undefined;
+    try {
+      if (!statSync(path).isFile()) problem = 'is not a file';
+    } catch (error) {
+      problem = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
+    if (problem) found.push({ setting, key, path, problem });
+  }
+  return found;
+}
+
 /** Throws a ConfigError (exit 2) naming every missing setting and where each can be set. */
 export function requireConnection(config: PapiConfig): void {
   if (config.target !== 'snowflake') return;
   const missing = missingConnectionSettings(config.connection);
-  if (missing.length === 0) return;
+  if (missing.length === 0) {
+    const [bad] = unreadableConnectionFiles(config.connection);
+    if (!bad) return;
+    const where = provenanceOf(config)?.get(`connection.${bad.setting}`)?.where;
+    throw new ConfigError(`${bad.key} ${bad.path} ${bad.problem}${where ? ` (from ${where})` : ''}`, {
+      code: 'CONNECTION_INVALID',
+      hint: `Point ${bad.key} at the file (a ~ or a path relative to where papi runs), or remove the key. ${bad.key === 'private_key_file' ? 'The key is a PKCS#8 PEM file, mode 0600.' : 'The file holds the token alone, mode 0600.'}`,
+    });
+  }
   const targetSource = provenanceOf(config)?.get('target');
   const why = targetSource ? ` (target snowflake from ${targetSource.where})` : '';
   const name = config.connectionName ?? 'default';

@@ -28,6 +28,9 @@ const vars = [
   { name: 'SNOWFLAKE_ACCOUNT', group: 'snowflake', description: 'account identifier; when set, papi targets Snowflake instead of papi local', configPath: 'connection.account' },
   { name: 'SNOWFLAKE_USER', group: 'snowflake', description: 'login name of the Snowflake user', configPath: 'connection.user' },
   { name: 'SNOWFLAKE_HOST', group: 'snowflake', description: 'account host name, when not <account>.snowflakecomputing.com', configPath: 'connection.host' },
+  { name: 'SNOWFLAKE_PORT', group: 'snowflake', description: 'port of the account URL (default 443)', configPath: 'connection.port' },
+  { name: 'SNOWFLAKE_PROTOCOL', group: 'snowflake', description: 'https (default) or http (papi local, test endpoints)', configPath: 'connection.protocol' },
+  { name: 'SNOWFLAKE_REGION', group: 'snowflake', description: 'region of a legacy account locator, when there is no host: <account>.<region>.snowflakecomputing.com', configPath: 'connection.region' },
   { name: 'SNOWFLAKE_ROLE', group: 'snowflake', description: 'role for the session', configPath: 'connection.role' },
   { name: 'SNOWFLAKE_WAREHOUSE', group: 'snowflake', description: 'warehouse for the session', configPath: 'connection.warehouse' },
   { name: 'SNOWFLAKE_DATABASE', group: 'snowflake', description: 'database for the session', configPath: 'connection.database' },
@@ -40,6 +43,7 @@ const vars = [
   { name: 'PRIVATE_KEY_PASSPHRASE', group: 'snowflake', description: 'passphrase of an encrypted private key (the Snowflake CLI name)', configPath: 'connection.privateKeyPassphrase', secret: true },
   { name: 'SNOWFLAKE_TOKEN', group: 'snowflake', description: 'OAuth token or programmatic access token', configPath: 'connection.token', secret: true },
   { name: 'SNOWFLAKE_TOKEN_FILE_PATH', group: 'snowflake', description: 'file holding the token', configPath: 'connection.tokenFilePath' },
+  { name: 'SNOWFLAKE_CLIENT_SESSION_KEEP_ALIVE', group: 'snowflake', description: 'true keeps idle sessions alive with heartbeats (long `papi logs --follow`)', configPath: 'connection.clientSessionKeepAlive' },
   // output (decided in src/ui and src/cli, listed here so the README has them all)
   { name: 'NO_COLOR', group: 'output', description: 'no colour in output (like --no-color)' },
   { name: 'FORCE_COLOR', group: 'output', description: 'colour even when stderr is not a terminal' },

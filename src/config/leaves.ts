@@ -8,8 +8,10 @@ import { DEFAULT_OBJECTS, DEFAULTS } from './defaults.js';
 export type LeafKind =
   /** A Snowflake object name papi puts into SQL: src/snowflake/identifiers.ts rules. */
   | { type: 'identifier' }
-  /** One of a fixed set; `upper` accepts any case and stores upper case. */
-  | { type: 'enum'; values: readonly string[]; upper?: boolean }
+  /** One of a fixed set; `upper`/`lower` accept any case and store it folded. */
+  | { type: 'enum'; values: readonly string[]; upper?: boolean; lower?: boolean }
+  /** true/false (TOML booleans, or true/false/yes/no/1/0 as text from the environment); stored as 'true'/'false'. */
+  | { type: 'bool' }
   | { type: 'int'; min: number; max: number }
   | { type: 'text' }
   /** A file or directory path: `~` expanded; relative ones in papi.yaml resolve against its directory. */
@@ -34,6 +36,7 @@ const text = { type: 'text' } as const;
 const path = { type: 'path' } as const;
 const int = (min: number, max: number) => ({ type: 'int', min, max }) as const;
 const oneOf = (values: readonly string[], upper = false) => ({ type: 'enum', values, upper }) as const;
+const bool = { type: 'bool' } as const;
 
 const o = DEFAULT_OBJECTS;
 const d = DEFAULTS;
@@ -52,6 +55,11 @@ export const LEAVES: readonly Leaf[] = [
   connection('account', text, ['account']),
   connection('user', text, ['user']),
   connection('host', text, ['host']),
+  // port and protocol build the account URL with host (http only for papi local and test endpoints).
+  connection('port', int(1, 65535), ['port']),
+  connection('protocol', { type: 'enum', values: ['https', 'http'], lower: true }, ['protocol']),
+  // Without host: <account>.<region>.snowflakecomputing.com (the legacy locator form).
+  connection('region', text, ['region']),
   connection('role', text, ['role']),
   connection('warehouse', text, ['warehouse']),
   connection('database', text, ['database']),
@@ -59,6 +67,7 @@ export const LEAVES: readonly Leaf[] = [
   connection('authenticator', oneOf(AUTHENTICATORS, true), ['authenticator']),
   connection('privateKeyPath', path, ['private_key_file', 'private_key_path']),
   connection('tokenFilePath', path, ['token_file_path']),
+  connection('clientSessionKeepAlive', bool, ['client_session_keep_alive']),
   connection('password', text, ['password'], true),
   connection('privateKeyPassphrase', text, ['private_key_file_pwd'], true),
   connection('token', text, ['token'], true),
@@ -107,6 +116,8 @@ export function describeKind(kind: LeafKind): string {
       return `one of ${kind.values.join(', ')}`;
     case 'int':
       return `an integer ${kind.min}–${kind.max}`;
+    case 'bool':
+      return 'true or false';
     case 'text':
       return 'a non-empty string';
     case 'path':

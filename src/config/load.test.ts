@@ -379,11 +379,46 @@ describe('loadConfig: Snowflake connections', () => {
     });
   });
 
+  it('host, port, protocol, region and client_session_keep_alive reach the connection; generic SNOWFLAKE_* sit below the file', async () => {
+    const box = sandbox();
+    box.snowflake('connections.toml', '[loc]\naccount = "PAPI"\nhost = "127.0.0.1"\nport = 8123\nprotocol = "HTTP"\nclient_session_keep_alive = true\n');
+    const config = await load(box, { connectionName: 'loc', env: { SNOWFLAKE_PORT: '9999', SNOWFLAKE_REGION: 'us-east-2' } });
+    expect(config.connection).toMatchObject({ host: '127.0.0.1', port: 8123, protocol: 'http', region: 'us-east-2', clientSessionKeepAlive: true, accessUrl: 'http://127.0.0.1:8123' });
+    const byEnv = await load(box, { connectionName: 'loc', env: { SNOWFLAKE_CONNECTIONS_LOC_CLIENT_SESSION_KEEP_ALIVE: 'no', SNOWFLAKE_CONNECTIONS_LOC_PORT: '8200' } });
+    expect(byEnv.connection).toMatchObject({ clientSessionKeepAlive: false, accessUrl: 'http://127.0.0.1:8200' });
+  });
+
+  it('a locator and a region without a host make <account>.<region>.snowflakecomputing.com', async () => {
+    const box = sandbox();
+    const config = await load(box, { env: { SNOWFLAKE_ACCOUNT: 'xy12345', SNOWFLAKE_REGION: 'eu-west-1' } });
+    expect(config.connection.accessUrl).toBe('https://xy12345.eu-west-1.snowflakecomputing.com');
+  });
+
+  it('bad host, port and protocol keys are problems naming the connection and what to do', async () => {
+    const box = sandbox();
+    box.snowflake('connections.toml', '[x]\naccount = "a"\nport = 0\nprotocol = "ftp"\nclient_session_keep_alive = "maybe"\n');
+    const error = await loadError(box, { connectionName: 'x' });
+    expect(error.message).toMatch(/\[x\] › connection\.port: expected an integer 1–65535/);
+    expect(error.message).toMatch(/\[x\] › connection\.protocol: expected one of https, http, got "ftp"/);
+    expect(error.message).toMatch(/\[x\] › connection\.clientSessionKeepAlive/);
+    expect(error.hint).toMatch(/client_session_keep_alive/);
+    box.snowflake('connections.toml', '[x]\naccount = "a"\nhost = "https://a.example.com/x"\n');
+    expect((await loadError(box, { connectionName: 'x' })).message).toMatch(/connection\.host: .* has a path/);
+  });
+
+  it('http to a host other than this machine is warned about', async () => {
+    const box = sandbox();
+    box.snowflake('connections.toml', '[x]\naccount = "a"\nhost = "a.example.com"\nprotocol = "http"\n');
+    const run: Run = { warnings: [], debug: [] };
+    await load(box, { connectionName: 'x' }, run);
+    expect(run.warnings.join('\n')).toMatch(/protocol http to a\.example\.com: passwords and tokens travel unencrypted/);
+  });
+
   it('env alone (no files) is a complete connection', async () => {
     const box = sandbox();
     const config = await load(box, { env: { SNOWFLAKE_ACCOUNT: 'acct', SNOWFLAKE_USER: 'me', SNOWFLAKE_PASSWORD: 'pw' } });
     expect(config.connectionName).toBe('default');
-    expect(config.connection).toEqual({ account: 'acct', user: 'me', password: 'pw' });
+    expect(config.connection).toEqual({ account: 'acct', user: 'me', password: 'pw', accessUrl: 'https://acct.snowflakecomputing.com' });
   });
 
   it('an unknown authenticator is a problem', async () => {

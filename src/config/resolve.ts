@@ -7,12 +7,14 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ConfigProvenance, PapiConfig, TargetKind, ValueSource } from './types.js';
+import { accountUrlOf, hostProblem, isLoopbackHost } from './account-url.js';
 import { readConnectionFiles, type ConnectionFiles } from './connections.js';
 import { connectionEnvName, ENV, ENV_VARS, readEnv } from './env.js';
 import { LEAF_BY_PATH, LEAVES, type Leaf } from './leaves.js';
 import type { LoadOptions } from './load.js';
 import { configErrorOf, type Problem } from './problems.js';
 import { checkValue, validateFile } from './schema.js';
+import { suggest } from './suggest.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
 
 export interface ResolvedConfig {
@@ -31,6 +33,10 @@ const ENV_FOR_SETTING = new Map(
 );
 
 const CONNECTION_HINT = 'List your connections with `snow connection list`, or check ~/.snowflake/connections.toml.';
+const KEY_HINT =
+  'Fix the key in the connection (connections.toml keys as the Snowflake CLI reads them: account, user, host, port, protocol, region, ' +
+  'authenticator, password, private_key_file, token_file_path, role, warehouse, database, schema, client_session_keep_alive); ' +
+  'see https://docs.snowflake.com/en/developer-guide/snowflake-cli/connecting/configure-connections';
 
 export async function resolveConfig(options: LoadOptions, file: { path: string; display: string } | undefined): Promise<ResolvedConfig> {
   const { env, cwd } = options;
@@ -43,7 +49,8 @@ export async function resolveConfig(options: LoadOptions, file: { path: string; 
   /** Offers a value in increasing order of precedence; invalid values become problems. */
   const offer = (leaf: Leaf, raw: unknown, source: ValueSource) => {
     const checked = checkValue(leaf, raw);
-    if ('message' in checked) problems.push({ where: source.where, path: leaf.path, message: checked.message });
+    if ('message' in checked)
+      problems.push({ where: source.where, path: leaf.path, message: checked.message, ...(leaf.tomlKeys ? { hint: KEY_HINT } : {}) });
     else chosen.set(leaf.path, { value: checked.value, source });
   };
 
@@ -99,11 +106,13 @@ export async function resolveConfig(options: LoadOptions, file: { path: string; 
       }
     }
     // The connection's entry in connections.toml / config.toml.
-    if (entry)
+    if (entry) {
       for (const leaf of connectionLeaves) {
         const key = leaf.tomlKeys!.find((k) => entry.values[k] !== undefined);
         if (key) offer(leaf, entry.values[key], { kind: 'connections.toml', where: entry.where });
       }
+      warnUnknownKeys(entry.values, entry.where, connectionLeaves, warnings);
+    }
     // papi.yaml's connection keys.
     for (const leaf of connectionLeaves) {
       const value = fromYaml(leaf.path);
@@ -135,6 +144,7 @@ export async function resolveConfig(options: LoadOptions, file: { path: string; 
   }
 
   crossCheck(chosen, problems);
+  if (isSnowflake) checkAccountUrl(chosen, problems, warnings);
   for (const warning of warnings) options.warn(warning);
   if (problems.length > 0) throw configErrorOf(problems);
 
@@ -179,6 +189,45 @@ function crossCheck(chosen: Map<string, Chosen>, problems: Problem[]): void {
   }
 }
 
+/**
+ * A connection entry may hold any of the Python connector's options (the Snowflake CLI passes them
+ * on), so keys papi does not use are fine; only a near miss of a key papi uses (`prot`, `hots`) is
+ * worth a warning, since it silently changes where papi connects.
+ */
+function warnUnknownKeys(values: Record<string, unknown>, where: string, leaves: readonly Leaf[], warnings: string[]): void {
+  const known = leaves.flatMap((leaf) => leaf.tomlKeys!);
+  for (const key of Object.keys(values)) {
+    if (known.includes(key)) continue;
+    const close = suggest(key, known);
+    if (close) warnings.push(`${where} › ${key}: papi does not read this key (did you mean ${close}?)`);
+  }
+}
+
+/** host, port and protocol must make one account URL; http only where nothing can listen in. */
+function checkAccountUrl(chosen: Map<string, Chosen>, problems: Problem[], warnings: string[]): void {
+  const value = (path: string) => chosen.get(path)?.value;
+  const keys = {
+    account: value('connection.account') as string | undefined,
+    host: value('connection.host') as string | undefined,
+    port: value('connection.port') as number | undefined,
+    protocol: value('connection.protocol') as 'http' | 'https' | undefined,
+    region: value('connection.region') as string | undefined,
+  };
+  const wrong = hostProblem(keys);
+  if (wrong) {
+    problems.push({
+      where: chosen.get('connection.host')!.source.where,
+      path: 'connection.host',
+      message: wrong,
+      hint: 'host is a host name alone (myorg-myacct.snowflakecomputing.com or 127.0.0.1); port and protocol are keys of their own.',
+    });
+    return;
+  }
+  const url = accountUrlOf(keys);
+  if (url?.startsWith('http://') && !isLoopbackHost(new URL(url).hostname))
+    warnings.push(`the connection uses protocol http to ${new URL(url).host}: passwords and tokens travel unencrypted (Snowflake accounts need https)`);
+}
+
 interface BuildContext {
   projectDir: string;
   cwd: string;
@@ -200,8 +249,10 @@ function build(chosen: Map<string, Chosen>, ctx: BuildContext): PapiConfig {
     for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
     node[keys.at(-1)!] = final;
   }
-  const connection = root.connection as Record<string, string>;
-  if (connection.host) connection.accessUrl = /^https?:\/\//.test(connection.host) ? connection.host : `https://${connection.host}`;
+  const connection = root.connection as Record<string, unknown>;
+  if (connection.clientSessionKeepAlive !== undefined) connection.clientSessionKeepAlive = connection.clientSessionKeepAlive === 'true';
+  const accessUrl = accountUrlOf(connection as Parameters<typeof accountUrlOf>[0]);
+  if (accessUrl) connection.accessUrl = accessUrl;
   root.projectDir = ctx.projectDir;
   if (ctx.configPath) root.configPath = ctx.configPath;
   return root as unknown as PapiConfig;

@@ -13,6 +13,9 @@ export const SECRET_HINT =
   'SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>) or in ~/.snowflake/connections.toml (chmod 0600); papi.yaml may name a ' +
   'key file (connection.privateKeyPath) but never hold a key, password or token.';
 
+/** Booleans as the environment spells them (SNOWFLAKE_CLIENT_SESSION_KEEP_ALIVE=1). */
+const BOOL_TEXT: Record<string, string> = { true: 'true', yes: 'true', on: 'true', '1': 'true', false: 'false', no: 'false', off: 'false', '0': 'false' };
+
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 function leafSchema(kind: LeafKind): z.ZodType<string | number> {
@@ -28,8 +31,13 @@ function leafSchema(kind: LeafKind): z.ZodType<string | number> {
           ctx.addIssue({ code: 'custom', message: `not a plain Snowflake name: letters, digits, _ and $, not starting with a digit (got ${showValue(value)})` });
         }
       });
+    case 'bool':
+      return z.preprocess(
+        (v) => (typeof v === 'boolean' ? String(v) : typeof v === 'string' ? (BOOL_TEXT[v.trim().toLowerCase()] ?? v) : v),
+        z.enum(['true', 'false']),
+      );
     case 'enum': {
-      const fold = (v: string) => (kind.upper ? v.toUpperCase() : v);
+      const fold = (v: string) => (kind.upper ? v.toUpperCase() : kind.lower ? v.toLowerCase() : v);
       return z
         .string()
         .superRefine((value, ctx) => {

@@ -50,7 +50,12 @@ export interface ConnectionParams {
   account?: string;
   user?: string;
   host?: string;
-  /** `https://<host>` when a host is configured (the driver's `accessUrl`). */
+  port?: number;
+  /** https unless the connection says http (papi local, test endpoints). */
+  protocol?: 'https' | 'http';
+  /** Appended to a legacy account locator when there is no host. */
+  region?: string;
+  /** The account URL built from host/account, region, protocol and port (src/config/account-url.ts): the driver's `accessUrl`. */
   accessUrl?: string;
   role?: string;
   warehouse?: string;
@@ -66,6 +71,8 @@ export interface ConnectionParams {
   token?: string;
   /** `token_file_path`: a file holding the token (read by the connection code, not the loader). */
   tokenFilePath?: string;
+  /** `client_session_keep_alive`: the driver sends heartbeats so an idle session does not expire. */
+  clientSessionKeepAlive?: boolean;
 }
 
 /** Where a value came from, for `--verbose`. */

@@ -43,9 +43,13 @@ export async function writeDeployment(file: string, deployment: Deployment): Pro
   await rename(temp, file);
 }
 
-/** SPCS ingress is HTTPS; papi local's ingress listens on loopback over plain HTTP. */
-export function endpointUrl(host: string): string {
+/**
+ * SPCS ingress is HTTPS; papi local's ingress listens on loopback over plain HTTP. The deploy passes
+ * the account URL's scheme; without it (papi status) a loopback host means papi local.
+ */
+export function endpointUrl(host: string, protocol?: 'http' | 'https'): string {
   const bare = host.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (protocol) return `${protocol}://${bare}`;
   return /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(bare) ? `http://${bare}` : `https://${bare}`;
 }
 

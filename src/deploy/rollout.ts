@@ -11,6 +11,7 @@ import type { Connection } from '../snowflake/driver.js';
 import { outcomeOf } from '../snowflake/outcome.js';
 import { runStatement, type Row } from '../snowflake/runner.js';
 import { isMissingObject } from '../setup/fingerprints.js';
+import { platformOf } from '../snowflake/platform.js';
 import type { Target } from '../snowflake/target.js';
 import { PapiError, SnowflakeError } from '../ui/errors.js';
 import type { Output } from '../ui/output.js';
@@ -71,7 +72,12 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
   const registry = repositoryUrl.slice(0, slash);
   const repository = `${repositoryUrl.slice(slash + 1)}/${IMAGE_NAME}`.toLowerCase();
   const tag = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-').toLowerCase();
-  const loopback = /^(127\.0\.0\.1|localhost)(:\d+)?$/.test(registry);
+  // The registry and the ingress speak the account URL's scheme (http only for papi local).
+  const protocol = new URL(target.accountUrl).protocol === 'http:' ? 'http' : 'https';
+  // papi local runs the bundle with the host's node: no linux/amd64 base image to fetch, also when
+  // reached by URL through a connection (it says what it is; see src/snowflake/platform.ts).
+  const papiLocal = target.kind === 'local' || (await platformOf(conn)).papiLocal;
+  if (papiLocal && target.kind !== 'local') debug('the connection reaches papi local: the image needs no base');
   const session = image.sessionTokenFromConnection(conn);
   const credentials = image.sessionTokenCredentials(session);
   const reference = `${registry}/${repository}:${tag}`;
@@ -91,8 +97,8 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
       }
       return image.buildAndPushImage({
         bundleDir: dirname(serviceBundlePath()),
-        ...(target.kind === 'snowflake' ? { base: { reference: options.baseImage, cacheDir: options.cacheDir } } : {}),
-        target: { registry, repository, tag, credentials, protocol: loopback ? 'http' : 'https' },
+        ...(papiLocal ? {} : { base: { reference: options.baseImage, cacheDir: options.cacheDir } }),
+        target: { registry, repository, tag, credentials, protocol },
         exposedPorts: [config.service.port],
       });
     },
@@ -127,7 +133,7 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
     account: target.account,
     service: `${o.api.database}.${o.api.schema}.${o.service.name}`,
     endpointHost: host,
-    url: endpointUrl(host),
+    url: endpointUrl(host, protocol),
     image: { reference: result.image.reference, digest: pushed.digest },
     deployedAt: new Date().toISOString(),
   };

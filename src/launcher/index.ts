@@ -32,6 +32,7 @@ export interface Running {
 /** How this papi local differs from the defaults (flags of `start`, passed on to a detached child). */
 export interface LocalBehaviour {
   refuseHybridTables: boolean;
+  refuseContainerServices?: boolean;
   endpointDelaySeconds?: number;
 }
 
@@ -69,6 +70,7 @@ export async function serveForeground(ctx: Context, options: StartOptions & { on
     dataDir: options.dataDir,
     port: options.port,
     refuseHybridTables: options.behaviour.refuseHybridTables,
+    refuseContainerServices: options.behaviour.refuseContainerServices ?? false,
     ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   }).catch(asUsageError);
@@ -191,6 +193,7 @@ function asUsageError(error: unknown): never {
 function behaviourArgs(behaviour: LocalBehaviour): string[] {
   return [
     ...(behaviour.refuseHybridTables ? ['--no-hybrid-tables'] : []),
+    ...(behaviour.refuseContainerServices ? ['--no-spcs'] : []),
     ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
   ];
 }

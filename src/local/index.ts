@@ -5,6 +5,7 @@
 import type { LocalSnowflake, StartLocalOptions } from './start.js';
 
 export type { LocalSnowflake, StartLocalOptions } from './start.js';
+export { LOCAL_REGION } from './platform.js';
 export {
   DATA_FORMAT_VERSION,
   DataDirError,

@@ -4,6 +4,13 @@
 //   image registry, SPCS runner, ingress (src/local/image-registry|spcs|ingress/) run images as processes.
 // src/local/index.ts (startLocal) wires them together.
 
+/**
+ * What CURRENT_REGION() answers on papi local. No Snowflake region is called that (they read
+ * AWS_US_WEST_2, AZURE_WESTEUROPE, …), so a client connected by URL alone can tell it talks to papi
+ * local, and then run the service bundle without a linux/amd64 base image, as the embedded default does.
+ */
+export const LOCAL_REGION = 'LOCAL';
+
 /** A service's identity as stored in the catalog (names in stored case, e.g. API.DATA.API). */
 export interface ServiceKey {
   database: string;

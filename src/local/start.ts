@@ -32,6 +32,8 @@ export interface StartLocalOptions {
   user?: string;
   /** Answer CREATE HYBRID TABLE like an account without hybrid tables (tests of papi's fallback). */
   refuseHybridTables?: boolean;
+  /** Answer compute pools, image repositories and services like a trial account without SPCS. */
+  refuseContainerServices?: boolean;
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
   chunkLimits?: ChunkLimits;
@@ -107,6 +109,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
       services,
       images: registry,
       refuseHybridTables: options.refuseHybridTables ?? false,
+      refuseContainerServices: options.refuseContainerServices ?? false,
       registryHost: `127.0.0.1:${port}`,
       stageTransport: stageStorage.transport,
     });

@@ -44,9 +44,12 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
   const { runSetup } = await import('./phases.js');
   const data = await import('../data/index.js');
   const target = await ctx.target();
-  const source = data.resolveDataSource(config.data.source, target.kind);
   const started = performance.now();
   const conn = await ctx.connection();
+  // papi local reached through a connection gets the generated sample too (it has no network either).
+  const { platformOf } = await import('../snowflake/platform.js');
+  const papiLocal = target.kind === 'local' || (await platformOf(conn)).papiLocal;
+  const source = data.resolveDataSource(config.data.source, papiLocal ? 'local' : 'snowflake');
   let prepared: Awaited<ReturnType<typeof data.prepareData>> | undefined;
   try {
     const steps = await runSetup({

@@ -3,7 +3,9 @@
 // telemetry, no snowflake.log and nothing on stdout. Driver errors become papi's typed errors:
 // SnowflakeError for statements, AuthError for logins and connections (with a hint).
 import type * as Snowflake from 'snowflake-sdk';
+import { accountUrlOf, isLoopbackHost } from '../config/account-url.js';
 import type { ConnectionParams } from '../config/types.js';
+import { effectiveAuthenticator } from '../config/connection-check.js';
 import { AuthError, ConfigError, SnowflakeError } from '../ui/errors.js';
 
 type SnowflakeSdk = typeof Snowflake;
@@ -91,7 +93,7 @@ export async function connect(params: ConnectionParams, options: { application?:
 }
 
 function driverOptions(params: ConnectionParams, application: string): Snowflake.ConnectionOptions {
-  const accessUrl = params.accessUrl ?? (params.host ? `https://${params.host}` : undefined);
+  const accessUrl = params.accessUrl ?? accountUrlOf(params);
   if (!params.account && !accessUrl) {
     throw new ConfigError('No Snowflake account is configured.', {
       code: 'CONNECTION_INVALID',
@@ -105,11 +107,12 @@ function driverOptions(params: ConnectionParams, application: string): Snowflake
     ...(params.warehouse ? { warehouse: params.warehouse } : {}),
     ...(params.database ? { database: params.database } : {}),
     ...(params.schema ? { schema: params.schema } : {}),
+    ...(params.clientSessionKeepAlive !== undefined ? { clientSessionKeepAlive: params.clientSessionKeepAlive } : {}),
     application,
     // Without this the driver retries a refused login for minutes.
     sfRetryMaxLoginRetries: 2,
   };
-  switch (params.authenticator ?? 'SNOWFLAKE') {
+  switch (effectiveAuthenticator(params)) {
     case 'SNOWFLAKE_JWT':
       if (!params.privateKeyPath) throw new ConfigError('Key-pair authentication needs a private key file.', { code: 'CONNECTION_INVALID', hint: 'Set private_key_file in connections.toml or SNOWFLAKE_PRIVATE_KEY_PATH.' });
       return {
@@ -121,7 +124,13 @@ function driverOptions(params: ConnectionParams, application: string): Snowflake
       };
     case 'OAUTH':
     case 'PROGRAMMATIC_ACCESS_TOKEN':
-      return { ...base, ...(params.user ? { username: params.user } : {}), authenticator: params.authenticator, token: params.token ?? '' };
+      // Without a token the driver reads token_file_path itself (and refuses a file others can read).
+      return {
+        ...base,
+        ...(params.user ? { username: params.user } : {}),
+        authenticator: effectiveAuthenticator(params),
+        ...(params.token ? { token: params.token } : params.tokenFilePath ? { tokenFilePath: params.tokenFilePath } : { token: '' }),
+      };
     case 'SNOWFLAKE':
       return { ...base, username: params.user ?? '', password: params.password ?? '' };
   }
@@ -207,8 +216,7 @@ interface DriverError {
 
 function isLoopback(params: ConnectionParams): boolean {
   try {
-    const host = new URL(params.accessUrl ?? `https://${params.host ?? ''}`).hostname;
-    return host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+    return isLoopbackHost(new URL(params.accessUrl ?? accountUrlOf(params) ?? '').hostname);
   } catch {
     return false;
   }

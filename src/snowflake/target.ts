@@ -1,6 +1,7 @@
 // Where commands connect: the configured Snowflake account, or papi local — started in the background
 // for the project when none runs yet, so `papi setup` works on a fresh machine with nothing configured.
 // Above this module nothing knows which of the two it talks to.
+import { accountUrlOf } from '../config/account-url.js';
 import { requireConnection } from '../config/connection-check.js';
 import type { ConnectionParams, PapiConfig } from '../config/types.js';
 import { readPassword, runningInstance } from '../local/index.js';
@@ -24,7 +25,8 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
     requireConnection(config);
     const params = config.connection;
     const account = params.account!;
-    const accountUrl = params.accessUrl ?? `https://${params.host ?? `${account}.snowflakecomputing.com`}`;
+    // Built from host/account, region, protocol and port: /oauth/token, the registry and the ingress follow it.
+    const accountUrl = params.accessUrl ?? accountUrlOf(params)!;
     return { kind: 'snowflake', params, account, accountUrl, description: `Snowflake account ${account}` };
   }
   const dataDir = config.local.dataDir;

@@ -3,6 +3,7 @@ import bench from './bench.js';
 import type { AnyCommand } from '../define.js';
 import deploy from './deploy.js';
 import dev from './dev.js';
+import doctor from './doctor.js';
 import get from './get.js';
 import init from './init.js';
 import local from './local.js';
@@ -13,4 +14,4 @@ import teardown from './teardown.js';
 import token from './token.js';
 import up from './up.js';
 
-export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, bench, dev, teardown, local];
+export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, bench, dev, doctor, teardown, local];

@@ -48,6 +48,11 @@ const start = defineCommand({
       negate: true,
       description: 'refuse CREATE HYBRID TABLE like a trial account does (to try `papi setup --table-type standard`)',
     },
+    spcs: {
+      type: 'boolean',
+      negate: true,
+      description: 'refuse compute pools, image repositories and services like a trial account (with --no-hybrid-tables: play a trial account)',
+    },
     endpointDelay: {
       type: 'number',
       placeholder: 'seconds',
@@ -65,6 +70,7 @@ const start = defineCommand({
     const dir = config.local.dataDir;
     const behaviour = {
       refuseHybridTables: !options.hybridTables,
+      refuseContainerServices: !options.spcs,
       ...(options.endpointDelay !== undefined ? { endpointDelaySeconds: options.endpointDelay } : {}),
     };
     const startOptions = { dataDir: dir, port: config.local.port, password: options.password, behaviour };

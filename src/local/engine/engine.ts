@@ -19,6 +19,7 @@ import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, S
 import { asSqlError, StatementType, succeeded, unsupported } from './formats/messages.js';
 import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
+import { refuseUnavailableFeature } from './model/features.js';
 import type { CachedQuery, Core, Exec } from './model/core.js';
 import { Scope } from './model/name-resolution.js';
 import { userRoles } from './model/privileges.js';
@@ -45,6 +46,7 @@ export interface EngineSettings {
   services?: ServiceRuntime;
   images?: ImageDirectory;
   refuseHybridTables: boolean;
+  refuseContainerServices?: boolean;
   registryHost: string;
   stageTransport: StageTransport;
 }
@@ -59,6 +61,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly services?: ServiceRuntime;
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
+  readonly refuseContainerServices: boolean;
   readonly registryHost: string;
   readonly stageTransport: StageTransport;
 
@@ -71,6 +74,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.services = settings.services;
     this.images = settings.images;
     this.refuseHybridTables = settings.refuseHybridTables;
+    this.refuseContainerServices = settings.refuseContainerServices ?? false;
     this.registryHost = settings.registryHost;
     this.stageTransport = settings.stageTransport;
   }
@@ -186,6 +190,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   private async dispatch(ex: Exec, s: Statement): Promise<StatementResult> {
+    refuseUnavailableFeature(this, s);
     switch (s.kind) {
       case 'select':
         return dml.select(ex, s);

@@ -22,6 +22,8 @@ export interface EngineOptions {
   images?: ImageDirectory;
   /** Answer CREATE HYBRID TABLE like an account without hybrid tables (trial, Azure, GCP). */
   refuseHybridTables?: boolean;
+  /** Refuse Snowpark Container Services (compute pools, image repositories, services) like a trial account. */
+  refuseContainerServices?: boolean;
   /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
   registryHost?: string;
   /** How PUT/GET files travel; default: the driver copies them itself (LOCAL_FS), for the engine on its own. */
@@ -42,6 +44,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
     services: options.services,
     images: options.images,
     refuseHybridTables: options.refuseHybridTables ?? false,
+    refuseContainerServices: options.refuseContainerServices ?? false,
     registryHost: options.registryHost ?? '127.0.0.1',
     stageTransport: options.stageTransport ?? localFileTransport(options.dataDir),
   });

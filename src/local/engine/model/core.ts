@@ -26,6 +26,8 @@ export interface Core {
   /** The image registry's listing (SHOW IMAGES IN IMAGE REPOSITORY); absent without a registry. */
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
+  /** Refuse Snowpark Container Services like a trial account (model/features.ts). */
+  readonly refuseContainerServices: boolean;
   readonly registryHost: string;
   /** How PUT and GET tell the driver where to move files. */
   readonly stageTransport: StageTransport;

@@ -5,6 +5,7 @@
 // role and catalog version, so the hot point lookup is one prepared DuckDB statement.
 import { VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { SqlError } from '../../errors.js';
+import { LOCAL_REGION } from '../../platform.js';
 import { bindParameters, bindRowCount } from '../formats/binds.js';
 import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
 import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
@@ -52,7 +53,7 @@ function context(ex: Exec, resolution: Resolution, system: Map<ast.FunctionCall,
       warehouse: session.warehouse,
       account: core.state.account,
       accountLocator: core.state.account,
-      region: 'LOCAL',
+      region: LOCAL_REGION,
       version: '9.0.0',
     },
     bind: (i: number) => `$${i}`,
