@@ -40,6 +40,8 @@ import * as showing from './statements/show.js';
 import type { Bind, Engine, ExecuteOptions, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
+/** An account's TIMEZONE until a session sets its own (https://docs.snowflake.com/en/sql-reference/parameters#timezone). */
+const DEFAULT_TIMEZONE = 'America/Los_Angeles';
 
 export interface EngineSettings {
   dataDir: string;
@@ -157,6 +159,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly };
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
+      await this.storage.useTimeZone(session.parameters.TIMEZONE ?? DEFAULT_TIMEZONE);
       const result = await this.dispatch(ex, statement);
       this.persist();
       return result;

@@ -2,7 +2,7 @@
 // errors (number, SQLSTATE, text) for missing objects, privileges and session state.
 import { ErrorCode, SqlError } from '../../errors.js';
 import type { StatementResult } from '../types.js';
-import { NOT_HEX } from '../sql/render.js';
+import { NOT_HEX, NOT_TIMESTAMP, TZ_OFFSET } from '../sql/render.js';
 import { textColumn } from './encode.js';
 
 /** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
@@ -118,6 +118,11 @@ export function asSqlError(error: unknown): SqlError {
   if (timestamp) return new SqlError('100035', '22007', `Timestamp '${timestamp[1]}' is not recognized`);
   if (/Division by zero/i.test(message)) return new SqlError('100051', '22012', 'Division by zero');
   // Snowflake's text for a string that is not hex; the number is unverified.
+  const notTimestamp = message.indexOf(NOT_TIMESTAMP);
+  if (notTimestamp >= 0) return new SqlError('100035', '22007', `Timestamp '${message.slice(notTimestamp + NOT_TIMESTAMP.length + 1)}' is not recognized`);
+  const tzOffset = message.indexOf(TZ_OFFSET);
+  if (tzOffset >= 0)
+    return unsupported(`TIMESTAMP_TZ '${message.slice(tzOffset + TZ_OFFSET.length + 1)}' with an offset other than the session TIMEZONE's (papi local keeps TIMESTAMP_TZ values in the session's zone)`);
   const notHex = message.indexOf(NOT_HEX);
   if (notHex >= 0) return new SqlError('100115', '22000', `The following string is not a legal hex-encoded value: '${message.slice(notHex + NOT_HEX.length + 1)}'`);
   // PARSE_JSON of text that is not JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json).

@@ -9,7 +9,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { denseBinds } from '../sql/render.js';
+import { denseBinds, sqlString, TIMESTAMP_MACROS } from '../sql/render.js';
 
 export interface QueryResult {
   names: string[];
@@ -37,9 +37,22 @@ export class Storage {
   static async open(dataDir: string): Promise<Storage> {
     const instance = await DuckDBInstance.create(join(dataDir, 'data.duckdb'));
     const connection = await instance.connect();
-    // Timestamps are NTZ: keep DuckDB from applying the machine's zone anywhere.
+    // Never the machine's zone: each statement runs in its session's TIMEZONE (useTimeZone).
     await connection.run("SET TimeZone = 'UTC'");
+    for (const macro of TIMESTAMP_MACROS) await connection.run(macro);
     return new Storage(instance, connection);
+  }
+
+  private timeZone = 'UTC';
+
+  /**
+   * DuckDB's TimeZone for the next statement: the session's TIMEZONE, which TIMESTAMP_LTZ values are
+   * read and shown in (https://docs.snowflake.com/en/sql-reference/parameters#timezone). Call under exclusive().
+   */
+  async useTimeZone(zone: string): Promise<void> {
+    if (zone === this.timeZone) return;
+    await this.connection.run(`SET TimeZone = ${sqlString(zone)}`);
+    this.timeZone = zone;
   }
 
   /** Runs `work` alone: statements of different sessions never interleave inside a transaction. */

@@ -29,8 +29,9 @@ export function asText(e: Typed): string {
   if (isSemi(e.type)) return `json_extract_string(${e.sql}, '$')`;
   // Snowflake prints FLOAT with up to 15 significant digits: 0.1 + 0.2 → '0.3', 4.0 → '4'
   if (e.type.name === 'FLOAT') return `CASE WHEN isnan(${e.sql}) THEN 'NaN' ELSE printf('%.15g', ${e.sql}) END`;
-  if (e.type.name === 'TIMESTAMP_NTZ' || e.type.name === 'TIMESTAMP_LTZ' || e.type.name === 'TIMESTAMP_TZ')
-    return `strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g')`;
+  // TIMESTAMP_NTZ_OUTPUT_FORMAT and TIMESTAMP_OUTPUT_FORMAT's defaults; LTZ and TZ in the session's zone.
+  if (e.type.name === 'TIMESTAMP_NTZ') return `strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g')`;
+  if (e.type.name === 'TIMESTAMP_LTZ' || e.type.name === 'TIMESTAMP_TZ') return `(strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g ') || papi_tzhtzm(${e.sql}))`;
   // BINARY_OUTPUT_FORMAT HEX (the default): upper-case hex digits, not DuckDB's '\xAB' escapes.
   if (e.type.name === 'BINARY') return `hex(${e.sql})`;
   return `CAST(${e.sql} AS VARCHAR)`;
@@ -59,14 +60,12 @@ export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
   if (to.name === 'VARCHAR') return { sql: asText(e), type: to };
   if (to.name === 'BINARY' && (!from || from.name === 'VARCHAR')) return { sql: hexToBinary(e.sql, tryCast), type: to };
   if (isSemi(from)) return { sql: `${cast}(json_extract_string(${e.sql}, '$') AS ${duckType(to)})`, type: to };
-  if (to.name === 'TIMESTAMP_NTZ' && from?.name === 'NUMBER' && scaleOf(from) === 0) return { sql: epochTimestamp(e.sql, cast), type: to };
-  if (to.name === 'TIMESTAMP_NTZ' && (from?.name === 'NUMBER' || from?.name === 'FLOAT'))
-    return { sql: `make_timestamp(${cast}(${e.sql} * 1000000 AS BIGINT))`, type: to };
-  if (to.name === 'TIMESTAMP_NTZ' && from?.name === 'VARCHAR')
-    return {
-      sql: `CASE WHEN regexp_full_match(trim(${e.sql}), '-?[0-9]+') THEN ${epochTimestamp(`trim(${e.sql})`, cast)} ELSE ${cast}(${e.sql} AS TIMESTAMP) END`,
-      type: to,
-    };
+  const toTimestamp = to.name === 'TIMESTAMP_NTZ' || to.name === 'TIMESTAMP_LTZ' || to.name === 'TIMESTAMP_TZ';
+  // Epoch numbers count UTC: an LTZ or TZ of one is that instant.
+  const instant = (ntz: string) => (to.name === 'TIMESTAMP_NTZ' ? ntz : `timezone('UTC', ${ntz})`);
+  if (toTimestamp && from?.name === 'NUMBER' && scaleOf(from) === 0) return { sql: instant(epochTimestamp(e.sql, cast)), type: to };
+  if (toTimestamp && (from?.name === 'NUMBER' || from?.name === 'FLOAT')) return { sql: instant(`make_timestamp(${cast}(${e.sql} * 1000000 AS BIGINT))`), type: to };
+  if (toTimestamp && from?.name === 'VARCHAR') return { sql: textToTimestamp(e.sql, to.name, tryCast), type: to };
   if (from && typeKey(from) === typeKey(to)) return { sql: e.sql, type: to };
   return { sql: `${cast}(${e.sql} AS ${duckType(to)})`, type: to };
 }
@@ -85,6 +84,45 @@ function hexToBinary(sql: string, tryCast: boolean): string {
 /** The marker of hexToBinary's error, turned into Snowflake's message by formats/messages.ts. */
 export const NOT_HEX = 'papi-local: not hex:';
 
+/**
+ * Text to a timestamp as Snowflake's AUTO input reads it
+ * (https://docs.snowflake.com/en/sql-reference/date-time-input-output#supported-formats-for-auto-detection):
+ * an integer counts epoch seconds, ms, µs or ns; else the ISO forms (a 'T' or a space between date
+ * and time, a trailing Z or ±HH[[:]MM]) and the RFC forms ('Thu, 21 Jan 2016 06:32:44 -0800').
+ * NTZ keeps the wall time and ignores an offset; LTZ reads a wall time without offset in the session's
+ * TIMEZONE (DuckDB's TimeZone follows it). papi local keeps a TIMESTAMP_TZ as its instant shown in the
+ * session's zone, so a TZ text whose offset is not the session zone's there is refused, not shifted.
+ */
+function textToTimestamp(sql: string, to: string, tryCast: boolean): string {
+  const t = `trim(CAST(${sql} AS VARCHAR))`;
+  const fail = (marker: string) => (tryCast ? 'NULL' : `error('${marker} ' || ${t})`);
+  const wall = `COALESCE(papi_ts_wall(${t}), ${fail(NOT_TIMESTAMP)})`;
+  const epoch = `regexp_full_match(${t}, '-?[0-9]+')`;
+  const epochValue = epochTimestamp(t, tryCast ? 'TRY_CAST' : 'CAST');
+  if (to === 'TIMESTAMP_NTZ') return `CASE WHEN ${sql} IS NULL THEN NULL WHEN ${epoch} THEN ${epochValue} ELSE ${wall} END`;
+  const zone = `papi_ts_zone(${t})`;
+  const ltz = `CASE WHEN ${zone} = '' THEN CAST(${wall} AS TIMESTAMPTZ) ELSE timezone('UTC', ${wall} - to_minutes(papi_ts_offset(${zone}))) END`;
+  const value = `CASE WHEN ${sql} IS NULL THEN NULL WHEN ${epoch} THEN timezone('UTC', ${epochValue}) ELSE ${ltz} END`;
+  if (to === 'TIMESTAMP_LTZ') return value;
+  return `CASE WHEN ${zone} NOT IN ('', 'Z') AND papi_ts_offset(${zone}) * 60 <> date_part('timezone', ${value}) OR ${zone} = 'Z' AND date_part('timezone', ${value}) <> 0 THEN ${tryCast ? 'NULL' : `error('${TZ_OFFSET} ' || ${t})`} ELSE ${value} END`;
+}
+
+/** Markers of textToTimestamp's errors, turned into Snowflake's messages by formats/messages.ts. */
+export const NOT_TIMESTAMP = 'papi-local: not a timestamp:';
+export const TZ_OFFSET = 'papi-local: TIMESTAMP_TZ offset other than the session time zone:';
+
+/**
+ * Macros made on each DuckDB connection: a TIMESTAMPTZ's offset as TZHTZM (-0800); for
+ * textToTimestamp, the trailing zone of a timestamp text ('' when none), its offset in minutes, and
+ * the wall time before it (NULL when no AUTO form fits).
+ */
+export const TIMESTAMP_MACROS = [
+  `CREATE OR REPLACE TEMP MACRO papi_tzhtzm(x) AS CASE WHEN date_part('timezone', x) < 0 THEN '-' ELSE '+' END || lpad(CAST(abs(date_part('timezone', x)) // 3600 AS VARCHAR), 2, '0') || lpad(CAST(abs(date_part('timezone', x)) % 3600 // 60 AS VARCHAR), 2, '0')`,
+  `CREATE OR REPLACE TEMP MACRO papi_ts_zone(t) AS regexp_extract(t, ':[0-9]{2}(?:[.][0-9]+)?\\s*(Z|[+-][0-9]{2}(?::?[0-9]{2})?)$', 1)`,
+  `CREATE OR REPLACE TEMP MACRO papi_ts_offset(z) AS CASE WHEN z = 'Z' THEN 0 ELSE (CASE WHEN left(z, 1) = '-' THEN -1 ELSE 1 END) * (CAST(substr(replace(z, ':', ''), 2, 2) AS INTEGER) * 60 + COALESCE(TRY_CAST(substr(replace(z, ':', ''), 4, 2) AS INTEGER), 0)) END`,
+  `CREATE OR REPLACE TEMP MACRO papi_ts_wall(t) AS COALESCE(TRY_CAST(rtrim(left(t, length(t) - length(papi_ts_zone(t)))) AS TIMESTAMP), try_strptime(rtrim(left(t, length(t) - length(papi_ts_zone(t)))), ['%a, %d %b %Y %H:%M:%S', '%a, %d %b %Y %H:%M:%S.%f', '%a, %d %b %Y %I:%M:%S %p', '%a, %d %b %Y %I:%M:%S.%f %p', '%m/%d/%Y %H:%M:%S', '%d-%b-%Y %H:%M:%S', '%d-%b-%Y', '%m/%d/%Y']))`,
+];
+
 /** Snowflake reads an integer as seconds, milliseconds, microseconds or nanoseconds by its size. */
 function epochTimestamp(sql: string, cast: string): string {
   const n = `${cast}(${sql} AS HUGEINT)`;
@@ -99,7 +137,8 @@ export function assignTo(e: Typed, target: DataType): string {
   const to = canonical(target);
   if (!e.type) return e.sql;
   const from = canonical(e.type);
-  if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from)) || (to.name === 'BINARY' && from.name === 'VARCHAR'))
+  const textToTimestamp = from.name === 'VARCHAR' && to.name.startsWith('TIMESTAMP');
+  if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from)) || (to.name === 'BINARY' && from.name === 'VARCHAR') || textToTimestamp)
     return castTo(e, to).sql;
   return e.sql;
 }

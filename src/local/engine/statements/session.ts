@@ -1,5 +1,5 @@
 // Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
-import { doesNotExist, objectUnavailable, roleNotGranted, StatementType, succeeded } from '../formats/messages.js';
+import { doesNotExist, invalid, objectUnavailable, roleNotGranted, StatementType, succeeded } from '../formats/messages.js';
 import { optionText } from '../formats/property-values.js';
 import type { Exec } from '../model/core.js';
 import { display } from '../model/name-resolution.js';
@@ -46,7 +46,22 @@ export function use(ex: Exec, stmt: ast.UseStatement): StatementResult {
 }
 
 export function alterSession(ex: Exec, stmt: ast.AlterSessionStatement): StatementResult {
-  if (stmt.action.kind === 'set') for (const [key, value] of Object.entries(stmt.action.properties)) ex.session.parameters[key] = optionText(value) ?? '';
+  if (stmt.action.kind === 'set')
+    for (const [key, value] of Object.entries(stmt.action.properties)) {
+      const text = optionText(value) ?? '';
+      if (key === 'TIMEZONE' && !isTimeZone(text)) throw invalid(`invalid value '${text}' for parameter 'TIMEZONE'`);
+      ex.session.parameters[key] = text;
+    }
   else for (const key of stmt.action.names) delete ex.session.parameters[key];
   return succeeded(StatementType.alterSession);
+}
+
+/** An IANA time zone name (America/Los_Angeles, UTC, Etc/GMT+5), as TIMEZONE takes. */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return name !== '';
+  } catch {
+    return false;
+  }
 }
