@@ -3,6 +3,7 @@
 import { ErrorCode, SqlError } from '../../errors.js';
 import type { StatementResult } from '../types.js';
 import { NOT_HEX } from '../sql/render.js';
+import { NOT_STRUCTURED, STRUCTURED_VALUE } from '../sql/structured.js';
 import { textColumn } from './encode.js';
 
 /** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
@@ -120,6 +121,13 @@ export function asSqlError(error: unknown): SqlError {
   // Snowflake's text for a string that is not hex; the number is unverified.
   const notHex = message.indexOf(NOT_HEX);
   if (notHex >= 0) return new SqlError('100115', '22000', `The following string is not a legal hex-encoded value: '${message.slice(notHex + NOT_HEX.length + 1)}'`);
+  // Snowflake's text for a value that does not fit a structured type; the number is unverified.
+  const notStructured = message.indexOf(NOT_STRUCTURED);
+  if (notStructured >= 0) {
+    const rest = message.slice(notStructured + NOT_STRUCTURED.length + 1);
+    const at = rest.indexOf(STRUCTURED_VALUE);
+    return new SqlError('100071', '22000', `Failed to cast variant value ${rest.slice(at + STRUCTURED_VALUE.length)} to ${rest.slice(0, at)}`);
+  }
   if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
   return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

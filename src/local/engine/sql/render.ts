@@ -1,8 +1,11 @@
 // Small DuckDB SQL text builders shared by the translator and the function table: quoting, literals,
 // and the conversions that differ between Snowflake and DuckDB (casts into and out of VARIANT, which
 // DuckDB holds as JSON text). Every piece of user text reaches SQL through quoteIdent or sqlString.
+import { SqlError } from '../../errors.js';
 import type { DataType } from './ast.js';
-import { canonical, duckType, isSemi, isTemporal, scaleOf, VARCHAR } from './types.js';
+import { castToStructured } from './structured.js';
+import { canonical, duckType, isSemi, isStructured, isTemporal, scaleOf, typeText, VARCHAR } from './types.js';
+import { unsupported } from './parser.js';
 
 /** An expression's DuckDB text and, when known, its Snowflake type. */
 export interface Typed {
@@ -25,6 +28,7 @@ export function jsonPathLiteral(steps: Array<{ kind: 'field'; name: string } | {
 
 /** The value as Snowflake's implicit VARCHAR conversion would give it. */
 export function asText(e: Typed): string {
+  if (isStructured(e.type)) throw unsupported(`${typeText(e.type!)} as text`);
   if (!e.type || e.type.name === 'VARCHAR') return e.sql;
   if (isSemi(e.type)) return `json_extract_string(${e.sql}, '$')`;
   // Snowflake prints FLOAT with up to 15 significant digits: 0.1 + 0.2 → '0.3', 4.0 → '4'
@@ -39,7 +43,10 @@ export function asText(e: Typed): string {
 /** The value as a JSON (VARIANT) expression. */
 export function asJson(e: Typed): string {
   if (isSemi(e.type)) return e.sql;
+  if (isStructured(e.type)) throw unsupported(`${typeText(e.type!)} as a semi-structured value`);
   if (e.type?.name === 'TIMESTAMP_NTZ') return `to_json(strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g'))`;
+  // A BINARY in a VARIANT is its hex text, as Snowflake shows it (and reads it back).
+  if (e.type?.name === 'BINARY') return `to_json(hex(${e.sql}))`;
   return `to_json(${e.sql})`;
 }
 
@@ -47,10 +54,15 @@ export function asJson(e: Typed): string {
  * CAST / TRY_CAST with Snowflake's meaning: out of VARIANT through the JSON scalar's text, into VARIANT
  * as a JSON value, numbers from epoch seconds into timestamps.
  */
-export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
+export function castTo(e: Typed, target: DataType, tryCast = false, zone?: string): Typed {
   const to = canonical(target);
   const cast = tryCast ? 'TRY_CAST' : 'CAST';
   const from = e.type ? canonical(e.type) : undefined;
+  if (isStructured(to)) return castToStructured(e, to, tryCast, (value, leaf) => castTo(value, leaf, tryCast, zone));
+  if (isStructured(from)) throw unsupported(`cast from ${typeText(from!)} to ${typeText(to)}`);
+  // Text without an offset is a time in the session's time zone (TIMESTAMP_LTZ and _TZ).
+  if (zone && (to.name === 'TIMESTAMP_LTZ' || to.name === 'TIMESTAMP_TZ') && (from?.name === 'VARCHAR' || isSemi(from)))
+    return { sql: textToInstant(isSemi(from) ? `json_extract_string(${e.sql}, '$')` : e.sql, zone, cast), type: to };
   if (isSemi(to)) {
     if (isSemi(from)) return { sql: e.sql, type: to };
     if (!from) return { sql: `${cast}(${e.sql} AS JSON)`, type: to };
@@ -58,6 +70,7 @@ export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
   }
   if (to.name === 'VARCHAR') return { sql: asText(e), type: to };
   if (to.name === 'BINARY' && (!from || from.name === 'VARCHAR')) return { sql: hexToBinary(e.sql, tryCast), type: to };
+  if (to.name === 'BINARY' && isSemi(from)) return { sql: hexToBinary(`json_extract_string(${e.sql}, '$')`, tryCast), type: to };
   if (isSemi(from)) return { sql: `${cast}(json_extract_string(${e.sql}, '$') AS ${duckType(to)})`, type: to };
   if (to.name === 'TIMESTAMP_NTZ' && from?.name === 'NUMBER' && scaleOf(from) === 0) return { sql: epochTimestamp(e.sql, cast), type: to };
   if (to.name === 'TIMESTAMP_NTZ' && (from?.name === 'NUMBER' || from?.name === 'FLOAT'))
@@ -85,6 +98,17 @@ function hexToBinary(sql: string, tryCast: boolean): string {
 /** The marker of hexToBinary's error, turned into Snowflake's message by formats/messages.ts. */
 export const NOT_HEX = 'papi-local: not hex:';
 
+/**
+ * Text to an instant: with an offset ('… -0800', '…+00', '…Z') it names its own instant; without one it
+ * is a wall-clock time in `zone` (https://docs.snowflake.com/en/sql-reference/data-types-datetime).
+ * DuckDB wants the offset attached ('-08:00'), Snowflake also writes it after a space.
+ */
+function textToInstant(sql: string, zone: string, cast: string): string {
+  const offset = String.raw`'\d:\d{2}(:\d{2}(\.\d*)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$'`;
+  const attached = `regexp_replace(trim(${sql}), ${String.raw`'\s+([+-]\d{2}(:?\d{2})?)$', '\1'`})`;
+  return `CASE WHEN regexp_matches(trim(${sql}), ${offset}) THEN ${cast}(${attached} AS TIMESTAMPTZ) ELSE timezone(${sqlString(zone)}, ${cast}(${sql} AS TIMESTAMP)) END`;
+}
+
 /** Snowflake reads an integer as seconds, milliseconds, microseconds or nanoseconds by its size. */
 function epochTimestamp(sql: string, cast: string): string {
   const n = `${cast}(${sql} AS HUGEINT)`;
@@ -95,13 +119,26 @@ function epochTimestamp(sql: string, cast: string): string {
 const typeKey = (t: DataType) => `${t.name}(${t.args.join(',')})`;
 
 /** Conversion of a value into a column of `target` on INSERT/UPDATE (only where DuckDB would differ). */
-export function assignTo(e: Typed, target: DataType): string {
+export function assignTo(e: Typed, target: DataType, zone?: string): string {
   const to = canonical(target);
+  if (isStructured(to) || isStructured(e.type)) return assignStructured(e, to);
   if (!e.type) return e.sql;
   const from = canonical(e.type);
+  if (zone && (to.name === 'TIMESTAMP_LTZ' || to.name === 'TIMESTAMP_TZ') && from.name === 'VARCHAR') return castTo(e, to, false, zone).sql;
   if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from)) || (to.name === 'BINARY' && from.name === 'VARCHAR'))
     return castTo(e, to).sql;
   return e.sql;
+}
+
+/**
+ * A structured column takes a value of its own type or NULL; anything else needs an explicit cast
+ * (Snowflake: "Expression type does not match column data type").
+ */
+function assignStructured(e: Typed, to: DataType): string {
+  if (e.sql === 'NULL') return `CAST(NULL AS ${duckType(to)})`;
+  const from = e.type ? canonical(e.type) : undefined;
+  if (from && typeText(from) === typeText(to)) return e.sql;
+  throw new SqlError('002023', '22000', `SQL compilation error:\nExpression type does not match column data type, expecting ${typeText(to)} but got ${from ? typeText(from) : 'an untyped value'}`); // number unverified
 }
 
 export const text = (sql: string): Typed => ({ sql, type: VARCHAR });

@@ -7,7 +7,8 @@ import { VARCHAR, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { SqlError } from '../../errors.js';
 import { bindParameters, bindRowCount } from '../formats/binds.js';
 import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
-import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
+import { outputSettings } from '../formats/datetime-output.js';
+import { encodeResult, fixedColumn, textColumn, type StructuredOutput } from '../formats/encode.js';
 import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from '../formats/messages.js';
 import { now, type TableEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
@@ -54,6 +55,7 @@ function context(ex: Exec, resolution: Resolution, system: Map<ast.FunctionCall,
       accountLocator: core.state.account,
       region: 'LOCAL',
       version: '9.0.0',
+      timezone: sessionTimezone(ex.session),
     },
     bind: (i: number) => `$${i}`,
     bindType: (i: number) => bindDataType(ex.binds[i - 1]?.type),
@@ -139,7 +141,8 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   const { user, role, database, schema, warehouse } = ex.session;
   // Bind types too: the translator casts binds by their type.
   const bindTypes = ex.binds.map((b) => b.type).join(',');
-  const key = [user, role, database ?? '', schema ?? '', warehouse ?? '', bindTypes, ex.sql].join('\u0000');
+  // The time zone too: text cast to TIMESTAMP_LTZ is read in it.
+  const key = [user, role, database ?? '', schema ?? '', warehouse ?? '', sessionTimezone(ex.session), bindTypes, ex.sql].join('\u0000');
   let cached = queryCache.get(key);
   const hasSystem = /SYSTEM\$/i.test(ex.sql);
   if (!cached || cached.version !== version || hasSystem) {
@@ -158,8 +161,19 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   const sql = ex.describeOnly ? `SELECT * FROM (${cached.sql}) LIMIT 0` : cached.sql;
   const result = await ex.core.storage.query(sql, params.values, params.types);
   const names = cached.columns.length === result.names.length ? cached.columns.map((c) => c.name) : result.names;
-  const encoded = encodeResult(names, result.types, result.rows);
+  const encoded = encodeResult(names, result.types, result.rows, structuredOutput(ex, cached.columns.length === result.names.length ? cached.columns : []));
   return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
+}
+
+/** The session's time zone (TIMEZONE, Snowflake's default when unset). */
+function sessionTimezone(session: Exec['session']): string {
+  return outputSettings(session.parameters).TIMEZONE;
+}
+
+/** How structured result columns go out: their declared types and the session's output settings. */
+function structuredOutput(ex: Exec, columns: ReadonlyArray<{ type?: ast.DataType }>): StructuredOutput {
+  const enabled = ex.session.parameters.ENABLE_STRUCTURED_TYPES_IN_CLIENT_RESPONSE;
+  return { types: columns.map((c) => c.type), settings: outputSettings(ex.session.parameters), withFields: /^(true|1|yes|on)$/i.test(enabled ?? '') };
 }
 
 // ── DML
