@@ -4,7 +4,7 @@
 import { SqlError } from '../../errors.js';
 import type { DataType } from './ast.js';
 import { castToStructured } from './structured.js';
-import { canonical, duckType, isSemi, isStructured, isTemporal, scaleOf, typeText, VARCHAR } from './types.js';
+import { canonical, duckType, isSemi, isStructured, isTemporal, sameStructure, scaleOf, typeText, VARCHAR } from './types.js';
 import { unsupported } from './parser.js';
 
 /** An expression's DuckDB text and, when known, its Snowflake type. */
@@ -137,7 +137,7 @@ export function assignTo(e: Typed, target: DataType, zone?: string): string {
 function assignStructured(e: Typed, to: DataType): string {
   if (e.sql === 'NULL') return `CAST(NULL AS ${duckType(to)})`;
   const from = e.type ? canonical(e.type) : undefined;
-  if (from && typeText(from) === typeText(to)) return e.sql;
+  if (from && isStructured(from) && sameStructure(from, to)) return duckType(from) === duckType(to) ? e.sql : `CAST(${e.sql} AS ${duckType(to)})`;
   throw new SqlError('002023', '22000', `SQL compilation error:\nExpression type does not match column data type, expecting ${typeText(to)} but got ${from ? typeText(from) : 'an untyped value'}`); // number unverified
 }
 

@@ -6,7 +6,7 @@
 import type { DataType } from './ast.js';
 import { unsupported } from './parser.js';
 import type { Typed } from './render.js';
-import { canonical, duckType, isSemi, isStructured, typeText, VARIANT } from './types.js';
+import { canonical, duckType, isSemi, isStructured, sameStructure, typeText, VARIANT } from './types.js';
 
 /** The marker of a failed structured cast, turned into Snowflake's message by formats/messages.ts. */
 export const NOT_STRUCTURED = 'papi-local: not castable to structured:';
@@ -21,7 +21,7 @@ export function castToStructured(e: Typed, target: DataType, tryCast: boolean, l
   const to = canonical(target);
   const from = e.type ? canonical(e.type) : undefined;
   if (isStructured(from)) {
-    if (typeText(from!) === typeText(to)) return { sql: e.sql, type: to };
+    if (sameStructure(from!, to)) return { sql: duckType(from!) === duckType(to) ? e.sql : `CAST(${e.sql} AS ${duckType(to)})`, type: to };
     throw unsupported(`cast from ${typeText(from!)} to ${typeText(to)}`);
   }
   if (e.sql === 'NULL') return { sql: `CAST(NULL AS ${duckType(to)})`, type: to };

@@ -20,6 +20,7 @@ import {
   isTemporal,
   isText,
   NUMBER,
+  sameStructure,
   scaleOf,
   typeText,
   VARCHAR,
@@ -696,7 +697,7 @@ class Translator {
     const r = this.expr(e.right, scope);
     if (isStructured(l.type) || isStructured(r.type)) {
       // Two values of one structured type compare as wholes; nothing else is done with them here.
-      const same = l.type && r.type && typeText(l.type) === typeText(r.type);
+      const same = l.type && r.type && isStructured(l.type) && isStructured(r.type) && sameStructure(l.type, r.type);
       if (!(same && (e.op === '=' || e.op === '<>'))) throw unsupported(`${e.op} on a structured type value`);
     }
     switch (e.op) {

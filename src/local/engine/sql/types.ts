@@ -114,6 +114,18 @@ export function structuredText(t: DataType, leaf: (t: DataType) => string): stri
   return undefined;
 }
 
+/**
+ * Two structured types hold the same values when they have the same shape, keys and leaf types:
+ * lengths and precisions do not matter (VARCHAR is VARCHAR(16777216)), a NUMBER's scale does.
+ */
+export function sameStructure(a: DataType, b: DataType): boolean {
+  const key = (t: DataType): string => {
+    const c = canonical(t);
+    return structuredText(c, key) ?? (c.name === 'NUMBER' ? `NUMBER(,${c.args[1] ?? 0})` : c.name);
+  };
+  return key(a) === key(b);
+}
+
 /** An OBJECT key as the type text spells it: bare when it reads back as itself, else "quoted". */
 function keyText(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
