@@ -16,6 +16,7 @@
 //   types.ts             the contract with the SQL API server (src/local/server/)
 // Nothing here imports from src/ outside src/local/.
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime, StageTransport } from '../platform.js';
+import { outputSettings } from './formats/datetime-output.js';
 import { asSqlError, StatementType, succeeded, unsupported } from './formats/messages.js';
 import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
@@ -40,8 +41,6 @@ import * as showing from './statements/show.js';
 import type { Bind, Engine, ExecuteOptions, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
-/** An account's TIMEZONE until a session sets its own (https://docs.snowflake.com/en/sql-reference/parameters#timezone). */
-const DEFAULT_TIMEZONE = 'America/Los_Angeles';
 
 export interface EngineSettings {
   dataDir: string;
@@ -159,7 +158,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly };
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
-      await this.storage.useTimeZone(session.parameters.TIMEZONE ?? DEFAULT_TIMEZONE);
+      await this.storage.useTimeZone(outputSettings(session.parameters).TIMEZONE);
       const result = await this.dispatch(ex, statement);
       this.persist();
       return result;

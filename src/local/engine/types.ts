@@ -22,7 +22,7 @@ export interface Bind {
 /** One column of a result, as the driver's rowtype wants it. */
 export interface Column {
   name: string;
-  type: 'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp_ntz' | 'timestamp_ltz' | 'timestamp_tz' | 'variant' | 'object' | 'array' | 'binary';
+  type: 'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp_ntz' | 'timestamp_ltz' | 'timestamp_tz' | 'variant' | 'object' | 'array' | 'map' | 'binary';
   nullable: boolean;
   precision?: number | null;
   scale?: number | null;
@@ -31,6 +31,8 @@ export interface Column {
   database?: string;
   schema?: string;
   table?: string;
+  /** A structured type's insides: an OBJECT's keys, an ARRAY's element, a MAP's key and value. */
+  fields?: Column[];
 }
 
 export type StatementResult =

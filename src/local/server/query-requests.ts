@@ -289,6 +289,8 @@ function rowtypeOf(column: Column): Record<string, unknown> {
     length: column.length ?? (column.type === 'text' ? 16_777_216 : null),
     byteLength: column.byteLength ?? (column.type === 'text' ? 16_777_216 : null),
     collation: null,
+    // A structured type's insides, described the same way (the driver converts each value by them).
+    ...(column.fields ? { fields: column.fields.map(rowtypeOf) } : {}),
   };
 }
 

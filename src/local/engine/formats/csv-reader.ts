@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { SqlError } from '../../errors.js';
 import type { Properties } from '../sql/ast.js';
 import { familyOf } from './datatypes.js';
+import { unsupported } from './messages.js';
 import { optionBool, optionText } from './property-values.js';
 
 export interface CsvFormat {
@@ -201,6 +202,9 @@ export function convertField(value: string | null, column: TargetColumn, where: 
     }
     case 'variant':
       return JSON.stringify(value);
+    case 'structured':
+      // A structured column takes only values cast to its type; a file field has none.
+      throw unsupported(`loading a file into the structured type column ${column.name}`);
     default:
       return value;
   }

@@ -2,13 +2,15 @@
 // that stores them.
 import { SqlError } from '../../errors.js';
 import type { DataType } from '../sql/ast.js';
+import { parseDataType } from '../sql/parser.js';
+import { canonical, isStructured, structuredText } from '../sql/types.js';
 
 export interface ColumnType {
   /** Canonical Snowflake type text, e.g. NUMBER(38,0), VARCHAR(16777216), TIMESTAMP_NTZ(9). */
   snowflake: string;
   duckdb: string;
   /** The family used by the CSV loader and the key rules. */
-  family: 'number' | 'float' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp' | 'variant' | 'binary';
+  family: 'number' | 'float' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp' | 'variant' | 'binary' | 'structured';
 }
 
 const INTEGER_NAMES = new Set(['INT', 'INTEGER', 'BIGINT', 'SMALLINT', 'TINYINT', 'BYTEINT']);
@@ -18,6 +20,7 @@ const TEXT_NAMES = new Set(['VARCHAR', 'STRING', 'TEXT', 'NVARCHAR', 'NVARCHAR2'
 const CHAR_NAMES = new Set(['CHAR', 'CHARACTER', 'NCHAR']);
 
 export function columnType(type: DataType): ColumnType {
+  if (isStructured(type)) return structuredColumnType(canonical(type));
   const name = type.name.toUpperCase();
   const [a, b] = type.args;
   if (INTEGER_NAMES.has(name)) return { snowflake: 'NUMBER(38,0)', duckdb: 'DECIMAL(38,0)', family: 'number' };
@@ -43,18 +46,37 @@ export function columnType(type: DataType): ColumnType {
   throw new SqlError('002040', '0A000', `SQL compilation error:\nUnsupported data type '${name}'.`);
 }
 
+/**
+ * A structured type's text as DESCRIBE shows it, every type inside in its canonical spelling
+ * (OBJECT(city VARCHAR(16777216), zip NUMBER(38,0))), and DuckDB's nested type that stores it.
+ */
+function structuredColumnType(t: DataType): ColumnType {
+  const snowflake = structuredText(t, (inner) => columnType(inner).snowflake)!;
+  const duckdb = t.fields
+    ? `STRUCT(${t.fields.map((f) => `"${f.name.replace(/"/g, '""')}" ${columnType(f.type).duckdb}`).join(', ')})`
+    : t.element
+      ? `${columnType(t.element).duckdb}[]`
+      : `MAP(${columnType(t.key!).duckdb}, ${columnType(t.value!).duckdb})`;
+  return { snowflake, duckdb, family: 'structured' };
+}
+
+/** A stored column's type from its canonical Snowflake type text (the catalog keeps the text). */
+export function typeOfText(snowflakeType: string): DataType {
+  if (/^(OBJECT|ARRAY|MAP)\(/.test(snowflakeType)) return parseDataType(snowflakeType);
+  const match = /^([A-Z_]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(snowflakeType);
+  if (!match) return { name: snowflakeType, args: [] };
+  return { name: match[1]!, args: [match[2], match[3]].filter((x): x is string => x !== undefined).map(Number) };
+}
+
 /** The family of a stored column from its canonical Snowflake type text. */
 export function familyOf(snowflakeType: string): ColumnType['family'] {
-  const name = snowflakeType.replace(/\(.*$/, '');
-  return columnType({ name, args: [] }).family;
+  return columnType(typeOfText(snowflakeType)).family;
 }
 
 /** DuckDB type of a stored column from its canonical Snowflake type text. */
 export function duckdbTypeOf(snowflakeType: string): string {
-  const match = /^([A-Z_]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(snowflakeType);
-  if (!match) return 'VARCHAR';
-  const args = [match[2], match[3]].filter((x): x is string => x !== undefined).map(Number);
-  return columnType({ name: match[1]!, args }).duckdb;
+  if (!/^[A-Z_]+(\(|$)/.test(snowflakeType)) return 'VARCHAR';
+  return columnType(typeOfText(snowflakeType)).duckdb;
 }
 
 /** The Snowflake type a DuckDB result column type stands for (CTAS without a column list). */

@@ -14,7 +14,11 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import type { DataType } from '../sql/ast.js';
+import { isStructured } from '../sql/types.js';
 import type { Column } from '../types.js';
+import type { OutputSettings } from './datetime-output.js';
+import { encodeStructured, structuredColumn } from './structured-values.js';
 
 export const VARCHAR_LENGTH = 16777216;
 const BILLION = 1_000_000_000n;
@@ -141,10 +145,22 @@ export function toJson(value: DuckDBValue): unknown {
   return value.toString();
 }
 
+/** What a query's structured columns need: their Snowflake types and the session's output settings. */
+export interface StructuredOutput {
+  /** The Snowflake type of each result column, where the translator knows it. */
+  types: ReadonlyArray<DataType | undefined>;
+  settings: OutputSettings;
+  /** ENABLE_STRUCTURED_TYPES_IN_CLIENT_RESPONSE: describe the types inside to the client. */
+  withFields: boolean;
+}
+
 /** Rows and rowtype for a whole DuckDB result. */
-export function encodeResult(names: readonly string[], types: readonly DuckDBType[], rows: readonly DuckDBValue[][]): { columns: Column[]; rows: Array<Array<string | null>> } {
-  const columns = names.map((name, i) => columnFor(name, types[i]!));
-  return { columns, rows: rows.map((row) => row.map((cell, i) => encodeCell(cell, columns[i]!))) };
+export function encodeResult(names: readonly string[], types: readonly DuckDBType[], rows: readonly DuckDBValue[][], structured?: StructuredOutput): { columns: Column[]; rows: Array<Array<string | null>> } {
+  const declared = names.map((_, i) => structured?.types[i]);
+  const columns = names.map((name, i) => (isStructured(declared[i]) ? structuredColumn(name, declared[i]!, structured!.withFields) : columnFor(name, types[i]!)));
+  const encodeAt = (cell: DuckDBValue, i: number) =>
+    isStructured(declared[i]) ? (cell === null || cell === undefined ? null : encodeStructured(cell, declared[i]!, structured!.settings)) : encodeCell(cell, columns[i]!);
+  return { columns, rows: rows.map((row) => row.map(encodeAt)) };
 }
 
 /** A rowtype column for results the engine builds itself (SHOW, status, COPY). */

@@ -3,6 +3,7 @@
 import { ErrorCode, SqlError } from '../../errors.js';
 import type { StatementResult } from '../types.js';
 import { NOT_HEX, NOT_TIMESTAMP, TZ_OFFSET } from '../sql/render.js';
+import { NOT_STRUCTURED, STRUCTURED_VALUE } from '../sql/structured.js';
 import { textColumn } from './encode.js';
 
 /** Snowflake's statementTypeId values (the driver's lib/connection/statement.js ranges). */
@@ -128,6 +129,13 @@ export function asSqlError(error: unknown): SqlError {
   // PARSE_JSON of text that is not JSON (https://docs.snowflake.com/en/sql-reference/functions/parse_json).
   const json = /Malformed JSON (at byte \d+) of input: ([^.]*)/.exec(message);
   if (json) return new SqlError('100069', '22P02', `Error parsing JSON: ${json[2]}, ${json[1]}`);
+  // Snowflake's text for a value that does not fit a structured type; the number is unverified.
+  const notStructured = message.indexOf(NOT_STRUCTURED);
+  if (notStructured >= 0) {
+    const rest = message.slice(notStructured + NOT_STRUCTURED.length + 1);
+    const at = rest.indexOf(STRUCTURED_VALUE);
+    return new SqlError('100071', '22000', `Failed to cast variant value ${rest.slice(at + STRUCTURED_VALUE.length)} to ${rest.slice(0, at)}`);
+  }
   if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
   return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

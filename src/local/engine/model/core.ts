@@ -1,6 +1,7 @@
 // What every statement handler gets: the engine's shared parts (catalog, DuckDB, data directory,
 // SPCS runtime) and the statement's own context (session, binds, access checks).
 import type { ImageDirectory, ServiceRuntime, StageTransport } from '../../platform.js';
+import type { DataType } from '../sql/ast.js';
 import type { Bind, SessionState } from '../types.js';
 import type { CatalogState, TableEntry } from './catalog.js';
 import type { Scope } from './name-resolution.js';
@@ -10,7 +11,8 @@ import type { Storage } from './storage.js';
 export interface CachedQuery {
   version: number;
   sql: string;
-  columns: Array<{ name: string }>;
+  /** The result's columns with their Snowflake types where known (structured columns need theirs). */
+  columns: Array<{ name: string; type?: DataType }>;
   /** Tables the query reads: a query on tables needs a warehouse. */
   tables: TableEntry[];
   /** How many bind parameters ($1 … $n) the translated SQL takes. */

@@ -3,7 +3,7 @@
 // forms, and finding a table the role can see. The DDL and DML statements both build on it.
 import { rmSync } from 'node:fs';
 import { SqlError } from '../../errors.js';
-import { columnType } from '../formats/datatypes.js';
+import { columnType, familyOf, typeOfText } from '../formats/datatypes.js';
 import { alreadyExists, doesNotExist, hybridTablesUnavailable, insufficientPrivileges, objectExists, unsupported } from '../formats/messages.js';
 import type * as ast from '../sql/ast.js';
 import { quoteIdent } from '../sql/render.js';
@@ -34,6 +34,9 @@ export function tableDefinition(stmt: ast.CreateTableStatement): { columns: Colu
   if (stmt.tableType === 'HYBRID') {
     if (!primaryKey)
       throw new SqlError('391460', '0A000', 'SQL compilation error:\nA primary key must be specified for a hybrid table.'); // number unverified
+    // https://docs.snowflake.com/en/sql-reference/data-types-structured: not for hybrid tables.
+    const structured = columns.find((c) => familyOf(c.type) === 'structured');
+    if (structured) throw unsupported(`structured type column ${structured.name} in a hybrid table`);
     for (const key of primaryKey) {
       const column = columns.find((c) => c.name === key)!;
       if (['VARIANT', 'OBJECT', 'ARRAY'].includes(column.type))
@@ -54,9 +57,7 @@ export function createTableSql(storage: string, columns: readonly ColumnDef[], p
 }
 
 export function parseTypeText(text: string): ast.DataType {
-  const match = /^([A-Z_]+)(?:\((\d+)(?:,(\d+))?\))?$/.exec(text);
-  if (!match) return { name: text, args: [] };
-  return { name: match[1]!, args: [match[2], match[3]].filter((x): x is string => x !== undefined).map(Number) };
+  return typeOfText(text);
 }
 
 export function tableKind(tableType: ast.CreateTableStatement['tableType']): TableEntry['kind'] {

@@ -48,6 +48,22 @@ export interface StageRef {
 export interface DataType {
   name: string;
   args: number[];
+  /**
+   * Structured types (https://docs.snowflake.com/en/sql-reference/data-types-structured):
+   * OBJECT(k T, …) has `fields` (keys as written, case kept), ARRAY(T) an `element`, MAP(K, V) a
+   * `key` and a `value`. A semi-structured OBJECT or ARRAY has none of them.
+   */
+  fields?: StructuredField[];
+  element?: DataType;
+  key?: DataType;
+  value?: DataType;
+  /** Inside a structured type: T NOT NULL (the element, value or field may not be NULL). */
+  notNull?: boolean;
+}
+
+export interface StructuredField {
+  name: string;
+  type: DataType;
 }
 
 // ─────────────────────────────────────────── expressions ─────────────────────────────────────────

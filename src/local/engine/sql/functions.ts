@@ -1,12 +1,14 @@
 // The Snowflake → DuckDB function table: one small entry per Snowflake function papi local supports,
 // each saying how many arguments it takes and the DuckDB expression it becomes. Anything not listed is
 // Snowflake's "Unknown function" error rather than a DuckDB function that happens to share the name.
+import { SqlError } from '../../errors.js';
 import type { DataType, FunctionCall } from './ast.js';
 import { unsupported } from './parser.js';
 import { relaxedJson, RelaxedJsonError } from './relaxed-json.js';
 import { asJson, asText, castTo, sqlString, type Typed } from './render.js';
 import {
   ARRAY,
+  BINARY,
   BOOLEAN,
   canonical,
   DATE,
@@ -134,6 +136,24 @@ function toTimestamp(target: DataType, tryCast: boolean) {
   return (c: CallContext): Typed => {
     if (c.args.length > 1) throw unsupported('TO_TIMESTAMP with a format or scale');
     return castTo(A(c, 0), target, tryCast);
+  };
+}
+
+/**
+ * TO_BINARY(text [, 'HEX' | 'BASE64' | 'UTF-8']): HEX is the default BINARY_INPUT_FORMAT
+ * (https://docs.snowflake.com/en/sql-reference/functions/to_binary).
+ */
+function toBinary(tryCast: boolean) {
+  return (c: CallContext): Typed => {
+    const formatArg = c.call.args[1]?.value;
+    if (formatArg && formatArg.kind !== 'string') throw unsupported('TO_BINARY with a format that is not a literal');
+    const format = (formatArg?.kind === 'string' ? formatArg.value : 'HEX').toUpperCase();
+    const x = A(c, 0);
+    if (format === 'HEX') return castTo(x, BINARY, tryCast);
+    if (tryCast) throw unsupported(`TRY_TO_BINARY with format ${format}`);
+    if (format === 'BASE64') return { sql: `from_base64(${asText(x)})`, type: BINARY };
+    if (format === 'UTF-8' || format === 'UTF8') return { sql: `encode(${asText(x)})`, type: BINARY };
+    throw new SqlError('100104', '22023', `Invalid binary format '${formatArg?.kind === 'string' ? formatArg.value : format}'`); // number unverified
   };
 }
 
@@ -278,6 +298,8 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   TRY_TO_TIME: { min: 1, max: 1, render: (c) => timeOf(c, true) },
   DATE: { min: 1, max: 1, render: (c) => castTo(A(c, 0), DATE) },
   TRY_TO_DATE: { min: 1, max: 1, render: (c) => castTo(A(c, 0), DATE, true) },
+  TO_BINARY: { min: 1, max: 2, render: toBinary(false) },
+  TRY_TO_BINARY: { min: 1, max: 2, render: toBinary(true) },
   TO_TIMESTAMP: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, false) },
   TO_TIMESTAMP_NTZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, false) },
   TO_TIMESTAMP_LTZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_LTZ, false) },

@@ -35,9 +35,9 @@ const NO_PAREN_FUNCTIONS = new Set(['CURRENT_DATE', 'CURRENT_TIME', 'CURRENT_TIM
 const DATA_TYPES = new Set(
   `NUMBER NUMERIC DECIMAL DEC INT INTEGER BIGINT SMALLINT TINYINT BYTEINT FLOAT FLOAT4 FLOAT8 DOUBLE REAL
   VARCHAR CHAR CHARACTER STRING TEXT NVARCHAR NVARCHAR2 NCHAR BOOLEAN DATE TIME TIMESTAMP TIMESTAMP_NTZ
-  TIMESTAMP_LTZ TIMESTAMP_TZ DATETIME VARIANT OBJECT ARRAY BINARY VARBINARY`.split(/\s+/),
+  TIMESTAMP_LTZ TIMESTAMP_TZ DATETIME VARIANT OBJECT ARRAY MAP BINARY VARBINARY`.split(/\s+/),
 );
-const UNSUPPORTED_TYPES = new Set(['GEOGRAPHY', 'GEOMETRY', 'VECTOR', 'FILE', 'MAP']);
+const UNSUPPORTED_TYPES = new Set(['GEOGRAPHY', 'GEOMETRY', 'VECTOR', 'FILE']);
 
 /** SHOW targets, longest first so `SHOW HYBRID TABLES` wins over a shorter prefix. */
 const SHOW_TARGETS = [
@@ -153,6 +153,11 @@ function splitTokens(tokens: Token[]): Token[][] {
     } else current.push(t);
   }
   return out;
+}
+
+/** A type from its text: the catalog stores column types as text (OBJECT(city VARCHAR(16777216)), …). */
+export function parseDataType(text: string): A.DataType {
+  return new Parser(text, tokenize(text)).wholeDataType();
 }
 
 class Parser {
@@ -1047,6 +1052,12 @@ class Parser {
     return { kind: 'following', offset };
   }
 
+  wholeDataType(): A.DataType {
+    const type = this.dataType();
+    if (this.peek().type !== 'eof') this.fail();
+    return type;
+  }
+
   dataType(): A.DataType {
     const t = this.peek();
     if (t.type !== 'word') this.fail();
@@ -1056,15 +1067,47 @@ class Parser {
     let name = t.value;
     if (name === 'DOUBLE') this.acceptWord('PRECISION');
     if ((name === 'CHAR' || name === 'CHARACTER') && this.acceptWord('VARYING')) name = 'VARCHAR';
+    if (name === 'MAP' || ((name === 'ARRAY' || name === 'OBJECT') && this.isOp('(') && this.peek(1).type !== 'number')) return this.structuredType(name);
     const args: number[] = [];
     if (this.isOp('(')) {
-      if ((name === 'ARRAY' || name === 'OBJECT') && this.peek(1).type !== 'number') throw unsupported(`structured type ${name}`);
       this.i++;
       args.push(this.integer());
       while (this.acceptOp(',')) args.push(this.integer());
       this.expectOp(')');
     }
     return { name, args };
+  }
+
+  /** OBJECT(k T [NOT NULL], …), ARRAY(T [NOT NULL]) or MAP(K, V [NOT NULL]); the opening word is read. */
+  private structuredType(name: string): A.DataType {
+    this.expectOp('(');
+    const inner = (): A.DataType => {
+      const type = this.dataType();
+      return this.acceptWords('NOT', 'NULL') ? { ...type, notNull: true } : type;
+    };
+    let type: A.DataType;
+    if (name === 'OBJECT') {
+      const fields: A.StructuredField[] = [];
+      while (!this.isOp(')')) {
+        if (fields.length) this.expectOp(',');
+        // A key keeps its case as written, quoted or not; any word (DATE, STRING, …) can be a key.
+        const t = this.peek();
+        if (t.type !== 'word' && t.type !== 'quoted') this.fail();
+        this.i++;
+        const key = t.type === 'quoted' ? t.value : t.raw;
+        if (fields.some((f) => f.name === key)) throw new SqlError('001003', '42000', `SQL compilation error:\nduplicate key '${key}' in OBJECT type`); // number unverified
+        fields.push({ name: key, type: inner() });
+      }
+      type = { name, args: [], fields };
+    } else if (name === 'ARRAY') {
+      type = { name, args: [], element: inner() };
+    } else {
+      const key = this.dataType();
+      this.expectOp(',');
+      type = { name, args: [], key, value: inner() };
+    }
+    this.expectOp(')');
+    return type;
   }
 
   // ── option lists (`NAME = value …`)

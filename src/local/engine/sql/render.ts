@@ -1,8 +1,11 @@
 // Small DuckDB SQL text builders shared by the translator and the function table: quoting, literals,
 // and the conversions that differ between Snowflake and DuckDB (casts into and out of VARIANT, which
 // DuckDB holds as JSON text). Every piece of user text reaches SQL through quoteIdent or sqlString.
+import { SqlError } from '../../errors.js';
 import type { DataType } from './ast.js';
-import { canonical, duckType, isSemi, isTemporal, scaleOf, VARCHAR } from './types.js';
+import { castToStructured } from './structured.js';
+import { canonical, duckType, isSemi, isStructured, isTemporal, sameStructure, scaleOf, typeText, VARCHAR } from './types.js';
+import { unsupported } from './parser.js';
 
 /** An expression's DuckDB text and, when known, its Snowflake type. */
 export interface Typed {
@@ -25,6 +28,7 @@ export function jsonPathLiteral(steps: Array<{ kind: 'field'; name: string } | {
 
 /** The value as Snowflake's implicit VARCHAR conversion would give it. */
 export function asText(e: Typed): string {
+  if (isStructured(e.type)) throw unsupported(`${typeText(e.type!)} as text`);
   if (!e.type || e.type.name === 'VARCHAR') return e.sql;
   if (isSemi(e.type)) return `json_extract_string(${e.sql}, '$')`;
   // Snowflake prints FLOAT with up to 15 significant digits: 0.1 + 0.2 → '0.3', 4.0 → '4'
@@ -40,7 +44,10 @@ export function asText(e: Typed): string {
 /** The value as a JSON (VARIANT) expression. */
 export function asJson(e: Typed): string {
   if (isSemi(e.type)) return e.sql;
+  if (isStructured(e.type)) throw unsupported(`${typeText(e.type!)} as a semi-structured value`);
   if (e.type?.name === 'TIMESTAMP_NTZ') return `to_json(strftime(${e.sql}, '%Y-%m-%d %H:%M:%S.%g'))`;
+  // A BINARY in a VARIANT is its hex text, as Snowflake shows it (and reads it back).
+  if (e.type?.name === 'BINARY') return `to_json(hex(${e.sql}))`;
   return `to_json(${e.sql})`;
 }
 
@@ -52,6 +59,8 @@ export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
   const to = canonical(target);
   const cast = tryCast ? 'TRY_CAST' : 'CAST';
   const from = e.type ? canonical(e.type) : undefined;
+  if (isStructured(to)) return castToStructured(e, to, tryCast, (value, leaf) => castTo(value, leaf, tryCast));
+  if (isStructured(from)) throw unsupported(`cast from ${typeText(from!)} to ${typeText(to)}`);
   if (isSemi(to)) {
     if (isSemi(from)) return { sql: e.sql, type: to };
     if (!from) return { sql: `${cast}(${e.sql} AS JSON)`, type: to };
@@ -59,8 +68,10 @@ export function castTo(e: Typed, target: DataType, tryCast = false): Typed {
   }
   if (to.name === 'VARCHAR') return { sql: asText(e), type: to };
   if (to.name === 'BINARY' && (!from || from.name === 'VARCHAR')) return { sql: hexToBinary(e.sql, tryCast), type: to };
-  if (isSemi(from)) return { sql: `${cast}(json_extract_string(${e.sql}, '$') AS ${duckType(to)})`, type: to };
+  if (to.name === 'BINARY' && isSemi(from)) return { sql: hexToBinary(`json_extract_string(${e.sql}, '$')`, tryCast), type: to };
   const toTimestamp = to.name === 'TIMESTAMP_NTZ' || to.name === 'TIMESTAMP_LTZ' || to.name === 'TIMESTAMP_TZ';
+  if (toTimestamp && isSemi(from)) return { sql: textToTimestamp(`json_extract_string(${e.sql}, '$')`, to.name, tryCast), type: to };
+  if (isSemi(from)) return { sql: `${cast}(json_extract_string(${e.sql}, '$') AS ${duckType(to)})`, type: to };
   // Epoch numbers count UTC: an LTZ or TZ of one is that instant.
   const instant = (ntz: string) => (to.name === 'TIMESTAMP_NTZ' ? ntz : `timezone('UTC', ${ntz})`);
   if (toTimestamp && from?.name === 'NUMBER' && scaleOf(from) === 0) return { sql: instant(epochTimestamp(e.sql, cast)), type: to };
@@ -135,12 +146,24 @@ const typeKey = (t: DataType) => `${t.name}(${t.args.join(',')})`;
 /** Conversion of a value into a column of `target` on INSERT/UPDATE (only where DuckDB would differ). */
 export function assignTo(e: Typed, target: DataType): string {
   const to = canonical(target);
+  if (isStructured(to) || isStructured(e.type)) return assignStructured(e, to);
   if (!e.type) return e.sql;
   const from = canonical(e.type);
   const textToTimestamp = from.name === 'VARCHAR' && to.name.startsWith('TIMESTAMP');
   if (isSemi(to) || isSemi(from) || (to.name === 'VARCHAR' && isTemporal(from)) || (to.name === 'BINARY' && from.name === 'VARCHAR') || textToTimestamp)
     return castTo(e, to).sql;
   return e.sql;
+}
+
+/**
+ * A structured column takes a value of its own type or NULL; anything else needs an explicit cast
+ * (Snowflake: "Expression type does not match column data type").
+ */
+function assignStructured(e: Typed, to: DataType): string {
+  if (e.sql === 'NULL') return `CAST(NULL AS ${duckType(to)})`;
+  const from = e.type ? canonical(e.type) : undefined;
+  if (from && isStructured(from) && sameStructure(from, to)) return duckType(from) === duckType(to) ? e.sql : `CAST(${e.sql} AS ${duckType(to)})`;
+  throw new SqlError('002023', '22000', `SQL compilation error:\nExpression type does not match column data type, expecting ${typeText(to)} but got ${from ? typeText(from) : 'an untyped value'}`); // number unverified
 }
 
 export const text = (sql: string): Typed => ({ sql, type: VARCHAR });

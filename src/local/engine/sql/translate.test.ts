@@ -7,7 +7,7 @@ import { SqlError } from '../../errors.js';
 import type * as A from './ast.js';
 import { papiSqlFiles } from './papi-sql.js';
 import { parse, parseScript } from './parser.js';
-import { quoteIdent } from './render.js';
+import { quoteIdent, TIMESTAMP_MACROS } from './render.js';
 import {
   translateDelete,
   translateInsert,
@@ -100,6 +100,9 @@ function sqlError(fn: () => unknown): SqlError {
 beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:');
   db = await instance.connect();
+  // As Storage.open sets up every connection of papi local.
+  await db.run("SET TimeZone = 'UTC'");
+  for (const macro of TIMESTAMP_MACROS) await db.run(macro);
 });
 
 afterAll(() => {

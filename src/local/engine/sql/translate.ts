@@ -16,10 +16,13 @@ import {
   isFixed,
   isNumeric,
   isSemi,
+  isStructured,
   isTemporal,
   isText,
   NUMBER,
+  sameStructure,
   scaleOf,
+  typeText,
   VARCHAR,
   VARIANT,
 } from './types.js';
@@ -345,6 +348,7 @@ class Translator {
           const output = scope.outputSql?.get(key.sql);
           if (output !== undefined && !isSemi(key.type)) key = { sql: quoteIdent(output), type: key.type };
         }
+        if (isStructured(key.type)) throw unsupported(`ORDER BY a structured type value (${typeText(key.type!)})`);
         const direction = item.direction ?? 'ASC';
         const nulls = item.nulls ?? (direction === 'ASC' ? 'LAST' : 'FIRST');
         // VARIANT sorts by value: numbers numerically, then strings (DuckDB would compare JSON text)
@@ -691,6 +695,11 @@ class Translator {
   private binary(e: A.BinaryExpr, scope: Scope): Typed {
     const l = this.expr(e.left, scope);
     const r = this.expr(e.right, scope);
+    if (isStructured(l.type) || isStructured(r.type)) {
+      // Two values of one structured type compare as wholes; nothing else is done with them here.
+      const same = l.type && r.type && isStructured(l.type) && isStructured(r.type) && sameStructure(l.type, r.type);
+      if (!(same && (e.op === '=' || e.op === '<>'))) throw unsupported(`${e.op} on a structured type value`);
+    }
     switch (e.op) {
       case 'AND':
       case 'OR':
@@ -723,6 +732,7 @@ class Translator {
 
   private path(e: A.PathExpr, scope: Scope): Typed {
     let operand = this.expr(e.operand, scope);
+    if (isStructured(operand.type)) throw unsupported(`a path into a structured type value (${typeText(operand.type!)})`);
     let json = isSemi(operand.type) || isText(operand.type) || !operand.type ? operand.sql : asJson(operand);
     const literalSteps: Array<{ kind: 'field'; name: string } | { kind: 'index'; index: number }> = [];
     const flush = () => {
@@ -783,6 +793,9 @@ class Translator {
       session: this.ctx.session,
     };
     if (call.nulls === 'IGNORE') throw unsupported(`IGNORE NULLS`);
+    // The functions' renderers know semi-structured values only: a structured one is refused by name.
+    const structuredArg = [...context.args, ...Object.values(context.named)].find((a) => isStructured(a.type));
+    if (structuredArg && call.name !== 'COUNT') throw unsupported(`${call.name} of a structured type value (${typeText(structuredArg.type!)})`);
     const out = def.render(context);
     if (def.aggregate && call.over && !def.placesOver) return { sql: `${out.sql}${context.over}`, type: out.type };
     return out;

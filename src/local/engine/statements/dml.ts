@@ -8,7 +8,8 @@ import { SqlError } from '../../errors.js';
 import { LOCAL_REGION } from '../../platform.js';
 import { bindParameters, bindRowCount } from '../formats/binds.js';
 import { snowflakeTypeOfDuckdb } from '../formats/datatypes.js';
-import { encodeResult, fixedColumn, textColumn } from '../formats/encode.js';
+import { outputSettings } from '../formats/datetime-output.js';
+import { encodeResult, fixedColumn, textColumn, type StructuredOutput } from '../formats/encode.js';
 import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, objectExists, StatementType, succeeded } from '../formats/messages.js';
 import { now, type TableEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
@@ -159,8 +160,14 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   const sql = ex.describeOnly ? `SELECT * FROM (${cached.sql}) LIMIT 0` : cached.sql;
   const result = await ex.core.storage.query(sql, params.values, params.types);
   const names = cached.columns.length === result.names.length ? cached.columns.map((c) => c.name) : result.names;
-  const encoded = encodeResult(names, result.types, result.rows);
+  const encoded = encodeResult(names, result.types, result.rows, structuredOutput(ex, cached.columns.length === result.names.length ? cached.columns : []));
   return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
+}
+
+/** How structured result columns go out: their declared types and the session's output settings. */
+function structuredOutput(ex: Exec, columns: ReadonlyArray<{ type?: ast.DataType }>): StructuredOutput {
+  const enabled = ex.session.parameters.ENABLE_STRUCTURED_TYPES_IN_CLIENT_RESPONSE;
+  return { types: columns.map((c) => c.type), settings: outputSettings(ex.session.parameters), withFields: /^(true|1|yes|on)$/i.test(enabled ?? '') };
 }
 
 // ── DML
