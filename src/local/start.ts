@@ -142,6 +142,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
         // Services (and their ingress listeners) stop before the catalog and DuckDB close.
         await services.close();
         await opened.close();
+        sqlApi.close();
       })()),
   };
 }

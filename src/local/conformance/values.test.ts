@@ -118,3 +118,45 @@ describe('TIME and PI', () => {
     expect(await c.execute('SELECT PI() AS P')).toEqual([{ P: Math.PI }]);
   });
 });
+
+// A session's TIMEZONE (default America/Los_Angeles) is where TIMESTAMP_LTZ text without an offset
+// is read and where LTZ values show (https://docs.snowflake.com/en/sql-reference/parameters#timezone);
+// text in Snowflake's AUTO forms, RFC 2822 among them, converts to any timestamp type
+// (https://docs.snowflake.com/en/sql-reference/date-time-input-output#supported-formats-for-auto-detection).
+describe('time zones and timestamp text', () => {
+  it("reads LTZ text in the session's TIMEZONE and prints it with the offset", async () => {
+    const [row] = await c.execute<{ T: Date; S: string; H: number }>(
+      "SELECT '2024-01-01 10:00:00'::TIMESTAMP_LTZ AS T, TO_VARCHAR('2024-01-01 10:00:00'::TIMESTAMP_LTZ) AS S, HOUR('2024-01-01 10:00:00'::TIMESTAMP_LTZ) AS H",
+    );
+    expect(new Date(row!.T).getTime()).toBe(Date.UTC(2024, 0, 1, 18));
+    expect([row!.S, row!.H]).toEqual(['2024-01-01 10:00:00.000 -0800', 10]);
+  });
+
+  it('follows ALTER SESSION SET TIMEZONE, and refuses a zone that does not exist', async () => {
+    await c.execute("ALTER SESSION SET TIMEZONE = 'Asia/Tokyo'");
+    try {
+      const [row] = await c.execute<{ T: Date }>("SELECT '2024-01-01 10:00:00'::TIMESTAMP_LTZ AS T");
+      expect(new Date(row!.T).getTime()).toBe(Date.UTC(2024, 0, 1, 1));
+      expect((await driverFailure(c.execute("ALTER SESSION SET TIMEZONE = 'Nowhere/Land'"))).message).toContain('TIMEZONE');
+    } finally {
+      await c.execute('ALTER SESSION UNSET TIMEZONE');
+    }
+  });
+
+  it('reads RFC text and trailing offsets: NTZ keeps the wall time, LTZ the instant', async () => {
+    const [row] = await c.execute<{ N: string; L: Date; Z: Date }>(
+      "SELECT TO_VARCHAR(TO_TIMESTAMP_NTZ('Thu, 21 Jan 2016 06:32:44 -0800')) AS N, TO_TIMESTAMP_LTZ('Thu, 21 Jan 2016 06:32:44 -0800') AS L, '2016-01-21T14:32:44Z'::TIMESTAMP_LTZ AS Z",
+    );
+    expect(row!.N).toBe('2016-01-21 06:32:44.000');
+    expect(new Date(row!.L).getTime()).toBe(Date.UTC(2016, 0, 21, 14, 32, 44));
+    expect(new Date(row!.Z).getTime()).toBe(Date.UTC(2016, 0, 21, 14, 32, 44));
+  });
+
+  it("refuses a TIMESTAMP_TZ whose offset is not the session zone's (it would lose its offset), and text that is no timestamp (100035)", async () => {
+    expect(await c.execute("SELECT TO_VARCHAR('2024-01-01 10:00:00 -0800'::TIMESTAMP_TZ) AS T")).toEqual([{ T: '2024-01-01 10:00:00.000 -0800' }]);
+    const refused = await driverFailure(c.execute("SELECT '2024-01-01 10:00:00 +0100'::TIMESTAMP_TZ AS T"));
+    expect([refused.code, refused.message]).toEqual(['002040', expect.stringContaining('TIMESTAMP_TZ')]);
+    expect((await driverFailure(c.execute("SELECT 'not a time'::TIMESTAMP_NTZ AS T"))).code).toBe('100035');
+    expect(await c.execute("SELECT TRY_TO_TIMESTAMP_TZ('2024-01-01 10:00:00 +0100') AS T")).toEqual([{ T: null }]);
+  });
+});

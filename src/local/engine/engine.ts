@@ -196,6 +196,8 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     switch (s.kind) {
       case 'select':
         return dml.select(ex, s);
+      case 'insertAll':
+        return dml.insertAll(ex, s);
       case 'insert':
         return dml.insert(ex, s);
       case 'update':
@@ -205,7 +207,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'truncate':
         return dml.truncate(ex, s);
       case 'merge':
-        throw unsupported('MERGE');
+        return dml.merge(ex, s);
       case 'createTable':
         return s.as ? dml.createTableAs(ex, s) : ddl.createTable(ex, s);
       case 'createView':

@@ -44,6 +44,8 @@ export interface SqlApi {
   /** Connects the engine; until then every SQL API call fails (Snowflake-shaped) as "starting". */
   attach(backend: SqlBackend): void;
   readonly sessions: SessionTable;
+  /** Removes what results keep on disk. */
+  close(): void;
 }
 
 export function createSqlApi(options: SqlApiOptions): SqlApi {
@@ -162,7 +164,7 @@ export function createSqlApi(options: SqlApiOptions): SqlApi {
     return c.json(queryMonitoring(entry && entry.user === caller.state.user ? entry : undefined));
   });
 
-  return { app, sessions, attach: (attachedBackend) => void (backend = attachedBackend) };
+  return { app, sessions, attach: (attachedBackend) => void (backend = attachedBackend), close: () => results.close() };
 }
 
 /** Paths that need a session: the SQL API proper. */

@@ -220,7 +220,7 @@ function success(context: QueryContext, state: SessionState, entry: QueryEntry, 
     return { success: true, code: null, message: null, data: { ...result.data, ...common } };
   }
   const { inline, chunks } = splitRows(result.rows, context.chunkLimits);
-  entry.chunks = chunks.map((c) => c.body);
+  context.results.keepChunks(entry, chunks.map((c) => c.body));
   return {
     success: true,
     code: null,

@@ -72,7 +72,7 @@ export function tableKind(tableType: ast.CreateTableStatement['tableType']): Tab
  */
 export function prepareCreateTable(ex: Exec, stmt: ast.CreateTableStatement): { path: QualifiedName; schema: SchemaEntry; existing?: TableEntry; done?: StatementResult } {
   if (stmt.tableType === 'HYBRID' && ex.core.refuseHybridTables) throw hybridTablesUnavailable();
-  if (stmt.like || stmt.clone) throw unsupported(stmt.like ? 'CREATE TABLE … LIKE' : 'CREATE TABLE … CLONE');
+  if (stmt.like) throw unsupported('CREATE TABLE … LIKE');
   const { path, schema } = ex.scope.targetSchema(stmt.name, 'CREATE TABLE', 'CREATE TABLE');
   const existing = schema.tables[path.name];
   if (existing) {

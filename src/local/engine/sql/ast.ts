@@ -473,6 +473,7 @@ export type Properties = Record<string, PropertyValue>;
 export type Statement =
   | SelectStatement
   | InsertStatement
+  | InsertAllStatement
   | UpdateStatement
   | DeleteStatement
   | TruncateStatement
@@ -569,6 +570,14 @@ export type MergeClause =
   | { kind: 'insert'; condition?: Expr; columns?: Ident[]; values: Expr[] };
 
 /** MERGE INTO t USING src ON cond WHEN MATCHED … WHEN NOT MATCHED … */
+/** Unconditional multi-table INSERT ALL INTO t1 [(cols)] [VALUES (…)] INTO t2 … <query>. */
+export interface InsertAllStatement {
+  kind: 'insertAll';
+  overwrite: boolean;
+  targets: Array<{ table: ObjectName; columns?: Ident[]; values?: Expr[] }>;
+  query: Query;
+}
+
 export interface MergeStatement {
   kind: 'merge';
   table: ObjectName;

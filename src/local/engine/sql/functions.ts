@@ -21,6 +21,7 @@ import {
   TIME,
   TIMESTAMP_LTZ,
   TIMESTAMP_NTZ,
+  TIMESTAMP_TZ,
   VARCHAR,
   VARIANT,
 } from './types.js';
@@ -305,6 +306,9 @@ export const FUNCTIONS: Record<string, FunctionDef> = {
   TO_TIMESTAMP_LTZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_LTZ, false) },
   TRY_TO_TIMESTAMP: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, true) },
   TRY_TO_TIMESTAMP_NTZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_NTZ, true) },
+  TO_TIMESTAMP_TZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_TZ, false) },
+  TRY_TO_TIMESTAMP_TZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_TZ, true) },
+  TRY_TO_TIMESTAMP_LTZ: { min: 1, max: 2, render: toTimestamp(TIMESTAMP_LTZ, true) },
   // semi-structured
   PARSE_JSON: { min: 1, max: 1, render: (c) => parseJson(c, false) },
   TRY_PARSE_JSON: { min: 1, max: 1, render: (c) => parseJson(c, true) },

@@ -109,6 +109,7 @@ describe('papi and tutorial SQL', () => {
 const EXAMPLES: Record<A.StatementKind, string> = {
   select: 'SELECT 1',
   insert: 'INSERT INTO t VALUES (1)',
+  insertAll: 'INSERT ALL INTO t INTO u (a) VALUES (x) SELECT 1 AS x',
   update: 'UPDATE t SET a = 1',
   delete: 'DELETE FROM t',
   truncate: 'TRUNCATE TABLE t',

@@ -1201,7 +1201,8 @@ class Parser {
   private insert(): A.Statement {
     this.expectWord('INSERT');
     const overwrite = this.acceptWord('OVERWRITE');
-    if (this.isWord('ALL') || this.isWord('FIRST')) throw unsupported('multi-table INSERT');
+    if (this.isWord('FIRST') || (this.isWord('ALL') && this.isWord('WHEN', 1))) throw unsupported('conditional multi-table INSERT');
+    if (this.acceptWord('ALL')) return this.insertAll(overwrite);
     this.expectWord('INTO');
     const table = this.objectName();
     const stmt: A.InsertStatement = { kind: 'insert', overwrite, table, source: { kind: 'values', rows: [] } };
@@ -1212,6 +1213,24 @@ class Parser {
       if (this.isWord('ORDER') || this.isWord('UNION')) this.fail();
     } else stmt.source = { kind: 'query', query: this.query() };
     return stmt;
+  }
+
+  private insertAll(overwrite: boolean): A.Statement {
+    const targets: A.InsertAllStatement['targets'] = [];
+    while (this.acceptWord('INTO')) {
+      const target: A.InsertAllStatement['targets'][number] = { table: this.objectName() };
+      if (this.isOp('(') && !this.isWord('SELECT', 1) && !this.isWord('WITH', 1)) target.columns = this.identList();
+      if (this.acceptWord('VALUES')) {
+        this.expectOp('(');
+        const values = [this.expr()];
+        while (this.acceptOp(',')) values.push(this.expr());
+        this.expectOp(')');
+        target.values = values;
+      }
+      targets.push(target);
+    }
+    if (targets.length === 0) return this.fail();
+    return { kind: 'insertAll', overwrite, targets, query: this.query() };
   }
 
   private update(): A.Statement {

@@ -48,6 +48,7 @@ export const DATE: DataType = { name: 'DATE', args: [] };
 export const TIME: DataType = { name: 'TIME', args: [] };
 export const TIMESTAMP_NTZ: DataType = { name: 'TIMESTAMP_NTZ', args: [] };
 export const TIMESTAMP_LTZ: DataType = { name: 'TIMESTAMP_LTZ', args: [] };
+export const TIMESTAMP_TZ: DataType = { name: 'TIMESTAMP_TZ', args: [] };
 export const BINARY: DataType = { name: 'BINARY', args: [] };
 export const VARIANT: DataType = { name: 'VARIANT', args: [] };
 export const ARRAY: DataType = { name: 'ARRAY', args: [] };

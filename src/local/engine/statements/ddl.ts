@@ -104,6 +104,7 @@ async function dropDatabaseContents(core: Core, name: string): Promise<void> {
 export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Promise<StatementResult> {
   const { path, schema, existing, done } = prepareCreateTable(ex, stmt);
   if (done) return done;
+  if (stmt.clone) return cloneTable(ex, stmt.clone, path.name, schema, existing);
   const { columns, primaryKey } = tableDefinition(stmt);
   if (columns.length === 0) throw invalid('Table must have at least one column.');
   const id = ex.core.nextId();
@@ -123,6 +124,25 @@ export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Pro
     await installTable(ex, schema, entry, existing);
   });
   return created('Table', path.name);
+}
+
+/**
+ * CREATE TABLE … CLONE: a new table with the source's columns and rows, owned by the current role;
+ * grants are not copied (https://docs.snowflake.com/en/sql-reference/sql/create-clone). Snowflake
+ * cannot clone a hybrid table, nor a view.
+ */
+async function cloneTable(ex: Exec, name: ast.ObjectName, newName: string, schema: SchemaEntry, existing?: TableEntry): Promise<StatementResult> {
+  const source = findTable(ex, name, 'CREATE TABLE');
+  if (source.table.kind === 'VIEW') throw doesNotExist('Table', display(source.path.database, source.path.schema, source.path.name));
+  if (source.table.kind === 'HYBRID') throw unsupported('CLONE of a hybrid table');
+  if (!ex.scope.access.has(tableSecurable(source.table), 'SELECT')) throw insufficientPrivileges('table', source.table.name);
+  const id = ex.core.nextId();
+  const entry: TableEntry = { ...structuredClone(source.table), id, name: newName, owner: ex.session.role, createdOn: now(), storage: storageName(id) };
+  await ex.core.storage.transaction(async () => {
+    await ex.core.storage.run(`CREATE TABLE ${quoteIdent(entry.storage)} AS SELECT * FROM ${quoteIdent(source.table.storage)}`);
+    await installTable(ex, schema, entry, existing);
+  });
+  return created('Table', newName);
 }
 
 export async function alterTable(ex: Exec, stmt: ast.AlterTableStatement): Promise<StatementResult> {

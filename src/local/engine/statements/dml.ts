@@ -21,7 +21,7 @@ import { requireWarehouse } from '../model/warehouses.js';
 import type * as ast from '../sql/ast.js';
 import { parse } from '../sql/parser.js';
 import { bindIndexes, quoteIdent } from '../sql/render.js';
-import { translateDelete, translateInsert, translateQuery, translateUpdate, type TranslateContext } from '../sql/translate.js';
+import { translateDelete, translateInsert, translateMerge, translateQuery, translateUpdate, type TranslateContext } from '../sql/translate.js';
 import type { Column, StatementResult } from '../types.js';
 
 type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
@@ -220,6 +220,58 @@ export async function insert(ex: Exec, stmt: ast.InsertStatement): Promise<State
   return countResult('number of rows inserted', count, StatementType.insert);
 }
 
+/**
+ * INSERT ALL INTO t1 … INTO t2 … <query>: the query runs once into a temporary table, then each INTO
+ * inserts from it (its VALUES name the query's columns), all in one transaction; one count per target
+ * (https://docs.snowflake.com/en/sql-reference/sql/insert-multi-table).
+ */
+export async function insertAll(ex: Exec, stmt: ast.InsertAllStatement): Promise<StatementResult> {
+  const tables = stmt.targets.map((target) => writableTable(ex, target.table, 'INSERT'));
+  if (stmt.overwrite)
+    for (const table of tables)
+      if (!ex.scope.access.has(tableSecurable(table), 'DELETE') && !ex.scope.access.has(tableSecurable(table), 'TRUNCATE')) throw insufficientPrivileges('table', table.name);
+  const base = context(ex, { tables: [] }, new Map());
+  const source = translateQuery(stmt.query, base);
+  requireWarehouse(ex);
+  const temp = `_papi_insert_all_${++insertAllCount}`;
+  const sourceName: ast.ObjectName = { parts: [{ name: temp, quoted: true }] };
+  const counts: number[] = [];
+  await ex.core.storage.transaction(async () => {
+    const params = parametersFor(ex, parameterCount(source.sql));
+    await ex.core.storage.execute(`CREATE TEMPORARY TABLE ${quoteIdent(temp)} AS ${source.sql}`, params.values, params.types);
+    try {
+      if (stmt.overwrite) for (const table of new Set(tables)) await ex.core.storage.run(`DELETE FROM ${quoteIdent(table.storage)}`);
+      for (const [i, target] of stmt.targets.entries()) {
+        const items: ast.SelectItem[] = target.values ? target.values.map((expr) => ({ expr, text: '' })) : [{ expr: { kind: 'star' }, text: '*' }];
+        const insert: ast.InsertStatement = {
+          kind: 'insert',
+          overwrite: false,
+          table: target.table,
+          ...(target.columns ? { columns: target.columns } : {}),
+          source: { kind: 'query', query: { body: { kind: 'select', distinct: false, items, from: [{ kind: 'table', name: sourceName }] } } },
+        };
+        const targetContext = context(ex, { tables: [] }, new Map(), { table: tables[i]!, privilege: 'INSERT' });
+        const fromSource: TranslateContext = {
+          ...targetContext,
+          resolveTable: (name) => (name === sourceName ? { sql: quoteIdent(temp), columns: source.columns.map((c) => ({ name: c.name, type: c.type })) } : targetContext.resolveTable(name)),
+        };
+        const translated = translateInsert(insert, fromSource);
+        counts.push(await ex.core.storage.execute(translated.statements[0]!));
+      }
+    } finally {
+      await ex.core.storage.run(`DROP TABLE IF EXISTS ${quoteIdent(temp)}`);
+    }
+  });
+  return {
+    kind: 'rows',
+    columns: tables.map((table) => fixedColumn(`number of rows inserted into ${table.name}`)),
+    rows: [counts.map(String)],
+    statementTypeId: StatementType.insert,
+  };
+}
+
+let insertAllCount = 0;
+
 /** Runs an UPDATE or DELETE of `table`, translated with the privilege checked on it; rows changed. */
 async function changeRows(ex: Exec, table: TableEntry, privilege: 'UPDATE' | 'DELETE', translate: (context: TranslateContext) => { sql: string }): Promise<number> {
   const translated = translate(context(ex, { tables: [] }, new Map(), { table, privilege }));
@@ -242,6 +294,34 @@ export async function remove(ex: Exec, stmt: ast.DeleteStatement): Promise<State
   const table = writableTable(ex, stmt.table, 'DELETE');
   const count = await changeRows(ex, table, 'DELETE', (context) => translateDelete(stmt, context));
   return countResult('number of rows deleted', count, StatementType.delete);
+}
+
+/**
+ * MERGE: one DuckDB MERGE in a transaction; its RETURNING merge_action tells what each row became, for
+ * Snowflake's result of one count per kind of clause the statement has
+ * (https://docs.snowflake.com/en/sql-reference/sql/merge).
+ */
+export async function merge(ex: Exec, stmt: ast.MergeStatement): Promise<StatementResult> {
+  const clauses = [...stmt.matched, ...stmt.notMatched];
+  const kinds = (['insert', 'update', 'delete'] as const).filter((kind) => clauses.some((c) => c.kind === kind));
+  const privileges = kinds.map((kind) => kind.toUpperCase() as 'INSERT' | 'UPDATE' | 'DELETE');
+  const table = writableTable(ex, stmt.table, privileges[0] ?? 'UPDATE');
+  for (const privilege of privileges.slice(1)) if (!ex.scope.access.has(tableSecurable(table), privilege)) throw insufficientPrivileges('table', table.name);
+  const translated = translateMerge(stmt, context(ex, { tables: [] }, new Map(), { table, privilege: privileges[0] ?? 'UPDATE' }));
+  requireWarehouse(ex);
+  const params = parametersFor(ex, parameterCount(translated.sql));
+  const counts = { INSERT: 0, UPDATE: 0, DELETE: 0 };
+  await ex.core.storage.transaction(async () => {
+    const result = await ex.core.storage.query(`${translated.sql} RETURNING merge_action`, params.values, params.types);
+    for (const [action] of result.rows) counts[String(action) as keyof typeof counts]++;
+  });
+  const label = { insert: 'inserted', update: 'updated', delete: 'deleted' } as const;
+  return {
+    kind: 'rows',
+    columns: kinds.map((kind) => fixedColumn(`number of rows ${label[kind]}`)),
+    rows: [kinds.map((kind) => String(counts[kind.toUpperCase() as keyof typeof counts]))],
+    statementTypeId: StatementType.merge,
+  };
 }
 
 export async function truncate(ex: Exec, stmt: ast.TruncateStatement): Promise<StatementResult> {
