@@ -54,7 +54,8 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
   it('stops at the publish step with the reason and what to do instead', async () => {
     const run = await papi('setup', '--data', tutorialFiles(join(project, 'tutorial')));
     expect(run.code).toBe(4);
-    expect(run.stderr).toContain('Hybrid tables are not supported');
+    expect(run.stderr).toContain("Unsupported feature 'HYBRID TABLE'.");
+    expect(run.stderr).toMatch(/not supported in trial accounts/);
     expect(run.stderr).toContain('--table-type standard');
     // Everything before the publish step happened, from the tutorial's files.
     expect(await count('MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER"')).toBe(8);

@@ -99,11 +99,12 @@ export function duplicateKey(): SqlError {
 }
 
 /**
- * Accounts without hybrid tables (trial accounts, Azure, GCP, SnowGov). The text follows Snowflake's
- * documentation ("Hybrid tables are not supported in trial accounts"); the number is unverified.
+ * Accounts without hybrid tables (trial accounts, U.S. SnowGov regions): Snowflake answers
+ * "Unsupported feature 'HYBRID TABLE'." with SQLSTATE 0A000, as a compilation error like every
+ * unsupported feature (the same shape as the parser's unsupportedFeature).
  */
 export function hybridTablesUnavailable(): SqlError {
-  return new SqlError('002040', '0A000', 'SQL compilation error:\nHybrid tables are not supported for this account.');
+  return new SqlError(ErrorCode.unsupported, '0A000', "SQL compilation error:\nUnsupported feature 'HYBRID TABLE'.");
 }
 
 /** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
