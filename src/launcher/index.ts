@@ -32,7 +32,11 @@ export interface Running {
 /** How this papi local differs from the defaults (flags of `start`, passed on to a detached child). */
 export interface LocalBehaviour {
   refuseHybridTables: boolean;
+  /** Refuse SWAP WITH between hybrid tables (papi setup then publishes through a view). */
+  refuseHybridSwap?: boolean;
   endpointDelaySeconds?: number;
+  /** How long new service instances wait for a node (PENDING, no instance). */
+  schedulingDelaySeconds?: number;
 }
 
 export interface StartOptions {
@@ -69,6 +73,8 @@ export async function serveForeground(ctx: Context, options: StartOptions & { on
     dataDir: options.dataDir,
     port: options.port,
     refuseHybridTables: options.behaviour.refuseHybridTables,
+    refuseHybridSwap: options.behaviour.refuseHybridSwap ?? false,
+    ...(options.behaviour.schedulingDelaySeconds !== undefined ? { schedulingMs: options.behaviour.schedulingDelaySeconds * 1000 } : {}),
     ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   }).catch(asUsageError);
@@ -191,6 +197,8 @@ function asUsageError(error: unknown): never {
 function behaviourArgs(behaviour: LocalBehaviour): string[] {
   return [
     ...(behaviour.refuseHybridTables ? ['--no-hybrid-tables'] : []),
+    ...(behaviour.refuseHybridSwap ? ['--no-hybrid-swap'] : []),
+    ...(behaviour.schedulingDelaySeconds !== undefined ? ['--scheduling-delay', String(behaviour.schedulingDelaySeconds)] : []),
     ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
   ];
 }

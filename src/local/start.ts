@@ -31,6 +31,10 @@ export interface StartLocalOptions {
   user?: string;
   /** Answer CREATE HYBRID TABLE like an account without hybrid tables (tests of papi's fallback). */
   refuseHybridTables?: boolean;
+  /** Refuse ALTER TABLE … SWAP WITH between hybrid tables (tests of papi's publish through a view). */
+  refuseHybridSwap?: boolean;
+  /** How long a new service instance waits for a node, PENDING with no instance (default 0). */
+  schedulingMs?: number;
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
   chunkLimits?: ChunkLimits;
@@ -93,6 +97,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     accessUrl: () => accessUrl,
     account: () => directory().account(),
     ...(options.endpointProvisioningMs !== undefined ? { endpointProvisioningMs: options.endpointProvisioningMs } : {}),
+    ...(options.schedulingMs !== undefined ? { schedulingMs: options.schedulingMs } : {}),
   });
 
   try {
@@ -102,6 +107,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
       services,
       images: registry,
       refuseHybridTables: options.refuseHybridTables ?? false,
+      refuseHybridSwap: options.refuseHybridSwap ?? false,
       registryHost: `127.0.0.1:${port}`,
     });
   } catch (error) {

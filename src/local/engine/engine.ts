@@ -45,6 +45,7 @@ export interface EngineSettings {
   services?: ServiceRuntime;
   images?: ImageDirectory;
   refuseHybridTables: boolean;
+  refuseHybridSwap?: boolean;
   registryHost: string;
 }
 
@@ -58,6 +59,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly services?: ServiceRuntime;
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
+  readonly refuseHybridSwap: boolean;
   readonly registryHost: string;
 
   constructor(
@@ -69,6 +71,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.services = settings.services;
     this.images = settings.images;
     this.refuseHybridTables = settings.refuseHybridTables;
+    this.refuseHybridSwap = settings.refuseHybridSwap ?? false;
     this.registryHost = settings.registryHost;
   }
 

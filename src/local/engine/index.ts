@@ -22,6 +22,8 @@ export interface EngineOptions {
   images?: ImageDirectory;
   /** Answer CREATE HYBRID TABLE like an account without hybrid tables (trial, Azure, GCP). */
   refuseHybridTables?: boolean;
+  /** Refuse ALTER TABLE … SWAP WITH between hybrid tables (undocumented on Snowflake; tests of papi's view fallback). */
+  refuseHybridSwap?: boolean;
   /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
   registryHost?: string;
 }
@@ -40,6 +42,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
     services: options.services,
     images: options.images,
     refuseHybridTables: options.refuseHybridTables ?? false,
+    refuseHybridSwap: options.refuseHybridSwap ?? false,
     registryHost: options.registryHost ?? '127.0.0.1',
   });
 }

@@ -107,6 +107,14 @@ export function hybridTablesUnavailable(): SqlError {
   return new SqlError(ErrorCode.unsupported, '0A000', "SQL compilation error:\nUnsupported feature 'HYBRID TABLE'.");
 }
 
+/**
+ * papi local --no-hybrid-swap: SWAP WITH involving a hybrid table is nowhere documented as supported,
+ * so an account may refuse it. The wording is papi local's, in the shape of an unsupported feature.
+ */
+export function hybridSwapUnsupported(): SqlError {
+  return new SqlError(ErrorCode.unsupported, '0A000', "SQL compilation error:\nUnsupported feature 'ALTER TABLE SWAP WITH on HYBRID TABLE'.");
+}
+
 /** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
 export function asSqlError(error: unknown): SqlError {
   if (error instanceof SqlError) return error;

@@ -26,6 +26,8 @@ export interface Core {
   /** The image registry's listing (SHOW IMAGES IN IMAGE REPOSITORY); absent without a registry. */
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
+  /** ALTER TABLE … SWAP WITH between two hybrid tables is refused (papi local --no-hybrid-swap). */
+  readonly refuseHybridSwap: boolean;
   readonly registryHost: string;
   /** Bumped by every catalog change: cached translations are only valid for the version they were made at. */
   readonly version: number;
