@@ -74,6 +74,20 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
     expect(rows.flatMap((r) => r.RECOMMENDATIONS.map((m) => m.movie_name))).toContain('Usual Suspects, The (1995)');
   });
 
+  it('each phase sets its warehouse: --only data, recommend and publish work on a connection without one', async () => {
+    // The admin user's default warehouse is gone: its sessions start with none (COPY, CTAS and queries would fail 000606).
+    await admin.execute('ALTER USER PAPI UNSET DEFAULT_WAREHOUSE');
+    try {
+      for (const phase of ['data', 'recommend', 'publish']) {
+        const run = await papi('setup', '--only', phase, '--force', '--data', join(project, 'tutorial'), '--table-type', 'standard', '--json');
+        expect(run.code, `${phase}: ${run.stderr}`).toBe(0);
+      }
+      expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(8);
+    } finally {
+      await admin.execute('ALTER USER PAPI SET DEFAULT_WAREHOUSE = COMPUTE_WH');
+    }
+  });
+
   it('a bad file stops before anything is uploaded, names file and line, and leaves the tables as they were', async () => {
     const bad = tutorialFiles(join(project, 'bad'), crlf('USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,1,4,2024-12-04T15:55:49.000\nx,2,3,2024-12-04T15:55:49.000\n'));
     const run = await papi('setup', '--data', bad, '--table-type', 'standard');

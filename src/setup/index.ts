@@ -35,7 +35,7 @@ export async function planSetup(ctx: Context, options: SetupOptions): Promise<Se
   const config = await ctx.config();
   const tableType = config.snowflake.api.tableType;
   const steps = setupPlan(config, { tableType, skipData: options.skipData, only: options.only });
-  return { target: config.target, tableType, steps, statements: steps.reduce((n, s) => n + s.statements.length, 0) };
+  return { target: config.target, tableType, steps, statements: steps.reduce((n, s) => n + s.statements.length + (s.before?.length ?? 0), 0) };
 }
 
 export async function setup(ctx: ConnectedContext, options: SetupOptions): Promise<SetupResult> {

@@ -269,7 +269,16 @@ describe('formatPlan', () => {
     const text = formatPlan(steps, 'header');
     expect(text.startsWith('-- header\n')).toBe(true);
     expect(text).toContain('-- 1. Create roles [roles]');
-    expect(splitStatements(text).map((s) => s.text)).toEqual(allSql(steps));
+    expect(splitStatements(text).map((s) => s.text)).toEqual(steps.flatMap((s) => [...(s.before ?? []), ...s.statements].map((st) => st.sql)));
+  });
+
+  it('opens the data, recommend and publish phases with USE WAREHOUSE, also when one phase runs alone', () => {
+    const steps = setupPlan(configWith());
+    const openers = steps.filter((s) => s.before).map((s) => [s.phase, s.before!.map((st) => st.sql)]);
+    expect(openers).toEqual(['data', 'recommend', 'publish'].map((phase) => [phase, ['USE WAREHOUSE DATA_API_WH']]));
+    expect(setupPlan(configWith(), { only: 'publish' })[0]!.before?.[0]?.sql).toBe('USE WAREHOUSE DATA_API_WH');
+    // The objects phase sets it right after creating it (CREATE … IF NOT EXISTS does not when it exists).
+    expect(steps.find((s) => s.id === 'warehouse')!.statements.at(-1)!.sql).toBe('USE WAREHOUSE DATA_API_WH');
   });
 
   it('shows binds as a comment', () => {

@@ -39,6 +39,12 @@ export interface PlanStep {
    * (a rendered stage path such as `@DB.SCHEMA.STAGE/ratings/`).
    */
   upload?: { data: keyof typeof STAGE_FOLDERS; location: string };
+  /**
+   * Session statements run when the phase this step opens starts, even when the phase is then
+   * skipped as unchanged (its checks query tables): USE WAREHOUSE, so `--only <phase>` works on a
+   * connection without (or with another) warehouse.
+   */
+  before?: PlannedStatement[];
 }
 
 export interface SetupPlanOptions {
@@ -178,6 +184,12 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
     }),
   ];
 
+  const useWarehouse = step('use-warehouse', 'Use warehouse', 'objects', 'setup/use-warehouse.sql', { warehouse: names.warehouse }).statements;
+  for (const phase of ['data', 'recommend', 'publish'] as const) {
+    const first = steps.find((s) => s.phase === phase);
+    if (first) first.before = useWarehouse;
+  }
+
   if (options.only) return steps.filter((s) => s.phase === options.only);
   if (options.skipData) return steps.filter((s) => s.phase === 'objects');
   return steps;
@@ -220,6 +232,7 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
 export function formatPlan(steps: PlanStep[], header?: string): string {
   const blocks = steps.map((s, i) => {
     const lines = [`-- ${i + 1}. ${s.title} [${s.id}]`];
+    for (const statement of s.before ?? []) lines.push(`${statement.sql};`);
     if (s.upload) lines.push(`-- papi PUTs the ${s.upload.data} files to ${s.upload.location} first`);
     for (const statement of s.statements) {
       if (statement.binds?.length) lines.push(`-- binds: ${JSON.stringify(statement.binds)}`);
