@@ -11,6 +11,7 @@ import { SnowflakeError } from '../ui/errors.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
 import { fileUrl, pathSegment } from '../snowflake/template.js';
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
+import { publish, type PublishOutcome } from './publish.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
 export interface PreparedFiles {
@@ -26,6 +27,8 @@ export interface StepReport {
   phase: SetupPhase;
   outcome: StepOutcome;
   detail?: string;
+  /** The publish step when it went through a view (SWAP WITH refused): which version, and why. */
+  publish?: PublishOutcome;
   ms: number;
 }
 
@@ -50,7 +53,7 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
   const reports: StepReport[] = [];
   let createdSomething = false;
 
-  const run = async (step: PlanStep, work: () => Promise<{ outcome: StepOutcome; detail?: string }>) => {
+  const run = async (step: PlanStep, work: () => Promise<{ outcome: StepOutcome; detail?: string; publish?: PublishOutcome }>) => {
     const started = performance.now();
     const result = await out.task(step.title, work, (r) => describe(r.outcome, r.detail));
     reports.push({ id: step.id, title: step.title, phase: step.phase as SetupPhase, ...result, ms: Math.round(performance.now() - started) });
@@ -109,9 +112,12 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
       }
       for (const step of steps)
         await run(step, async () => {
-          for (const statement of step.statements) await runStatement(conn, statement, debug);
+          const how = await publish(conn, config, step, options.tableType, debug);
           const rows = await publishedRows(conn, config);
-          return { outcome: 'published', detail: rows === undefined ? undefined : `${rows.toLocaleString('en-US')} users` };
+          const users = rows === undefined ? undefined : `${rows.toLocaleString('en-US')} users`;
+          if (how.method === 'swap') return { outcome: 'published', detail: users };
+          const via = `through a view over ${how.version}`;
+          return { outcome: 'published', detail: users ? `${users}, ${via}` : via, publish: how };
         });
       await state.set('published', print);
     }

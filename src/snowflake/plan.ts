@@ -14,6 +14,7 @@ import {
   renderTemplate,
   renderValue,
   TemplateError,
+  type TemplateValue,
   type TemplateValues,
   WAREHOUSE_SIZES,
 } from './template.js';
@@ -59,6 +60,8 @@ export interface SetupPlanOptions {
 export interface TeardownPlanOptions {
   /** Keep the recommender database and its data (--keep-data). */
   keepData?: boolean;
+  /** The published name is a view over versioned tables (a publish through a view): DROP VIEW it. */
+  publishedAsView?: boolean;
 }
 
 /** Fixed table names of the tutorial, in the recommender schema. */
@@ -206,10 +209,13 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
     step('image-repository', 'Drop image repository', 'teardown', 'teardown/03-image-repository.sql', {
       image_repository: names.imageRepository,
     }),
-    step('published-table', 'Drop published table', 'teardown', 'teardown/04-published-table.sql', {
-      table: names.table,
-      next_table: names.nextTable,
-    }),
+    step(
+      'published-table',
+      options.publishedAsView ? 'Drop published view and its tables' : 'Drop published table',
+      'teardown',
+      options.publishedAsView ? 'teardown/04-published-view.sql' : 'teardown/04-published-table.sql',
+      { table: names.table, next_table: names.nextTable, version_1: names.versionTables[0], version_2: names.versionTables[1] },
+    ),
   ];
   // With --keep-data the recommender database stays, even when the API objects share it.
   if (!(options.keepData && sameDatabase))
@@ -288,6 +294,8 @@ export function resolveNames(o: ObjectNames) {
     table: qualified([...api, o.api.table], 'snowflake.api.table'),
     // Built beside the published table, then swapped in (see sql/publish/).
     nextTable: qualified([...api, `${o.api.table}_NEXT`], 'snowflake.api.table'),
+    // A publish through a view (SWAP WITH refused) alternates between these (see sql/publish/hybrid-view.sql).
+    versionTables: [1, 2].map((n) => qualified([...api, `${o.api.table}_V${n}`], 'snowflake.api.table')) as [TemplateValue, TemplateValue],
     imageRepository: qualified([...api, o.imageRepository], 'snowflake.imageRepository'),
     computePool: identifier(o.computePool.name, 'snowflake.computePool.name'),
     service: qualified([...api, o.service.name], 'snowflake.service.name'),
