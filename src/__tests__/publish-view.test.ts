@@ -1,7 +1,8 @@
 // An account that refuses ALTER TABLE … SWAP WITH between hybrid tables (papi local --no-hybrid-swap):
 // papi setup publishes through a stable view over versioned hybrid tables and says so (human and
 // --json), a republish repoints the view to the other version, the deployed service answers through
-// the view, and teardown drops the view and its tables.
+// the view, and teardown drops the view and its tables. Its papi local also makes new service
+// instances wait for a node (--scheduling-delay): papi status shows that PENDING state, never "null".
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ interface SetupJson {
 }
 
 beforeAll(async () => {
-  must(await papi('local', 'start', '--detach', '--no-hybrid-swap'));
+  must(await papi('local', 'start', '--detach', '--no-hybrid-swap', '--scheduling-delay', '2'));
   const dataDir = join(project, '.papi', 'local');
   const local = (await runningInstance(dataDir))!;
   admin = await connect({ account: local.account, accessUrl: local.accessUrl, user: local.user, password: await readPassword(dataDir), role: 'ACCOUNTADMIN' });
@@ -59,8 +60,21 @@ describe('publishing where SWAP WITH between hybrid tables is refused', () => {
     expect(objects.tables).toEqual([['HYBRID_MOVIE_RECOMMENDATIONS_V1', 'Y']]);
   }, 120_000);
 
+  it('a new service waiting for its node is PENDING with no instance, which papi status says as such', async () => {
+    must(await papi('deploy', '--no-wait'));
+    const [row] = await admin.execute('SHOW SERVICE CONTAINERS IN SERVICE API.DATA.API');
+    expect(row).toMatchObject({ service_status: 'PENDING', instance_id: null, status: null });
+    const status = must(await papi('status'));
+    expect(status.stdout).toContain('no instance running yet: PENDING');
+    expect(status.stdout).not.toMatch(/null/);
+    const json = JSON.parse(must(await papi('status', '--json')).stdout) as { containers: Array<{ status: string; container: string }> };
+    expect(json.containers).toMatchObject([{ status: 'PENDING', container: '' }]);
+  }, 120_000);
+
   it('the deployed service looks users up through the view', async () => {
-    must(await papi('deploy'));
+    // The service exists (still coming up): this deploy is an upgrade, and waits for it to finish.
+    const deployed = JSON.parse(must(await papi('deploy', '--json')).stdout) as { action: string };
+    expect(deployed.action).toBe('upgraded');
     expect(await get22()).toEqual([22]);
   }, 180_000);
 
