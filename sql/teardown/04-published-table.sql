@@ -4,6 +4,6 @@ DROP TABLE IF EXISTS <% table %>;
 
 DROP TABLE IF EXISTS <% next_table %>;
 
-DROP TABLE IF EXISTS <% version_1 %>;
+DROP TABLE IF EXISTS <% first_version %>;
 
-DROP TABLE IF EXISTS <% version_2 %>;
+DROP TABLE IF EXISTS <% second_version %>;

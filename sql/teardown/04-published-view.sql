@@ -2,8 +2,8 @@
 -- publish may have left beside it.
 DROP VIEW IF EXISTS <% table %>;
 
-DROP TABLE IF EXISTS <% version_1 %>;
+DROP TABLE IF EXISTS <% first_version %>;
 
-DROP TABLE IF EXISTS <% version_2 %>;
+DROP TABLE IF EXISTS <% second_version %>;
 
 DROP TABLE IF EXISTS <% next_table %>;

@@ -233,12 +233,25 @@ describe('teardownPlan', () => {
       'DROP IMAGE REPOSITORY IF EXISTS API.DATA.API',
       'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
       'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V1',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V2',
       'DROP DATABASE IF EXISTS API',
       'DROP DATABASE IF EXISTS MOVIE_RECOMMENDER_DB',
       'DROP USER IF EXISTS SVC_DATA_API',
       'DROP ROLE IF EXISTS DATA_API_ROLE',
       'DROP ROLE IF EXISTS ML_MODEL_ROLE',
       'DROP WAREHOUSE IF EXISTS DATA_API_WH',
+    ]);
+  });
+
+  it('drops a published view (a publish through versioned tables) with DROP VIEW, and its versions', () => {
+    const step = teardownPlan(configWith(), { publishedAsView: true }).find((s) => s.id === 'published-table')!;
+    expect(step.title).toBe('Drop published view and its tables');
+    expect(step.statements.map((s) => s.sql)).toEqual([
+      'DROP VIEW IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V1',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V2',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT',
     ]);
   });
 

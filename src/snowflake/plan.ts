@@ -214,7 +214,7 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
       options.publishedAsView ? 'Drop published view and its tables' : 'Drop published table',
       'teardown',
       options.publishedAsView ? 'teardown/04-published-view.sql' : 'teardown/04-published-table.sql',
-      { table: names.table, next_table: names.nextTable, version_1: names.versionTables[0], version_2: names.versionTables[1] },
+      { table: names.table, next_table: names.nextTable, first_version: names.versionTables[0], second_version: names.versionTables[1] },
     ),
   ];
   // With --keep-data the recommender database stays, even when the API objects share it.
