@@ -6,3 +6,6 @@ CREATE WAREHOUSE IF NOT EXISTS <% warehouse %>
   AUTO_RESUME = TRUE
   INITIALLY_SUSPENDED = TRUE
   COMMENT = 'papi: recommendations and API lookups';
+
+-- Current for the rest of this session even when it already existed (CREATE only sets it when it creates).
+USE WAREHOUSE <% warehouse %>;

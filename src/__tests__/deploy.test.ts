@@ -3,7 +3,7 @@
 // size and diff_id checked by hand, not by the client that pushed it), a re-deploy after a code
 // change serves the new code and `papi deploy` replaces it again, and `papi logs` shows the service.
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -183,4 +183,41 @@ describe('papi deploy', () => {
     // The `papi get 22` of the previous test, logged by route template (ids never reach the logs).
     expect(events.some((e) => e.event === 'request' && e.path === '/customer/:ids' && e.status === 200)).toBe(true);
   });
+
+  it('a re-deploy restores instance counts and the query warehouse, and returns only once the rolling upgrade is over', async () => {
+    // Someone changed the service by hand; papi.yaml now asks for 2 to 3 instances.
+    await admin.execute('ALTER SERVICE API.DATA.API SET MAX_INSTANCES = 5 QUERY_WAREHOUSE = COMPUTE_WH');
+    writeFileSync(join(project, 'papi.yaml'), 'version: 1\nsnowflake:\n  service:\n    minInstances: 2\n    maxInstances: 3\n');
+    const service = async () => (await admin.execute('SHOW SERVICES IN SCHEMA API.DATA')).find((row) => row.name === 'API')!;
+    const containers = () => admin.execute('SHOW SERVICE CONTAINERS IN SERVICE API.DATA.API');
+    // What SHOW says while papi deploy runs: an upgrade, and containers of both versions for a while.
+    const seen = { upgrading: false, images: new Set<string>() };
+    let deploying = true;
+    const watcher = (async () => {
+      while (deploying) {
+        if (String((await service()).is_upgrading) === 'true') seen.upgrading = true;
+        for (const row of await containers()) if (row.image_name) seen.images.add(String(row.image_name));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    let redeploy: { action: string; image: { reference: string } };
+    try {
+      redeploy = JSON.parse(must(await papi('deploy', '--json')).stdout) as typeof redeploy;
+    } finally {
+      deploying = false;
+      await watcher;
+      await rm(join(project, 'papi.yaml'), { force: true });
+    }
+    expect(redeploy.action).toBe('upgraded');
+    expect(seen.upgrading).toBe(true);
+    expect(seen.images.size).toBeGreaterThanOrEqual(2);
+    // The moment papi deploy returns: no upgrade under way, every container READY on the new image.
+    const tag = redeploy.image.reference.split(':').at(-1)!;
+    expect(await service()).toMatchObject({ is_upgrading: 'false', min_instances: 2, max_instances: 3, query_warehouse: 'DATA_API_WH' });
+    const rows = await containers();
+    expect(rows.map((row) => [row.instance_id, row.status, String(row.image_name).endsWith(`:${tag}`)])).toEqual([
+      ['0', 'READY', true],
+      ['1', 'READY', true],
+    ]);
+  }, 120_000);
 });

@@ -105,6 +105,15 @@ describe('papi up on a fresh papi local', () => {
       expect(refused.code).not.toBe(0);
       expect(refused.stderr).toMatch(/401/);
       expect(refused.stderr).toMatch(/programmatic access token in SNOWFLAKE_PAT was refused/);
+      // The cause Snowflake's default PAT policy makes likeliest for a service user comes first, with the offer.
+      expect(refused.stderr).toMatch(/TYPE = SERVICE user \(papi's SVC_DATA_API is one\),\nSnowflake accepts it only while that user is subject to a network policy/);
+      expect(refused.stderr).toContain('`papi token --pat-network-policy` prints the statements');
+      // The offer: validated names, the address left to fill in; papi local has no network policies and says so.
+      const policy = JSON.parse(must(await runCli(['token', '--pat-network-policy', '--json'], { cwd: project, env })).stdout) as { statements: string[] };
+      expect(policy.statements.at(-1)).toBe('ALTER USER SVC_DATA_API SET NETWORK_POLICY = SVC_DATA_API_PAT_POLICY');
+      expect(policy.statements[0]).toMatch(/^CREATE NETWORK RULE IF NOT EXISTS API\.DATA\.SVC_DATA_API_PAT_RULE\b[\s\S]*VALUE_LIST = \('<your public IPv4>\/32'\)$/);
+      for (const statement of [policy.statements[0]!.replace('<your public IPv4>', '127.0.0.1'), policy.statements.at(-1)!])
+        await expect(admin.execute(statement)).rejects.toMatchObject({ snowflakeCode: '002040', message: expect.stringMatching(/NETWORK/) });
       const deployment = (await readDeployment(join(state, 'deployment.json')))!;
       const direct = await fetch(`${deployment.url}/customer/22`, { headers: { authorization: `Snowflake Token="${pat!.token_secret}"` } });
       expect(direct.status).toBe(401);

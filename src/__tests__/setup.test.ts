@@ -54,7 +54,8 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
   it('stops at the publish step with the reason and what to do instead', async () => {
     const run = await papi('setup', '--data', tutorialFiles(join(project, 'tutorial')));
     expect(run.code).toBe(4);
-    expect(run.stderr).toContain('Hybrid tables are not supported');
+    expect(run.stderr).toContain("Unsupported feature 'HYBRID TABLE'.");
+    expect(run.stderr).toMatch(/not supported in trial accounts/);
     expect(run.stderr).toContain('--table-type standard');
     // Everything before the publish step happened, from the tutorial's files.
     expect(await count('MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER"')).toBe(8);
@@ -71,6 +72,20 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
     );
     expect(rows.map((r) => r.USER_ID)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rows.flatMap((r) => r.RECOMMENDATIONS.map((m) => m.movie_name))).toContain('Usual Suspects, The (1995)');
+  });
+
+  it('each phase sets its warehouse: --only data, recommend and publish work on a connection without one', async () => {
+    // The admin user's default warehouse is gone: its sessions start with none (COPY, CTAS and queries would fail 000606).
+    await admin.execute('ALTER USER PAPI UNSET DEFAULT_WAREHOUSE');
+    try {
+      for (const phase of ['data', 'recommend', 'publish']) {
+        const run = await papi('setup', '--only', phase, '--force', '--data', join(project, 'tutorial'), '--table-type', 'standard', '--json');
+        expect(run.code, `${phase}: ${run.stderr}`).toBe(0);
+      }
+      expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(8);
+    } finally {
+      await admin.execute('ALTER USER PAPI SET DEFAULT_WAREHOUSE = COMPUTE_WH');
+    }
   });
 
   it('a bad file stops before anything is uploaded, names file and line, and leaves the tables as they were', async () => {

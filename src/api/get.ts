@@ -3,6 +3,7 @@
 import type { ConnectedContext } from '../context.js';
 import { AuthError } from '../ui/errors.js';
 import type { ApiResponse } from './client.js';
+import { refusedPatHint } from './pat-policy.js';
 
 export interface GetOptions {
   /** One id or several separated by commas, as typed: validated against service.idFormat first. */
@@ -28,11 +29,7 @@ export async function get(ctx: ConnectedContext, options: GetOptions): Promise<A
   const response = await getCustomers({ baseUrl, token: bearer, ids, signal: ctx.signal }).catch((error: unknown) => {
     // `papi token --refresh` cannot help with a PAT: it comes from the environment as it is.
     if (!(error instanceof AuthError) || patVariable === undefined) throw error;
-    throw new AuthError(error.message, {
-      code: error.code,
-      hint: `The programmatic access token in ${patVariable} was refused: it may have expired or been removed, or its role may not use the service. Create another (ALTER USER … ADD PAT … ROLE_RESTRICTION = '<api role>'), or unset ${patVariable} to use the key pair.`,
-      cause: error,
-    });
+    throw new AuthError(error.message, { code: error.code, hint: refusedPatHint(config, patVariable), cause: error });
   });
   ctx.out.debug(`HTTP ${response.status}, X-Cache ${response.cache ?? '-'}, ${response.ms.toFixed(1)} ms`);
   return response;

@@ -16,6 +16,7 @@ import type { Target } from '../snowflake/target.js';
 import { PapiError, SnowflakeError } from '../ui/errors.js';
 import type { Output } from '../ui/output.js';
 import { endpointUrl, writeDeployment, type Deployment } from './deployment.js';
+import { assessRollout } from './readiness.js';
 import { CONTAINER_NAME, ENDPOINT_NAME, IMAGE_NAME, serviceSpec } from './service-spec.js';
 import { alterServiceStatements, createServiceStatements, logsStatement, showStatement } from './statements.js';
 
@@ -122,7 +123,7 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
 
   const deadline = Date.now() + options.waitTimeoutSeconds * 1000;
   const poll = options.pollMs ?? (target.kind === 'local' ? 250 : 5000);
-  await out.task('Wait for the service to be ready', (step) => waitForReady(options, deadline, poll, step.update.bind(step)));
+  await out.task(action === 'upgraded' ? 'Wait for the upgrade to finish' : 'Wait for the service to be ready', (step) => waitForReady(options, pushed.specImage, deadline, poll, step.update.bind(step)));
   const host = await out.task('Wait for the public endpoint', (step) => waitForEndpoint(options, deadline, poll, step.update.bind(step)), (h) => h);
 
   const o = config.snowflake;
@@ -141,22 +142,25 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
   return { ...result, url: deployment.url, deployment };
 }
 
-async function waitForReady(options: DeployOptions, deadline: number, pollMs: number, update: (text: string) => void): Promise<void> {
+async function waitForReady(options: DeployOptions, specImage: string, deadline: number, pollMs: number, update: (text: string) => void): Promise<void> {
   const { config, conn, out } = options;
+  const debug = (m: string) => out.debug(m);
   let last: Row[] = [];
   const ready = await poll(
     async () => {
-      const containers = (last = await runStatement(conn, showStatement(config, 'containers'), (m) => out.debug(m)));
-      const failed = containers.find((c) => String(c.status).toUpperCase() === 'FAILED' || String(c.instance_status).toUpperCase() === 'FAILED');
-      if (failed) throw await failure(options, failed, `the service's container failed: ${String(failed.message ?? '')}`);
-      if (containers.length > 0 && containers.every((c) => String(c.status).toUpperCase() === 'READY')) return true;
-      update(containers.map((c) => `${c.status}${c.message ? ` (${c.message})` : ''}`).join(', ') || 'PENDING');
+      const services = await runStatement(conn, showStatement(config, 'services'), debug);
+      const service = services.find((s) => String(s.name).toUpperCase() === config.snowflake.service.name.toUpperCase());
+      const containers = (last = await runStatement(conn, showStatement(config, 'containers'), debug));
+      const state = assessRollout(service, containers, specImage);
+      if (state.failed) throw await failure(options, state.failed, `the service's container failed: ${String(state.failed.message ?? '')}`);
+      if (state.done) return true;
+      update(state.progress);
       return undefined;
     },
     { intervalMs: pollMs, timeoutMs: deadline - Date.now(), signal: options.signal },
   );
   if (!ready)
-    throw await failure(options, last[0], 'the service is not ready yet (--wait-timeout reached)', 'It may still come up: check with `papi status`, or wait longer with --wait-timeout.');
+    throw await failure(options, last.find((c) => c.instance_id !== null && c.instance_id !== undefined), 'the service is not ready yet (--wait-timeout reached)', 'It may still come up: check with `papi status`, or wait longer with --wait-timeout.');
 }
 
 async function waitForEndpoint(options: DeployOptions, deadline: number, pollMs: number, update: (text: string) => void): Promise<string> {

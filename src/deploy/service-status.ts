@@ -4,12 +4,17 @@ import type { PapiConfig } from '../config/types.js';
 import { isMissingObject } from '../setup/fingerprints.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
 import { endpointUrl } from './deployment.js';
+import { containerState } from './readiness.js';
 import { logsStatement, showStatement } from './statements.js';
 
 export interface ServiceStatusReport {
   service: string;
   exists: boolean;
   status?: string;
+  /** SHOW SERVICES is_upgrading: a rolling upgrade (ALTER SERVICE … FROM SPECIFICATION) is under way. */
+  upgrading?: boolean;
+  specDigest?: string;
+  /** While no instance runs (PENDING, SUSPENDED), one row with an empty instance id and container. */
   containers: Array<{
     instanceId: string;
     container: string;
@@ -41,10 +46,12 @@ export async function serviceStatus(conn: StatementRunner, config: PapiConfig, d
     service,
     exists: true,
     status: String(row.status ?? ''),
+    upgrading: String(row.is_upgrading).toLowerCase() === 'true',
+    ...(row.spec_digest ? { specDigest: String(row.spec_digest) } : {}),
     containers: containers.map((c) => ({
       instanceId: String(c.instance_id ?? ''),
       container: String(c.container_name ?? ''),
-      status: String(c.status ?? ''),
+      status: containerState(c),
       message: String(c.message ?? ''),
       image: String(c.image_name ?? ''),
       imageDigest: String(c.image_digest ?? ''),
@@ -61,9 +68,10 @@ export async function serviceStatus(conn: StatementRunner, config: PapiConfig, d
 
 export function formatStatus(report: ServiceStatusReport): string {
   if (!report.exists) return `Service ${report.service} does not exist. Deploy it with: papi deploy`;
-  const lines = [`Service ${report.service}: ${report.status}`];
+  const lines = [`Service ${report.service}: ${report.status}${report.upgrading ? ' (upgrading)' : ''}`];
   for (const c of report.containers)
-    lines.push(
+    if (!c.container) lines.push(`  no instance running yet: ${c.status}`);
+    else lines.push(
       `  container ${c.container} (instance ${c.instanceId}): ${c.status}${c.message ? ` — ${c.message}` : ''}${c.restarts ? `, ${c.restarts} restarts, last exit ${c.lastExitCode}` : ''}`,
       `    image ${c.image}${c.imageDigest ? ` (${c.imageDigest.slice(0, 19)}…)` : ''}`,
     );
@@ -75,6 +83,7 @@ export function formatStatus(report: ServiceStatusReport): string {
 export async function serviceLogs(conn: StatementRunner, config: PapiConfig, report: ServiceStatusReport, lines: number): Promise<string> {
   const parts: string[] = [];
   for (const c of report.containers) {
+    if (!c.container) continue;
     const [row] = await runStatement(conn, logsStatement(config, c.instanceId, c.container, lines));
     const text = String(row?.LOGS ?? '').replace(/\n+$/, '');
     parts.push(report.containers.length > 1 ? `==> ${c.container} (instance ${c.instanceId}) <==\n${text}` : text);

@@ -8,25 +8,35 @@ import type { ServiceSpec } from './service-spec.js';
 
 const MAX_INSTANCES = 100;
 
-export function createServiceStatements(config: PapiConfig, spec: ServiceSpec): PlannedStatement[] {
+/** The instance counts and warehouse every deploy applies, checked once for CREATE and ALTER alike. */
+function serviceSettings(config: PapiConfig): TemplateValues {
   const names = resolveNames(config.snowflake);
   const s = config.snowflake.service;
+  return {
+    min_instances: integer(s.minInstances, { min: 1, max: MAX_INSTANCES }, 'snowflake.service.minInstances'),
+    max_instances: integer(s.maxInstances, { min: s.minInstances, max: MAX_INSTANCES }, 'snowflake.service.maxInstances'),
+    warehouse: names.warehouse,
+  };
+}
+
+export function createServiceStatements(config: PapiConfig, spec: ServiceSpec): PlannedStatement[] {
+  const names = resolveNames(config.snowflake);
   return step('create-service', 'Create service', 'objects', 'deploy/01-create-service.sql', {
     api_role: names.apiRole,
     service: names.service,
     compute_pool: names.computePool,
     specification: dollarQuoted(JSON.stringify(spec)),
-    min_instances: integer(s.minInstances, { min: 1, max: MAX_INSTANCES }, 'snowflake.service.minInstances'),
-    max_instances: integer(s.maxInstances, { min: s.minInstances, max: MAX_INSTANCES }, 'snowflake.service.maxInstances'),
-    warehouse: names.warehouse,
+    ...serviceSettings(config),
   }).statements;
 }
 
+/** ALTER SERVICE … SET (counts, warehouse), then ALTER SERVICE … FROM SPECIFICATION. */
 export function alterServiceStatements(config: PapiConfig, spec: ServiceSpec): PlannedStatement[] {
   const names = resolveNames(config.snowflake);
   return step('alter-service', 'Upgrade service', 'objects', 'deploy/02-alter-service.sql', {
     service: names.service,
     specification: dollarQuoted(JSON.stringify(spec)),
+    ...serviceSettings(config),
   }).statements;
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../ui/errors.js';
-import { dockerPreflight, pushedDigest, templateDockerfile } from './docker.js';
+import { dockerBuildArgs, dockerPreflight, pushedDigest, templateDockerfile } from './docker.js';
 
 describe('docker builder', () => {
   it('finds templates/Dockerfile, which runs the bundle with node', () => {
@@ -24,5 +24,14 @@ describe('docker builder', () => {
     expect(error).toBeInstanceOf(ToolError);
     expect((error as ToolError).code).toBe('DOCKER_MISSING');
     expect((error as ToolError).hint).toMatch(/daemonless/);
+  });
+
+  it('builds without provenance attestations when BuildKit takes the flag, and without the flag otherwise', () => {
+    const options = { contextDir: '/ctx', image: 'h/db/s/r/papi-service:t', baseImage: 'node:24' };
+    const buildKit = dockerBuildArgs(options, true);
+    expect(buildKit).toContain('--provenance=false');
+    expect(buildKit.slice(0, 3)).toEqual(['build', '--platform', 'linux/amd64']);
+    expect(buildKit.at(-1)).toBe('/ctx');
+    expect(dockerBuildArgs(options, false)).not.toContain('--provenance=false');
   });
 });

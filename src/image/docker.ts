@@ -59,10 +59,29 @@ export interface DockerBuildOptions extends DockerOptions {
   dockerfile?: string;
 }
 
-export async function dockerBuild(options: DockerBuildOptions): Promise<void> {
-  const args = ['build', '--platform', 'linux/amd64', '--file', options.dockerfile ?? templateDockerfile(), '--tag', options.image];
+/**
+ * The argv of `docker build`. With BuildKit (buildx), provenance attestations are off: with the
+ * containerd image store they turn the pushed image into an index with an attestation manifest,
+ * which a registry that expects one image manifest (as papi's own builder pushes) may refuse. The
+ * legacy builder has no such flag and pushes no attestations, so it gets none.
+ */
+export function dockerBuildArgs(options: DockerBuildOptions, buildKit: boolean): string[] {
+  const args = ['build', '--platform', 'linux/amd64'];
+  if (buildKit) args.push('--provenance=false');
+  args.push('--file', options.dockerfile ?? templateDockerfile(), '--tag', options.image);
   if (options.baseImage) args.push('--build-arg', `BASE_IMAGE=${options.baseImage}`);
   args.push(options.contextDir);
+  return args;
+}
+
+/** Whether this `docker build` takes --provenance (BuildKit/buildx does, the legacy builder refuses it). */
+export async function buildTakesProvenance(options: DockerOptions = {}): Promise<boolean> {
+  const help = await run(['build', '--help'], options, 'build --help').catch(() => '');
+  return /--provenance\b/.test(help);
+}
+
+export async function dockerBuild(options: DockerBuildOptions): Promise<void> {
+  const args = dockerBuildArgs(options, await buildTakesProvenance(options));
   await run(args, options, 'build');
   const platform = await run(['image', 'inspect', '--format', '{{.Os}}/{{.Architecture}}', options.image], options, 'image inspect');
   if (platform !== 'linux/amd64') {

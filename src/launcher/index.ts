@@ -33,7 +33,11 @@ export interface Running {
 export interface LocalBehaviour {
   refuseHybridTables: boolean;
   refuseContainerServices?: boolean;
+  /** Refuse SWAP WITH between hybrid tables (papi setup then publishes through a view). */
+  refuseHybridSwap?: boolean;
   endpointDelaySeconds?: number;
+  /** How long new service instances wait for a node (PENDING, no instance). */
+  schedulingDelaySeconds?: number;
 }
 
 export interface StartOptions {
@@ -71,6 +75,8 @@ export async function serveForeground(ctx: Context, options: StartOptions & { on
     port: options.port,
     refuseHybridTables: options.behaviour.refuseHybridTables,
     refuseContainerServices: options.behaviour.refuseContainerServices ?? false,
+    refuseHybridSwap: options.behaviour.refuseHybridSwap ?? false,
+    ...(options.behaviour.schedulingDelaySeconds !== undefined ? { schedulingMs: options.behaviour.schedulingDelaySeconds * 1000 } : {}),
     ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   }).catch(asUsageError);
@@ -194,6 +200,8 @@ function behaviourArgs(behaviour: LocalBehaviour): string[] {
   return [
     ...(behaviour.refuseHybridTables ? ['--no-hybrid-tables'] : []),
     ...(behaviour.refuseContainerServices ? ['--no-spcs'] : []),
+    ...(behaviour.refuseHybridSwap ? ['--no-hybrid-swap'] : []),
+    ...(behaviour.schedulingDelaySeconds !== undefined ? ['--scheduling-delay', String(behaviour.schedulingDelaySeconds)] : []),
     ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
   ];
 }

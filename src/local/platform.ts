@@ -78,7 +78,13 @@ export interface ServiceRuntime {
   suspend(key: ServiceKey): Promise<void>;
   resume(key: ServiceKey): Promise<void>;
   drop(key: ServiceKey): Promise<void>;
-  status(key: ServiceKey): { status: ServiceStatus; containers: ContainerStatus[] };
+  /**
+   * The service's status and the containers of its running instances (none while it waits for a
+   * node: SHOW then answers NULLs), both versions' during an upgrade; spec_digest and is_upgrading.
+   */
+  status(key: ServiceKey): { status: ServiceStatus; containers: ContainerStatus[]; specDigest?: string; upgrading?: boolean };
+  /** ALTER SERVICE … SET MIN_INSTANCES/MAX_INSTANCES/QUERY_WAREHOUSE: a new count rolls out like an upgrade. */
+  configure(definition: ServiceDefinition): Promise<void>;
   endpoints(key: ServiceKey): EndpointInfo[];
   /** SYSTEM$GET_SERVICE_LOGS: the container's last `lines` lines of stdout and stderr. */
   logs(key: ServiceKey, instanceId: string, container: string, lines?: number): string;

@@ -34,6 +34,10 @@ export interface StartLocalOptions {
   refuseHybridTables?: boolean;
   /** Answer compute pools, image repositories and services like a trial account without SPCS. */
   refuseContainerServices?: boolean;
+  /** Refuse ALTER TABLE … SWAP WITH between hybrid tables (tests of papi's publish through a view). */
+  refuseHybridSwap?: boolean;
+  /** How long a new service instance waits for a node, PENDING with no instance (default 0). */
+  schedulingMs?: number;
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
   chunkLimits?: ChunkLimits;
@@ -100,6 +104,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     accessUrl: () => accessUrl,
     account: () => directory().account(),
     ...(options.endpointProvisioningMs !== undefined ? { endpointProvisioningMs: options.endpointProvisioningMs } : {}),
+    ...(options.schedulingMs !== undefined ? { schedulingMs: options.schedulingMs } : {}),
   });
 
   try {
@@ -110,6 +115,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
       images: registry,
       refuseHybridTables: options.refuseHybridTables ?? false,
       refuseContainerServices: options.refuseContainerServices ?? false,
+      refuseHybridSwap: options.refuseHybridSwap ?? false,
       registryHost: `127.0.0.1:${port}`,
       stageTransport: stageStorage.transport,
     });

@@ -35,7 +35,7 @@ export async function planSetup(ctx: Context, options: SetupOptions): Promise<Se
   const config = await ctx.config();
   const tableType = config.snowflake.api.tableType;
   const steps = setupPlan(config, { tableType, skipData: options.skipData, only: options.only });
-  return { target: config.target, tableType, steps, statements: steps.reduce((n, s) => n + s.statements.length, 0) };
+  return { target: config.target, tableType, steps, statements: steps.reduce((n, s) => n + s.statements.length + (s.before?.length ?? 0), 0) };
 }
 
 export async function setup(ctx: ConnectedContext, options: SetupOptions): Promise<SetupResult> {
@@ -70,13 +70,23 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
   }
 }
 
-/** Accounts without hybrid tables (trial, Google Cloud, SnowGov) fail the publish: say what to do. */
+/**
+ * Accounts without hybrid tables fail the publish. Snowflake answers "Unsupported feature 'HYBRID
+ * TABLE'." (SQLSTATE 0A000); older texts said hybrid tables are "not supported/available/enabled".
+ */
+export function isHybridUnsupported(error: unknown): error is SnowflakeError {
+  if (!(error instanceof SnowflakeError)) return false;
+  if (/Unsupported feature '?HYBRID TABLES?'?/i.test(error.message)) return true;
+  return /hybrid table/i.test(error.message) && /not (supported|available|enabled)/i.test(error.message);
+}
+
+/** What the documentation says about where hybrid tables exist (tables-hybrid-limitations). */
+export const HYBRID_UNAVAILABLE_HINT =
+  'This account cannot create hybrid tables: they are not supported in trial accounts or in U.S. SnowGov regions ' +
+  '(they are generally available in commercial AWS and Azure regions, in preview on Google Cloud; Virtual Private Snowflake accounts ask Snowflake Support). ' +
+  'Publish an ordinary table instead: papi setup --table-type standard';
+
 function explainHybridUnsupported(error: unknown): unknown {
-  if (error instanceof SnowflakeError && /hybrid table/i.test(error.message) && /not (supported|available|enabled)/i.test(error.message))
-    return new SnowflakeError(error.message, error.snowflakeCode, error.sqlState, {
-      cause: error,
-      statement: error.statement,
-      hint: 'This account has no hybrid tables (trial accounts, Google Cloud and SnowGov do not). Publish an ordinary table instead: papi setup --table-type standard',
-    });
-  return error;
+  if (!isHybridUnsupported(error)) return error;
+  return new SnowflakeError(error.message, error.snowflakeCode, error.sqlState, { cause: error, statement: error.statement, hint: HYBRID_UNAVAILABLE_HINT });
 }

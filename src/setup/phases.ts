@@ -7,9 +7,11 @@ import type { PapiConfig } from '../config/types.js';
 import type { Output } from '../ui/output.js';
 import { combineOutcomes, outcomeOf, type Outcome } from '../snowflake/outcome.js';
 import { resolveNames, step as renderStep, type PlanStep, type SetupPhase } from '../snowflake/plan.js';
+import { SnowflakeError } from '../ui/errors.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
 import { fileUrl, pathSegment } from '../snowflake/template.js';
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
+import { publish, type PublishOutcome } from './publish.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
 export interface PreparedFiles {
@@ -25,6 +27,8 @@ export interface StepReport {
   phase: SetupPhase;
   outcome: StepOutcome;
   detail?: string;
+  /** The publish step when it went through a view (SWAP WITH refused): which version, and why. */
+  publish?: PublishOutcome;
   ms: number;
 }
 
@@ -43,11 +47,13 @@ export interface SetupRunOptions {
 export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> {
   const { conn, config, out } = options;
   const debug = (message: string) => out.debug(message);
-  const state = await SetupState.read(conn, config.snowflake);
+  // Read once the first phase that needs it has a warehouse (the read is a query on a table).
+  let recorded: SetupState | undefined;
+  const readState = async () => (recorded ??= await SetupState.read(conn, config.snowflake));
   const reports: StepReport[] = [];
   let createdSomething = false;
 
-  const run = async (step: PlanStep, work: () => Promise<{ outcome: StepOutcome; detail?: string }>) => {
+  const run = async (step: PlanStep, work: () => Promise<{ outcome: StepOutcome; detail?: string; publish?: PublishOutcome }>) => {
     const started = performance.now();
     const result = await out.task(step.title, work, (r) => describe(r.outcome, r.detail));
     reports.push({ id: step.id, title: step.title, phase: step.phase as SetupPhase, ...result, ms: Math.round(performance.now() - started) });
@@ -66,7 +72,12 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
           const onlyGrants = outcomes.every((o) => o === 'done');
           return { outcome: combined === 'created' ? 'created' : onlyGrants && createdSomething ? 'applied' : 'unchanged' };
         });
-    } else if (phase === 'data') {
+      continue;
+    }
+    // Each later phase sets the warehouse itself, so that `--only <phase>` works on any connection.
+    for (const statement of steps[0]?.before ?? []) await runStatement(conn, statement, debug).catch(explainMissingWarehouse(config));
+    const state = await readState();
+    if (phase === 'data') {
       const prepared = await out.task('Prepare data', options.prepareData, (p) => p.source);
       const dataPrint = fingerprint(...(await Promise.all(Object.entries(prepared.files).sort().map(async ([k, f]) => `${k}:${await fileHash(f)}`))));
       if (!options.force && state.get('data') === dataPrint) {
@@ -101,14 +112,30 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
       }
       for (const step of steps)
         await run(step, async () => {
-          for (const statement of step.statements) await runStatement(conn, statement, debug);
+          const how = await publish(conn, config, step, options.tableType, debug);
           const rows = await publishedRows(conn, config);
-          return { outcome: 'published', detail: rows === undefined ? undefined : `${rows.toLocaleString('en-US')} users` };
+          const users = rows === undefined ? undefined : `${rows.toLocaleString('en-US')} users`;
+          if (how.method === 'swap') return { outcome: 'published', detail: users };
+          const via = `through a view over ${how.version}`;
+          return { outcome: 'published', detail: users ? `${users}, ${via}` : via, publish: how };
         });
       await state.set('published', print);
     }
   }
   return reports;
+}
+
+/** A phase run alone before the objects exist (or without USAGE on the warehouse): say what to do. */
+function explainMissingWarehouse(config: PapiConfig) {
+  return (error: unknown): never => {
+    if (error instanceof SnowflakeError && (error.snowflakeCode === '002043' || isMissingObject(error)))
+      throw new SnowflakeError(error.message, error.snowflakeCode, error.sqlState, {
+        cause: error,
+        statement: error.statement,
+        hint: `papi's warehouse ${config.snowflake.warehouse.name} is missing or this role may not use it: run \`papi setup\` (its objects phase creates and grants it) first.`,
+      });
+    throw error;
+  };
 }
 
 function describe(outcome: StepOutcome, detail?: string): string {

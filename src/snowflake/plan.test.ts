@@ -233,12 +233,25 @@ describe('teardownPlan', () => {
       'DROP IMAGE REPOSITORY IF EXISTS API.DATA.API',
       'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
       'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V1',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V2',
       'DROP DATABASE IF EXISTS API',
       'DROP DATABASE IF EXISTS MOVIE_RECOMMENDER_DB',
       'DROP USER IF EXISTS SVC_DATA_API',
       'DROP ROLE IF EXISTS DATA_API_ROLE',
       'DROP ROLE IF EXISTS ML_MODEL_ROLE',
       'DROP WAREHOUSE IF EXISTS DATA_API_WH',
+    ]);
+  });
+
+  it('drops a published view (a publish through versioned tables) with DROP VIEW, and its versions', () => {
+    const step = teardownPlan(configWith(), { publishedAsView: true }).find((s) => s.id === 'published-table')!;
+    expect(step.title).toBe('Drop published view and its tables');
+    expect(step.statements.map((s) => s.sql)).toEqual([
+      'DROP VIEW IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V1',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V2',
+      'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_NEXT',
     ]);
   });
 
@@ -269,7 +282,16 @@ describe('formatPlan', () => {
     const text = formatPlan(steps, 'header');
     expect(text.startsWith('-- header\n')).toBe(true);
     expect(text).toContain('-- 1. Create roles [roles]');
-    expect(splitStatements(text).map((s) => s.text)).toEqual(allSql(steps));
+    expect(splitStatements(text).map((s) => s.text)).toEqual(steps.flatMap((s) => [...(s.before ?? []), ...s.statements].map((st) => st.sql)));
+  });
+
+  it('opens the data, recommend and publish phases with USE WAREHOUSE, also when one phase runs alone', () => {
+    const steps = setupPlan(configWith());
+    const openers = steps.filter((s) => s.before).map((s) => [s.phase, s.before!.map((st) => st.sql)]);
+    expect(openers).toEqual(['data', 'recommend', 'publish'].map((phase) => [phase, ['USE WAREHOUSE DATA_API_WH']]));
+    expect(setupPlan(configWith(), { only: 'publish' })[0]!.before?.[0]?.sql).toBe('USE WAREHOUSE DATA_API_WH');
+    // The objects phase sets it right after creating it (CREATE … IF NOT EXISTS does not when it exists).
+    expect(steps.find((s) => s.id === 'warehouse')!.statements.at(-1)!.sql).toBe('USE WAREHOUSE DATA_API_WH');
   });
 
   it('shows binds as a comment', () => {

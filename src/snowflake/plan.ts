@@ -14,6 +14,7 @@ import {
   renderTemplate,
   renderValue,
   TemplateError,
+  type TemplateValue,
   type TemplateValues,
   WAREHOUSE_SIZES,
 } from './template.js';
@@ -39,6 +40,12 @@ export interface PlanStep {
    * (a rendered stage path such as `@DB.SCHEMA.STAGE/ratings/`).
    */
   upload?: { data: keyof typeof STAGE_FOLDERS; location: string };
+  /**
+   * Session statements run when the phase this step opens starts, even when the phase is then
+   * skipped as unchanged (its checks query tables): USE WAREHOUSE, so `--only <phase>` works on a
+   * connection without (or with another) warehouse.
+   */
+  before?: PlannedStatement[];
 }
 
 export interface SetupPlanOptions {
@@ -53,6 +60,8 @@ export interface SetupPlanOptions {
 export interface TeardownPlanOptions {
   /** Keep the recommender database and its data (--keep-data). */
   keepData?: boolean;
+  /** The published name is a view over versioned tables (a publish through a view): DROP VIEW it. */
+  publishedAsView?: boolean;
 }
 
 /** Fixed table names of the tutorial, in the recommender schema. */
@@ -178,6 +187,12 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
     }),
   ];
 
+  const useWarehouse = step('use-warehouse', 'Use warehouse', 'objects', 'setup/use-warehouse.sql', { warehouse: names.warehouse }).statements;
+  for (const phase of ['data', 'recommend', 'publish'] as const) {
+    const first = steps.find((s) => s.phase === phase);
+    if (first) first.before = useWarehouse;
+  }
+
   if (options.only) return steps.filter((s) => s.phase === options.only);
   if (options.skipData) return steps.filter((s) => s.phase === 'objects');
   return steps;
@@ -194,10 +209,13 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
     step('image-repository', 'Drop image repository', 'teardown', 'teardown/03-image-repository.sql', {
       image_repository: names.imageRepository,
     }),
-    step('published-table', 'Drop published table', 'teardown', 'teardown/04-published-table.sql', {
-      table: names.table,
-      next_table: names.nextTable,
-    }),
+    step(
+      'published-table',
+      options.publishedAsView ? 'Drop published view and its tables' : 'Drop published table',
+      'teardown',
+      options.publishedAsView ? 'teardown/04-published-view.sql' : 'teardown/04-published-table.sql',
+      { table: names.table, next_table: names.nextTable, first_version: names.versionTables[0], second_version: names.versionTables[1] },
+    ),
   ];
   // With --keep-data the recommender database stays, even when the API objects share it.
   if (!(options.keepData && sameDatabase))
@@ -220,6 +238,7 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
 export function formatPlan(steps: PlanStep[], header?: string): string {
   const blocks = steps.map((s, i) => {
     const lines = [`-- ${i + 1}. ${s.title} [${s.id}]`];
+    for (const statement of s.before ?? []) lines.push(`${statement.sql};`);
     if (s.upload) lines.push(`-- papi PUTs the ${s.upload.data} files to ${s.upload.location} first`);
     for (const statement of s.statements) {
       if (statement.binds?.length) lines.push(`-- binds: ${JSON.stringify(statement.binds)}`);
@@ -275,6 +294,8 @@ export function resolveNames(o: ObjectNames) {
     table: qualified([...api, o.api.table], 'snowflake.api.table'),
     // Built beside the published table, then swapped in (see sql/publish/).
     nextTable: qualified([...api, `${o.api.table}_NEXT`], 'snowflake.api.table'),
+    // A publish through a view (SWAP WITH refused) alternates between these (see sql/publish/hybrid-view.sql).
+    versionTables: [1, 2].map((n) => qualified([...api, `${o.api.table}_V${n}`], 'snowflake.api.table')) as [TemplateValue, TemplateValue],
     imageRepository: qualified([...api, o.imageRepository], 'snowflake.imageRepository'),
     computePool: identifier(o.computePool.name, 'snowflake.computePool.name'),
     service: qualified([...api, o.service.name], 'snowflake.service.name'),

@@ -16,7 +16,8 @@ export type TemplateValue =
   | { kind: 'fileUrl'; path: string; label?: string }
   | { kind: 'pathSegment'; value: string; label?: string }
   | { kind: 'publicKey'; body: string; label?: string }
-  | { kind: 'dollarQuoted'; text: string; label?: string };
+  | { kind: 'dollarQuoted'; text: string; label?: string }
+  | { kind: 'nameLiteral'; parts: string[]; label?: string };
 
 export type TemplateValues = Record<string, TemplateValue>;
 
@@ -42,6 +43,11 @@ export const fileUrl = (path: string, label?: string): TemplateValue => ({ kind:
 export const pathSegment = (value: string, label?: string): TemplateValue => ({ kind: 'pathSegment', value, label });
 /** The base64 body of an RSA public key (ALTER USER … SET RSA_PUBLIC_KEY = '…'; DDL takes no binds). */
 export const publicKey = (body: string, label?: string): TemplateValue => ({ kind: 'publicKey', body, label });
+/**
+ * A validated qualified name as a string literal, where Snowflake takes object names as strings
+ * (ALLOWED_NETWORK_RULE_LIST = ('db.schema.rule')); validated parts can hold no quote.
+ */
+export const nameLiteral = (parts: string[], label?: string): TemplateValue => ({ kind: 'nameLiteral', parts, label });
 /** Text embedded between $$ … $$ (a service specification); a `$$` inside is escaped as JSON allows. */
 export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ kind: 'dollarQuoted', text, label });
 
@@ -149,6 +155,8 @@ export function renderValue(key: string, value: TemplateValue): string {
     case 'publicKey':
       if (!/^[A-Za-z0-9+/]{40,}={0,2}$/.test(value.body)) throw new TemplateError(`${what}: not the base64 body of a public key`);
       return `'${value.body}'`;
+    case 'nameLiteral':
+      return `'${renderValue(key, { kind: 'qualified', parts: value.parts, ...(value.label ? { label: value.label } : {}) })}'`;
     case 'dollarQuoted':
       // The Snowflake CLI's rule: a `$` followed by `$` (or ending the text, where the closing `$$`
       // follows) becomes \u0024, which JSON strings read back as `$`: the text cannot close the block.

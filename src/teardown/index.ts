@@ -35,12 +35,18 @@ export async function planTeardown(ctx: Context, options: TeardownOptions): Prom
 
 export async function teardown(ctx: ConnectedContext, options: TeardownOptions): Promise<TeardownResult> {
   const config = await ctx.config();
-  const steps = await planTeardown(ctx, options);
+  const planned = await planTeardown(ctx, options);
   const target = await ctx.target();
   const summary = { target: target.kind, targetDescription: target.description };
-  ctx.out.info(`papi teardown will drop from ${target.description}:\n${steps.map((s) => `  - ${s.title.replace(/^Drop /, '')}`).join('\n')}`);
-  if (!(await confirmDestructive(ctx, `Drop ${steps.length} kinds of objects from ${target.description}?`))) return { ...summary, cancelled: true, steps: [] };
-  const reports = await runTeardown(await ctx.connection(), steps, ctx.out);
+  ctx.out.info(`papi teardown will drop from ${target.description}:\n${planned.map((s) => `  - ${s.title.replace(/^Drop /, '')}`).join('\n')}`);
+  // Asked before connecting: a declined (or impossible) confirmation touches nothing.
+  if (!(await confirmDestructive(ctx, `Drop ${planned.length} kinds of objects from ${target.description}?`))) return { ...summary, cancelled: true, steps: [] };
+  const conn = await ctx.connection();
+  // A publish through a view left a view (and its versioned tables) under the published name.
+  const { publishedView } = await import('../snowflake/published.js');
+  const publishedAsView = (await publishedView(conn, config.snowflake, (m) => ctx.out.debug(m))) !== undefined;
+  const steps = publishedAsView ? teardownPlan(config, { keepData: options.keepData, publishedAsView }) : planned;
+  const reports = await runTeardown(conn, steps, ctx.out);
   await rm(projectPaths(config).deployment, { force: true });
   return { ...summary, cancelled: false, steps: reports };
 }

@@ -53,6 +53,19 @@ const start = defineCommand({
       negate: true,
       description: 'refuse compute pools, image repositories and services like a trial account (with --no-hybrid-tables: play a trial account)',
     },
+    hybridSwap: {
+      type: 'boolean',
+      negate: true,
+      description: 'refuse ALTER TABLE … SWAP WITH between hybrid tables (to try the publish through a view)',
+    },
+    schedulingDelay: {
+      type: 'number',
+      placeholder: 'seconds',
+      min: 0,
+      max: 3600,
+      meaning: 'a number of seconds',
+      description: 'how long new service instances wait for a node, PENDING with no instance (default 0)',
+    },
     endpointDelay: {
       type: 'number',
       placeholder: 'seconds',
@@ -71,6 +84,8 @@ const start = defineCommand({
     const behaviour = {
       refuseHybridTables: !options.hybridTables,
       refuseContainerServices: !options.spcs,
+      refuseHybridSwap: !options.hybridSwap,
+      ...(options.schedulingDelay !== undefined ? { schedulingDelaySeconds: options.schedulingDelay } : {}),
       ...(options.endpointDelay !== undefined ? { endpointDelaySeconds: options.endpointDelay } : {}),
     };
     const startOptions = { dataDir: dir, port: config.local.port, password: options.password, behaviour };

@@ -22,13 +22,13 @@ describe('papi setup --dry-run', () => {
     const json = await runCli(['--json', 'setup', '--dry-run'], { cwd });
     expect(json.code).toBe(0);
     expect(json.stderr).toBe('');
-    const plan = JSON.parse(json.stdout) as { command: string; dryRun: boolean; steps: Array<{ id: string; statements: Array<{ sql: string }> }> };
+    const plan = JSON.parse(json.stdout) as { command: string; dryRun: boolean; steps: Array<{ id: string; before?: Array<{ sql: string }>; statements: Array<{ sql: string }> }> };
     expect(plan.command).toBe('setup');
     expect(plan.dryRun).toBe(true);
     expect(plan.steps[0]!.id).toBe('roles');
     expect(plan.steps.at(-1)!.id).toBe('publish');
     const fromText = splitStatements(text.stdout).map((s) => s.text);
-    expect(fromText).toEqual(plan.steps.flatMap((s) => s.statements.map((st) => st.sql)));
+    expect(fromText).toEqual(plan.steps.flatMap((s) => [...(s.before ?? []), ...s.statements].map((st) => st.sql)));
   });
 
   it('--skip-data prints only the objects; --only publish --table-type standard only the standard publish', async () => {

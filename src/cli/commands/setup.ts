@@ -49,12 +49,17 @@ export default defineCommand({
     const result = await setup(ctx, options);
     const changed = result.steps.filter((r) => r.outcome !== 'unchanged').length;
     const elapsed = formatDuration(result.ms);
+    // A publish through a view is a different shape of the published object: say so, and why.
+    const viaView = result.steps.find((r) => r.publish?.method === 'view')?.publish;
+    const note = viaView
+      ? `\nPublished through a view over ${viaView.version}, repointed atomically at each publish: ${viaView.reason}.`
+      : '';
     return {
-      data: { command: 'setup', target: result.target, tableType: result.tableType, steps: result.steps },
+      data: { command: 'setup', target: result.target, tableType: result.tableType, steps: result.steps, ...(viaView ? { publishedThrough: viaView } : {}) },
       human:
-        changed === 0
+        (changed === 0
           ? `Everything was already set up on ${result.targetDescription}: ${result.steps.length} steps unchanged (${elapsed}).`
-          : `Set up on ${result.targetDescription}: ${changed} of ${result.steps.length} steps changed (${elapsed}). Next: papi deploy`,
+          : `Set up on ${result.targetDescription}: ${changed} of ${result.steps.length} steps changed (${elapsed}). Next: papi deploy`) + note,
     };
   },
 });

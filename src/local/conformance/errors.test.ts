@@ -112,6 +112,38 @@ describe('statement errors', () => {
     expect(await app.execute('SELECT ID FROM D.S.T ORDER BY ID')).toEqual([{ ID: 1 }, { ID: 2 }]);
   });
 
+  it('what needs a warehouse: queries and DML on tables, COPY and CTAS do (000606, the exact text); DDL, SHOW and constants do not', async () => {
+    await admin.execute("CREATE USER NOWH PASSWORD = 'nowh-pw' DEFAULT_ROLE = ACCOUNTADMIN");
+    await admin.execute('GRANT ROLE ACCOUNTADMIN TO USER NOWH');
+    const nowh = await connect({ account: target.local.account, accessUrl: target.local.accessUrl, user: 'NOWH', password: 'nowh-pw' });
+    try {
+      const noWarehouse = {
+        code: '000606',
+        sqlState: '57P03',
+        message: "No active warehouse selected in the current session.  Select an active warehouse with the 'use warehouse' command.",
+      };
+      // No warehouse needed: constants, SHOW, DDL without AS (papi's setup creates tables this way).
+      expect(await nowh.execute('SELECT 1 AS X, CURRENT_WAREHOUSE() AS W')).toEqual([{ X: 1, W: null }]);
+      await nowh.execute('SHOW TABLES IN SCHEMA D.S');
+      await nowh.execute('CREATE TABLE D.S.NOWH (ID NUMBER)');
+      await nowh.execute('CREATE HYBRID TABLE D.S.NOWH_H (ID NUMBER(38,0) PRIMARY KEY)');
+      await nowh.execute('CREATE STAGE D.S.NOWH_STAGE');
+      // A warehouse needed: queries on tables, DML, COPY INTO, CREATE TABLE … AS SELECT.
+      for (const sql of [
+        'SELECT ID FROM D.S.T',
+        'INSERT INTO D.S.NOWH VALUES (1)',
+        'COPY INTO D.S.NOWH FROM @D.S.NOWH_STAGE',
+        'CREATE TABLE D.S.NOWH_C AS SELECT ID FROM D.S.T',
+      ])
+        expect(await driverFailure(nowh.execute(sql)), sql).toEqual(noWarehouse);
+      await nowh.execute('USE WAREHOUSE APP_WH');
+      await nowh.execute('INSERT INTO D.S.NOWH VALUES (1)');
+      expect(await nowh.execute('SELECT COUNT(*) AS N FROM D.S.NOWH')).toEqual([{ N: 1 }]);
+    } finally {
+      await nowh.close();
+    }
+  });
+
   it('privileges of a non-admin role: an ungranted table does not exist for it (002003); a missing privilege is 003001 (42501)', async () => {
     await app.execute('USE WAREHOUSE APP_WH');
     const hidden = await driverFailure(app.execute('SELECT * FROM D.S.H'));

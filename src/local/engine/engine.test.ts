@@ -79,6 +79,21 @@ describe('object lifecycle and status texts', () => {
     const grants = await run(e, s, 'SHOW GRANTS TO ROLE READER');
     expect(grants.filter((g) => g.privilege === 'SELECT').map((g) => g.name)).toEqual(['D.PUBLIC.A']);
   });
+
+  it('--no-hybrid-swap refuses SWAP WITH involving a hybrid table (0A000), and only that', async () => {
+    await h.open({ refuseHybridSwap: true });
+    const e = h.engine;
+    const s = h.admin;
+    await run(e, s, 'CREATE DATABASE D');
+    await run(e, s, 'CREATE HYBRID TABLE H1 (ID NUMBER(38,0) PRIMARY KEY)');
+    await run(e, s, 'CREATE HYBRID TABLE H2 (ID NUMBER(38,0) PRIMARY KEY)');
+    await run(e, s, 'CREATE TABLE A (X NUMBER)');
+    await run(e, s, 'CREATE TABLE B (X NUMBER)');
+    const refused = await failure(e, s, 'ALTER TABLE H1 SWAP WITH H2');
+    expect(refused).toMatchObject({ code: '002040', sqlState: '0A000', message: "SQL compilation error:\nUnsupported feature 'ALTER TABLE SWAP WITH on HYBRID TABLE'." });
+    expect((await failure(e, s, 'ALTER TABLE A SWAP WITH H1')).sqlState).toBe('0A000');
+    expect(await status(e, s, 'ALTER TABLE A SWAP WITH B')).toBe('Statement executed successfully.');
+  });
 });
 
 describe('views, stages and pools', () => {
@@ -103,6 +118,12 @@ describe('views, stages and pools', () => {
     const viewer = session('ADMIN', 'VIEWER', 'COMPUTE_WH');
     expect(await run(e, viewer, 'SELECT ID FROM V.PUBLIC.BIG')).toEqual([{ ID: '3' }]);
     expect((await failure(e, viewer, 'SELECT ID FROM V.PUBLIC.T')).code).toBe('002003');
+    // CREATE OR REPLACE … COPY GRANTS keeps the replaced view's grants; without it they go with it.
+    await run(e, s, 'CREATE OR REPLACE VIEW V.PUBLIC.BIG COPY GRANTS AS SELECT ID, NAME FROM T');
+    expect(await run(e, viewer, 'SELECT ID FROM V.PUBLIC.BIG')).toEqual([{ ID: '3' }]);
+    await run(e, s, 'CREATE OR REPLACE VIEW V.PUBLIC.BIG AS SELECT ID, NAME FROM T');
+    expect((await failure(e, viewer, 'SELECT ID FROM V.PUBLIC.BIG')).code).toBe('002003');
+    await run(e, s, 'GRANT SELECT ON VIEW V.PUBLIC.BIG TO ROLE VIEWER');
     expect((await run(e, s, 'SHOW VIEWS')).map((v) => v.name)).toEqual(['BIG']);
     const catalog = await run(e, s, "SELECT TABLE_NAME, TABLE_TYPE FROM V.INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME");
     expect(catalog).toEqual([

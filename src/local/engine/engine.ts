@@ -48,6 +48,7 @@ export interface EngineSettings {
   images?: ImageDirectory;
   refuseHybridTables: boolean;
   refuseContainerServices?: boolean;
+  refuseHybridSwap?: boolean;
   registryHost: string;
   stageTransport: StageTransport;
 }
@@ -63,6 +64,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly images?: ImageDirectory;
   readonly refuseHybridTables: boolean;
   readonly refuseContainerServices: boolean;
+  readonly refuseHybridSwap: boolean;
   readonly registryHost: string;
   readonly stageTransport: StageTransport;
 
@@ -76,6 +78,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.images = settings.images;
     this.refuseHybridTables = settings.refuseHybridTables;
     this.refuseContainerServices = settings.refuseContainerServices ?? false;
+    this.refuseHybridSwap = settings.refuseHybridSwap ?? false;
     this.registryHost = settings.registryHost;
     this.stageTransport = settings.stageTransport;
   }

@@ -24,6 +24,8 @@ export interface EngineOptions {
   refuseHybridTables?: boolean;
   /** Refuse Snowpark Container Services (compute pools, image repositories, services) like a trial account. */
   refuseContainerServices?: boolean;
+  /** Refuse ALTER TABLE … SWAP WITH between hybrid tables (undocumented on Snowflake; tests of papi's view fallback). */
+  refuseHybridSwap?: boolean;
   /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
   registryHost?: string;
   /** How PUT/GET files travel; default: the driver copies them itself (LOCAL_FS), for the engine on its own. */
@@ -45,6 +47,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
     images: options.images,
     refuseHybridTables: options.refuseHybridTables ?? false,
     refuseContainerServices: options.refuseContainerServices ?? false,
+    refuseHybridSwap: options.refuseHybridSwap ?? false,
     registryHost: options.registryHost ?? '127.0.0.1',
     stageTransport: options.stageTransport ?? localFileTransport(options.dataDir),
   });

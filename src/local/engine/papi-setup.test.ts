@@ -104,7 +104,7 @@ describe("papi's setup and teardown SQL", () => {
 
   it('refuses the hybrid publish in an account without hybrid tables, and publishes a standard table', async () => {
     await h.open({ refuseHybridTables: true });
-    await expect(runPlan(setupPlan(config('hybrid')))).rejects.toThrow(/Hybrid tables are not supported/);
+    await expect(runPlan(setupPlan(config('hybrid')))).rejects.toThrow(/Unsupported feature 'HYBRID TABLE'/);
     await runPlan(setupPlan(config('standard')));
     const o = DEFAULT_OBJECTS;
     const rows = await run(h.engine, h.admin, `SELECT COUNT(*) AS N FROM ${o.api.database}.${o.api.schema}.${o.api.table}`);

@@ -38,6 +38,11 @@ export interface ServiceRuntimeOptions {
   account: string | (() => string);
   /** How long SHOW ENDPOINTS shows the provisioning text after the service first runs (default 2 s). */
   endpointProvisioningMs?: number;
+  /**
+   * How long a new instance waits for a node before its containers start (default 0). Meanwhile the
+   * service is PENDING with no instance, as SPCS shows it while the compute pool scales up.
+   */
+  schedulingMs?: number;
   /** Lifetime of the OAuth token in the token file (default 1 h); rewritten every refresh interval. */
   tokenTtlSeconds?: number;
   tokenRefreshSeconds?: number;
@@ -57,6 +62,8 @@ interface Instance {
 
 interface Generation {
   spec: ServiceSpec;
+  /** SHOW SERVICES spec_digest of the specification this generation runs. */
+  specDigest: string;
   images: Map<string, ResolvedImage>;
   /** spec port → container name, for each container that listens. */
   ports: Map<number, string>;
@@ -74,6 +81,8 @@ interface Service {
   current?: Generation;
   /** ALTER in progress: replaces current once ready. */
   next?: Generation;
+  /** The generation an upgrade replaced, until its containers have stopped (still part of the upgrade). */
+  retiring?: Generation;
   suspended: boolean;
   listeners: Map<string, IngressListener>;
   /** Ports the endpoints' listeners had before a restart: reused when free, so ingress URLs stay. */
@@ -102,6 +111,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
   const services = new Map<string, Service>();
   const timings: ContainerTimings = { probeIntervalMs: 250, readyWithoutProbeMs: 1000, stopGraceMs: 5000, restartBackoffMs: 1000, restartBackoffMaxMs: 30_000, ...options.timings };
   const provisioningMs = options.endpointProvisioningMs ?? 2000;
+  const schedulingMs = options.schedulingMs ?? 0;
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
   const tokenRefresh = Math.min(options.tokenRefreshSeconds ?? 600, Math.max(1, Math.floor(tokenTtl / 2)));
   const nodePath = options.nodePath ?? process.execPath;
@@ -120,7 +130,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
   // If papi local exits without close() (a crash, process.exit), its containers must not live on.
   const killAll = (): void => {
     for (const service of services.values()) {
-      for (const generation of [service.current, service.next]) {
+      for (const generation of [service.current, service.next, service.retiring]) {
         for (const instance of generation?.instances ?? []) for (const container of instance.containers) container.killNow();
       }
     }
@@ -161,7 +171,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
 
   async function stopService(service: Service): Promise<void> {
     services.delete(id(service.definition));
-    await Promise.all([stopGeneration(service.current), stopGeneration(service.next), ...[...service.listeners.values()].map((listener) => listener.close())]);
+    await Promise.all([stopGeneration(service.current), stopGeneration(service.next), stopGeneration(service.retiring), ...[...service.listeners.values()].map((listener) => listener.close())]);
     await rm(join(options.dataDir, 'services', id(service.definition)), { recursive: true, force: true });
   }
 
@@ -193,7 +203,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
 
   async function startGeneration(service: Service): Promise<Generation> {
     const count = Math.max(1, service.definition.minInstances || 1);
-    const generation: Generation = { spec: service.spec, images: service.images, ports: service.ports, instances: [], stopped: false };
+    const generation: Generation = { spec: service.spec, specDigest: specDigest(service.definition.specification), images: service.images, ports: service.ports, instances: [], stopped: false };
     const number = ++service.generationCount;
     for (let index = 0; index < count; index++) {
       const dir = join(options.dataDir, 'services', id(service.definition), `${number}-${index}`);
@@ -207,6 +217,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     try {
       const roots = new Map<string, string>();
       for (const [name, image] of generation.images) roots.set(name, await unpack(image));
+      if (schedulingMs > 0) await new Promise((resolve) => setTimeout(resolve, schedulingMs));
       for (const instance of generation.instances) {
         const realPorts = new Map<string, number>();
         for (const container of new Set(generation.ports.values())) realPorts.set(container, await freePort());
@@ -312,10 +323,15 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     const old = service.current;
     service.current = next;
     service.next = undefined;
+    // The upgrade lasts until the old containers are gone (SHOW SERVICES is_upgrading, both images listed).
+    service.retiring = old;
     void syncListeners(service)
       .then(save)
       .catch(() => undefined)
-      .then(() => stopGeneration(old));
+      .then(() => stopGeneration(old))
+      .finally(() => {
+        if (service.retiring === old) service.retiring = undefined;
+      });
   }
 
   /** One ingress listener per public endpoint of the current spec; listeners keep their port across ALTER. */
@@ -357,9 +373,11 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     return ready[service.roundRobin++ % ready.length]!.launch.listenPort;
   }
 
-  function containerRows(generation: Generation | undefined): ContainerStatus[] {
+  /** Rows of the instances that exist; an instance still waiting for its node has none (SHOW shows NULLs). */
+  function containerRows(generation: Generation | undefined, retiring = false): ContainerStatus[] {
     if (!generation) return [];
-    return generation.instances.flatMap((instance) =>
+    const started = generation.error ? generation.instances : generation.instances.filter((instance) => instance.containers.length > 0);
+    return started.flatMap((instance) =>
       generation.spec.containers.map((spec: ContainerSpec) => {
         const container = instance.containers.find((entry) => entry.launch.name === spec.name);
         const image = generation.images.get(spec.name)!;
@@ -367,7 +385,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
         return {
           instanceId: instance.id,
           containerName: spec.name,
-          instanceStatus: state === 'DONE' ? 'TERMINATING' : state,
+          instanceStatus: retiring || state === 'DONE' ? 'TERMINATING' : state,
           status: state,
           message: container?.message ?? generation.error ?? 'Waiting to start',
           imageName: spec.image,
@@ -400,6 +418,17 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     async create(definition) {
       await start(definition, false);
       await save();
+    },
+
+    async configure(definition) {
+      const service = find(definition);
+      const resized = service.definition.minInstances !== definition.minInstances;
+      service.definition = { ...service.definition, minInstances: definition.minInstances, maxInstances: definition.maxInstances, queryWarehouse: definition.queryWarehouse };
+      await save();
+      // A new instance count rolls out like an upgrade (same spec, new generation).
+      if (!resized || service.suspended) return;
+      if (service.next) await stopGeneration(service.next);
+      service.next = await startGeneration(service);
     },
 
     async alter(definition) {
@@ -440,7 +469,15 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
 
     status(key) {
       const service = find(key);
-      return { status: statusOf(service), containers: service.suspended ? [] : containerRows(service.next ?? service.current) };
+      const status = statusOf(service);
+      const upgrading = !service.suspended && (service.next !== undefined || service.retiring !== undefined);
+      // During an upgrade both versions run: the new one's rows first, then the old one's.
+      const containers = service.suspended
+        ? []
+        : service.next
+          ? [...containerRows(service.next), ...containerRows(service.current)]
+          : [...containerRows(service.current), ...containerRows(service.retiring, true)];
+      return { status, containers, specDigest: specDigest(service.definition.specification), upgrading };
     },
 
     endpoints(key) {
@@ -542,6 +579,11 @@ function assignPorts(spec: ServiceSpec, images: Map<string, ResolvedImage>): Map
     perContainer.set(container, port);
   }
   return ports;
+}
+
+/** SHOW SERVICES spec_digest: an identifier of the specification's content (papi local: its SHA-256). */
+function specDigest(specification: string): string {
+  return createHash('sha256').update(specification).digest('hex');
 }
 
 /** A free loopback port: bound once by us, then handed to the container. */

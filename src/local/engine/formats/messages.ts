@@ -100,11 +100,20 @@ export function duplicateKey(): SqlError {
 }
 
 /**
- * Accounts without hybrid tables (trial accounts, Azure, GCP, SnowGov). The text follows Snowflake's
- * documentation ("Hybrid tables are not supported in trial accounts"); the number is unverified.
+ * Accounts without hybrid tables (trial accounts, U.S. SnowGov regions): Snowflake answers
+ * "Unsupported feature 'HYBRID TABLE'." with SQLSTATE 0A000, as a compilation error like every
+ * unsupported feature (the same shape as the parser's unsupportedFeature).
  */
 export function hybridTablesUnavailable(): SqlError {
-  return new SqlError('002040', '0A000', 'SQL compilation error:\nHybrid tables are not supported for this account.');
+  return new SqlError(ErrorCode.unsupported, '0A000', "SQL compilation error:\nUnsupported feature 'HYBRID TABLE'.");
+}
+
+/**
+ * papi local --no-hybrid-swap: SWAP WITH involving a hybrid table is nowhere documented as supported,
+ * so an account may refuse it. The wording is papi local's, in the shape of an unsupported feature.
+ */
+export function hybridSwapUnsupported(): SqlError {
+  return new SqlError(ErrorCode.unsupported, '0A000', "SQL compilation error:\nUnsupported feature 'ALTER TABLE SWAP WITH on HYBRID TABLE'.");
 }
 
 /** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */

@@ -30,6 +30,8 @@ export interface Core {
   readonly refuseHybridTables: boolean;
   /** Refuse Snowpark Container Services like a trial account (model/features.ts). */
   readonly refuseContainerServices: boolean;
+  /** ALTER TABLE … SWAP WITH between two hybrid tables is refused (papi local --no-hybrid-swap). */
+  readonly refuseHybridSwap: boolean;
   readonly registryHost: string;
   /** How PUT and GET tell the driver where to move files. */
   readonly stageTransport: StageTransport;

@@ -85,10 +85,12 @@ export function prepareCreateTable(ex: Exec, stmt: ast.CreateTableStatement): { 
 }
 
 /** Puts a new table entry in place of `existing` (dropping its rows and grants) after DuckDB made it. */
-export async function installTable(ex: Exec, schema: SchemaEntry, entry: TableEntry, existing?: TableEntry): Promise<void> {
+/** `copyGrants`: the replaced object's grants move to the new one (CREATE OR REPLACE … COPY GRANTS). */
+export async function installTable(ex: Exec, schema: SchemaEntry, entry: TableEntry, existing?: TableEntry, copyGrants = false): Promise<void> {
   if (existing) {
     await dropStorage(ex.core, existing);
-    ex.core.state.grants = ex.core.state.grants.filter((g) => g.objectId !== existing.id);
+    const state = ex.core.state;
+    state.grants = copyGrants ? state.grants.map((g) => (g.objectId === existing.id ? { ...g, objectId: entry.id } : g)) : state.grants.filter((g) => g.objectId !== existing.id);
   }
   schema.tables[entry.name] = entry;
   applyFutureGrants(ex.core.state, entry.kind === 'VIEW' ? 'VIEW' : 'TABLE', entry.id, schema, databaseOf(ex.core.state, schema));

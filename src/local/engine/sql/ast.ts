@@ -665,6 +665,8 @@ export interface CreateViewStatement {
   name: ObjectName;
   columns?: Ident[];
   comment?: string;
+  /** COPY GRANTS: OR REPLACE keeps the replaced view's grants (no moment without them). */
+  copyGrants?: boolean;
   query: Query;
   /** The query's source text (SHOW VIEWS / GET_DDL show it). */
   queryText: string;

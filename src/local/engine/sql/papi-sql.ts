@@ -32,14 +32,20 @@ export function renderPapiSql(text: string): string {
   return text.replace(/<%\s*([a-z_]+)\s*%>/g, (_, name: string) => placeholder(name));
 }
 
-/** [relative path, rendered text] of every .sql file under sql/. */
+/**
+ * Files papi prints for people to run on Snowflake and never runs itself: papi local refuses what
+ * they do by name (network policies, 002040), and their placeholders are for people to fill in.
+ */
+const PRINTED_ONLY = new Set(['token/pat-network-policy.sql']);
+
+/** [relative path, rendered text] of every .sql file under sql/ that papi runs. */
 export function papiSqlFiles(): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir).sort()) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.sql')) out.push([relative(SQL_ROOT, path), renderPapiSql(readFileSync(path, 'utf8'))]);
+      else if (entry.endsWith('.sql') && !PRINTED_ONLY.has(relative(SQL_ROOT, path))) out.push([relative(SQL_ROOT, path), renderPapiSql(readFileSync(path, 'utf8'))]);
     }
   };
   walk(SQL_ROOT);

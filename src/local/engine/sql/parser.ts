@@ -1555,12 +1555,12 @@ class Parser {
     const name = this.objectName();
     const columns = this.isOp('(') ? this.identList() : undefined;
     const properties = this.properties({}, true);
-    this.acceptWords('COPY', 'GRANTS');
+    const copyGrants = this.acceptWords('COPY', 'GRANTS');
     const comment = this.takeComment(properties);
     this.expectWord('AS');
     const start = this.peek().start;
     const query = this.query();
-    return { kind: 'createView', orReplace, ifNotExists, secure, temporary, name, columns, comment, query, queryText: this.sql.slice(start, this.prevEnd) };
+    return { kind: 'createView', orReplace, ifNotExists, secure, temporary, name, columns, comment, ...(copyGrants ? { copyGrants } : {}), query, queryText: this.sql.slice(start, this.prevEnd) };
   }
 
   // ── ALTER

@@ -1,9 +1,11 @@
 // ALTER USER … ADD / REMOVE PROGRAMMATIC ACCESS TOKEN. The secret is shown once, by ADD; the catalog
 // keeps only its SHA-256 (model/user-credentials.ts verifies tokens and lists their status).
 //
-// Not modelled: network policies (Snowflake requires one for service users unless an authentication
-// policy says otherwise; papi local has none, so MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT is only
-// recorded), MODIFY / ROTATE, and the 30-day disappearance of expired tokens from SHOW.
+// Not modelled: network policies (Snowflake requires one for a user's PATs — to generate them too for
+// TYPE = SERVICE users — unless an authentication policy says otherwise; papi local has none and
+// refuses NETWORK_POLICY and CREATE NETWORK … by name, so it accepts PATs Snowflake would refuse and
+// MINS_TO_BYPASS_NETWORK_POLICY_REQUIREMENT is only recorded), MODIFY / ROTATE, and the 30-day
+// disappearance of expired tokens from SHOW.
 import { randomBytes } from 'node:crypto';
 import { SqlError } from '../../errors.js';
 import { textColumn } from '../formats/encode.js';

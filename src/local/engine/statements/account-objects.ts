@@ -105,6 +105,11 @@ function applyUserProperty(user: UserEntry, key: string, value: ast.PropertyValu
     case 'MUST_CHANGE_PASSWORD':
       user.mustChangePassword = optionBool(value) ?? false;
       break;
+    case 'NETWORK_POLICY':
+      // Network policies change who may log in (and whether programmatic access tokens work): papi
+      // local has none, so it refuses to pretend one applies. UNSET (value undefined) has nothing to undo.
+      if (value !== undefined) throw unsupported('NETWORK_POLICY (network policies)');
+      break;
     default:
       // Other user properties (DEFAULT_SECONDARY_ROLES, MINS_TO_UNLOCK, …) are accepted and ignored.
       break;

@@ -5,7 +5,7 @@
 import { SqlError } from '../../errors.js';
 import { csvFormat, fileFormatType } from '../formats/csv-reader.js';
 import { columnType } from '../formats/datatypes.js';
-import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, statusResult, succeeded, unsupported } from '../formats/messages.js';
+import { alreadyExists, created, doesNotExist, dropped, hybridSwapUnsupported, insufficientPrivileges, invalid, missingOnDrop, objectExists, statusResult, succeeded, unsupported } from '../formats/messages.js';
 import { fileFormatProperty, optionBool, optionText } from '../formats/property-values.js';
 import { applyFutureGrants, databaseOf, emptySchema, now, type DatabaseEntry, type SchemaEntry, type TableEntry } from '../model/catalog.js';
 import type { Core, Exec } from '../model/core.js';
@@ -156,6 +156,7 @@ export async function alterTable(ex: Exec, stmt: ast.AlterTableStatement): Promi
     case 'swapWith': {
       const other = findTable(ex, action.target, 'ALTER TABLE');
       if (!ex.scope.access.owns(tableSecurable(other.table))) throw insufficientPrivileges('table', other.path.name);
+      if (ex.core.refuseHybridSwap && (table.kind === 'HYBRID' || other.table.kind === 'HYBRID')) throw hybridSwapUnsupported();
       // Names change places; ids, rows and grants stay with their tables. One in-memory step: atomic.
       const a = table;
       const b = other.table;

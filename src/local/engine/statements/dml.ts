@@ -388,7 +388,7 @@ export async function createView(ex: Exec, stmt: ast.CreateViewStatement): Promi
   if (names.length !== described.rows.length) throw invalid(`View definition for '${path.name}' declared ${names.length} column(s), but view query produces ${described.rows.length} column(s).`);
   const columns = described.rows.map((row, i) => ({ name: names[i]!, type: snowflakeTypeOfDuckdb(String(row[1])), nullable: true }));
   const id = ex.core.nextId();
-  await installTable(ex, schema, { id, name: path.name, owner: ex.session.role, createdOn: now(), comment: stmt.comment, kind: 'VIEW', storage: storageName(id), columns, viewText: stmt.queryText }, existing);
+  await installTable(ex, schema, { id, name: path.name, owner: ex.session.role, createdOn: now(), comment: stmt.comment, kind: 'VIEW', storage: storageName(id), columns, viewText: stmt.queryText }, existing, stmt.copyGrants === true);
   return created('View', path.name);
 }
 

@@ -2,7 +2,7 @@
 // (src/local/spcs/ implements ServiceRuntime). The SYSTEM$ functions live in model/system-functions.ts.
 import { SqlError } from '../../errors.js';
 import type { ServiceDefinition } from '../../platform.js';
-import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, missingOnDrop, objectExists, succeeded, unsupported } from '../formats/messages.js';
+import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, succeeded, unsupported } from '../formats/messages.js';
 import { optionText } from '../formats/property-values.js';
 import { now, type ServiceEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
@@ -110,6 +110,8 @@ export async function alterService(ex: Exec, stmt: ast.AlterServiceStatement): P
     if (props.MAX_INSTANCES) service.maxInstances = Number(optionText(props.MAX_INSTANCES));
     if (props.QUERY_WAREHOUSE) service.queryWarehouse = optionText(props.QUERY_WAREHOUSE);
     if (props.COMMENT) service.comment = optionText(props.COMMENT);
+    if (service.minInstances > service.maxInstances) throw invalid(`MIN_INSTANCES (${service.minInstances}) cannot be greater than MAX_INSTANCES (${service.maxInstances}).`);
+    if (props.MIN_INSTANCES || props.MAX_INSTANCES || props.QUERY_WAREHOUSE) await services.configure(definition(path, service));
   } else if (action.kind === 'unset') {
     if (action.names.includes('COMMENT')) delete service.comment;
   } else throw unsupported('ALTER SERVICE … RENAME');

@@ -260,21 +260,25 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
     case 'SERVICE CONTAINERS':
     case 'SERVICE INSTANCES': {
       if (!stmt.in?.name) throw unsupported(`SHOW ${stmt.what} without IN SERVICE`);
-      const { path } = findService(ex, stmt.in.name);
+      const { path, service } = findService(ex, stmt.in.name);
       const status = ex.core.services?.status(path) ?? { status: 'PENDING', containers: [] };
+      const serviceStatus = service.suspended ? 'SUSPENDED' : status.status;
       if (stmt.what === 'SERVICE INSTANCES') {
         const instances = [...new Set(status.containers.map((c) => c.instanceId))];
         return result(
-          [['database_name', 't'], ['schema_name', 't'], ['service_name', 't'], ['instance_id', 't'], ['status', 't'], ['spec_digest', 't'], ['creation_time', 't'], ['start_time', 't']],
+          [['database_name', 't'], ['schema_name', 't'], ['service_name', 't'], ['service_status', 't'], ['instance_id', 't'], ['status', 't'], ['spec_digest', 't'], ['creation_time', 't'], ['start_time', 't']],
           instances.map((id) => {
             const c = status.containers.find((x) => x.instanceId === id)!;
-            return [path.database, path.schema, path.name, id, c.instanceStatus, '', c.startTime ?? '', c.startTime ?? ''];
+            return [path.database, path.schema, path.name, serviceStatus, id, c.instanceStatus, status.specDigest ?? '', c.startTime ?? '', c.startTime ?? ''];
           }),
         );
       }
+      // Documented: with no instance running (PENDING or SUSPENDED), one row whose instance and container fields are NULL.
+      const rows: Cell[][] = status.containers.map((c) => [path.database, path.schema, path.name, serviceStatus, c.instanceId, c.instanceStatus, c.containerName, c.status, c.message, c.imageName, c.imageDigest, c.restartCount, c.startTime ?? '', c.lastExitCode ?? null]);
+      if (rows.length === 0) rows.push([path.database, path.schema, path.name, serviceStatus, null, null, null, null, null, null, null, null, null, null]);
       return result(
-        [['database_name', 't'], ['schema_name', 't'], ['service_name', 't'], ['instance_id', 't'], ['container_name', 't'], ['status', 't'], ['message', 't'], ['image_name', 't'], ['image_digest', 't'], ['restart_count', 'n'], ['start_time', 't'], ['instance_status', 't'], ['last_exit_code', 'n']],
-        status.containers.map((c) => [path.database, path.schema, path.name, c.instanceId, c.containerName, c.status, c.message, c.imageName, c.imageDigest, c.restartCount, c.startTime ?? '', c.instanceStatus, c.lastExitCode ?? null]),
+        [['database_name', 't'], ['schema_name', 't'], ['service_name', 't'], ['service_status', 't'], ['instance_id', 't'], ['instance_status', 't'], ['container_name', 't'], ['status', 't'], ['message', 't'], ['image_name', 't'], ['image_digest', 't'], ['restart_count', 'n'], ['start_time', 't'], ['last_exit_code', 'n']],
+        rows,
       );
     }
     case 'ENDPOINTS': {
@@ -345,9 +349,10 @@ function serviceRows(ex: Exec, items: Array<{ s: ServiceEntry; database: string;
     spec,
     items.map(({ s, database, schema }) => {
       const key = { database, schema, name: s.name };
-      const status = s.suspended ? 'SUSPENDED' : (ex.core.services?.status(key).status ?? 'PENDING');
+      const runtime = s.suspended ? undefined : ex.core.services?.status(key);
+      const status = s.suspended ? 'SUSPENDED' : (runtime?.status ?? 'PENDING');
       const current = s.suspended ? 0 : s.minInstances;
-      const row: Cell[] = [s.name, status, database, schema, s.owner, s.computePool, `${s.name}.${schema}.${database}.snowflakecomputing.internal`.toLowerCase().replace(/_/g, '-'), current, s.minInstances, s.minInstances, s.minInstances, s.maxInstances, 'true', null, s.createdOn, s.createdOn, s.createdOn, null, 0, s.comment ?? null, roleType(state, s.owner), s.queryWarehouse ?? null, 'false', 'false', '', 'false', null, null];
+      const row: Cell[] = [s.name, status, database, schema, s.owner, s.computePool, `${s.name}.${schema}.${database}.snowflakecomputing.internal`.toLowerCase().replace(/_/g, '-'), current, s.minInstances, s.minInstances, s.minInstances, s.maxInstances, 'true', null, s.createdOn, s.createdOn, s.createdOn, null, 0, s.comment ?? null, roleType(state, s.owner), s.queryWarehouse ?? null, 'false', 'false', runtime?.specDigest ?? null, String(runtime?.upgrading ?? false), null, null];
       if (describe) row.splice(6, 0, s.specification);
       return row;
     }),
