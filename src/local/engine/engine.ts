@@ -38,9 +38,21 @@ import * as grants from './statements/grants.js';
 import * as services from './statements/services.js';
 import * as sessions from './statements/session.js';
 import * as showing from './statements/show.js';
-import type { Bind, Engine, ExecuteOptions, SessionState, StatementResult, UserAuth } from './types.js';
+import type { Bind, Engine, ExecuteOptions, QueryRecord, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
+/** How many statements a session's query history keeps. */
+const HISTORY_LIMIT = 100;
+
+/** Adds a RUNNING statement to the session's history (the caller records how it ends). */
+function remember(session: SessionState, sql: string): QueryRecord {
+  const { user, role, database, schema, warehouse } = session;
+  const record: QueryRecord = { text: sql, user, role, database, schema, warehouse, tag: session.parameters.QUERY_TAG ?? '', status: 'RUNNING', start: Date.now() };
+  const history = (session.history ??= []);
+  history.push(record);
+  if (history.length > HISTORY_LIMIT) history.splice(0, history.length - HISTORY_LIMIT);
+  return record;
+}
 
 export interface EngineSettings {
   dataDir: string;
@@ -159,13 +171,17 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const snapshot = readOnly ? undefined : structuredClone(this.state);
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
     const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly };
+    const record = remember(session, sql);
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(outputSettings(session.parameters).TIMEZONE);
       const result = await this.dispatch(ex, statement);
       this.persist();
+      Object.assign(record, { status: 'SUCCESS', end: Date.now() });
       return result;
     } catch (error) {
+      const failure = asSqlError(error);
+      Object.assign(record, { status: 'FAILED_WITH_ERROR', end: Date.now(), errorCode: failure.code, errorMessage: failure.message });
       if (snapshot) {
         this.state = snapshot;
         this.version++;
@@ -174,7 +190,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       this.dirty = false;
       Object.assign(session, sessionBefore);
       for (const key of Object.keys(session) as Array<keyof SessionState>) if (!(key in sessionBefore)) delete session[key];
-      throw asSqlError(error);
+      throw failure;
     }
   }
 

@@ -11,6 +11,24 @@ export interface SessionState {
   warehouse?: string;
   /** Session parameters set with ALTER SESSION or at login (QUERY_TAG, TIMEZONE, …). */
   parameters: Record<string, string>;
+  /** The session's latest statements, newest last (INFORMATION_SCHEMA.QUERY_HISTORY_BY_SESSION). */
+  history?: QueryRecord[];
+}
+
+export interface QueryRecord {
+  text: string;
+  user: string;
+  role: string;
+  database?: string;
+  schema?: string;
+  warehouse?: string;
+  tag: string;
+  status: 'RUNNING' | 'SUCCESS' | 'FAILED_WITH_ERROR';
+  errorCode?: string;
+  errorMessage?: string;
+  /** Milliseconds since the epoch. */
+  start: number;
+  end?: number;
 }
 
 /** A bind from the driver: positional, 1-based key order. Values arrive as strings (or null). */

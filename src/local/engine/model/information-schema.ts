@@ -1,5 +1,7 @@
 // <database>.INFORMATION_SCHEMA.TABLES, COLUMNS and SCHEMATA: read-only views over the catalog,
-// built as a subquery of literals holding only what the current role can see.
+// built as a subquery of literals holding only what the current role can see; and the table function
+// QUERY_HISTORY_BY_SESSION(), the session's own latest statements, newest first
+// (https://docs.snowflake.com/en/sql-reference/functions/query_history).
 import { doesNotExist } from '../formats/messages.js';
 import type { DataType } from '../sql/ast.js';
 import { quoteIdent } from '../sql/render.js';
@@ -10,11 +12,33 @@ import { parseTypeText, tableSecurable } from './tables.js';
 
 type Value = string | number | null;
 interface View {
-  columns: Array<[string, 'VARCHAR' | 'NUMBER']>;
+  /** TIMESTAMP_LTZ values are milliseconds since the epoch. */
+  columns: Array<[string, 'VARCHAR' | 'NUMBER' | 'TIMESTAMP_LTZ']>;
   rows: (db: DatabaseEntry, ex: Exec) => Value[][];
 }
 
 const VIEWS: Record<string, View> = {
+  QUERY_HISTORY_BY_SESSION: {
+    columns: [
+      ['QUERY_TEXT', 'VARCHAR'],
+      ['DATABASE_NAME', 'VARCHAR'],
+      ['SCHEMA_NAME', 'VARCHAR'],
+      ['USER_NAME', 'VARCHAR'],
+      ['ROLE_NAME', 'VARCHAR'],
+      ['WAREHOUSE_NAME', 'VARCHAR'],
+      ['QUERY_TAG', 'VARCHAR'],
+      ['EXECUTION_STATUS', 'VARCHAR'],
+      ['ERROR_CODE', 'VARCHAR'],
+      ['ERROR_MESSAGE', 'VARCHAR'],
+      ['START_TIME', 'TIMESTAMP_LTZ'],
+      ['END_TIME', 'TIMESTAMP_LTZ'],
+      ['TOTAL_ELAPSED_TIME', 'NUMBER'],
+    ],
+    rows: (_db, ex) =>
+      [...(ex.session.history ?? [])]
+        .reverse()
+        .map((q) => [q.text, q.database ?? null, q.schema ?? null, q.user, q.role, q.warehouse ?? null, q.tag, q.status, q.errorCode ?? null, q.errorMessage ?? null, q.start, q.end ?? null, q.end === undefined ? null : q.end - q.start]),
+  },
   SCHEMATA: {
     columns: [['CATALOG_NAME', 'VARCHAR'], ['SCHEMA_NAME', 'VARCHAR'], ['SCHEMA_OWNER', 'VARCHAR'], ['COMMENT', 'VARCHAR']],
     rows: (db, ex) =>
@@ -56,7 +80,14 @@ function visibleTables(db: DatabaseEntry, ex: Exec) {
 }
 
 const literal = (value: Value, type: string) =>
-  value === null ? `CAST(NULL AS ${type})` : typeof value === 'number' ? `CAST(${value} AS ${type})` : `'${value.replace(/'/g, "''")}'`;
+  value === null
+    ? `CAST(NULL AS ${type})`
+    : type === 'TIMESTAMPTZ'
+      ? `make_timestamptz(${Number(value) * 1000})`
+      : typeof value === 'number'
+        ? `CAST(${value} AS ${type})`
+        : `'${value.replace(/'/g, "''")}'`;
+const DUCK_TYPES = { NUMBER: 'DECIMAL(38,0)', VARCHAR: 'VARCHAR', TIMESTAMP_LTZ: 'TIMESTAMPTZ' } as const;
 
 /** The relation for db.INFORMATION_SCHEMA.<view>, or undefined when `path` is not one. */
 export function informationSchemaRelation(ex: Exec, path: QualifiedName): { sql: string; columns: Array<{ name: string; type: DataType }> } | undefined {
@@ -64,11 +95,11 @@ export function informationSchemaRelation(ex: Exec, path: QualifiedName): { sql:
   const view = VIEWS[path.name];
   const db = ex.scope.database(path.database);
   if (!view || !db) throw doesNotExist('Object', display(path.database, path.schema, path.name));
-  const types = view.columns.map(([, t]) => (t === 'NUMBER' ? 'DECIMAL(38,0)' : 'VARCHAR'));
+  const types = view.columns.map(([, t]) => DUCK_TYPES[t]);
   const empty = `SELECT ${view.columns.map(([name], i) => `CAST(NULL AS ${types[i]}) AS ${quoteIdent(name)}`).join(', ')} WHERE FALSE`;
   const rows = view.rows(db, ex).map((row) => `SELECT ${row.map((v, i) => literal(v, types[i]!)).join(', ')}`);
   return {
     sql: `(${[empty, ...rows].join(' UNION ALL ')})`,
-    columns: view.columns.map(([name, t]) => ({ name, type: t === 'NUMBER' ? { name: 'NUMBER', args: [38, 0] } : { name: 'VARCHAR', args: [] } })),
+    columns: view.columns.map(([name, t]) => ({ name, type: t === 'NUMBER' ? { name: 'NUMBER', args: [38, 0] } : { name: t, args: [] } })),
   };
 }

@@ -588,7 +588,7 @@ class Parser {
       else item = { ...this.tableFunctionCall(), lateral: true };
     } else if (this.isWord('TABLE') && this.isOp('(', 1)) {
       this.i += 2;
-      item = this.tableFunctionCall();
+      item = this.isInformationSchemaFunction() ? this.informationSchemaFunction() : this.tableFunctionCall();
       this.expectOp(')');
     } else if (t.type === 'stage' || (t.type === 'string' && t.value.startsWith('@'))) {
       const stage = this.stageRef();
@@ -623,6 +623,25 @@ class Parser {
     for (const w of ['SAMPLE', 'TABLESAMPLE', 'PIVOT', 'UNPIVOT', 'MATCH_RECOGNIZE'])
       if (this.isWord(w)) throw unsupported(w);
     return item;
+  }
+
+  /** `[db.]INFORMATION_SCHEMA.<function>(` ahead? */
+  private isInformationSchemaFunction(): boolean {
+    const schemaAt = this.isOp('.', 1) && this.isWord('INFORMATION_SCHEMA', 2) ? 2 : this.isWord('INFORMATION_SCHEMA') ? 0 : -1;
+    return schemaAt >= 0 && this.isOp('.', schemaAt + 1) && this.isOp('(', schemaAt + 3);
+  }
+
+  /**
+   * TABLE(INFORMATION_SCHEMA.QUERY_HISTORY_BY_SESSION()): read like an INFORMATION_SCHEMA view of that
+   * name; the functions' arguments (time ranges, limits) are refused by name.
+   */
+  private informationSchemaFunction(): A.TableRef {
+    const name = this.objectName();
+    const fn = name.parts[name.parts.length - 1]!.name;
+    if (fn !== 'QUERY_HISTORY_BY_SESSION') throw unsupported(`table function INFORMATION_SCHEMA.${fn}`);
+    this.expectOp('(');
+    if (!this.acceptOp(')')) throw unsupported(`arguments of INFORMATION_SCHEMA.${fn}`);
+    return { kind: 'table', name };
   }
 
   private tableFunctionCall(): A.TableFunctionRef {
