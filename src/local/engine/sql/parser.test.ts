@@ -502,7 +502,7 @@ describe('errors', () => {
       ['SELECT a::GEOGRAPHY FROM t', 'data type GEOGRAPHY'],
       ['CREATE TASK t AS SELECT 1', 'CREATE TASK'],
       ['SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))', 'table function RESULT_SCAN'],
-      ['INSERT ALL INTO t SELECT 1', 'multi-table INSERT'],
+      ['INSERT FIRST WHEN a > 0 THEN INTO t SELECT 1 AS a', 'conditional multi-table INSERT'],
       ['SELECT a FROM t GROUP BY ROLLUP (a)', 'GROUP BY ROLLUP'],
       ['COPY INTO @s FROM t', 'COPY INTO <location>'],
       ['SET x = 1', 'session variables'],
