@@ -13,6 +13,11 @@ export interface SessionState {
   parameters: Record<string, string>;
   /** The session's latest statements, newest last (INFORMATION_SCHEMA.QUERY_HISTORY_BY_SESSION). */
   history?: QueryRecord[];
+  /**
+   * The query context the driver caches for hybrid tables: one entry per database whose hybrid tables
+   * the session used, by the database's id, in the order first used (model/tables.ts noteHybridUse).
+   */
+  queryContext?: Array<{ id: number; timestamp: number }>;
 }
 
 export interface QueryRecord {

@@ -215,7 +215,7 @@ function success(context: QueryContext, state: SessionState, entry: QueryEntry, 
     finalWarehouseName: state.warehouse ?? null,
     finalRoleName: state.role,
   };
-  const common = { parameters: sessionParameters(state), queryId: entry.queryId, ...finals, queryContext: { entries: [] } };
+  const common = { parameters: sessionParameters(state), queryId: entry.queryId, ...finals, queryContext: queryContext(state) };
   if (result.kind === 'fileTransfer') {
     return { success: true, code: null, message: null, data: { ...result.data, ...common } };
   }
@@ -251,6 +251,18 @@ function success(context: QueryContext, state: SessionState, entry: QueryEntry, 
         : {}),
     },
   };
+}
+
+/**
+ * The session's query context for the driver's cache: the main entry (id 0) and one per database whose
+ * hybrid tables the session used, by priority in the order first used; papi local needs no context of
+ * its own back, so `context` is empty.
+ */
+function queryContext(state: SessionState): { entries: Array<{ id: number; timestamp: number; priority: number; context: string }> } {
+  const used = state.queryContext ?? [];
+  if (used.length === 0) return { entries: [] };
+  const main = { id: 0, timestamp: Math.max(...used.map((e) => e.timestamp)), priority: 0, context: '' };
+  return { entries: [main, ...used.map((e, i) => ({ id: e.id, timestamp: e.timestamp, priority: i + 1, context: '' }))] };
 }
 
 type Row = Array<string | null>;

@@ -105,7 +105,22 @@ export function findTable(ex: Exec, name: ast.ObjectName, action: string, kind =
   const schema = ex.scope.requireSchema(path);
   const table = schema.tables[path.name];
   if (!table || !ex.scope.access.sees(tableSecurable(table))) throw doesNotExist(kind, display(path.database, path.schema, path.name));
+  if (table.kind === 'HYBRID') noteHybridUse(ex, path.database);
   return { path, schema, table };
+}
+
+/**
+ * A statement used a hybrid table of `database`: the session's query context gets (or refreshes) that
+ * database's entry, which the driver keeps in its query context cache (QUERY_CONTEXT_CACHE_SIZE).
+ */
+export function noteHybridUse(ex: Exec, database: string): void {
+  const id = ex.core.state.databases[database]?.id;
+  if (id === undefined) return;
+  const context = (ex.session.queryContext ??= []);
+  const timestamp = Date.now() * 1000;
+  const entry = context.find((e) => e.id === id);
+  if (entry) entry.timestamp = timestamp;
+  else context.push({ id, timestamp });
 }
 
 export function tableSecurable(table: TableEntry) {

@@ -11,7 +11,7 @@ import { applyFutureGrants, databaseOf, emptySchema, now, type DatabaseEntry, ty
 import type { Core, Exec } from '../model/core.js';
 import { display, type SchemaPath } from '../model/name-resolution.js';
 import { removeStage, stageFolder } from '../model/stage-folders.js';
-import { createTableSql, dropStorage, findTable, prepareCreateTable, installTable, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
+import { createTableSql, dropStorage, findTable, prepareCreateTable, installTable, noteHybridUse, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
 import type * as ast from '../sql/ast.js';
 import { quoteIdent } from '../sql/render.js';
 import type { StatementResult } from '../types.js';
@@ -123,6 +123,7 @@ export async function createTable(ex: Exec, stmt: ast.CreateTableStatement): Pro
     await ex.core.storage.run(createTableSql(entry.storage, columns, primaryKey, entry.kind === 'HYBRID'));
     await installTable(ex, schema, entry, existing);
   });
+  if (entry.kind === 'HYBRID') noteHybridUse(ex, path.database);
   return created('Table', path.name);
 }
 
