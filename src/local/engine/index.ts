@@ -78,3 +78,4 @@ async function ensureAdmin(state: ReturnType<typeof newCatalog>, admin: EngineOp
 
 export type { Engine } from './types.js';
 export { stageRoot } from './model/stage-folders.js';
+export { OUTPUT_DEFAULTS } from './formats/datetime-output.js';

@@ -1,23 +1,18 @@
 // Session parameters answered at login and echoed with every query result: the driver reads the
 // output formats and the timezone from each response (they land in a table shared by every
 // connection in the process, so they are always sent in full).
+import { OUTPUT_DEFAULTS } from '../engine/index.js';
 import type { SessionState } from '../engine/types.js';
 
 const DEFAULTS: Record<string, string | number | boolean> = {
-  TIMEZONE: 'America/Los_Angeles',
-  TIMESTAMP_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM',
-  TIMESTAMP_NTZ_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3',
-  TIMESTAMP_LTZ_OUTPUT_FORMAT: '',
-  TIMESTAMP_TZ_OUTPUT_FORMAT: '',
-  DATE_OUTPUT_FORMAT: 'YYYY-MM-DD',
-  TIME_OUTPUT_FORMAT: 'HH24:MI:SS',
-  BINARY_OUTPUT_FORMAT: 'HEX',
+  // The time zone and output formats the engine also formats values with.
+  ...OUTPUT_DEFAULTS,
   TIMESTAMP_TYPE_MAPPING: 'TIMESTAMP_NTZ',
   CLIENT_TIMESTAMP_TYPE_MAPPING: 'TIMESTAMP_LTZ',
   CLIENT_SESSION_KEEP_ALIVE: false,
   CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY: 3600,
   CLIENT_RESULT_COLUMN_CASE_INSENSITIVE: false,
-  // Array binds past this many values go through a temporary stage; papi local takes them inline.
+  // Array binds past this many values go through the driver's temporary stage (SYSTEM$BIND).
   CLIENT_STAGE_ARRAY_BINDING_THRESHOLD: 65280,
   QUERY_CONTEXT_CACHE_SIZE: 5,
   JS_TREAT_INTEGER_AS_BIGINT: false,
