@@ -22,7 +22,7 @@ describe('features an account may lack', () => {
 
   it('--no-hybrid-tables refuses SHOW HYBRID TABLES too, and the region is LOCAL', async () => {
     await h.open({ refuseHybridTables: true });
-    await expect(run(h.engine, h.admin, 'SHOW HYBRID TABLES IN ACCOUNT')).rejects.toThrow(/Hybrid tables are not supported/);
+    await expect(run(h.engine, h.admin, 'SHOW HYBRID TABLES IN ACCOUNT')).rejects.toThrow(/Unsupported feature 'HYBRID TABLE'/);
     expect(await run(h.engine, h.admin, 'SELECT CURRENT_REGION() AS R')).toEqual([{ R: 'LOCAL' }]);
     expect(await run(h.engine, h.admin, 'SHOW COMPUTE POOLS')).toEqual([]);
   });
