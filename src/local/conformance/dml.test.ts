@@ -60,6 +60,14 @@ describe('CLONE and MERGE', () => {
     ]);
     const [onlyUpdates] = await c.execute('MERGE INTO FOO F USING BAR B ON F.K = B.K WHEN MATCHED THEN UPDATE SET V = 0');
     expect(onlyUpdates).toEqual({ 'number of rows updated': 3 });
+    // Unqualified names in the INSERT values are the source's (the target has no row there).
+    await c.execute('INSERT INTO BAR VALUES (9, 29)');
+    const [inserted] = await c.execute('MERGE INTO FOO USING BAR ON FOO.K = BAR.K WHEN NOT MATCHED THEN INSERT VALUES (K, V)');
+    expect(inserted).toEqual({ 'number of rows inserted': 2 }); // 1 (deleted above) and 9
+    expect(await c.execute('SELECT K, V FROM FOO WHERE K IN (1, 9) ORDER BY K')).toEqual([
+      { K: 1, V: 21 },
+      { K: 9, V: 29 },
+    ]);
   });
 });
 

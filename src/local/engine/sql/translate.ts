@@ -914,6 +914,10 @@ class Translator {
     const alias = this.nextAlias();
     this.addRel(scope, alias, stmt.alias ? { name: stmt.alias } : undefined, stmt.table.parts.map((p) => p.name), target.columns.map((c) => ({ name: c.name, type: c.type ? canonical(c.type) : undefined })));
     const source = this.fromItem(stmt.source, scope).sql;
+    // WHEN NOT MATCHED … INSERT has no target row: its values name the source's columns alone, so a
+    // column both tables have (k) is the source's, not ambiguous.
+    const sourceScope = new Scope(undefined);
+    sourceScope.rels = scope.rels.slice(1);
     const on = this.expr(stmt.on, scope).sql;
     const condition = (c?: A.Expr) => (c ? ` AND ${this.expr(c, scope).sql}` : '');
     const clause = (c: A.MergeClause, matched: boolean): string => {
@@ -926,7 +930,7 @@ class Translator {
         case 'insert': {
           const columns = this.targetColumns(target, c.columns);
           if (columns.length !== c.values.length) throw columnCountMismatch(columns.length, c.values.length);
-          const values = c.values.map((v, i) => this.assign(this.expr(v, scope), columns[i]!));
+          const values = c.values.map((v, i) => this.assign(this.expr(v, sourceScope), columns[i]!));
           return head + `INSERT (${columns.map((x) => quoteIdent(x.name)).join(', ')}) VALUES (${values.join(', ')})`;
         }
       }
