@@ -39,6 +39,10 @@ export class Storage {
     const connection = await instance.connect();
     // Never the machine's zone: each statement runs in its session's TIMEZONE (useTimeZone).
     await connection.run("SET TimeZone = 'UTC'");
+    // Memory DuckDB frees goes back to the system soon (its allocator's background threads purge, and
+    // thread caches flush past 16 MB): after a million-row result papi local shrinks back.
+    await connection.run('SET allocator_background_threads = true');
+    await connection.run("SET allocator_flush_threshold = '16MB'");
     for (const macro of TIMESTAMP_MACROS) await connection.run(macro);
     return new Storage(instance, connection);
   }
