@@ -17,7 +17,7 @@
 // Nothing here imports from src/ outside src/local/.
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime, StageTransport } from '../platform.js';
 import { outputSettings } from './formats/datetime-output.js';
-import { asSqlError, StatementType, succeeded, unsupported } from './formats/messages.js';
+import { asSqlError, canceled, StatementType, succeeded, unsupported } from './formats/messages.js';
 import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
 import { refuseUnavailableFeature } from './model/features.js';
@@ -41,6 +41,22 @@ import * as showing from './statements/show.js';
 import type { Bind, Engine, ExecuteOptions, QueryRecord, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
+/** Waits `ms`, or fails with 000604 as soon as `signal` aborts. */
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(canceled());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(canceled());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /** How many statements a session's query history keeps. */
 const HISTORY_LIMIT = 100;
 
@@ -113,21 +129,40 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   async execute(session: SessionState, sql: string, binds: Bind[], options: ExecuteOptions = {}): Promise<StatementResult> {
-    if (options.describeOnly) return this.storage.exclusive(() => this.run(session, sql, binds, undefined, true));
+    const { signal } = options;
+    if (options.describeOnly) return this.exclusive(signal, () => this.run(session, sql, binds, undefined, true));
     if (options.bindStage !== undefined) {
       const stage = options.bindStage;
-      return this.storage.exclusive(() => this.run(session, sql, (ex) => files.stageBinds(ex, stage)));
+      return this.exclusive(signal, () => this.run(session, sql, (ex) => files.stageBinds(ex, stage)));
     }
     const waited = this.services && /SYSTEM\$WAIT_FOR_SERVICES/i.test(sql) ? await this.waitForServices(session, sql, binds) : undefined;
-    const slept = /SYSTEM\$WAIT\s*\(/i.test(sql) ? await this.sleepFor(session, sql, binds) : undefined;
-    return this.storage.exclusive(() => this.run(session, sql, binds, slept ? new Map([...(waited ?? []), ...slept]) : waited));
+    const slept = /SYSTEM\$WAIT\s*\(/i.test(sql) ? await this.sleepFor(session, sql, binds, signal) : undefined;
+    return this.exclusive(signal, () => this.run(session, sql, binds, slept ? new Map([...(waited ?? []), ...slept]) : waited));
+  }
+
+  /**
+   * The statement's turn on DuckDB, cancellable: a cancel before the turn fails it at once, one during
+   * it interrupts DuckDB (the statement's transaction rolls back) and it fails with 000604.
+   */
+  private exclusive(signal: AbortSignal | undefined, work: () => Promise<StatementResult>): Promise<StatementResult> {
+    if (!signal) return this.storage.exclusive(work);
+    return this.storage.exclusive(async () => {
+      if (signal.aborted) throw canceled();
+      const interrupt = () => this.storage.interrupt();
+      signal.addEventListener('abort', interrupt);
+      try {
+        return await work();
+      } finally {
+        signal.removeEventListener('abort', interrupt);
+      }
+    });
   }
 
   /** SYSTEM$WAIT sleeps without holding the lock: other sessions are served meanwhile. */
-  private async sleepFor(session: SessionState, sql: string, binds: Bind[]): Promise<Map<string, Error | null> | undefined> {
+  private async sleepFor(session: SessionState, sql: string, binds: Bind[], signal?: AbortSignal): Promise<Map<string, Error | null> | undefined> {
     const planned = await this.planUnlocked(session, sql, binds, plannedSleeps);
     if (!planned) return undefined; // the statement itself reports the problem
-    for (const sleep of planned) await new Promise((resolve) => setTimeout(resolve, sleep.ms));
+    for (const sleep of planned) await abortableSleep(sleep.ms, signal);
     return new Map(planned.map((sleep) => [sleep.id, null]));
   }
 

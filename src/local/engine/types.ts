@@ -92,6 +92,8 @@ export interface ExecuteOptions {
   describeOnly?: boolean;
   /** `@stage/path` holding the statement's binds as CSV files (the driver's stage array binding, `bindStage`). */
   bindStage?: string;
+  /** Cancels the statement: before it starts, while it waits (SYSTEM$WAIT) or while DuckDB runs it (000604). */
+  signal?: AbortSignal;
 }
 
 export interface Engine {

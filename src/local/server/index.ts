@@ -144,9 +144,18 @@ export function createSqlApi(options: SqlApiOptions): SqlApi {
     return c.json(ok());
   });
 
-  // DuckDB statements are short and cannot be interrupted here; the driver only needs the acknowledgement.
-  app.post('/queries/:queryId/abort-request', (c) => {
-    session(c);
+  // Cancels a running statement of the caller's session, named by query id in the path or, before
+  // the driver knows the id, by its request id (/queries/v1/abort-request {requestId}). It then fails
+  // with 000604; a statement that already ended is left as it is.
+  app.post('/queries/:queryId/abort-request', async (c) => {
+    const caller = session(c);
+    const queryId = c.req.param('queryId');
+    let entry = queryId === 'v1' ? undefined : results.get(queryId);
+    if (queryId === 'v1') {
+      const { requestId } = await readJson(c);
+      entry = typeof requestId === 'string' ? results.forRequest(caller.id, requestId) : undefined;
+    }
+    if (entry && entry.sessionId === caller.id && entry.status === 'RUNNING') entry.abort.abort();
     return c.json(ok());
   });
 

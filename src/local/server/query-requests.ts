@@ -116,6 +116,7 @@ async function run(context: QueryContext, session: Session, entry: QueryEntry, b
       entry.response = await runStatements(context, session, entry, statements, body, origin);
     } else {
       const result = await context.engine.execute(session.state, entry.sqlText, bindsOf(body.bindings), {
+        signal: entry.abort.signal,
         describeOnly: body.describeOnly === true,
         ...(typeof body.bindStage === 'string' ? { bindStage: body.bindStage } : {}),
       });

@@ -24,6 +24,8 @@ export interface QueryEntry {
   chunks: string[];
   /** A large result's chunks live in files instead, one per chunk. */
   chunkFiles?: string[];
+  /** Cancels the statement while it runs (the driver's abort-request). */
+  readonly abort: AbortController;
   chunkKey: string;
   done: Promise<void>;
 }
@@ -58,6 +60,7 @@ export class ResultStore {
       status: 'RUNNING',
       chunks: [],
       chunkKey: randomBytes(16).toString('hex'),
+      abort: new AbortController(),
       done: Promise.resolve(),
     };
     this.entries.set(entry.queryId, entry);

@@ -117,9 +117,15 @@ export function hybridSwapUnsupported(): SqlError {
 }
 
 /** DuckDB's errors in Snowflake's shape; SqlErrors pass through. */
+/** A statement its client cancelled (abort-request, SYSTEM$CANCEL_QUERY). */
+export function canceled(): SqlError {
+  return new SqlError('000604', '57014', 'SQL execution canceled');
+}
+
 export function asSqlError(error: unknown): SqlError {
   if (error instanceof SqlError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  if (/^INTERRUPT Error/i.test(message) || /Interrupted!/.test(message)) return canceled();
   if (/PRIMARY KEY or UNIQUE constraint violation|Duplicate key/i.test(message)) return duplicateKey();
   // DuckDB quotes the value with ' or " depending on its version.
   const conversion = /Could not convert string ['"](.*?)['"] to (DECIMAL|INT|DOUBLE|BIGINT|HUGEINT|FLOAT)/i.exec(message);

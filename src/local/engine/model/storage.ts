@@ -59,6 +59,11 @@ export class Storage {
     this.timeZone = zone;
   }
 
+  /** Stops the statement DuckDB is running now (it fails with an INTERRUPT error). */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
   /** Runs `work` alone: statements of different sessions never interleave inside a transaction. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
