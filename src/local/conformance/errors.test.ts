@@ -210,6 +210,20 @@ describe('statement errors', () => {
   });
 });
 
+describe('column options papi local does not apply', () => {
+  it('refuses them by name (002040) rather than dropping them: a DEFAULT would read NULL', async () => {
+    for (const [sql, construct] of [
+      ["CREATE TABLE D.S.DEFAULTS (ID NUMBER, STATE VARCHAR DEFAULT 'new')", 'column DEFAULT'],
+      ['CREATE TABLE D.S.IDS (ID NUMBER AUTOINCREMENT, NAME VARCHAR)', 'AUTOINCREMENT / IDENTITY columns'],
+      ["ALTER TABLE D.S.T ADD COLUMN LABEL VARCHAR COLLATE 'en-ci'", 'COLLATE'],
+      ['CREATE HYBRID TABLE D.S.HU (ID NUMBER PRIMARY KEY, EMAIL VARCHAR UNIQUE)', 'UNIQUE and FOREIGN KEY constraints on hybrid tables'],
+    ] as const) {
+      const failed = await driverFailure(admin.execute(sql));
+      expect({ sql, code: failed.code, named: failed.message.includes(construct) }).toEqual({ sql, code: '002040', named: true });
+    }
+  });
+});
+
 describe('login errors', () => {
   it('a wrong password: 390100 (08004), an AuthError', async () => {
     const failed = connect(adminParams(target.local, { password: 'not-the-password' }));

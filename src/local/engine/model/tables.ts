@@ -17,7 +17,21 @@ import { stageFolder, tableStageFolder } from './stage-folders.js';
 export const storageName = (id: number) => `t${id}`;
 
 /** Column definitions and primary key of CREATE TABLE, with the hybrid table rules. */
+/**
+ * Column options papi local would otherwise drop without a word (a DEFAULT that never applies, an
+ * IDENTITY that never counts, a collation that never compares): refused by name.
+ */
+export function refuseUnsupportedColumnOptions(c: ast.ColumnDef): void {
+  if (c.default) throw unsupported('column DEFAULT');
+  if (c.identity) throw unsupported('AUTOINCREMENT / IDENTITY columns');
+  if (c.collate !== undefined) throw unsupported('COLLATE');
+}
+
 export function tableDefinition(stmt: ast.CreateTableStatement): { columns: ColumnDef[]; primaryKey?: string[] } {
+  stmt.columns.forEach(refuseUnsupportedColumnOptions);
+  // Hybrid tables enforce UNIQUE and FOREIGN KEY constraints (standard tables only record them).
+  if (stmt.tableType === 'HYBRID' && (stmt.columns.some((c) => c.unique) || stmt.constraints.some((c) => c.type !== 'PRIMARY KEY')))
+    throw unsupported('UNIQUE and FOREIGN KEY constraints on hybrid tables');
   const columns: ColumnDef[] = stmt.columns.map((c) => ({
     name: c.name.name,
     type: columnType(c.type).snowflake,

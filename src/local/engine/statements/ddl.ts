@@ -11,7 +11,7 @@ import { applyFutureGrants, databaseOf, emptySchema, now, type DatabaseEntry, ty
 import type { Core, Exec } from '../model/core.js';
 import { display, type SchemaPath } from '../model/name-resolution.js';
 import { removeStage, stageFolder } from '../model/stage-folders.js';
-import { createTableSql, dropStorage, findTable, prepareCreateTable, installTable, noteHybridUse, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
+import { createTableSql, dropStorage, findTable, prepareCreateTable, installTable, noteHybridUse, refuseUnsupportedColumnOptions, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
 import type * as ast from '../sql/ast.js';
 import { quoteIdent } from '../sql/render.js';
 import type { StatementResult } from '../types.js';
@@ -199,6 +199,7 @@ export async function alterTable(ex: Exec, stmt: ast.AlterTableStatement): Promi
             if (action.ifNotExists) continue;
             throw objectExists('Column', c.name.name);
           }
+          refuseUnsupportedColumnOptions(c);
           const type = columnType(c.type);
           await ex.core.storage.run(`ALTER TABLE ${quoteIdent(table.storage)} ADD COLUMN ${quoteIdent(c.name.name)} ${type.duckdb}`);
           table.columns.push({ name: c.name.name, type: type.snowflake, nullable: !c.notNull });
