@@ -102,7 +102,7 @@ describe.skipIf(skopeoMissing !== undefined && dockerMissing !== undefined)('pap
   it.skipIf(dockerMissing !== undefined)('papi deploy --builder docker builds and pushes with a Docker engine, and papi local runs it', async (ctx) => {
     const engine = await startDockerEngine();
     if (typeof engine === 'string') {
-      announceSkip('papi deploy --builder docker', engine);
+      announceSkip('papi deploy --builder docker', engine, 'no docker engine');
       ctx.skip();
       return;
     }

@@ -20,8 +20,15 @@ export function missingTools(...names: string[]): string | undefined {
   return `not installed: ${missing.join(', ')} (apt-get install -y docker-registry skopeo docker.io)`;
 }
 
-export function announceSkip(what: string, reason: string): void {
-  process.stderr.write(`[interop] SKIPPED ${what}: ${reason}\n`);
+/**
+ * Why a test is skipped: a tool that is not installed, or a Docker engine that cannot start on this
+ * machine (root and kernel privileges). .ci/run reads these lines: after it installed the tools, only
+ * the second kind may stay skipped.
+ */
+export type SkipKind = 'missing tool' | 'no docker engine';
+
+export function announceSkip(what: string, reason: string, kind: SkipKind = 'missing tool'): void {
+  process.stderr.write(`[interop] SKIPPED (${kind}) ${what}: ${reason}\n`);
 }
 
 /** A policy.json that lets skopeo copy unsigned images (its default policy may be absent or strict). */
