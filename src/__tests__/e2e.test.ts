@@ -1,7 +1,10 @@
 // The whole job on a fresh papi local, through the CLI as users run it: `papi up` (setup on the sample
 // data, deploy, token, get 22), then checks against the tables themselves through the real driver,
-// the reference recommender, the ingress's refusals, a rerun that changes nothing, and teardown.
-import { existsSync } from 'node:fs';
+// the reference recommender, the ingress's refusals, a rerun that changes nothing, and teardown. The
+// project is a git repository with a .gitignore and a papi.yaml from `papi init`, as users keep one:
+// none of the secrets papi up leaves in .papi/ can be added to it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,12 +23,19 @@ const papi = (...argv: string[]): Promise<CliRun> => runCli(argv, { cwd: project
 const dataDir = join(project, '.papi', 'local');
 let admin: Connection;
 
+/** git in the project, blind to the machine's and the user's git configuration. */
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { cwd: project, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+
 function must(run: CliRun): CliRun {
   if (run.code !== 0) throw new Error(`papi exited ${run.code}\n${run.stderr}\n${run.stdout}`);
   return run;
 }
 
 beforeAll(async () => {
+  git('init', '-q');
+  writeFileSync(join(project, '.gitignore'), 'node_modules/\ncache/\n');
+  must(await papi('init'));
   must(await papi('up'));
   const local = await runningInstance(dataDir);
   admin = await connect({ account: local!.account, accessUrl: local!.accessUrl, user: local!.user, password: await readPassword(dataDir), role: 'ACCOUNTADMIN' });
@@ -38,6 +48,13 @@ afterAll(async () => {
 }, 60_000);
 
 describe('papi up on a fresh papi local', () => {
+  it("leaves nothing from .papi/ (the service user's private key, cached tokens, papi local's secrets) for git to add", () => {
+    for (const secret of ['keys', 'tokens.json', 'local/admin-password', 'local/secret.key']) expect(existsSync(join(project, '.papi', secret)), secret).toBe(true);
+    expect(readFileSync(join(project, '.gitignore'), 'utf8')).toBe('node_modules/\ncache/\n.papi/\n');
+    git('add', '-A');
+    expect(git('status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).sort()).toEqual(['A  .gitignore', 'A  papi.yaml']);
+  });
+
   it("papi get 22 returns exactly the hybrid table's row for user 22", async () => {
     const got = must(await papi('get', '22', '--json'));
     const [row] = await admin.execute('SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS WHERE USER_ID = ?', [22]);

@@ -3,7 +3,7 @@
 // before it expires. A Programmatic Access Token in the environment is used as it is instead.
 import type { EnsureKeyPairResult, ResolvedIngressToken } from '../auth/index.js';
 import type { PapiConfig } from '../config/types.js';
-import { projectPaths } from '../project.js';
+import { ensureProjectDir, projectPaths } from '../project.js';
 import { runStatement } from '../snowflake/runner.js';
 import type { ConnectedContext } from '../context.js';
 import { readDeployment, type Deployment } from '../deploy/deployment.js';
@@ -39,7 +39,7 @@ export async function token(ctx: ConnectedContext, options: TokenOptions = {}): 
   const { out } = ctx;
   const auth = await import('../auth/index.js');
   const deployment = await deployedEndpoint(config);
-  const paths = projectPaths(config);
+  const paths = await ensureProjectDir(config);
   const user = config.snowflake.service.user;
   const log = { debug: (m: string) => out.debug(m), warn: (m: string) => out.warn(m) };
   const passphrase = ctx.env.PRIVATE_KEY_PASSPHRASE;

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import type { PapiConfig } from '../config/types.js';
 import { serviceBundlePath } from '../dev/service-process.js';
 import { poll } from '../poll.js';
-import { projectPaths } from '../project.js';
+import { ensureProjectDir } from '../project.js';
 import type { Connection } from '../snowflake/driver.js';
 import { outcomeOf } from '../snowflake/outcome.js';
 import { runStatement, type Row } from '../snowflake/runner.js';
@@ -138,7 +138,7 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
     image: { reference: result.image.reference, digest: pushed.digest },
     deployedAt: new Date().toISOString(),
   };
-  await writeDeployment(projectPaths(config).deployment, deployment);
+  await writeDeployment((await ensureProjectDir(config)).deployment, deployment);
   return { ...result, url: deployment.url, deployment };
 }
 

@@ -1,6 +1,7 @@
 // papi init: a commented papi.yaml with every setting at its default, for papi local or for a Snowflake
-// connection.
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+// connection; and `.papi/` in the project's .gitignore when it has one (papi.yaml is committed,
+// .papi/ beside it holds private keys and tokens).
+import { appendFile, chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
 import { packagePath } from '../paths.js';
@@ -14,8 +15,15 @@ export interface InitOptions {
   force?: boolean;
 }
 
-/** Writes ./papi.yaml; returns its path. */
-export async function init(ctx: Context, options: InitOptions): Promise<string> {
+export interface InitResult {
+  /** The papi.yaml written. */
+  path: string;
+  /** The project's .gitignore, when `.papi/` was added to it. */
+  gitignore?: string;
+}
+
+/** Writes ./papi.yaml, and adds `.papi/` to ./.gitignore when there is one that does not ignore it yet. */
+export async function init(ctx: Context, options: InitOptions): Promise<InitResult> {
   const { target, connection } = options;
   const path = join(ctx.cwd, 'papi.yaml');
   const text = renderStarter(await readFile(packagePath('templates', 'papi.yaml'), 'utf8'), { target, connection });
@@ -27,7 +35,25 @@ export async function init(ctx: Context, options: InitOptions): Promise<string> 
     throw error;
   }
   await chmod(path, 0o644); // the umask may have narrowed it; papi.yaml holds no secrets
-  return path;
+  const gitignore = await ignorePapiDir(join(ctx.cwd, '.gitignore'));
+  return { path, ...(gitignore ? { gitignore } : {}) };
+}
+
+/**
+ * Appends `.papi/` to an existing .gitignore that has no line for it; returns the file when it did.
+ * (.papi/.gitignore already keeps .papi/'s files out; this also says so where people look.)
+ */
+async function ignorePapiDir(file: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // no .gitignore: none is created
+    throw error;
+  }
+  if (text.split(/\r?\n/).some((line) => /^\/?\.papi(\/(\*\*?)?)?\s*$/.test(line.trim()))) return undefined;
+  await appendFile(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}.papi/\n`);
+  return file;
 }
 
 /** The starter with the chosen target and connection name filled in (the template stays valid YAML). */

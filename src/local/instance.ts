@@ -1,9 +1,11 @@
 // What papi local keeps in its data directory besides the data: `format.json` (the layout version of
 // the directory, so a newer papi can migrate or refuse an older one), `local.json` while it runs (pid,
 // accessUrl, account, user, port: harmless to read) for `papi local status|stop` and other papi
-// commands, and the admin password in its own 0600 file.
+// commands, and the admin password in its own 0600 file. The directory is the owner's alone (0700)
+// and nothing in it is readable by group or others: it holds the data, the secret key that signs
+// tokens and the admin password.
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const STATE_FILE = 'local.json';
@@ -39,12 +41,16 @@ export interface LocalInstance {
 }
 
 /**
- * Makes the data directory ready for this papi: creates it (0700), migrates an older layout in place,
- * refuses a newer one, and returns the admin password (the given one, else the stored one, else a new
- * random one; stored 0600).
+ * Makes the data directory ready for this papi: creates it (0700), or tightens an existing one to 0700
+ * and what it holds to the owner alone, migrates an older layout in place, refuses a newer one, and
+ * returns the admin password (the given one, else the stored one, else a new random one; stored 0600).
  */
 export async function prepareDataDir(dataDir: string, password?: string): Promise<{ password: string }> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a folder it creates: one made by an older papi, by hand or under
+  // another umask keeps its mode unless it is set here.
+  await chmod(dataDir, 0o700);
+  await ownerOnly(dataDir);
   const recorded = await readFormat(dataDir);
   const found = recorded ?? DATA_FORMAT_VERSION;
   if (found > DATA_FORMAT_VERSION)
@@ -127,8 +133,23 @@ async function ensurePassword(dataDir: string, given?: string): Promise<string> 
   return password;
 }
 
+/**
+ * Clears the group and other bits of everything under `dir` (symlinks are left alone: chmod would
+ * follow them). Files an older papi or DuckDB wrote under a 022 umask (data.duckdb, its WAL, registry
+ * blobs, stage files) become the owner's alone.
+ */
+export async function ownerOnly(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isSymbolicLink()) continue;
+    const file = path.join(dir, entry.name);
+    const { mode } = await lstat(file);
+    if ((mode & 0o077) !== 0) await chmod(file, mode & 0o7700);
+    if (entry.isDirectory()) await ownerOnly(file);
+  }
+}
+
 async function writeAtomically(file: string, text: string): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, text, { mode: 0o644 });
+  await writeFile(temporary, text, { mode: 0o600 });
   await rename(temporary, file);
 }

@@ -1,6 +1,7 @@
 // startLocal on temp data directories with the real engine: restart keeps data and the generated
-// password, two instances never interfere, secrets are 0600, close() releases everything.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// password, two instances never interfere, secrets are 0600, the data directory is the owner's alone
+// (also one that existed before), close() releases everything.
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,47 @@ describe('startLocal', () => {
         { ID: 2, NAME: 'two' },
       ]);
       await c.close();
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('tightens a data directory that already exists to 0700, and nothing in it is readable by group or others', async () => {
+    /** Paths under dir (symlinks aside) whose mode lets group or others in. */
+    const open = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true, recursive: true })
+        .filter((entry) => !entry.isSymbolicLink())
+        .map((entry) => path.join(entry.parentPath, entry.name))
+        .filter((file) => (lstatSync(file).mode & 0o077) !== 0)
+        .map((file) => `${path.relative(dir, file)} ${(lstatSync(file).mode & 0o777).toString(8)}`);
+    const dataDir = tempDir();
+    const upload = path.join(tempDir(), 'ratings.csv');
+    writeFileSync(upload, '1,2\n');
+
+    // A fresh directory: DuckDB's file, the registry and the stages are the owner's alone.
+    const first = await startLocal({ dataDir });
+    const c = await session(first);
+    await c.execute('CREATE DATABASE D');
+    await c.execute('CREATE STAGE D.PUBLIC.S');
+    await c.execute(`PUT file://${upload} @D.PUBLIC.S AUTO_COMPRESS = FALSE`);
+    await c.close();
+    await first.close();
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(open(dataDir)).toEqual([]);
+
+    // As an older papi, another umask or a hand left it: 0755, files 0644, folders 0755.
+    chmodSync(dataDir, 0o755);
+    for (const file of readdirSync(dataDir, { recursive: true }).map((name) => path.join(dataDir, String(name)))) {
+      chmodSync(file, lstatSync(file).isDirectory() ? 0o755 : 0o644);
+    }
+    mkdirSync(path.join(dataDir, 'stages', 'old'), { mode: 0o755 });
+    writeFileSync(path.join(dataDir, 'stages', 'old', 'file.csv'), 'x', { mode: 0o644 });
+    expect(open(dataDir)).toContain('data.duckdb 644');
+
+    const second = await startLocal({ dataDir });
+    try {
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(open(dataDir)).toEqual([]);
     } finally {
       await second.close();
     }

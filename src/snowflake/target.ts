@@ -5,6 +5,7 @@ import { accountUrlOf } from '../config/account-url.js';
 import { requireConnection } from '../config/connection-check.js';
 import type { ConnectionParams, PapiConfig } from '../config/types.js';
 import { readPassword, runningInstance } from '../local/index.js';
+import { ensureProjectDirFor } from '../project.js';
 import { AuthError } from '../ui/errors.js';
 import type { Output } from '../ui/output.js';
 import type { Connection } from './driver.js';
@@ -33,6 +34,7 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
   let running = await runningInstance(dataDir);
   if (!running) {
     const { startInBackground } = await import('../launcher/index.js');
+    await ensureProjectDirFor(config, dataDir);
     await out.task('Start papi local in the background', () => startInBackground(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
     running = await runningInstance(dataDir);
     if (!running) throw new AuthError(`papi local did not start for ${dataDir}`, { hint: 'Run `papi local start` to see why.' });

@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../__tests__/support/cli.js';
@@ -75,6 +76,46 @@ describe('papi init', () => {
     const { cwd, env } = dirs();
     expect((await runCli(['init', '--target', 'local', '-c', 'dev'], { cwd, env })).code).toBe(2);
     expect((await runCli(['init', '--target', 'cloud'], { cwd, env })).code).toBe(2);
+  });
+});
+
+/** git in `cwd`, blind to the machine's and the user's git configuration. */
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+}
+
+describe('.papi/ stays out of git', () => {
+  it('papi init adds .papi/ to an existing .gitignore once and says so; it creates no .gitignore', async () => {
+    const { cwd, env } = dirs();
+    const gitignore = join(cwd, '.gitignore');
+    writeFileSync(gitignore, 'node_modules/');
+    const run = await runCli(['init'], { cwd, env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Added .papi/ to ${gitignore}`);
+    expect(readFileSync(gitignore, 'utf8')).toBe('node_modules/\n.papi/\n');
+    const again = await runCli(['init', '--force', '--json'], { cwd, env });
+    expect(JSON.parse(again.stdout)).toEqual({ path: join(cwd, 'papi.yaml'), target: 'local' });
+    expect(readFileSync(gitignore, 'utf8')).toBe('node_modules/\n.papi/\n');
+
+    const bare = dirs();
+    expect((await runCli(['init'], { cwd: bare.cwd, env: bare.env })).code).toBe(0);
+    expect(existsSync(join(bare.cwd, '.gitignore'))).toBe(false);
+  });
+
+  it("in a git repository without a .gitignore, papi local's admin password and secret key are never added (.papi/.gitignore)", async () => {
+    const { cwd, env } = dirs();
+    git(cwd, 'init', '-q');
+    expect((await runCli(['init'], { cwd, env })).code).toBe(0);
+    const started = await runCli(['local', 'start', '--detach', '--json'], { cwd, env });
+    try {
+      expect(started.code, started.stderr).toBe(0);
+    } finally {
+      await runCli(['local', 'stop'], { cwd, env });
+    }
+    expect(existsSync(join(cwd, '.papi', 'local', 'admin-password'))).toBe(true);
+    expect(readFileSync(join(cwd, '.papi', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    git(cwd, 'add', '-A');
+    expect(git(cwd, 'status', '--porcelain', '--untracked-files=all')).toBe('A  papi.yaml\n');
   });
 });
 

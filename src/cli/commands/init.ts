@@ -5,7 +5,8 @@ export default defineCommand({
   name: 'init',
   summary: 'Write a commented papi.yaml with the defaults',
   description:
-    'Writes ./papi.yaml: every setting with its default and a one-line comment. The target is papi local ' +
+    'Writes ./papi.yaml: every setting with its default and a one-line comment, and adds .papi/ (keys, tokens, ' +
+    "papi local's data) to ./.gitignore when there is one. The target is papi local " +
     'unless you pass --target snowflake or -c/--connection NAME (a connection in ~/.snowflake/connections.toml). ' +
     'Having a connections.toml does not switch the target by itself: without one of those, papi keeps ' +
     'running the local demo.',
@@ -26,12 +27,13 @@ export default defineCommand({
       throw new UsageError('--target local and --connection cannot be used together', { hint: 'A connection is only used with --target snowflake.' });
     const target = options.target ?? (connection ? 'snowflake' : 'local');
     const { init } = await import('../../init/index.js');
-    const path = await init(ctx, { target, connection, force: options.force });
+    const { path, gitignore } = await init(ctx, { target, connection, force: options.force });
     const next = target === 'local' ? 'papi up' : 'papi setup';
     const via = connection ? ` through the connection "${connection}"` : '';
+    const ignored = gitignore ? `Added .papi/ to ${gitignore}: papi's keys, tokens and papi local's secrets stay out of git.\n` : '';
     return {
-      data: { path, target },
-      human: `Wrote ${path} (target: ${target}${via}).\nNext: ${next}`,
+      data: { path, target, ...(gitignore ? { gitignore } : {}) },
+      human: `Wrote ${path} (target: ${target}${via}).\n${ignored}Next: ${next}`,
     };
   },
 });

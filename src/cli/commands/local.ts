@@ -1,6 +1,7 @@
 // papi local start|stop|status. The process handling is src/launcher; papi local itself is src/local.
 import path from 'node:path';
 import type { Running } from '../../launcher/index.js';
+import { ensureProjectDirFor } from '../../project.js';
 import { defineCommand } from '../define.js';
 
 /** Every `papi local` subcommand works on one data directory: the flag overrides the local.dataDir setting. */
@@ -89,6 +90,8 @@ const start = defineCommand({
       ...(options.endpointDelay !== undefined ? { endpointDelaySeconds: options.endpointDelay } : {}),
     };
     const startOptions = { dataDir: dir, port: config.local.port, password: options.password, behaviour };
+    // The default data directory, .papi/local, holds papi local's admin password and secret key.
+    await ensureProjectDirFor(config, dir);
     if (options.detach) {
       const { alreadyRunning, ...running } = await startDetached(ctx, startOptions);
       const stopHint = `Stop it with \`papi local stop${dir !== path.join(config.projectDir, '.papi', 'local') ? ` --data-dir ${dir}` : ''}\``;

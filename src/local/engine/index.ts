@@ -36,7 +36,7 @@ export type LocalEngineApi = Engine & AccountDirectory;
 
 export async function openEngine(options: EngineOptions): Promise<LocalEngineApi> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  mkdirSync(stageRoot(options.dataDir), { recursive: true });
+  mkdirSync(stageRoot(options.dataDir), { recursive: true, mode: 0o700 });
   const state = loadCatalog(options.dataDir) ?? newCatalog((options.account ?? 'PAPI').toUpperCase());
   await ensureAdmin(state, options.admin);
   saveCatalog(options.dataDir, state);

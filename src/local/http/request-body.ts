@@ -3,14 +3,28 @@
 // app.request() in tests they come from the web Request.
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { Context } from 'hono';
 import type { LocalHttpEnv } from './local-http-env.js';
 
+const inflate = promisify(gunzip);
+
 export class BodyTooLargeError extends Error {
-  constructor(readonly maxBytes: number) {
-    super(`request body larger than ${maxBytes} bytes`);
+  constructor(
+    readonly maxBytes: number,
+    readonly inflated = false,
+  ) {
+    super(`request body larger than ${maxBytes} bytes${inflated ? ' once inflated' : ''}`);
     this.name = 'BodyTooLargeError';
+  }
+}
+
+/** A gzip body that does not inflate (corrupt or truncated): the client's mistake, not papi local's. */
+export class BadBodyEncodingError extends Error {
+  constructor(cause: unknown) {
+    super(`request body is not valid gzip: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'BadBodyEncodingError';
   }
 }
 
@@ -18,6 +32,11 @@ export interface ReadBodyOptions {
   maxBytes: number;
   /** Inflate a gzip body, detected by its magic bytes (the driver compresses without always saying so). */
   gunzip?: boolean;
+  /**
+   * Cap on the inflated body (default maxBytes). A few hundred KB of gzip can inflate to gigabytes,
+   * so inflating stops as soon as the output passes the cap, before it is all in memory.
+   */
+  maxInflatedBytes?: number;
 }
 
 /** The whole body, up to `maxBytes` (BodyTooLargeError past it). */
@@ -36,14 +55,21 @@ export function readBody<E extends LocalHttpEnv>(c: Context<E>, options: ReadBod
     };
     const onEnd = (): void => {
       const body = chunks.length === 1 && Buffer.isBuffer(chunks[0]) ? chunks[0] : Buffer.concat(chunks, size);
-      try {
-        resolve(options.gunzip && body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body) : body);
-      } catch (error) {
-        reject(error);
-      }
+      if (!(options.gunzip && body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b)) return resolve(body);
+      inflateCapped(body, options.maxInflatedBytes ?? options.maxBytes).then(resolve, reject);
     };
     stream.on('data', onData).once('end', onEnd).once('error', reject);
   });
+}
+
+/** Inflates off the event loop; zlib's maxOutputLength stops it (ERR_BUFFER_TOO_LARGE) once past the cap. */
+async function inflateCapped(body: Buffer, maxBytes: number): Promise<Buffer> {
+  try {
+    return await inflate(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw new BodyTooLargeError(maxBytes, true);
+    throw new BadBodyEncodingError(error);
+  }
 }
 
 /** The body as a Node stream, for bodies too large to hold (blob uploads, proxied requests). */

@@ -30,8 +30,9 @@ export class BlobStore {
   private readonly indexFile: string;
 
   constructor(readonly dir: string) {
-    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true });
-    mkdirSync(join(dir, 'uploads'), { recursive: true });
+    // Blobs are the owner's alone, like everything in papi local's data directory.
+    mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(dir, 'uploads'), { recursive: true, mode: 0o700 });
     this.indexFile = join(dir, 'repositories.json');
     this.repositories = existsSync(this.indexFile) ? (JSON.parse(readFileSync(this.indexFile, 'utf8')) as Record<string, RepositoryRecord>) : {};
   }
@@ -63,7 +64,7 @@ export class BlobStore {
 
   startUpload(): string {
     const id = randomUUID();
-    writeFileSync(this.uploadPath(id), '');
+    writeFileSync(this.uploadPath(id), '', { mode: 0o600 });
     return id;
   }
 
@@ -99,7 +100,7 @@ export class BlobStore {
     const target = this.blobPath(digest);
     if (!existsSync(target)) {
       const temp = `${target}.${randomUUID()}`;
-      writeFileSync(temp, bytes);
+      writeFileSync(temp, bytes, { mode: 0o600 });
       renameSync(temp, target);
     }
     this.link(repository, digest);
@@ -183,7 +184,7 @@ export class BlobStore {
 
   private save(): void {
     const temp = `${this.indexFile}.tmp`;
-    writeFileSync(temp, JSON.stringify(this.repositories));
+    writeFileSync(temp, JSON.stringify(this.repositories), { mode: 0o600 });
     renameSync(temp, this.indexFile);
   }
 }

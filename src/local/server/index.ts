@@ -23,7 +23,7 @@ import {
 } from './query-requests.js';
 import { ResultStore } from './results.js';
 import { SessionTable, type Session } from './sessions.js';
-import { answerSnowflakeFailure, failure, ok, readJson, snowflakeToken } from './snowflake-protocol.js';
+import { answerSnowflakeFailure, failure, MAX_LOGIN_BODY_BYTES, ok, readJson, snowflakeToken } from './snowflake-protocol.js';
 
 export interface SqlApiOptions {
   tokens: LocalTokenAuthority;
@@ -80,7 +80,7 @@ export function createSqlApi(options: SqlApiOptions): SqlApi {
 
   app.post('/session/v1/login-request', async (c) => {
     const { engine, account, verifyPassword } = attached();
-    const body = await readJson(c);
+    const body = await readJson(c, MAX_LOGIN_BODY_BYTES);
     const data = (typeof body.data === 'object' && body.data !== null ? body.data : {}) as Record<string, unknown>;
     const state = await login({ engine, tokens, account, verifyPassword }, { data, query: new URL(c.req.url).searchParams });
     const opened = sessions.open(state);
@@ -101,7 +101,7 @@ export function createSqlApi(options: SqlApiOptions): SqlApi {
 
   app.post('/session/token-request', async (c) => {
     attached();
-    const body = await readJson(c);
+    const body = await readJson(c, MAX_LOGIN_BODY_BYTES);
     const token = snowflakeToken(c);
     if (String(body.requestType ?? '').toUpperCase() === 'ISSUE') {
       const issued = sessions.issueSessionToken(sessions.sessionOfAnyToken(token));

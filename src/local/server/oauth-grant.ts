@@ -8,7 +8,7 @@ import { SqlError } from '../errors.js';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
 import { readBody } from '../http/request-body.js';
 import type { LocalTokenAuthority } from '../tokens.js';
-import { MAX_BODY_BYTES } from './snowflake-protocol.js';
+import { MAX_LOGIN_BODY_BYTES } from './snowflake-protocol.js';
 import { verifyKeyPairJwt } from './keypair-jwt.js';
 import { identifier } from './login.js';
 
@@ -24,7 +24,7 @@ export interface OAuthContext {
 }
 
 export async function handleOAuthToken(context: OAuthContext, c: Context<LocalHttpEnv>): Promise<Response> {
-  const form = new URLSearchParams((await readBody(c, { maxBytes: MAX_BODY_BYTES, gunzip: true })).toString('utf8'));
+  const form = new URLSearchParams((await readBody(c, { maxBytes: MAX_LOGIN_BODY_BYTES, gunzip: true })).toString('utf8'));
   // OAuth errors are real HTTP statuses with Snowflake's JSON (clients of this endpoint are not the driver).
   const fail = (status: 400 | 401, error: string, message: string, code: string | null = null) =>
     c.json({ data: null, error, code, message, success: false, headers: null }, status);

@@ -1,5 +1,6 @@
 // The SQL API app through app.request(): its error middleware answers every failure as HTTP 200 in
-// Snowflake's shape (the driver retries 5xx for a minute), its 404s, and gzip bodies. With the real
+// Snowflake's shape (the driver retries 5xx for a minute), its 404s, and gzip bodies (a gzip bomb is a
+// 413, a corrupt one a 400, over real HTTP). With the real
 // engine behind startLocal.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,27 @@ describe('the SQL API app', () => {
     expect(await wrongMethod.json()).toMatchObject(snowflakeFailure('390104', '08001'));
     const signedIn = await local.app.request('/session/heartbeat', { headers: { authorization: `Snowflake Token="${token}"` } });
     expect(signedIn.status).toBe(404);
+  });
+
+  it('refuses a gzip bomb before login with 413 in the failure shape, without inflating it (over real HTTP)', async () => {
+    // 300 gzip members of 1 MB of zeros: about 300 KB that inflate to 300 MB (gunzip reads every member).
+    const member = gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+    const bomb = Buffer.concat(Array.from({ length: 300 }, () => member));
+    expect(bomb.length).toBeLessThan(400 * 1024);
+    const before = process.memoryUsage().rss;
+    for (const [route, contentType] of [['/session/v1/login-request', 'application/json'], ['/oauth/token', 'application/x-www-form-urlencoded'], ['/session/token-request', 'application/json']]) {
+      const response = await fetch(`${local.accessUrl}${route}`, { method: 'POST', headers: { 'content-type': contentType, 'content-encoding': 'gzip' }, body: bomb });
+      expect(response.status, route).toBe(413);
+      expect(await response.json(), route).toMatchObject({ ...snowflakeFailure('000603', '54000'), message: 'Request body too large.' });
+    }
+    // Inflated, one bomb alone would have added 300 MB (a JSON.parse of it more).
+    expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
+    // A body that is not valid gzip is the client's mistake too; a normal login still works.
+    const corrupt = await fetch(`${local.accessUrl}/session/v1/login-request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: member.subarray(0, 40) });
+    expect(corrupt.status).toBe(400);
+    expect(await corrupt.json()).toMatchObject(snowflakeFailure('000603', '08P01'));
+    const login = await fetch(`${local.accessUrl}/session/v1/login-request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: gzipSync(JSON.stringify({ data: { LOGIN_NAME: local.user, PASSWORD: 'app-request-pw' } })) });
+    expect(await login.json()).toMatchObject({ success: true });
   });
 
   it('serves chunks only with their key', async () => {

@@ -1,6 +1,6 @@
 // Layer extraction on real tar files: order, whiteouts, opaque directories, symlinks, hard links,
 // and entries that try to leave the root.
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -79,6 +79,33 @@ describe('extractLayers', () => {
     await expect(extractLayers([await layer([{ name: '../evil.txt', content: 'x' }])], root)).rejects.toBeInstanceOf(UnsafeLayerError);
     expect(existsSync(join(dir, 'evil.txt'))).toBe(false);
     await expect(extractLayers([await layer([{ name: 'a', type: 'link', linkname: '../../etc/passwd' }])], root)).rejects.toBeInstanceOf(UnsafeLayerError);
+  });
+
+  it('refuses whiteouts of "", "." and "..": one layer cannot delete its directory, the root or the folder of every image', async () => {
+    // The runtime unpacks each image into a folder beside the others: images/<digest>.
+    const images = join(dir, 'images');
+    const neighbour = join(images, 'other-image', 'keep.txt');
+    mkdirSync(join(images, 'other-image'), { recursive: true });
+    writeFileSync(neighbour, 'another image');
+    for (const name of ['.wh...', '.wh..', '.wh.', './.wh...', 'app/.wh...', 'app/.wh..', 'app/.wh.']) {
+      const root = join(images, `root-${count}`);
+      const lower = await layer([{ name: 'app/keep.txt', content: 'keep' }]);
+      await expect(extractLayers([lower, await layer([{ name }])], root), name).rejects.toBeInstanceOf(UnsafeLayerError);
+      expect(existsSync(neighbour), name).toBe(true);
+      expect(readFileSync(join(root, 'app/keep.txt'), 'utf8'), name).toBe('keep');
+    }
+  });
+
+  it('still applies a whiteout of a dot-file and an opaque whiteout at the top of the image', async () => {
+    const root = join(dir, 'root');
+    const lower = await layer([{ name: 'old.txt', content: 'old' }, { name: 'app/.env', content: 'x' }, { name: 'app/other', content: 'y' }]);
+    await extractLayers([lower, await layer([{ name: 'app/.wh..env' }])], root);
+    expect(existsSync(join(root, 'app/.env'))).toBe(false);
+    expect(readFileSync(join(root, 'app/other'), 'utf8')).toBe('y');
+    await extractLayers([await layer([{ name: '.wh..wh..opq' }, { name: 'new.txt', content: 'new' }])], root);
+    expect(existsSync(join(root, 'old.txt'))).toBe(false);
+    expect(existsSync(join(root, 'app'))).toBe(false);
+    expect(readFileSync(join(root, 'new.txt'), 'utf8')).toBe('new');
   });
 
   it('follows symlinks inside the root only: an absolute link target stays under the root', async () => {

@@ -2,11 +2,11 @@
 // filesystem: whiteouts (`.wh.name`) delete, opaque markers (`.wh..wh..opq`) empty a directory of
 // what lower layers put there, symlinks and hard links are recreated. Every path is resolved inside
 // the folder (symlinks followed as if the folder were `/`), and an entry that would land outside is
-// refused. Ownership is not applied (the runner is not root); permission bits are.
+// refused, and so is a whiteout of "", "." or "..". Ownership is not applied (the runner is not root); permission bits are.
 
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, link, lstat, mkdir, readdir, readlink, rm, symlink, unlink } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -57,7 +57,7 @@ async function applyEntries(extract: tar.Extract, root: string, created: Set<str
       continue;
     }
     if (base.startsWith(WHITEOUT)) {
-      await rm(join(parent, base.slice(WHITEOUT.length)), { recursive: true, force: true });
+      await rm(whiteoutTarget(root, parent, header.name, base.slice(WHITEOUT.length)), { recursive: true, force: true });
       entry.resume();
       continue;
     }
@@ -103,6 +103,22 @@ async function applyEntries(extract: tar.Extract, root: string, created: Set<str
         entry.resume();
     }
   }
+}
+
+/**
+ * What a whiteout `.wh.<victim>` deletes: the sibling `<victim>` and nothing else. The OCI layer
+ * rules name a basename after the prefix, so an empty victim, `.` or `..` (`.wh.`, `.wh..`,
+ * `.wh...`) would name the directory holding the marker or its parent — up to the folder holding
+ * every unpacked image. Those are refused, and the result is checked to lie strictly inside root.
+ */
+export function whiteoutTarget(root: string, parent: string, name: string, victim: string): string {
+  if (victim === '' || victim === '.' || victim === '..' || victim.includes('/')) {
+    throw new UnsafeLayerError(`layer entry "${name}" is a whiteout of "${victim}", which is not a name inside its directory`);
+  }
+  const target = resolve(parent, victim);
+  const base = resolve(root);
+  if (!target.startsWith(base + sep)) throw new UnsafeLayerError(`layer entry "${name}" whites out a path outside the image root`);
+  return target;
 }
 
 /** `./a/b/` → `a/b`; undefined for the root; throws for paths that climb out. */

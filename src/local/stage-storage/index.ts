@@ -53,7 +53,8 @@ export function createStageStorage(options: StageStorageOptions): StageStorage {
   // what a stopped papi local left there is gone with the next start.
   const partials = join(stagesDir, '.uploads');
   rmSync(partials, { recursive: true, force: true });
-  mkdirSync(partials, { recursive: true });
+  // Stage files are the owner's alone, like everything in papi local's data directory.
+  mkdirSync(partials, { recursive: true, mode: 0o700 });
 
   const transport: StageTransport = {
     stageInfo: ({ folder, path, write }: StageAccess) => ({
@@ -103,10 +104,10 @@ export function createStageStorage(options: StageStorageOptions): StageStorage {
   app.post('/*', (c) => {
     const file = fileOf(c, true);
     if (requestHeader(c, 'x-goog-resumable') !== 'start') throw new StorageError(400, 'only resumable uploads start with POST (x-goog-resumable: start)');
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const id = randomUUID();
     const partial = join(partials, id);
-    writeFileSync(partial, '');
+    writeFileSync(partial, '', { mode: 0o600 });
     uploads.set(id, { file, partial, received: 0 });
     const url = new URL(c.req.url);
     return c.body(null, 201, { location: `${options.accessUrl()}${url.pathname}?upload_id=${id}` });
@@ -116,10 +117,10 @@ export function createStageStorage(options: StageStorageOptions): StageStorage {
     const file = fileOf(c, true);
     const id = c.req.query('upload_id');
     if (id !== undefined) return resumeUpload(c, file, id);
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const partial = join(partials, randomUUID());
     try {
-      await pipeline(bodyStream(c), createWriteStream(partial));
+      await pipeline(bodyStream(c), createWriteStream(partial, { mode: 0o600 }));
       renameSync(partial, file);
     } catch (error) {
       rmSync(partial, { force: true });

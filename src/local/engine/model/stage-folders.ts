@@ -33,7 +33,7 @@ export function stageFolder(dataDir: string, folder: string): string {
 export function putTarget(stageDir: string, path: string): string {
   const clean = normalisePath(path);
   const target = clean === '' ? stageDir : join(stageDir, ...clean.split('/').filter(Boolean));
-  mkdirSync(target, { recursive: true });
+  mkdirSync(target, { recursive: true, mode: 0o700 });
   return target;
 }
 

@@ -1,6 +1,7 @@
 // The DuckDB side of the engine: one database file in the data directory, one connection, statements
 // run one at a time (a queue), transactions so a failed statement changes nothing, and prepared
 // statements cached by SQL text for the hot point lookups.
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DuckDBConnection,
@@ -35,7 +36,10 @@ export class Storage {
   ) {}
 
   static async open(dataDir: string): Promise<Storage> {
-    const instance = await DuckDBInstance.create(join(dataDir, 'data.duckdb'));
+    const file = join(dataDir, 'data.duckdb');
+    const instance = await DuckDBInstance.create(file);
+    // DuckDB creates the file under the process's umask (usually 0644): the data is the owner's alone.
+    chmodSync(file, 0o600);
     const connection = await instance.connect();
     // Never the machine's zone: each statement runs in its session's TIMEZONE (useTimeZone).
     await connection.run("SET TimeZone = 'UTC'");
