@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TtlCache } from './cache.js';
+import { RowCache, TtlCache } from './cache.js';
 
 function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
   let time = start;
@@ -59,5 +59,43 @@ describe('TtlCache', () => {
     expect(cache.enabled).toBe(false);
     expect(cache.get('a')).toBeUndefined();
     expect(cache.size).toBe(0);
+  });
+});
+
+describe('TtlCache bounded by bytes', () => {
+  it('evicts the least recently used values past maxBytes, and keeps none larger than the budget', () => {
+    const cache = new TtlCache<string>({ ttlSeconds: 60, maxEntries: 100, maxStaleSeconds: 0, maxBytes: 10 }, clock().now, (v) => v.length);
+    cache.set('a', 'aaaa');
+    cache.set('b', 'bbbb');
+    expect(cache.bytes).toBe(8);
+    cache.set('c', 'cccc'); // 12 bytes: a goes
+    expect([cache.get('a'), cache.get('b')?.value, cache.get('c')?.value]).toEqual([undefined, 'bbbb', 'cccc']);
+    expect(cache.bytes).toBe(8);
+    cache.set('huge', 'x'.repeat(11));
+    expect(cache.get('huge')).toBeUndefined();
+    expect(cache.bytes).toBe(8);
+  });
+});
+
+describe('RowCache', () => {
+  const options = { ttlSeconds: 60, maxEntries: 100, maxStaleSeconds: 0, maxBytes: 1_000_000, maxNegativeEntries: 10 };
+
+  it('a flood of unknown ids never evicts the rows of known ones', () => {
+    const cache = new RowCache(options, clock().now);
+    cache.set('22', '{"ID":22}');
+    for (let i = 0; i < 10_000; i++) cache.set(`unknown-${i}`, null);
+    expect(cache.get('22')).toEqual({ fresh: true, value: '{"ID":22}' });
+    expect(cache.stats()).toEqual({ rows: 1, bytes: 18, absent: 10 });
+    expect(cache.get('unknown-9999')).toEqual({ fresh: true, value: null });
+  });
+
+  it('an id moves between the two when its answer changes', () => {
+    const cache = new RowCache(options, clock().now);
+    cache.set('7', null);
+    cache.set('7', '{"ID":7}');
+    expect(cache.get('7')?.value).toBe('{"ID":7}');
+    cache.set('7', null);
+    expect(cache.get('7')?.value).toBeNull();
+    expect(cache.stats()).toEqual({ rows: 0, bytes: 0, absent: 1 });
   });
 });

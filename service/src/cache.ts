@@ -1,6 +1,7 @@
-// A bounded LRU of values with a time to live. Entries past their TTL are not dropped at once: they
-// stay (until evicted, or older than ttl + maxStale) so the service can answer with them while the
-// store is unreachable. The clock is injected.
+// A bounded LRU of values with a time to live, bounded by entries and (with a sizeOf) by bytes.
+// Entries past their TTL are not dropped at once: they stay (until evicted, or older than
+// ttl + maxStale) so the service can answer with them while the store is unreachable. The clock is
+// injected. RowCache keeps rows and "no such id" answers apart.
 
 export interface CacheOptions {
   /** Seconds an entry is fresh. 0 turns the cache off: nothing is stored. */
@@ -9,6 +10,8 @@ export interface CacheOptions {
   maxEntries: number;
   /** Seconds past its TTL an entry may still be served as stale. */
   maxStaleSeconds: number;
+  /** Most bytes of values kept (as `sizeOf` counts them); unbounded when absent. */
+  maxBytes?: number;
 }
 
 export type Clock = () => number;
@@ -18,16 +21,19 @@ export type CacheRead<V> = { fresh: true; value: V } | { fresh: false; value: V 
 interface Entry<V> {
   value: V;
   storedAt: number;
+  bytes: number;
 }
 
 export class TtlCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly ttlMs: number;
   private readonly keepMs: number;
+  private totalBytes = 0;
 
   constructor(
     readonly options: CacheOptions,
     private readonly now: Clock = Date.now,
+    private readonly sizeOf: (value: V) => number = () => 0,
   ) {
     this.ttlMs = options.ttlSeconds * 1000;
     this.keepMs = this.ttlMs + options.maxStaleSeconds * 1000;
@@ -39,6 +45,11 @@ export class TtlCache<V> {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes of the values kept, as sizeOf counts them. */
+  get bytes(): number {
+    return this.totalBytes;
   }
 
   /** The entry for key: fresh (and marked recently used), stale, or undefined. */
@@ -53,7 +64,7 @@ export class TtlCache<V> {
       return { fresh: true, value: entry.value };
     }
     if (age >= this.keepMs) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
     return { fresh: false, value: entry.value };
@@ -61,15 +72,72 @@ export class TtlCache<V> {
 
   set(key: string, value: V): void {
     if (!this.enabled) return;
+    this.remove(key);
+    const bytes = this.sizeOf(value);
+    const maxBytes = this.options.maxBytes ?? Infinity;
+    if (bytes > maxBytes) return; // a value larger than the whole budget is not kept
+    this.entries.set(key, { value, storedAt: this.now(), bytes });
+    this.totalBytes += bytes;
+    while (this.entries.size > this.options.maxEntries || this.totalBytes > maxBytes) this.remove(this.entries.keys().next().value as string);
+  }
+
+  remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
-    this.entries.set(key, { value, storedAt: this.now() });
-    while (this.entries.size > this.options.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.totalBytes -= entry.bytes;
   }
 
   clear(): void {
     this.entries.clear();
+    this.totalBytes = 0;
+  }
+}
+
+export interface RowCacheOptions extends CacheOptions {
+  /** Most "no such id" answers kept, apart from the rows. */
+  maxNegativeEntries: number;
+}
+
+/**
+ * The per-id cache of rows (JSON text) and of "no such id" answers (null), kept apart: requests for
+ * many unknown ids fill only the small negative cache and never evict the rows of real users; rows
+ * are bounded by bytes as well as entries.
+ */
+export class RowCache {
+  private readonly rows: TtlCache<string>;
+  private readonly absent: TtlCache<null>;
+
+  constructor(options: RowCacheOptions, now: Clock = Date.now) {
+    // UTF-16 code units, two bytes each: what a JS string of the row holds.
+    this.rows = new TtlCache<string>(options, now, (row) => row.length * 2);
+    this.absent = new TtlCache<null>({ ...options, maxEntries: options.maxNegativeEntries }, now);
+  }
+
+  get enabled(): boolean {
+    return this.rows.enabled;
+  }
+
+  get size(): number {
+    return this.rows.size + this.absent.size;
+  }
+
+  get(id: string): CacheRead<string | null> {
+    return this.rows.get(id) ?? this.absent.get(id);
+  }
+
+  set(id: string, value: string | null): void {
+    if (value === null) {
+      this.rows.remove(id);
+      this.absent.set(id, null);
+    } else {
+      this.absent.remove(id);
+      this.rows.set(id, value);
+    }
+  }
+
+  /** Rows kept and their bytes, and the negative answers kept (for tests and health). */
+  stats(): { rows: number; bytes: number; absent: number } {
+    return { rows: this.rows.size, bytes: this.rows.bytes, absent: this.absent.size };
   }
 }

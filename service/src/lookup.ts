@@ -6,7 +6,7 @@
 // stale entries or refused, instead of each one waiting for the driver to give up (seconds) during
 // an outage; the first request after that moment tries the store again.
 
-import type { Clock, TtlCache } from './cache.js';
+import type { CacheRead, Clock } from './cache.js';
 import type { Logger } from './log.js';
 import type { Store } from './store-types.js';
 
@@ -39,9 +39,15 @@ export interface Lookup {
 /** How long lookups leave a failing store alone by default: the 503's Retry-After. */
 export const OUTAGE_BACKOFF_MS = 5000;
 
+/** What the lookup needs of its cache (RowCache in the service, a TtlCache in some tests). */
+export interface LookupCache {
+  get(id: string): CacheRead<CachedRow>;
+  set(id: string, value: CachedRow): void;
+}
+
 export interface LookupDeps {
   store: Store;
-  cache: TtlCache<CachedRow>;
+  cache: LookupCache;
   log: Logger;
   now?: Clock;
   outageBackoffMs?: number;

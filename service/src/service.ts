@@ -3,10 +3,10 @@
 // in-process against papi local, so what they check is what ships.
 
 import { createApp } from './app.js';
-import { TtlCache } from './cache.js';
+import { RowCache } from './cache.js';
 import { createHealthCheck } from './health.js';
 import type { Logger } from './log.js';
-import { createLookup, OUTAGE_BACKOFF_MS, type CachedRow } from './lookup.js';
+import { createLookup, OUTAGE_BACKOFF_MS } from './lookup.js';
 import type { ServiceSettings } from './settings.js';
 import { createSnowflakeStore } from './store.js';
 
@@ -30,7 +30,7 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     timeoutMs: settings.storeTimeoutMs,
     log,
   });
-  const cache = new TtlCache<CachedRow>(settings.cache);
+  const cache = new RowCache(settings.cache);
   const app = createApp({
     lookup: createLookup({ store, cache, log }),
     health: createHealthCheck(() => store.ping(), {

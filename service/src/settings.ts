@@ -50,7 +50,7 @@ export interface ServiceSettings {
   tableSql: string;
   idFormat: IdFormat;
   maxIds: number;
-  cache: { ttlSeconds: number; maxEntries: number; maxStaleSeconds: number };
+  cache: { ttlSeconds: number; maxEntries: number; maxStaleSeconds: number; maxBytes: number; maxNegativeEntries: number };
   pool: { min: number; max: number; acquireTimeoutMs: number };
   /** Longest wait for a login or a query before the store counts as unavailable. */
   storeTimeoutMs: number;
@@ -104,6 +104,9 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
       ttlSeconds: integer('PAPI_CACHE_TTL_SECONDS', 180, 0, 7 * 24 * 3600),
       maxEntries: integer('PAPI_CACHE_MAX_ENTRIES', 100_000, 0, 10_000_000),
       maxStaleSeconds: integer('PAPI_CACHE_STALE_SECONDS', 24 * 3600, 0, 30 * 24 * 3600),
+      maxBytes: integer('PAPI_CACHE_MAX_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
+      // "No such id" answers: few, so unknown ids cannot push real users' rows out.
+      maxNegativeEntries: integer('PAPI_CACHE_MAX_NEGATIVE_ENTRIES', 10_000, 0, 10_000_000),
     },
     pool: {
       min: Math.min(integer('PAPI_POOL_MIN', 1, 0, 64), poolMax),

@@ -4,10 +4,10 @@ import { serve } from '@hono/node-server';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../service/src/app.js';
-import { TtlCache } from '../../../service/src/cache.js';
+import { RowCache } from '../../../service/src/cache.js';
 import { createHealthCheck } from '../../../service/src/health.js';
 import { silentLogger } from '../../../service/src/log.js';
-import { createLookup, type CachedRow } from '../../../service/src/lookup.js';
+import { createLookup } from '../../../service/src/lookup.js';
 import { MemoryStore } from '../../../service/src/__tests__/memory-store.js';
 
 export interface TestServer {
@@ -57,7 +57,7 @@ export function pausingHandler(at: number, ms: number): Handler {
 /** The API service with an in-memory store of users 1..users, on loopback. */
 export async function startService(users: number): Promise<{ url: string; store: MemoryStore; close(): Promise<void> }> {
   const store = new MemoryStore(new Map(Array.from({ length: users }, (_, i) => [String(i + 1), [{ title: `T${i + 1}` }]])));
-  const cache = new TtlCache<CachedRow>({ ttlSeconds: 180, maxEntries: 10_000, maxStaleSeconds: 3600 });
+  const cache = new RowCache({ ttlSeconds: 180, maxEntries: 10_000, maxStaleSeconds: 3600, maxBytes: 256 * 1024 * 1024, maxNegativeEntries: 10_000 });
   const app = createApp({
     lookup: createLookup({ store, cache, log: silentLogger }),
     health: createHealthCheck(() => store.ping(), { cacheMs: 1000 }),
