@@ -1,9 +1,12 @@
 // One container of a service instance as a child process: start, readiness probe (HTTP GET until
 // 200), exit → FAILED with the exit code and a restart after a growing back-off (the status stays
 // FAILED until the restarted process is ready again, like a crash loop), stop with SIGTERM and
-// SIGKILL after a grace period. Output goes to a LogRing for SYSTEM$GET_SERVICE_LOGS.
+// SIGKILL after a grace period. Output goes to a LogRing for SYSTEM$GET_SERVICE_LOGS. Each process
+// runs under a lifeline (lifeline.ts) in a process group of its own, so it dies with papi local even
+// when papi local is killed without a chance to stop it.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { underLifeline } from './lifeline.js';
 import { LogRing } from './logs.js';
 
 export type ContainerState = 'PENDING' | 'READY' | 'FAILED' | 'DONE';
@@ -50,8 +53,9 @@ export class Container {
 
   start(): void {
     if (this.stopped) return;
-    const [command, ...args] = this.launch.argv;
-    const child = spawn(command!, args, { cwd: this.launch.cwd, env: this.launch.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { command, args } = underLifeline(this.launch.argv);
+    // stdin is the lifeline's pipe: papi local never writes to it and never closes it while it runs.
+    const child = spawn(command, args, { cwd: this.launch.cwd, env: this.launch.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.child = child;
     this.startTime = new Date().toISOString();
     if (this.state !== 'FAILED') this.message = 'Container is starting';
@@ -86,7 +90,7 @@ export class Container {
       this.state = 'DONE';
       this.message = 'Terminating';
       child.kill('SIGTERM');
-      const kill = setTimeout(() => child.kill('SIGKILL'), this.timings.stopGraceMs);
+      const kill = setTimeout(() => killGroup(child), this.timings.stopGraceMs);
       await this.exited;
       clearTimeout(kill);
     }
@@ -97,7 +101,7 @@ export class Container {
   /** For process exit: no waiting, no grace. */
   killNow(): void {
     this.stopped = true;
-    if (this.running) this.child!.kill('SIGKILL');
+    if (this.running) killGroup(this.child!);
   }
 
   get running(): boolean {
@@ -154,4 +158,13 @@ export class Container {
 function signalNumber(signal: NodeJS.Signals | null): number {
   const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15 };
   return signal ? (numbers[signal] ?? 0) : 0;
+}
+
+/** SIGKILL to the lifeline's whole process group: the lifeline and the container with it. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
