@@ -17,9 +17,12 @@ const inPipe = (...argv: string[]) => execa(papi, argv, { cwd: project, env: { .
 /** SGR sequences: colour, dim, bold. */
 const COLOUR = /\u001b\[\d+(;\d+)*m/;
 
+let firstSetup = '';
+
 beforeAll(async () => {
   const run = await inPipe('setup');
   if (run.exitCode !== 0) throw new Error(`setup failed (${run.exitCode}):\n${run.stderr}`);
+  firstSetup = run.stderr;
 }, 180_000);
 
 afterAll(async () => {
@@ -33,6 +36,8 @@ describe('papi in a terminal', () => {
     const run = await runInPty(['setup', '--force'], { cwd: project, env, interruptOn: 'Load ratings', timeoutS: 90 });
     expect(run.code, plain(run.output)).toBe(130);
     expect(plain(run.output)).toContain('Interrupted');
+    // Ctrl-C is the user's choice: no red "error:".
+    expect(plain(run.output)).not.toMatch(/error:/);
     expect(plain(run.output)).not.toMatch(/Set up on|Next: papi deploy/);
     const rerun = await inPipe('setup', '--force');
     expect(rerun.exitCode, rerun.stderr).toBe(0);
@@ -79,3 +84,29 @@ describe('papi in a terminal', () => {
     expect(run.output).toMatch(COLOUR);
   }, 180_000);
 });
+
+describe('what a new user reads', () => {
+  it('a created step does not repeat its title ("Create roles created")', () => {
+    expect(firstSetup).toMatch(/✓ Create roles \(/);
+    expect(firstSetup).not.toMatch(/Create roles created/);
+  });
+
+  it('one unchanged step is "1 step"', async () => {
+    const run = await inPipe('setup', '--only', 'publish');
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/: 1 step unchanged/);
+  }, 120_000);
+
+  it('status before deploy says setup and deploy create the service', async () => {
+    const run = await inPipe('status');
+    expect(run.stdout + run.stderr).toMatch(/does not exist\. Create it with: papi setup && papi deploy/);
+  }, 120_000);
+
+  it('papi token before deploy does not suggest --url, which it rejects', async () => {
+    const run = await inPipe('token');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/papi deploy/);
+    expect(run.stderr).not.toMatch(/--url/);
+  }, 120_000);
+});
+

@@ -28,7 +28,7 @@ export async function deployedEndpoint(config: PapiConfig): Promise<Deployment> 
   if (!deployment)
     throw new UsageError('No deployed service is known for this project.', {
       code: 'NOT_DEPLOYED',
-      hint: 'Run `papi deploy` (or `papi up`) first, or pass --url to call a service directly.',
+      hint: 'Run `papi deploy` (or `papi up`) first.',
     });
   return deployment;
 }

@@ -3,7 +3,7 @@
 // --json; otherwise one plain line per finished step with its elapsed time.
 import type { ChalkInstance } from 'chalk';
 import { makeChalk } from './color.js';
-import { PapiError, SnowflakeError } from './errors.js';
+import { CancelledError, PapiError, SnowflakeError } from './errors.js';
 
 export interface Stream {
   write(chunk: string): unknown;
@@ -143,6 +143,12 @@ export class Output {
       this.options.stdout.write(`${JSON.stringify({ error: errorJson(error) }, null, 2)}\n`);
     }
     const err = this.options.stderr;
+    // Ctrl-C is the user's choice, not a failure: one plain line, no red "error:".
+    if (error instanceof CancelledError) {
+      err.write(`${error.message}\n`);
+      if (error.hint) err.write(`${this.c.cyan('hint:')} ${error.hint}\n`);
+      return;
+    }
     if (error instanceof PapiError) {
       err.write(`${this.c.red('error:')} ${error.message}\n`);
       if (error instanceof SnowflakeError && this.verbose && error.statement) err.write(this.c.dim(`${error.statement}\n`));
