@@ -60,3 +60,12 @@ describe('bin/papi help and hints', () => {
     expect(run.stderr).not.toMatch(/npm i -g papi/);
   });
 });
+
+describe('bin/papi get with ids as separate arguments', () => {
+  it('says to separate ids with commas (exit 2)', async () => {
+    const run = await execa(papi, ['get', '22', '196'], { env, reject: false });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/too many arguments/);
+    expect(run.stderr).toContain('papi get 22,196');
+  });
+});

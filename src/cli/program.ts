@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../context.js';
 import { flagName, type AnyCommand, type OptionSpec } from './define.js';
 import { COMMANDS } from './commands/index.js';
+import { UsageError } from '../ui/errors.js';
 
 /** Runs a command's handler with its context and prints its result (src/cli/main.ts). */
 export type Runner = (spec: AnyCommand, command: Command, args: string[]) => Promise<void>;
@@ -72,9 +73,14 @@ function toCommand(spec: AnyCommand, run: Runner): Command {
   }
   for (const sub of spec.subcommands ?? []) command.addCommand(toCommand(sub, run));
   if (spec.run) {
+    // papi checks the count itself, so that too many arguments can come with the command's own hint.
+    if (spec.extraArgumentsHint) command.allowExcessArguments(true);
     command.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
-      const args = self.args.slice(0, spec.arguments?.length ?? 0);
+      const expected = spec.arguments?.length ?? 0;
+      if (spec.extraArgumentsHint && self.args.length > expected)
+        throw new UsageError(`too many arguments for '${spec.name}': expected ${expected}, got ${self.args.length}`, { hint: spec.extraArgumentsHint(self.args) });
+      const args = self.args.slice(0, expected);
       await run(spec, self, args);
     });
   }
