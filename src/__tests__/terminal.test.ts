@@ -108,5 +108,19 @@ describe('what a new user reads', () => {
     expect(run.stderr).toMatch(/papi deploy/);
     expect(run.stderr).not.toMatch(/--url/);
   }, 120_000);
-});
 
+  it('logs --follow ends with exit 130 on Ctrl-C', async () => {
+    const deployed = await inPipe('deploy');
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    const child = execa(papi, ['logs', '--follow'], { cwd: project, env: { ...env, CI: 'true', NO_COLOR: '1' }, reject: false });
+    // The first lines are shown before following starts.
+    await new Promise<void>((resolve) => {
+      child.stdout!.once('data', () => resolve());
+      void child.then(() => resolve());
+    });
+    child.kill('SIGINT');
+    const run = await child;
+    expect(run.exitCode, run.stderr).toBe(130);
+    expect(run.stderr).not.toMatch(/error:/);
+  }, 240_000);
+});

@@ -86,6 +86,8 @@ export async function* followLogs(ctx: ConnectedContext, options: LogsOptions): 
     if (fresh) yield fresh;
     shown = next;
   }
+  // Following ends only by Ctrl-C: that is an interruption (exit 130, as the README says), not success.
+  ctx.signal.throwIfAborted();
 }
 
 async function logReader(ctx: ConnectedContext, options: LogsOptions): Promise<{ service: string; read(): Promise<string> }> {
