@@ -52,7 +52,7 @@ export async function withOwnConnection<T>(ctx: TargetContext, work: (ctx: Conne
     ...ctx,
     connection: async () => {
       const { openConnection } = await import('./snowflake/target.js');
-      return (connection ??= ctx.target().then((target) => openConnection(target, ctx.out)));
+      return (connection ??= ctx.target().then((target) => openConnection(target, ctx.out, ctx.signal)));
     },
   };
   try {

@@ -39,3 +39,33 @@ describe('bin/papi', () => {
     expect(run.stderr).toBe('');
   });
 });
+
+describe('bin/papi help and hints', () => {
+  it.each(['deploy', 'token', 'doctor'])('papi %s --help wraps its description as paragraphs (no short broken lines)', async (name) => {
+    const run = await execa(papi, [name, '--help'], { env, reject: false });
+    const description = run.stdout.split('\n\n')[2]!;
+    const lines = description.split('\n');
+    // Every line but the paragraph's last is filled by the wrapping (commander wraps at 80 columns).
+    for (const line of lines.slice(0, -1)) expect(line.length, description).toBeGreaterThan(60);
+  });
+
+  it('a newer papi.yaml says how to update papi from this project, not `npm i -g papi` (another package)', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/papi-bin-`);
+    writeFileSync(`${dir}/papi.yaml`, 'version: 2\n');
+    const run = await execa(papi, ['setup', '--dry-run'], { env, cwd: dir, reject: false });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/newer papi/);
+    expect(run.stderr).not.toMatch(/npm i -g papi/);
+  });
+});
+
+describe('bin/papi get with ids as separate arguments', () => {
+  it('says to separate ids with commas (exit 2)', async () => {
+    const run = await execa(papi, ['get', '22', '196'], { env, reject: false });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/too many arguments/);
+    expect(run.stderr).toContain('papi get 22,196');
+  });
+});

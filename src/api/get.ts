@@ -21,7 +21,7 @@ export async function get(ctx: ConnectedContext, options: GetOptions): Promise<A
   let patVariable: string | undefined;
   if (baseUrl === undefined) {
     const { token } = await import('./token.js');
-    const resolved = await token(ctx);
+    const resolved = await token(ctx, { offerUrl: true });
     baseUrl = resolved.deployment.url;
     bearer = resolved.token;
     if (resolved.source === 'environment') patVariable = resolved.variable;

@@ -21,14 +21,16 @@ export interface TokenOptions {
   refresh?: boolean;
   /** Create and register a new key pair (RSA_PUBLIC_KEY_2 while the old one still works). */
   rotate?: boolean;
+  /** The calling command takes --url (get, bench): the hint may offer it; papi token does not. */
+  offerUrl?: boolean;
 }
 
-export async function deployedEndpoint(config: PapiConfig): Promise<Deployment> {
+export async function deployedEndpoint(config: PapiConfig, offerUrl = false): Promise<Deployment> {
   const deployment = await readDeployment(projectPaths(config).deployment);
   if (!deployment)
     throw new UsageError('No deployed service is known for this project.', {
       code: 'NOT_DEPLOYED',
-      hint: 'Run `papi deploy` (or `papi up`) first, or pass --url to call a service directly.',
+      hint: `Run \`papi deploy\` (or \`papi up\`) first${offerUrl ? ', or pass --url to call a service directly' : ''}.`,
     });
   return deployment;
 }
@@ -38,7 +40,7 @@ export async function token(ctx: ConnectedContext, options: TokenOptions = {}): 
   const config = await ctx.config();
   const { out } = ctx;
   const auth = await import('../auth/index.js');
-  const deployment = await deployedEndpoint(config);
+  const deployment = await deployedEndpoint(config, options.offerUrl);
   const paths = await ensureProjectDir(config);
   const user = config.snowflake.service.user;
   const log = { debug: (m: string) => out.debug(m), warn: (m: string) => out.warn(m) };

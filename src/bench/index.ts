@@ -82,7 +82,7 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
 async function loadTarget(ctx: ConnectedContext, url: string | undefined, headers: Record<string, string>): Promise<Target> {
   if (url === undefined) {
     const { token } = await import('../api/token.js');
-    const resolved = await token(ctx);
+    const resolved = await token(ctx, { offerUrl: true });
     return { url: resolved.deployment.url, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
   }
   let parsed: URL;

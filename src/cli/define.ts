@@ -103,6 +103,8 @@ export interface CommandSpec<S extends OptionSpecs = OptionSpecs, N extends Need
   /** Has --dry-run: prints the plan without credentials or a connection. */
   supportsDryRun?: boolean;
   subcommands?: AnyCommand[];
+  /** Given more positional arguments than declared: what the user probably meant (usage error, exit 2). */
+  extraArgumentsHint?(args: string[]): string;
   /** `dryRun` is set when the command declares supportsDryRun and --dry-run was given. */
   run?(ctx: ContextFor<N>, args: string[], options: OptionsOf<S> & { dryRun?: boolean }): Promise<CommandResult | void>;
 }

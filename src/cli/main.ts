@@ -9,6 +9,7 @@ import type { PapiConfig } from '../config/types.js';
 import { colorLevel } from '../ui/color.js';
 import { CancelledError, ExitCode, exitCodeOf, UsageError } from '../ui/errors.js';
 import { Output, type Stream } from '../ui/output.js';
+import { isUsableTerminal } from '../ui/terminal.js';
 import type { Target } from '../snowflake/target.js';
 import { withOwnConnection, type ConnectedContext, type TargetContext } from '../context.js';
 import { parseOptions, type AnyCommand } from './define.js';
@@ -35,13 +36,15 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
   const run = async (spec: AnyCommand, command: Command, args: string[]) => {
     const globals = globalsOf(command);
     const isCI = Boolean(io.env.CI) && io.env.CI !== 'false';
+    // One decision for colour and spinners: a TTY that reports no width is no terminal.
+    const terminal = isUsableTerminal(io.stderr);
     const out = await new Output({
       stdout: io.stdout,
       stderr: io.stderr,
       json: globals.json,
       verbose: globals.verbose,
-      colorLevel: colorLevel({ flag: globals.color, env: io.env, isTTY: Boolean(io.stderr.isTTY) }),
-      spinners: Boolean(io.stderr.isTTY) && !isCI && !globals.json,
+      colorLevel: colorLevel({ flag: globals.color, env: io.env, isTTY: terminal }),
+      spinners: terminal && !isCI && !globals.json,
     }).init();
     output = out;
     const { options, settings } = parseOptions(spec.options ?? {}, command.opts());

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import type { GlobalOptions } from '../context.js';
 import { flagName, type AnyCommand, type OptionSpec } from './define.js';
 import { COMMANDS } from './commands/index.js';
+import { UsageError } from '../ui/errors.js';
 
 /** Runs a command's handler with its context and prints its result (src/cli/main.ts). */
 export type Runner = (spec: AnyCommand, command: Command, args: string[]) => Promise<void>;
@@ -48,22 +49,38 @@ Exit codes: 0 ok · 1 unexpected · 2 usage or config · 3 auth or connection ·
   return program;
 }
 
+/** Help paragraphs are wrapped by commander: a single line break in the source is a space, not a break. */
+function paragraphs(text: string): string {
+  return text.replace(/([^\n])\n(?=[^\n])/g, '$1 ');
+}
+
+/** Example lines: a command too long to share a column with the others puts its description below. */
+function examplesHelp(examples: AnyCommand['examples']): string {
+  const fits = examples.filter((e) => e.command.length <= 40);
+  const width = Math.max(0, ...fits.map((e) => e.command.length));
+  return examples.map((e) => (e.command.length <= 40 ? `  $ ${e.command.padEnd(width)}  ${e.description}` : `  $ ${e.command}\n      ${e.description}`)).join('\n');
+}
+
 function toCommand(spec: AnyCommand, run: Runner): Command {
-  const command = new Command(spec.name).description(spec.description ? `${spec.summary}\n\n${spec.description}` : spec.summary);
+  const command = new Command(spec.name).description(spec.description ? `${spec.summary}\n\n${paragraphs(spec.description)}` : spec.summary);
   command.summary(spec.summary);
   for (const argument of spec.arguments ?? []) command.argument(argument.syntax, argument.description);
   for (const [key, option] of Object.entries(spec.options ?? {})) command.addOption(toOption(key, option));
   if (spec.supportsDryRun) command.option('--dry-run', 'print the plan (SQL, spec) without connecting');
   if (spec.destructive) command.addHelpText('after', '\nThis command asks before it drops anything; pass --yes where nobody can answer.');
   if (spec.examples.length > 0) {
-    const width = Math.max(...spec.examples.map((e) => e.command.length));
-    command.addHelpText('after', `\nExamples:\n${spec.examples.map((e) => `  $ ${e.command.padEnd(width)}  ${e.description}`).join('\n')}`);
+    command.addHelpText('after', `\nExamples:\n${examplesHelp(spec.examples)}`);
   }
   for (const sub of spec.subcommands ?? []) command.addCommand(toCommand(sub, run));
   if (spec.run) {
+    // papi checks the count itself, so that too many arguments can come with the command's own hint.
+    if (spec.extraArgumentsHint) command.allowExcessArguments(true);
     command.action(async (...params: unknown[]) => {
       const self = params[params.length - 1] as Command;
-      const args = self.args.slice(0, spec.arguments?.length ?? 0);
+      const expected = spec.arguments?.length ?? 0;
+      if (spec.extraArgumentsHint && self.args.length > expected)
+        throw new UsageError(`too many arguments for '${spec.name}': expected ${expected}, got ${self.args.length}`, { hint: spec.extraArgumentsHint(self.args) });
+      const args = self.args.slice(0, expected);
       await run(spec, self, args);
     });
   }

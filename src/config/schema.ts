@@ -114,7 +114,7 @@ export function validateFile(file: YamlFile, problems: Problem[], warnings: stri
   if (!('version' in data))
     problems.push({ where: file.where([]), path: 'version', message: 'missing: the first line of papi.yaml must be `version: 1`', hint: 'Add `version: 1` at the top of papi.yaml (papi init writes a complete one).' });
   else if (data.version !== 1)
-    problems.push({ where: file.where(['version']), path: 'version', message: `this papi reads papi.yaml version 1, the file says ${showValue(data.version)}`, hint: 'Use `version: 1`; a newer papi.yaml needs a newer papi (npm i -g papi).' });
+    problems.push({ where: file.where(['version']), path: 'version', message: `this papi reads papi.yaml version 1, the file says ${showValue(data.version)}`, hint: 'Use `version: 1`; a newer papi.yaml needs a newer papi (update your papi checkout: git pull && npm ci).' });
 
   checkKeys(data, YAML_TREE, [], file, problems, warnings);
 

@@ -86,14 +86,16 @@ export async function* followLogs(ctx: ConnectedContext, options: LogsOptions): 
     if (fresh) yield fresh;
     shown = next;
   }
+  // Following ends only by Ctrl-C: that is an interruption (exit 130, as the README says), not success.
+  ctx.signal.throwIfAborted();
 }
 
 async function logReader(ctx: ConnectedContext, options: LogsOptions): Promise<{ service: string; read(): Promise<string> }> {
   const config = await ctx.config();
-  const { serviceStatus, serviceLogs } = await import('./service-status.js');
+  const { serviceStatus, serviceLogs, NOT_DEPLOYED_HINT } = await import('./service-status.js');
   const conn = await ctx.connection();
   const report = await serviceStatus(conn, config);
-  if (!report.exists) throw new UsageError(`Service ${report.service} does not exist.`, { hint: 'Deploy it with: papi deploy' });
+  if (!report.exists) throw new UsageError(`Service ${report.service} does not exist.`, { hint: NOT_DEPLOYED_HINT });
   let first: ServiceStatusReport | undefined = report;
   // Containers come and go (restarts, upgrades): each read after the first asks again which there are.
   const read = async () => {

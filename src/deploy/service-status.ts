@@ -66,8 +66,11 @@ export async function serviceStatus(conn: StatementRunner, config: PapiConfig, d
   };
 }
 
+/** Setup comes before deploy (after a teardown there is nothing to deploy into). */
+export const NOT_DEPLOYED_HINT = 'Create it with: papi setup && papi deploy (or both at once: papi up)';
+
 export function formatStatus(report: ServiceStatusReport): string {
-  if (!report.exists) return `Service ${report.service} does not exist. Deploy it with: papi deploy`;
+  if (!report.exists) return `Service ${report.service} does not exist. ${NOT_DEPLOYED_HINT}`;
   const lines = [`Service ${report.service}: ${report.status}${report.upgrading ? ' (upgrading)' : ''}`];
   for (const c of report.containers)
     if (!c.container) lines.push(`  no instance running yet: ${c.status}`);

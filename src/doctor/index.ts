@@ -45,7 +45,7 @@ export async function doctor(ctx: Context): Promise<DoctorReport> {
   let target;
   try {
     target = await resolveTarget(config, ctx.out, ctx.env);
-    conn = await openConnection(target, ctx.out);
+    conn = await openConnection(target, ctx.out, ctx.signal);
   } catch (error) {
     if (!(error instanceof PapiError)) throw error;
     checks.push({ id: 'connection', title: 'Connection', status: 'fail', detail: error.message, ...(error.hint ? { fix: error.hint } : {}) });

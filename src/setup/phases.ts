@@ -139,6 +139,8 @@ function explainMissingWarehouse(config: PapiConfig) {
 }
 
 function describe(outcome: StepOutcome, detail?: string): string {
+  // "✓ Create roles" says it all; "created" after it would repeat the title.
+  if (outcome === 'created') return detail ?? '';
   return detail ? `${outcome} · ${detail}` : outcome;
 }
 

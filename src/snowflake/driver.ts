@@ -76,7 +76,10 @@ export function loadDriver(log?: DriverLog): Promise<SnowflakeSdk> {
 }
 
 /** Connects with the resolved parameters; fails with AuthError (bad credentials, nothing listening). */
-export async function connect(params: ConnectionParams, options: { application?: string; log?: DriverLog } = {}): Promise<Connection> {
+export async function connect(
+  params: ConnectionParams,
+  options: { application?: string; log?: DriverLog; signal?: AbortSignal } = {},
+): Promise<Connection> {
   const sdk = await loadDriver(options.log);
   const connectionOptions = driverOptions(params, options.application ?? 'papi');
   let connection: Snowflake.Connection;
@@ -89,7 +92,7 @@ export async function connect(params: ConnectionParams, options: { application?:
   await new Promise<void>((resolve, reject) => {
     connection.connect((error) => (error ? reject(loginError(error, params)) : resolve()));
   });
-  return wrap(connection, params);
+  return wrap(connection, params, options.signal);
 }
 
 function driverOptions(params: ConnectionParams, application: string): Snowflake.ConnectionOptions {
@@ -136,17 +139,42 @@ function driverOptions(params: ConnectionParams, application: string): Snowflake
   }
 }
 
-function wrap(connection: Snowflake.Connection, params: ConnectionParams): Connection {
+/**
+ * Ctrl-C for every statement of a connection, in one place: none starts once `signal` aborted, and
+ * the running one is cancelled on the server (the driver's statement cancel) while the command stops
+ * at once with the signal's reason. What earlier statements did stays done.
+ */
+function abortable<T>(signal: AbortSignal | undefined, start: (settle: { resolve(v: T): void; reject(e: unknown): void }) => Snowflake.RowStatement | Snowflake.FileAndStageBindStatement | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    let statement: Snowflake.RowStatement | Snowflake.FileAndStageBindStatement | undefined;
+    const onAbort = () => {
+      // A statement that cannot be cancelled (already over, or a server without cancel) is left alone.
+      statement?.cancel(() => undefined);
+      reject(signal!.reason);
+    };
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    statement = start({
+      resolve: (value) => (done(), resolve(value)),
+      reject: (error) => (done(), reject(error)),
+    });
+  });
+}
+
+function wrap(connection: Snowflake.Connection, params: ConnectionParams, signal?: AbortSignal): Connection {
   const executeRaw = async <Row>(sqlText: string, binds: readonly BindValue[] = [], options: ExecuteOptions = {}): Promise<RawResult<Row>> => {
+    signal?.throwIfAborted();
     if (options.async) {
-      const queryId = await new Promise<string>((resolve, reject) => {
+      const queryId = await abortable<string>(signal, ({ resolve, reject }) =>
         connection.execute({
           sqlText,
           binds: binds as unknown as Snowflake.Binds,
           asyncExec: true,
           complete: (error, statement) => (error ? reject(statementError(error, sqlText, params)) : resolve(statement.getQueryId())),
-        });
-      });
+        }),
+      );
+      signal?.throwIfAborted();
       try {
         const statement = await connection.getResultsFromQueryId({ queryId, ...(options.fetchAsString ? { fetchAsString: options.fetchAsString } : {}) });
         const rows = await new Promise<Row[]>((resolve, reject) => {
@@ -162,7 +190,7 @@ function wrap(connection: Snowflake.Connection, params: ConnectionParams): Conne
         throw statementError(error, sqlText, params);
       }
     }
-    return new Promise<RawResult<Row>>((resolve, reject) => {
+    return abortable<RawResult<Row>>(signal, ({ resolve, reject }) =>
       connection.execute({
         sqlText,
         binds: binds as unknown as Snowflake.Binds,
@@ -179,8 +207,8 @@ function wrap(connection: Snowflake.Connection, params: ConnectionParams): Conne
             ...(typeof affected === 'number' ? { rowsAffected: affected } : {}),
           });
         },
-      });
-    });
+      }),
+    );
   };
   return {
     executeRaw,

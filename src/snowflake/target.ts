@@ -51,8 +51,9 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
   };
 }
 
-export async function openConnection(target: Target, out: Output): Promise<Connection> {
+/** `signal` (Ctrl-C) cancels the running statement and refuses new ones (see driver.ts). */
+export async function openConnection(target: Target, out: Output, signal?: AbortSignal): Promise<Connection> {
   const { connect } = await import('./driver.js');
   out.debug(`connecting to ${target.description}`);
-  return connect(target.params, { log: { debug: (message) => out.debug(message) } });
+  return connect(target.params, { log: { debug: (message) => out.debug(message) }, ...(signal ? { signal } : {}) });
 }

@@ -3,11 +3,12 @@
 // --json; otherwise one plain line per finished step with its elapsed time.
 import type { ChalkInstance } from 'chalk';
 import { makeChalk } from './color.js';
-import { PapiError, SnowflakeError } from './errors.js';
+import { CancelledError, PapiError, SnowflakeError } from './errors.js';
 
 export interface Stream {
   write(chunk: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 export interface OutputOptions {
@@ -30,11 +31,13 @@ export interface Step {
 interface Spinner {
   text: string;
   start(): Spinner;
-  succeed(text?: string): Spinner;
-  fail(text?: string): Spinner;
+  stopAndPersist(options: { symbol: string; text: string }): Spinner;
   stop(): Spinner;
 }
 type SpinnerFactory = (options: { text: string; stream: Stream }) => Spinner;
+
+/** ora's "dots" frames; coloured here, by papi's own colour decision. */
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export class Output {
   readonly c: ChalkInstance;
@@ -53,8 +56,19 @@ export class Output {
   async init(): Promise<this> {
     if (this.options.spinners && !this.options.json) {
       const { default: ora } = await import('ora');
+      const spinner = { interval: 80, frames: FRAMES.map((frame) => this.c.cyan(frame)) };
       this.spinnerFactory = ({ text, stream }) =>
-        ora({ text, stream: stream as NodeJS.WritableStream, isEnabled: true }) as unknown as Spinner;
+        ora({
+          text,
+          stream: stream as NodeJS.WritableStream,
+          isEnabled: true,
+          // ora colours with its own chalk, which ignores NO_COLOR and papi's --no-color: papi colours.
+          color: false,
+          spinner,
+          // ora's stdin discarder puts the terminal in raw mode, so Ctrl-C arrives as a byte it never
+          // reads (stdin stays paused) instead of SIGINT: papi's commands could not be interrupted.
+          discardStdin: false,
+        }) as unknown as Spinner;
     }
     return this;
   }
@@ -90,19 +104,22 @@ export class Output {
     const started = performance.now();
     const elapsed = () => this.c.dim(`(${formatDuration(performance.now() - started)})`);
     if (this.json) return { update() {}, succeed() {}, fail() {} };
+    const succeeded = (detail?: string) => `${title}${detail ? ` ${this.c.dim(detail)}` : ''} ${elapsed()}`;
+    const failed = (detail?: string) => `${title}${detail ? `: ${detail}` : ''} ${elapsed()}`;
+    const ok = this.c.green('✓');
+    const bad = this.c.red('✗');
     if (this.spinnerFactory) {
       const spinner = this.spinnerFactory({ text: title, stream: this.options.stderr }).start();
       return {
         update: (text) => (spinner.text = `${title} ${this.c.dim(text)}`),
-        succeed: (detail) => spinner.succeed(`${title}${detail ? ` ${this.c.dim(detail)}` : ''} ${elapsed()}`),
-        fail: (detail) => spinner.fail(`${title}${detail ? `: ${detail}` : ''} ${elapsed()}`),
+        succeed: (detail) => spinner.stopAndPersist({ symbol: ok, text: succeeded(detail) }),
+        fail: (detail) => spinner.stopAndPersist({ symbol: bad, text: failed(detail) }),
       };
     }
     return {
       update() {},
-      succeed: (detail) =>
-        this.options.stderr.write(`${this.c.green('✓')} ${title}${detail ? ` ${this.c.dim(detail)}` : ''} ${elapsed()}\n`),
-      fail: (detail) => this.options.stderr.write(`${this.c.red('✗')} ${title}${detail ? `: ${detail}` : ''} ${elapsed()}\n`),
+      succeed: (detail) => this.options.stderr.write(`${ok} ${succeeded(detail)}\n`),
+      fail: (detail) => this.options.stderr.write(`${bad} ${failed(detail)}\n`),
     };
   }
 
@@ -126,6 +143,12 @@ export class Output {
       this.options.stdout.write(`${JSON.stringify({ error: errorJson(error) }, null, 2)}\n`);
     }
     const err = this.options.stderr;
+    // Ctrl-C is the user's choice, not a failure: one plain line, no red "error:".
+    if (error instanceof CancelledError) {
+      err.write(`${error.message}\n`);
+      if (error.hint) err.write(`${this.c.cyan('hint:')} ${error.hint}\n`);
+      return;
+    }
     if (error instanceof PapiError) {
       err.write(`${this.c.red('error:')} ${error.message}\n`);
       if (error instanceof SnowflakeError && this.verbose && error.statement) err.write(this.c.dim(`${error.statement}\n`));

@@ -4,6 +4,7 @@ export default defineCommand({
   name: 'get',
   summary: 'Call GET /customer/<ids> on the deployed service and print the JSON',
   arguments: [{ syntax: '<ids>', description: 'one user id or several separated by commas, e.g. 22 or 22,196' }],
+  extraArgumentsHint: (args) => `Separate several ids with commas: papi get ${args.join(',')}`,
   examples: [
     { command: 'papi get 22', description: "user 22's recommendations" },
     { command: 'papi get 22,196 --json', description: 'two users, raw JSON for scripts' },

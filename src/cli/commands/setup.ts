@@ -58,8 +58,12 @@ export default defineCommand({
       data: { command: 'setup', target: result.target, tableType: result.tableType, steps: result.steps, ...(viaView ? { publishedThrough: viaView } : {}) },
       human:
         (changed === 0
-          ? `Everything was already set up on ${result.targetDescription}: ${result.steps.length} steps unchanged (${elapsed}).`
+          ? `Everything was already set up on ${result.targetDescription}: ${plural(result.steps.length, 'step')} unchanged (${elapsed}).`
           : `Set up on ${result.targetDescription}: ${changed} of ${result.steps.length} steps changed (${elapsed}). Next: papi deploy`) + note,
     };
   },
 });
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
