@@ -77,6 +77,14 @@ function finish(ctx: Context, report: BenchReport) {
     ctx.out.result(result.data, result.human);
     throw new CancelledError('Interrupted: the report covers the run so far.');
   }
+  // A run in which nothing succeeded measured nothing: a script must not read it as a pass.
+  if (report.sent > 0 && report.errors.total >= report.sent - report.cancelled) {
+    ctx.out.result(result.data, result.human);
+    throw new BenchGateError(`every request failed (${report.errors.total} of ${report.sent}): the figures measure errors, not the service`, {
+      code: 'BENCH_ALL_FAILED',
+      hint: 'See the errors above; `papi get <id>` with the same target shows the first one in full.',
+    });
+  }
   if (failed.length > 0) {
     ctx.out.result(result.data, result.human);
     throw new BenchGateError(`gate failed: ${failed.map(gateText).join('; ')}`);
