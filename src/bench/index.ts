@@ -41,6 +41,7 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
       timeoutMs: plan.timeoutMs,
       maxInFlight: plan.maxInFlight,
       maxSendsPerTick: plan.maxSendsPerTick,
+      calibrateMs: plan.model.kind === 'open' ? calibrationMs(plan.model.rate) : 0,
       signal: ctx.signal,
       onProgress,
     });
@@ -119,6 +120,11 @@ async function loadDefaultIds(ctx: ConnectedContext): Promise<string[]> {
   const rows = await ctx.out.task('Read the user ids', () => runStatement(conn, statement!, (m) => ctx.out.debug(m)), (r) => `${r.length} ids`);
   if (rows.length === 0) throw new UsageError('The USER table is empty.', { hint: 'Run `papi setup` first, or pass --ids file.csv.' });
   return rows.map((row) => String(row.ID));
+}
+
+/** Long enough for ~200 due times (a p99 worth the name), between 0.3 and 1 s. */
+function calibrationMs(rate: number): number {
+  return Math.min(1000, Math.max(300, (200 * 1000) / rate));
 }
 
 /** Requests the id list must cover (warmup included), when known before the run. */

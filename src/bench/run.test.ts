@@ -132,6 +132,17 @@ describe('open model schedule', () => {
     expect(report.invalidReasons.join()).toMatch(/dropped/);
   });
 
+  it('measures the schedule\'s own lag on this machine before the run when asked (#17.9)', async () => {
+    const s = await server();
+    const m = keep(
+      await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 500 }, requests: 10, calibrateMs: 100 }),
+    );
+    expect(m.idleSendLagP99Ms).toBeGreaterThanOrEqual(0);
+    expect(reportOf(m).idleSendLagP99Ms).toBe(Math.round(m.idleSendLagP99Ms! * 1000) / 1000);
+    const plain = keep(await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 500 }, requests: 10 }));
+    expect(plain.idleSendLagP99Ms).toBeNull();
+  });
+
   it('stops at --duration', async () => {
     const s = await server();
     const m = keep(await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 100 }, durationMs: 200 }));
