@@ -88,10 +88,12 @@ describe('open model schedule', () => {
     // Every request due in the first 100 ms of the pause waits until it ends: ≥ 100 ms each, and
     // 100 ms at 200/s is 20 requests (one less for where the pause falls between two sends).
     expect(openRecords.filter((ms) => ms >= 100).length).toBeGreaterThanOrEqual(19);
-    expect(m.latency.percentiles().max).toBeGreaterThanOrEqual(200);
+    // ≈ 200, not ≥ 200: the server's 200 ms timer runs on libuv's cached loop time and can end a
+    // fraction of a millisecond early against performance.now() (seen: 199.935 on a loaded host).
+    expect(m.latency.percentiles().max).toBeGreaterThanOrEqual(195);
     expect(m.completed).toBe(80);
     // The closed loop had one request waiting: one slow sample, the rest of the pause unseen.
-    expect(c.latency.percentiles().max).toBeGreaterThanOrEqual(200);
+    expect(c.latency.percentiles().max).toBeGreaterThanOrEqual(195);
     expect(records.filter((ms) => ms >= 100).length).toBeLessThan(5);
   });
 
