@@ -61,4 +61,16 @@ describe('getCustomers', () => {
     await expect(getCustomers({ baseUrl: base, token: 'good', ids: ['500'] })).rejects.toMatchObject({ status: 500 });
     await expect(getCustomers({ baseUrl: 'http://127.0.0.1:9', token: 'good', ids: ['22'] })).rejects.toBeInstanceOf(HttpError);
   });
+
+  it('with no token sends no Authorization header, and a refusal says that none was sent and how to add one (#17.7)', async () => {
+    const refused = await getCustomers({ baseUrl: base, token: '', ids: ['22'] }).then(
+      () => new AuthError('not refused'),
+      (error: unknown) => error as AuthError,
+    );
+    expect(seen.at(-1)).toEqual({ url: '/customer/22', auth: undefined });
+    expect(refused).toBeInstanceOf(AuthError);
+    expect(refused.message).toBe('the endpoint asks for a token (HTTP 401) and none was sent');
+    expect(refused.hint).toContain('Authorization: Snowflake Token=\\"$(papi token)\\"');
+    expect(refused.hint).not.toContain('--refresh');
+  });
 });

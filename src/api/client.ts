@@ -54,7 +54,8 @@ export async function getCustomers(options: {
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(url, {
-      headers: { authorization: `Snowflake Token="${options.token}"`, accept: 'application/json' },
+      // No token, no Authorization header: an empty one would only confuse the ingress's answer.
+      headers: { ...(options.token ? { authorization: `Snowflake Token="${options.token}"` } : {}), accept: 'application/json' },
       // Ingress answers an unauthenticated browser with a redirect to a login page: an API client treats it as a failure.
       redirect: 'manual',
       signal: AbortSignal.any(signals),
@@ -69,6 +70,13 @@ export async function getCustomers(options: {
   }
   const body = await response.text();
   const ms = performance.now() - started;
+  if ([301, 302, 303, 307, 308, 401, 403].includes(response.status) && !options.token)
+    throw new AuthError(`the endpoint asks for a token (HTTP ${response.status}) and none was sent`, {
+      code: 'ENDPOINT_UNAUTHORIZED',
+      hint:
+        '--url sends the service user\'s token only to the deployed endpoint (see `papi status`). For another URL: ' +
+        `curl -H "Authorization: Snowflake Token=\\"$(papi token)\\"" ${url}`,
+    });
   if ([301, 302, 303, 307, 308, 401, 403].includes(response.status))
     throw new AuthError(`the endpoint refused the token (HTTP ${response.status})`, {
       code: 'ENDPOINT_UNAUTHORIZED',

@@ -41,6 +41,7 @@ svg text { font: 11px system-ui, sans-serif; fill: #444; }
 <body>
 <h1>papi bench</h1>
 ${r.invalidReasons.map((reason) => `<p class="invalid">Invalid run: ${esc(reason)}</p>`).join('\n')}
+${r.advice.map((line) => `<p class="invalid">What to do: ${esc(line)}</p>`).join('\n')}
 ${r.notes.map((note) => `<p>Note: ${esc(note)}</p>`).join('\n')}
 <table>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>
 <h2>Latency (ms)</h2>

@@ -41,6 +41,7 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
       timeoutMs: plan.timeoutMs,
       maxInFlight: plan.maxInFlight,
       maxSendsPerTick: plan.maxSendsPerTick,
+      calibrateMs: plan.model.kind === 'open' ? calibrationMs(plan.model.rate) : 0,
       signal: ctx.signal,
       onProgress,
     });
@@ -68,6 +69,12 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
   });
   destroy(measurement);
   report.gates = evaluateGates(report, { p90MaxMs: plan.p90MaxMs, maxErrorRate: plan.maxErrorRate });
+  const refused = (report.errors.byStatus['401'] ?? 0) + (report.errors.byStatus['403'] ?? 0);
+  if (refused > 0 && !Object.keys(target.headers).some((name) => name.toLowerCase() === 'authorization'))
+    report.notes.push(
+      `${refused} requests were refused (HTTP 401/403) and no token was sent: --url sends one only to the deployed endpoint; ` +
+        `add one with --header "Authorization: Snowflake Token=\\"$(papi token)\\""`,
+    );
   if (plan.output !== undefined) {
     await writeFile(plan.output, renderHtml(report));
     ctx.out.info(`wrote ${plan.output}`);
@@ -93,7 +100,14 @@ async function loadTarget(ctx: ConnectedContext, url: string | undefined, header
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--url: expected http or https, got ${parsed.protocol}`);
   if (parsed.username || parsed.password) throw new UsageError('--url: put credentials in --header, not in the URL');
-  return { url: parsed.href.replace(/\/+$/, ''), headers };
+  const base = parsed.href.replace(/\/+$/, '');
+  // The deployed endpoint given as --url is still an ingress: it gets the token unless --header sets one.
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+    const { tokenForUrl } = await import('../api/url-token.js');
+    const resolved = await tokenForUrl(ctx, base);
+    if (resolved) return { url: base, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
+  }
+  return { url: base, headers };
 }
 
 /** The ids when --ids is absent: every user in the USER table, read through the configured connection. */
@@ -106,6 +120,11 @@ async function loadDefaultIds(ctx: ConnectedContext): Promise<string[]> {
   const rows = await ctx.out.task('Read the user ids', () => runStatement(conn, statement!, (m) => ctx.out.debug(m)), (r) => `${r.length} ids`);
   if (rows.length === 0) throw new UsageError('The USER table is empty.', { hint: 'Run `papi setup` first, or pass --ids file.csv.' });
   return rows.map((row) => String(row.ID));
+}
+
+/** Long enough for ~200 due times (a p99 worth the name), between 0.3 and 1 s. */
+function calibrationMs(rate: number): number {
+  return Math.min(1000, Math.max(300, (200 * 1000) / rate));
 }
 
 /** Requests the id list must cover (warmup included), when known before the run. */

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answer, startServer, type TestServer } from './__tests__/servers.js';
+import { LatencyHistogram } from './histogram.js';
 import { renderHtml } from './html.js';
 import { IdPicker } from './ids.js';
 import { buildReport, evaluateGates, formatReport, type BenchReport } from './report.js';
-import { destroy, runBench } from './run.js';
+import { destroy, runBench, type Measurement } from './run.js';
+import { Timeline } from './timeline.js';
 
 let server: TestServer;
 let report: BenchReport;
@@ -107,5 +109,60 @@ describe('renderHtml', () => {
     const html = renderHtml({ ...report, settings: { ...report.settings, url: 'http://x/<b>"' } });
     expect(html).not.toContain('<b>"');
     expect(html).toContain('&#60;b&#62;&#34;');
+  });
+});
+
+describe('the send-lag rule fits the machine (#17.9)', () => {
+  /** An open-model run of 100 requests: latency, send lag and the idle lag measured before it. */
+  function openRun(latencyMs: number, lagMs: number, idleLagP99Ms: number | null) {
+    const m = {
+      model: { kind: 'open', rate: 200 },
+      startedAt: new Date(0).toISOString(),
+      stopReason: 'completed',
+      elapsedMs: 500,
+      sendWindowMs: 495,
+      sent: 100,
+      completed: 100,
+      dropped: 0,
+      cancelled: 0,
+      latency: new LatencyHistogram(),
+      serviceTime: new LatencyHistogram(),
+      sendLag: new LatencyHistogram(),
+      statuses: { 200: 100 },
+      errorKinds: { timeout: 0, reset: 0, refused: 0, other: 0 },
+      errorCodes: {},
+      cache: { HIT: 100 },
+      timeline: new Timeline(),
+      warmup: { requests: 0, primed: 0 },
+      idleSendLagP99Ms: idleLagP99Ms,
+    } satisfies Measurement;
+    for (let i = 0; i < 100; i++) {
+      m.latency.recordMs(latencyMs);
+      m.serviceTime.recordMs(latencyMs - lagMs);
+      m.sendLag.recordMs(lagMs);
+    }
+    const r = buildReport(m, { ...report.settings });
+    destroy(m);
+    return r;
+  }
+
+  it('a 2.6 ms lag p99 on a machine whose schedule alone lags 1.5 ms is valid (was INVALID: > 1 ms)', () => {
+    const r = openRun(5, 2.6, 1.5);
+    expect(r.valid).toBe(true);
+    expect(r.sendLagLimitMs).toBeCloseTo(3, 1);
+    expect(r.idleSendLagP99Ms).toBeCloseTo(1.5, 1);
+  });
+
+  it('a lag that is small next to the latencies measured is valid', () => {
+    expect(openRun(40, 2.6, 0.2).valid).toBe(true);
+  });
+
+  it('a generator that falls far behind is invalid, and the report says what to do', () => {
+    const r = openRun(10, 8, 0.5);
+    expect(r.valid).toBe(false);
+    expect(r.invalidReasons.join()).toMatch(/send lag p99 8\.\d+ ms > 1\.\d+ ms allowed; this machine's idle lag p99 0\.5\d* ms/);
+    expect(r.advice.join()).toMatch(/lower --rate/);
+    expect(formatReport(r)).toMatch(/^what to do: .*--warmup/m);
+    expect(renderHtml(r)).toContain('What to do:');
   });
 });

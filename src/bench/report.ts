@@ -5,8 +5,21 @@ import type { CacheMode } from './ids.js';
 import { errorCount, type Measurement, type StopReason } from './run.js';
 import type { TimelinePoint } from './timeline.js';
 
-/** A run whose own sends lagged more than this at p99 did not hold its schedule. */
+/** Send lag p99 always allowed: below this no run is called invalid for lag. */
 export const MAX_SEND_LAG_P99_MS = 1;
+/** Lag up to this many times the machine's own idle lag p99 is the machine, not the generator under load. */
+export const IDLE_LAG_FACTOR = 2;
+/** Lag up to this share of the latency p99 it is part of cannot change what the run says. */
+export const LAG_SHARE_OF_LATENCY = 0.1;
+
+/**
+ * The send lag p99 a run may have and still hold its schedule: 1 ms, or twice what the schedule alone
+ * lagged on this machine just before (timers on a busy 2-core host), or a tenth of the latency p99
+ * measured (lag that small cannot change the figures) — whichever is largest.
+ */
+export function sendLagLimitMs(idleLagP99Ms: number | null, latencyP99Ms: number): number {
+  return Math.max(MAX_SEND_LAG_P99_MS, IDLE_LAG_FACTOR * (idleLagP99Ms ?? 0), LAG_SHARE_OF_LATENCY * latencyP99Ms);
+}
 
 export interface RunSettings {
   url: string;
@@ -34,6 +47,12 @@ export interface BenchReport {
   stopReason: StopReason;
   valid: boolean;
   invalidReasons: string[];
+  /** What to do about an invalid run, one line each. */
+  advice: string[];
+  /** The send lag p99 this run was allowed (open model; see sendLagLimitMs). */
+  sendLagLimitMs: number | null;
+  /** The schedule's own send lag p99 on this machine, measured just before the run. */
+  idleSendLagP99Ms: number | null;
   notes: string[];
   elapsedS: number;
   sent: number;
@@ -77,11 +96,21 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
   const errors = errorCount(m);
   const attempts = m.completed + Object.values(m.errorKinds).reduce((a, b) => a + b, 0);
   const invalidReasons: string[] = [];
-  if (open && m.dropped > 0)
+  const advice: string[] = [];
+  if (open && m.dropped > 0) {
     invalidReasons.push(`${m.dropped} sends dropped: ${settings.maxInFlight} requests were already in flight`);
+    advice.push(`the service answers slower than requests arrive: lower --rate, or raise --max-in-flight (now ${settings.maxInFlight}) to measure the queue`);
+  }
   const lagP99 = m.sendLag.percentileMs(99);
-  if (open && lagP99 > MAX_SEND_LAG_P99_MS)
-    invalidReasons.push(`send lag p99 ${fmt(lagP99)} ms > ${MAX_SEND_LAG_P99_MS} ms: the generator did not hold the schedule`);
+  const lagLimit = open ? sendLagLimitMs(m.idleSendLagP99Ms, m.latency.percentileMs(99)) : null;
+  if (lagLimit !== null && lagP99 > lagLimit) {
+    const idle = m.idleSendLagP99Ms === null ? '' : `; this machine's idle lag p99 ${fmt(m.idleSendLagP99Ms)} ms`;
+    invalidReasons.push(`send lag p99 ${fmt(lagP99)} ms > ${fmt(lagLimit)} ms allowed${idle}: the generator did not hold the schedule`);
+    advice.push(
+      'the generator itself fell behind: lower --rate, add --warmup 2 (a cold start lags), leave the CPU to the run ' +
+        '(stop other work; with taskset pin the service and papi bench to different cores), or measure capacity with --concurrency instead',
+    );
+  }
   const notes: string[] = [];
   if (m.stopReason === 'interrupted') notes.push('interrupted: the figures cover the run so far');
   if (m.stopReason === 'ids-exhausted') notes.push(`stopped early: every id was used once (--cache miss never repeats an id)`);
@@ -96,6 +125,9 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
     stopReason: m.stopReason,
     valid: invalidReasons.length === 0,
     invalidReasons,
+    advice,
+    sendLagLimitMs: lagLimit === null ? null : round(lagLimit, 3),
+    idleSendLagP99Ms: m.idleSendLagP99Ms === null ? null : round(m.idleSendLagP99Ms, 3),
     notes,
     elapsedS: round(m.elapsedMs / 1000, 3),
     sent: m.sent,
@@ -148,6 +180,7 @@ export function formatReport(r: BenchReport): string {
   const load = r.model === 'open' ? `open model, ${r.rate}/s` : `closed model, ${r.concurrency} connections`;
   lines.push(`papi bench ${r.settings.url} — ${load}, cache ${r.settings.cache}, ${r.settings.idsPerRequest} id(s)/request`);
   if (!r.valid) for (const reason of r.invalidReasons) lines.push(`INVALID RUN: ${reason}`);
+  for (const line of r.advice) lines.push(`what to do: ${line}`);
   for (const note of r.notes) lines.push(`note: ${note}`);
   lines.push('');
   lines.push(

@@ -88,10 +88,12 @@ describe('open model schedule', () => {
     // Every request due in the first 100 ms of the pause waits until it ends: ≥ 100 ms each, and
     // 100 ms at 200/s is 20 requests (one less for where the pause falls between two sends).
     expect(openRecords.filter((ms) => ms >= 100).length).toBeGreaterThanOrEqual(19);
-    expect(m.latency.percentiles().max).toBeGreaterThanOrEqual(200);
+    // ≈ 200, not ≥ 200: the server's 200 ms timer runs on libuv's cached loop time and can end a
+    // fraction of a millisecond early against performance.now() (seen: 199.935 on a loaded host).
+    expect(m.latency.percentiles().max).toBeGreaterThanOrEqual(195);
     expect(m.completed).toBe(80);
     // The closed loop had one request waiting: one slow sample, the rest of the pause unseen.
-    expect(c.latency.percentiles().max).toBeGreaterThanOrEqual(200);
+    expect(c.latency.percentiles().max).toBeGreaterThanOrEqual(195);
     expect(records.filter((ms) => ms >= 100).length).toBeLessThan(5);
   });
 
@@ -130,6 +132,17 @@ describe('open model schedule', () => {
     const report = reportOf(m);
     expect(report.valid).toBe(false);
     expect(report.invalidReasons.join()).toMatch(/dropped/);
+  });
+
+  it('measures the schedule\'s own lag on this machine before the run when asked (#17.9)', async () => {
+    const s = await server();
+    const m = keep(
+      await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 500 }, requests: 10, calibrateMs: 100 }),
+    );
+    expect(m.idleSendLagP99Ms).toBeGreaterThanOrEqual(0);
+    expect(reportOf(m).idleSendLagP99Ms).toBe(Math.round(m.idleSendLagP99Ms! * 1000) / 1000);
+    const plain = keep(await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 500 }, requests: 10 }));
+    expect(plain.idleSendLagP99Ms).toBeNull();
   });
 
   it('stops at --duration', async () => {

@@ -8,6 +8,7 @@
 // Each tick sends at most maxSendsPerTick due requests (the rest are late: send lag); a due request
 // that would exceed maxInFlight is dropped and counted. Closed model: N connections, each sends its
 // next request when the last one returns; latency is then measured from the actual send.
+import { idleSendLagP99 } from './calibrate.js';
 import { HttpClient, type ErrorKind, type Outcome, type Target } from './client.js';
 import { LatencyHistogram } from './histogram.js';
 import type { IdPicker } from './ids.js';
@@ -30,6 +31,8 @@ export interface BenchOptions {
   timeoutMs?: number;
   maxInFlight?: number;
   maxSendsPerTick?: number;
+  /** Open model: measure the schedule's own lag with nothing sent, this long, before the run (0: not). */
+  calibrateMs?: number;
   /** Aborting stops sending; what was measured so far is returned (stopReason "interrupted"). */
   signal?: AbortSignal;
   /** Called about every progressEveryMs during the measured phase. */
@@ -84,6 +87,8 @@ export interface Measurement {
   cache: Record<string, number>;
   timeline: Timeline;
   warmup: { requests: number; primed: number };
+  /** Send lag p99 of the schedule alone on this machine just before the run (null: not measured). */
+  idleSendLagP99Ms: number | null;
 }
 
 export const DEFAULTS = {
@@ -112,8 +117,14 @@ export async function runBench(options: BenchOptions): Promise<Measurement> {
       warmupRequests = warm.sent;
       destroy(warm);
     }
+    // After the warmup (JIT, connections), just before the measured phase: the machine as it is now.
+    const idleLag =
+      options.model.kind === 'open' && (options.calibrateMs ?? 0) > 0 && !options.signal?.aborted
+        ? await idleSendLagP99({ rate: options.model.rate, durationMs: options.calibrateMs!, signal: options.signal })
+        : null;
     const measured = await phase(client, options);
     measured.warmup = { requests: warmupRequests, primed };
+    measured.idleSendLagP99Ms = idleLag;
     return measured;
   } finally {
     client.close();
@@ -164,6 +175,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     cache: {},
     timeline: new Timeline(),
     warmup: { requests: 0, primed: 0 },
+    idleSendLagP99Ms: null,
   };
   const limit = options.requests ?? (options.durationMs === undefined ? DEFAULTS.requests : Infinity);
   const durationMs = options.durationMs ?? Infinity;

@@ -5,12 +5,13 @@
 // Generic SNOWFLAKE_<KEY> variables sit below the connection file, exactly as in the Snowflake CLI,
 // so `papi -c dev` logs in as `snow -c dev` would even with a stray SNOWFLAKE_USER exported.
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { ConfigProvenance, PapiConfig, TargetKind, ValueSource } from './types.js';
 import { accountUrlOf, hostProblem, isLoopbackHost } from './account-url.js';
 import { readConnectionFiles, type ConnectionFiles } from './connections.js';
 import { connectionEnvName, ENV, ENV_VARS, readEnv } from './env.js';
 import { LEAF_BY_PATH, LEAVES, type Leaf } from './leaves.js';
+import { findProjectDir } from './project-dir.js';
 import type { LoadOptions } from './load.js';
 import { configErrorOf, type Problem } from './problems.js';
 import { checkValue, validateFile } from './schema.js';
@@ -148,7 +149,7 @@ export async function resolveConfig(options: LoadOptions, file: { path: string; 
   for (const warning of warnings) options.warn(warning);
   if (problems.length > 0) throw configErrorOf(problems);
 
-  const projectDir = file ? dirname(file.path) : cwd;
+  const projectDir = findProjectDir(cwd, file);
   const config = build(chosen, { projectDir, cwd, home, configPath: file?.path });
   return { config, provenance: new Map([...chosen].map(([path, c]) => [path, c.source])) };
 

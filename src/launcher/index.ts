@@ -10,6 +10,7 @@ import { DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPass
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
 import { AuthError, CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
+import { withStartLock } from './start-lock.js';
 
 /** `papi local status` exits 3 when no local Snowflake runs for the data directory. */
 export class NotRunningError extends PapiError {
@@ -18,6 +19,8 @@ export class NotRunningError extends PapiError {
 
 const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
+/** How long a start waits for another process that is starting papi local for the same directory. */
+const START_LOCK_TIMEOUT_MS = READY_TIMEOUT_MS + 30_000;
 
 /** How to reach a running papi local, as `papi local start` prints it. */
 export interface Running {
@@ -52,34 +55,44 @@ export interface StartOptions {
 /** Starts papi local in the background and returns once it is ready (or says it already ran). */
 export async function startDetached(ctx: Context, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
   const { dataDir } = options;
-  const existing = await runningInstance(dataDir);
-  if (existing) return { ...pick({ ...existing, password: (await readPassword(dataDir)) ?? '', dataDir }), alreadyRunning: true };
-  // The child reads the password from the data directory: never put it in argv.
-  const { password } = await prepareDataDir(dataDir, options.password).catch(asUsageError);
-  return { ...(await detach(ctx, options, password)), alreadyRunning: false };
+  // Checked and started under the data directory's start lock: a concurrent start waits, then uses ours.
+  return withStartLock(
+    dataDir,
+    async () => {
+      const existing = await runningInstance(dataDir);
+      if (existing) return { ...pick({ ...existing, password: (await readPassword(dataDir)) ?? '', dataDir }), alreadyRunning: true };
+      // The child reads the password from the data directory: never put it in argv.
+      const { password } = await prepareDataDir(dataDir, options.password).catch(asUsageError);
+      return { ...(await detach(ctx, options, password)), alreadyRunning: false };
+    },
+    startLockOptions(ctx, dataDir),
+  );
+}
+
+function startLockOptions(ctx: Context, dataDir: string) {
+  return {
+    timeoutMs: START_LOCK_TIMEOUT_MS,
+    signal: ctx.signal,
+    onWait: (pid: number | undefined) => ctx.out.info(`Another papi${pid ? ` (pid ${pid})` : ''} is starting papi local for ${dataDir}; waiting for it.`),
+  };
 }
 
 /**
  * Serves papi local in this process until SIGTERM (a normal stop: resolves) or Ctrl-C (rejects with
  * CancelledError). `onReady` gets how to reach it.
  */
-export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void }): Promise<void> {
-  const existing = await runningInstance(options.dataDir);
-  if (existing)
-    throw new UsageError(`papi local is already running for ${options.dataDir} (pid ${existing.pid}, ${existing.accessUrl}).`, {
-      hint: 'Use it (`papi local status`), stop it (`papi local stop`), or pick another --data-dir.',
-    });
-  const { serveLocal } = await import('../local/index.js');
-  const local = await serveLocal({
-    dataDir: options.dataDir,
-    port: options.port,
-    refuseHybridTables: options.behaviour.refuseHybridTables,
-    refuseContainerServices: options.behaviour.refuseContainerServices ?? false,
-    refuseHybridSwap: options.behaviour.refuseHybridSwap ?? false,
-    ...(options.behaviour.schedulingDelaySeconds !== undefined ? { schedulingMs: options.behaviour.schedulingDelaySeconds * 1000 } : {}),
-    ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
-    ...(options.password !== undefined ? { password: options.password } : {}),
-  }).catch(asUsageError);
+export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void; background?: boolean }): Promise<void> {
+  const open = async () => {
+    const existing = await runningInstance(options.dataDir);
+    if (existing)
+      throw new UsageError(`papi local is already running for ${options.dataDir} (pid ${existing.pid}, ${existing.accessUrl}).`, {
+        hint: 'Use it (`papi local status`), stop it (`papi local stop`), or pick another --data-dir.',
+      });
+    return openLocal(options);
+  };
+  // The detached child runs under its parent's start lock; a foreground start takes its own.
+  const local = options.background ? await open() : await withStartLock(options.dataDir, open, startLockOptions(ctx, options.dataDir));
+
   // SIGTERM (papi local stop, a supervisor) is a normal stop; Ctrl-C aborts ctx.signal (exit 130).
   let terminated = false;
   let onTerm = (): void => undefined;
@@ -100,6 +113,20 @@ export async function serveForeground(ctx: Context, options: StartOptions & { on
     await local.close();
   }
   if (!terminated) throw new CancelledError('papi local stopped (interrupted).');
+}
+
+async function openLocal(options: StartOptions) {
+  const { serveLocal } = await import('../local/index.js');
+  return serveLocal({
+    dataDir: options.dataDir,
+    port: options.port,
+    refuseHybridTables: options.behaviour.refuseHybridTables,
+    refuseContainerServices: options.behaviour.refuseContainerServices ?? false,
+    refuseHybridSwap: options.behaviour.refuseHybridSwap ?? false,
+    ...(options.behaviour.schedulingDelaySeconds !== undefined ? { schedulingMs: options.behaviour.schedulingDelaySeconds * 1000 } : {}),
+    ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
+    ...(options.password !== undefined ? { password: options.password } : {}),
+  }).catch(asUsageError);
 }
 
 /** Starts `papi local start --background` as a detached process and waits until it is ready. */

@@ -69,7 +69,8 @@ async function readFormat(dataDir: string): Promise<number | undefined> {
   try {
     text = await readFile(path.join(dataDir, FORMAT_FILE), 'utf8');
   } catch {
-    const entries = (await readdir(dataDir)).filter((name) => name !== LOG_FILE);
+    // The log and the launcher's start lock (start.lock) are there before any data is.
+    const entries = (await readdir(dataDir)).filter((name) => name !== LOG_FILE && !name.startsWith('start.lock'));
     return entries.length === 0 ? undefined : 0;
   }
   const version = (JSON.parse(text) as { version?: unknown }).version;

@@ -35,10 +35,11 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
   if (!running) {
     const { startInBackground } = await import('../launcher/index.js');
     await ensureProjectDirFor(config, dataDir);
-    await out.task('Start papi local in the background', () => startInBackground(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
+    // Say where: a command run in a subfolder or beside another papi.yaml must not surprise anyone.
+    await out.task(`Start papi local in the background for the project in ${config.projectDir}`, () => startInBackground(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
     running = await runningInstance(dataDir);
     if (!running) throw new AuthError(`papi local did not start for ${dataDir}`, { hint: 'Run `papi local start` to see why.' });
-    out.info(`papi local keeps running for the next commands; stop it with \`papi local stop\`.`);
+    out.info(`papi local keeps running for the next commands (data: ${dataDir}); stop it with \`papi local stop\`.`);
   }
   const password = await readPassword(dataDir);
   if (!password) throw new AuthError(`papi local's admin password is missing from ${dataDir}`, { hint: 'Restart it: papi local stop && papi local start --detach' });

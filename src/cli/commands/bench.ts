@@ -42,8 +42,10 @@ export default defineCommand({
     'Replaces the JMeter plan of the tutorial: an open-model load (requests started on a schedule, ' +
     'latency measured from the intended start, so queueing is not hidden) with p50/p90/p95/p99/p99.9 ' +
     'from an HDR histogram, errors by status and kind, and the cache hit ratio from X-Cache. ' +
-    'A run is marked invalid when the generator dropped sends or its send lag p99 exceeded 1 ms. ' +
-    'Exit code 4 when a --p90-max or --max-error-rate gate is exceeded; Ctrl-C prints the report so far.',
+    'A run is marked invalid, with what to do, when the generator dropped sends or its send lag p99 exceeded ' +
+    "1 ms, twice this machine's own timer lag (measured just before) and a tenth of the latency p99. " +
+    'With --url, the deployed endpoint (as papi status prints it) gets the token; other URLs get only --header. ' +
+    'Exit code 4 when every request failed or a --p90-max or --max-error-rate gate is exceeded; Ctrl-C prints the report so far.',
   examples: [
     { command: 'papi bench --url http://127.0.0.1:8001 --ids cust_ids.csv', description: '10,000 requests at 200/s' },
     { command: 'papi bench --url … --ids ids.csv --cache miss --rate 150', description: 'never repeat an id within the run' },
@@ -76,6 +78,14 @@ function finish(ctx: Context, report: BenchReport) {
     // The report so far is the product of an interrupted run; the exit code still says 130.
     ctx.out.result(result.data, result.human);
     throw new CancelledError('Interrupted: the report covers the run so far.');
+  }
+  // A run in which nothing succeeded measured nothing: a script must not read it as a pass.
+  if (report.sent > 0 && report.errors.total >= report.sent - report.cancelled) {
+    ctx.out.result(result.data, result.human);
+    throw new BenchGateError(`every request failed (${report.errors.total} of ${report.sent}): the figures measure errors, not the service`, {
+      code: 'BENCH_ALL_FAILED',
+      hint: 'See the errors above; `papi get <id>` with the same target shows the first one in full.',
+    });
   }
   if (failed.length > 0) {
     ctx.out.result(result.data, result.human);

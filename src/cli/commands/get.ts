@@ -11,7 +11,7 @@ export default defineCommand({
   ],
   needs: 'connection',
   options: {
-    url: { type: 'string', placeholder: 'url', description: 'call this base URL instead of the deployed endpoint (e.g. papi dev)' },
+    url: { type: 'string', placeholder: 'url', description: 'call this base URL instead (e.g. papi dev); the deployed endpoint\'s URL still gets the token' },
   },
   async run(ctx, args, options) {
     const { get } = await import('../../api/get.js');

@@ -101,6 +101,7 @@ const start = defineCommand({
     }
     await serveForeground(ctx, {
       ...startOptions,
+      background: Boolean(options.background),
       // Printed when ready, not as the command's result: the command goes on serving.
       onReady: (running) => {
         if (options.background) ctx.out.raw(`${new Date().toISOString()} papi local ready at ${running.accessUrl} (pid ${running.pid}, data ${dir})\n`);
