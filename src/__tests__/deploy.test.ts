@@ -182,6 +182,9 @@ describe('papi deploy', () => {
     expect(events.some((e) => e.event === 'listening')).toBe(true);
     // The `papi get 22` of the previous test, logged by route template (ids never reach the logs).
     expect(events.some((e) => e.event === 'request' && e.path === '/customer/:ids' && e.status === 200)).toBe(true);
+    // --json: one string per line, the same lines.
+    const json = JSON.parse(must(await papi('logs', '--lines', '50', '--json')).stdout) as { service: string; lines: string[] };
+    expect(json.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { event?: string })).toEqual(events);
   });
 
   it('a re-deploy restores instance counts and the query warehouse, and returns only once the rolling upgrade is over', async () => {

@@ -146,6 +146,12 @@ describe('papi up on a fresh papi local', () => {
     expect(status.endpoints[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  it('papi token --rotate registers the new key once, and the new token works', async () => {
+    const rotated = must(await papi('token', '--rotate'));
+    expect((rotated.stdout + rotated.stderr).match(/Register the public key/g)).toHaveLength(1);
+    must(await papi('get', '22', '--json'));
+  });
+
   it('papi bench loads the deployed endpoint through the ingress with ids from the USER table, hit and miss', async () => {
     type Report = { completed: number; errors: { total: number }; cache: { hitRatio: number | null }; latencyMs: { p90: number } };
     const bench = async (cache: string) =>

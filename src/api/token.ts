@@ -57,7 +57,8 @@ export async function token(ctx: ConnectedContext, options: TokenOptions = {}): 
   };
   const signingKey = async () => {
     keys ??= await auth.ensureKeyPair(paths.keys, user, { rotate: options.rotate, passphrase, log });
-    if (keys.created) await register(keys);
+    // Asked for again when the token is signed after --rotate: a new key is registered once.
+    if (keys.created && !registered) await register(keys);
     return keys.current.privateKey;
   };
   // papi local may have restarted on another port since the deploy: ask it where it is now.

@@ -16,7 +16,9 @@ export default defineCommand({
     const { followLogs, logs } = await import('../../deploy/index.js');
     if (!options.follow) {
       const result = await logs(ctx, options);
-      return { data: result, human: result.logs };
+      // Scripts get one string per line (a trailing newline makes no empty last line).
+      const lines = result.logs === '' ? [] : result.logs.replace(/\n$/, '').split('\n');
+      return { data: { service: result.service, lines }, human: result.logs };
     }
     for await (const lines of followLogs(ctx, options)) ctx.out.raw(`${lines}\n`);
   },
