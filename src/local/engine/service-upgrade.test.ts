@@ -3,19 +3,9 @@
 // ALTER SERVICE … SET changes the counts and warehouse SHOW SERVICES reports (and the instances);
 // ALTER SERVICE … FROM SPECIFICATION is a rolling upgrade — is_upgrading true and containers of both
 // versions listed for a while, a new spec_digest — that ends with only the new version running.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleImage } from '../../image/assemble.js';
-import { RegistryClient } from '../../image/registry-client.js';
-import { sessionTokenCredentials } from '../../image/snowflake-login.js';
-import type { ServiceRuntime } from '../platform.js';
-import { createTestAuthority, startHttp, type TestServer } from '../image-registry/__tests__/platform-doubles.js';
-import { createRegistry } from '../image-registry/index.js';
-import { createServiceRuntime } from '../spcs/runtime.js';
-import type { LocalEngineApi } from './index.js';
-import { harness, run, session, type Harness } from './__tests__/harness.js';
+import { run, session, type Harness } from './__tests__/harness.js';
+import { serviceHarness, type ServiceHarness } from './__tests__/service-harness.js';
 
 const SERVER = `
 import { createServer } from 'node:http';
@@ -33,44 +23,12 @@ const spec = (tag: string): string =>
   });
 
 const SCHEDULING_MS = 1500;
-const authority = createTestAuthority();
+let services: ServiceHarness;
 let h: Harness;
-let server: TestServer;
-let runtime: ServiceRuntime;
-let engine: LocalEngineApi | undefined;
-let dir: string;
 
 beforeAll(async () => {
-  const directory = () => {
-    if (!engine) throw new Error('engine not open');
-    return engine;
-  };
-  dir = mkdtempSync(join(tmpdir(), 'papi-upgrade-'));
-  const registry = createRegistry({
-    dataDir: join(dir, 'registry'),
-    tokens: authority,
-    directory: {
-      account: () => directory().account(),
-      canUseImageRepository: (user, repository, privilege) => directory().canUseImageRepository(user, repository, privilege),
-      canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
-      userHasRole: (user, role) => directory().userHasRole(user, role),
-      verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
-    },
-  });
-  server = await startHttp(registry.app);
-  runtime = createServiceRuntime({
-    dataDir: join(dir, 'spcs'),
-    registry,
-    tokens: authority,
-    directory,
-    accessUrl: () => 'http://127.0.0.1:1',
-    account: 'PAPI',
-    endpointProvisioningMs: 0,
-    schedulingMs: SCHEDULING_MS,
-    timings: { stopGraceMs: 2000, restartBackoffMs: 100, restartBackoffMaxMs: 400 },
-  });
-  h = await harness({ services: runtime, images: registry, registryHost: server.host });
-  engine = h.engine;
+  services = await serviceHarness({ schedulingMs: SCHEDULING_MS });
+  ({ h } = services);
   for (const sql of [
     'CREATE DATABASE API',
     'CREATE SCHEMA API.DATA',
@@ -85,15 +43,11 @@ beforeAll(async () => {
     'GRANT READ ON IMAGE REPOSITORY API.DATA.IMAGES TO ROLE SVC_ROLE',
   ])
     await run(h.engine, h.admin, sql);
-  const client = new RegistryClient({ registry: server.host, credentials: sessionTokenCredentials({ token: authority.issueSessionToken('ADMIN', 'ACCOUNTADMIN'), expiresIn: 600 }) });
-  for (const tag of ['v1', 'v2']) await client.pushImage('api/data/images/echo', tag, await assembleImage({ files: [{ path: 'server.mjs', content: SERVER }], env: { TAG: tag } }));
+  for (const tag of ['v1', 'v2']) await services.pushImage('api/data/images/echo', tag, SERVER, { TAG: tag });
 }, 60_000);
 
 afterAll(async () => {
-  await runtime?.close();
-  await h?.cleanup();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await services?.close();
 });
 
 /** Polls until `check` answers something (every 50 ms, up to 30 s). */

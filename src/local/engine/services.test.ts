@@ -1,19 +1,10 @@
 // Service DDL and the SYSTEM$ service functions against the real SPCS runner and registry: a one-file
 // Node image is pushed to papi local's registry, then the engine creates, lists, waits for, reads the
 // logs of and drops the service.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleImage } from '../../image/assemble.js';
-import { RegistryClient } from '../../image/registry-client.js';
-import { sessionTokenCredentials } from '../../image/snowflake-login.js';
-import type { ServiceRuntime } from '../platform.js';
-import { createTestAuthority, startHttp, type TestServer } from '../image-registry/__tests__/platform-doubles.js';
-import { createRegistry } from '../image-registry/index.js';
-import { createServiceRuntime } from '../spcs/runtime.js';
-import type { LocalEngineApi } from './index.js';
-import { failure, harness, run, session, status, type Harness } from './__tests__/harness.js';
+import type { TestServer } from '../image-registry/__tests__/platform-doubles.js';
+import { failure, run, session, status, type Harness } from './__tests__/harness.js';
+import { serviceHarness, type ServiceHarness } from './__tests__/service-harness.js';
 
 const SERVER = `
 import { createServer } from 'node:http';
@@ -29,43 +20,13 @@ const SPEC = JSON.stringify({
   },
 });
 
-const authority = createTestAuthority();
+let services: ServiceHarness;
 let h: Harness;
 let server: TestServer;
-let runtime: ServiceRuntime;
-let engine: LocalEngineApi | undefined;
-let registryDir: string;
 
 beforeAll(async () => {
-  const directory = () => {
-    if (!engine) throw new Error('engine not open');
-    return engine;
-  };
-  registryDir = mkdtempSync(join(tmpdir(), 'papi-engine-registry-'));
-  const registry = createRegistry({
-    dataDir: join(registryDir, 'registry'),
-    tokens: authority,
-    directory: {
-      account: () => directory().account(),
-      canUseImageRepository: (user, repository, privilege) => directory().canUseImageRepository(user, repository, privilege),
-      canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
-      userHasRole: (user, role) => directory().userHasRole(user, role),
-      verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
-    },
-  });
-  server = await startHttp(registry.app);
-  runtime = createServiceRuntime({
-    dataDir: join(registryDir, 'spcs'),
-    registry,
-    tokens: authority,
-    directory,
-    accessUrl: () => 'http://127.0.0.1:1',
-    account: 'PAPI',
-    endpointProvisioningMs: 0,
-    timings: { stopGraceMs: 2000, restartBackoffMs: 100, restartBackoffMaxMs: 400 },
-  });
-  h = await harness({ services: runtime, images: registry, registryHost: server.host });
-  engine = h.engine;
+  services = await serviceHarness();
+  ({ h, server } = services);
   const s = h.admin;
   for (const sql of [
     'CREATE DATABASE API',
@@ -83,15 +44,11 @@ beforeAll(async () => {
     'GRANT READ ON IMAGE REPOSITORY API.DATA.IMAGES TO ROLE SVC_ROLE',
   ])
     await run(h.engine, s, sql);
-  const client = new RegistryClient({ registry: server.host, credentials: sessionTokenCredentials({ token: authority.issueSessionToken('ADMIN', 'ACCOUNTADMIN'), expiresIn: 600 }) });
-  await client.pushImage('api/data/images/echo', 'v1', await assembleImage({ files: [{ path: 'server.mjs', content: SERVER }], env: {} }));
+  await services.pushImage('api/data/images/echo', 'v1', SERVER);
 }, 60_000);
 
 afterAll(async () => {
-  await runtime?.close();
-  await h?.cleanup();
-  await server?.close();
-  rmSync(registryDir, { recursive: true, force: true });
+  await services?.close();
 });
 
 describe('services', () => {
