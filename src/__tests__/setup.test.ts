@@ -1,6 +1,7 @@
 // papi setup against papi local with the user's own files: the tutorial's ma301_* format, a bad file
 // that must stop the run and leave the loaded tables as they were, and an account without hybrid
-// tables (papi local --no-hybrid-tables), where the hint leads to --table-type standard.
+// tables (papi local --no-hybrid-tables), where the hint leads to --table-type standard; and data so
+// thin it would empty the published table, which is not published without --force.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -96,4 +97,19 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
     expect(await count('MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.USER_RATINGS')).toBe(32);
     expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(8);
   });
+
+  it('new recommendations that would empty the published table are not published without --force', async () => {
+    // One rating: the recommender has nothing to recommend to anyone.
+    const thin = tutorialFiles(join(project, 'thin'), crlf('USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,1,4,2024-12-04T15:55:49.000\n'));
+    const refused = await papi('setup', '--data', thin, '--table-type', 'standard');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Not published: the new recommendations cover 0 users, and the published table serves 8/);
+    expect(refused.stderr).toMatch(/papi setup --force/);
+    expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(8);
+    must(await papi('setup', '--data', thin, '--table-type', 'standard', '--force'));
+    expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(0);
+    // Back to the good data for whatever runs next.
+    must(await papi('setup', '--data', join(project, 'tutorial'), '--table-type', 'standard', '--force'));
+    expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(8);
+  }, 120_000);
 });

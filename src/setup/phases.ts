@@ -7,9 +7,9 @@ import type { PapiConfig } from '../config/types.js';
 import type { Output } from '../ui/output.js';
 import { combineOutcomes, outcomeOf, type Outcome } from '../snowflake/outcome.js';
 import { resolveNames, step as renderStep, type PlanStep, type SetupPhase } from '../snowflake/plan.js';
-import { SnowflakeError } from '../ui/errors.js';
+import { SnowflakeError, UsageError } from '../ui/errors.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
-import { fileUrl, pathSegment } from '../snowflake/template.js';
+import { fileUrl, pathSegment, type TemplateValue } from '../snowflake/template.js';
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
 import { publish, type PublishOutcome } from './publish.js';
 
@@ -110,6 +110,7 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
         for (const step of steps) await skip(step, 'already published');
         continue;
       }
+      if (!options.force) await refuseShrinking(conn, config);
       for (const step of steps)
         await run(step, async () => {
           const how = await publish(conn, config, step, options.tableType, debug);
@@ -123,6 +124,25 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
     }
   }
   return reports;
+}
+
+/** How much smaller than the live table new recommendations may be before publishing them needs --force. */
+const MOST_USERS_LOST = 0.5;
+
+/**
+ * Bad input must not replace good answers without a word: new recommendations that would empty the
+ * published table, or take away more than half of its users, are not published unless --force.
+ */
+async function refuseShrinking(conn: StatementRunner, config: PapiConfig): Promise<void> {
+  const live = await publishedRows(conn, config);
+  if (!live) return; // nothing published yet
+  const next = (await rowsOf(conn, resolveNames(config.snowflake).recommendations)) ?? 0;
+  if (next >= live * (1 - MOST_USERS_LOST)) return;
+  const loss = next === 0 ? 'leave it empty' : `drop ${Math.round(100 * (1 - next / live))} % of its users`;
+  throw new UsageError(`Not published: the new recommendations cover ${next.toLocaleString('en-US')} users, and the published table serves ${live.toLocaleString('en-US')}; publishing would ${loss}.`, {
+    code: 'PUBLISH_WOULD_SHRINK',
+    hint: 'Check the input data (the ratings file, --data). The published table is unchanged. To publish anyway: papi setup --force.',
+  });
 }
 
 /** A phase run alone before the objects exist (or without USAGE on the warehouse): say what to do. */
@@ -173,9 +193,13 @@ function rowsInserted(rows: Row[]): number | undefined {
   return n === undefined || n === null ? undefined : Number(n);
 }
 
-async function publishedRows(conn: StatementRunner, config: PapiConfig): Promise<number | undefined> {
-  const names = resolveNames(config.snowflake);
-  const [count] = renderStep('published-rows', 'Count', 'publish', 'state/published-rows.sql', { table: names.table }).statements;
+function publishedRows(conn: StatementRunner, config: PapiConfig): Promise<number | undefined> {
+  return rowsOf(conn, resolveNames(config.snowflake).table);
+}
+
+/** A table's row count, undefined when it does not exist. */
+async function rowsOf(conn: StatementRunner, table: TemplateValue): Promise<number | undefined> {
+  const [count] = renderStep('rows', 'Count', 'publish', 'state/published-rows.sql', { table }).statements;
   try {
     const [row] = await conn.execute(count!.sql);
     return Number(row?.ROW_COUNT ?? 0);

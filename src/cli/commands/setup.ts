@@ -27,7 +27,7 @@ export default defineCommand({
     },
     skipData: { type: 'boolean', description: 'create objects only; do not load data or compute recommendations' },
     only: { type: 'choice', placeholder: 'step', choices: SETUP_PHASES, description: 'run one step: objects, data, recommend, publish' },
-    force: { type: 'boolean', description: 'reload the data, recompute and republish even when nothing changed since the last run' },
+    force: { type: 'boolean', description: 'reload the data, recompute and republish even when nothing changed since the last run, and publish even a result that would empty or halve the published table' },
     tableType: {
       type: 'choice',
       placeholder: 'type',
