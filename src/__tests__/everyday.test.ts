@@ -71,6 +71,13 @@ describe('papi local started on demand', () => {
       rmSync(other, { recursive: true, force: true });
     }
   }, 240_000);
+  it('a --data path that is not there stops setup before anything is created (#17.10)', async () => {
+    const r = await run(['setup', '--data', '../no-such-folder']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/no-such-folder/);
+    // Nothing was created: the objects phase never started.
+    expect(r.stderr).not.toMatch(/Create roles|Create the warehouse/);
+  }, 240_000);
 });
 
 describe('a deployed service on papi local', () => {

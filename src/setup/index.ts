@@ -52,6 +52,10 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
   const source = data.resolveDataSource(config.data.source, papiLocal ? 'local' : 'snowflake');
   let prepared: Awaited<ReturnType<typeof data.prepareData>> | undefined;
   try {
+    // The data is read and checked before anything is created: a wrong --data path or a bad file
+    // stops the run with nothing changed (it used to fail after every object was made).
+    if (plan.steps.some((step) => step.phase === 'data'))
+      prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd }), (p) => p.source);
     const steps = await runSetup({
       conn,
       config,
@@ -59,8 +63,7 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
       out: ctx.out,
       tableType: plan.tableType,
       force: options.force,
-      prepareData: async () =>
-        (prepared = await data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd })),
+      prepared,
     });
     return { target: target.kind, targetDescription: target.description, tableType: plan.tableType, steps, ms: performance.now() - started };
   } catch (error) {

@@ -37,8 +37,8 @@ export interface SetupRunOptions {
   config: PapiConfig;
   steps: PlanStep[];
   out: Output;
-  /** Called once, when the data phase runs: downloads, generates or validates the files. */
-  prepareData(): Promise<PreparedFiles>;
+  /** The data files, read and checked before the run (present when the plan has a data phase). */
+  prepared?: PreparedFiles;
   tableType: 'hybrid' | 'standard';
   /** Re-run the data, recommend and publish phases even when their input did not change. */
   force?: boolean;
@@ -78,7 +78,8 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
     for (const statement of steps[0]?.before ?? []) await runStatement(conn, statement, debug).catch(explainMissingWarehouse(config));
     const state = await readState();
     if (phase === 'data') {
-      const prepared = await out.task('Prepare data', options.prepareData, (p) => p.source);
+      const { prepared } = options;
+      if (!prepared) throw new Error('the data phase runs without prepared data');
       const dataPrint = fingerprint(...(await Promise.all(Object.entries(prepared.files).sort().map(async ([k, f]) => `${k}:${await fileHash(f)}`))));
       if (!options.force && state.get('data') === dataPrint) {
         for (const step of steps) await skip(step, 'same data as the last run');
