@@ -88,6 +88,14 @@ describe('papi up on a fresh papi local', () => {
     expect(await admin.execute('SELECT COUNT(*) AS N, SUM(USER_ID) AS S FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toEqual(before);
   });
 
+  it('a republish while the service runs says how long its cached answers stay (#17.5)', async () => {
+    const run = must(await papi('setup', '--only', 'publish', '--force'));
+    expect(run.stdout).toMatch(/answers ids it has cached from the previous table for up to 180 s \(service\.cache\.ttlSeconds\)/);
+    expect(run.stdout).not.toMatch(/Next: papi deploy/);
+    const json = JSON.parse(must(await papi('setup', '--only', 'publish', '--force', '--json')).stdout) as { cachedAnswers?: { ttlSeconds: number } };
+    expect(json.cachedAnswers?.ttlSeconds).toBe(180);
+  });
+
   it('the ingress refuses requests without a token, with a garbage token and with an expired one', async () => {
     const deployment = (await readDeployment(join(project, '.papi', 'deployment.json')))!;
     const call = (authorization?: string) =>

@@ -1,6 +1,8 @@
 // papi setup: the objects (least privilege), the data, the recommendations computed in SQL inside
 // Snowflake, and the published table. The plan comes from src/snowflake/plan.ts; phases.ts runs it.
+import type { PapiConfig } from '../config/types.js';
 import type { ConnectedContext, Context } from '../context.js';
+import { projectPaths } from '../project.js';
 import { setupPlan, type PlanStep, type SetupPhase } from '../snowflake/plan.js';
 import { SnowflakeError } from '../ui/errors.js';
 import type { StepReport } from './phases.js';
@@ -28,6 +30,8 @@ export interface SetupResult {
   tableType: 'hybrid' | 'standard';
   steps: StepReport[];
   ms: number;
+  /** A new table was published while a service is deployed: it answers from its cache for up to this long. */
+  cachedAnswers?: { service: string; ttlSeconds: number };
 }
 
 /** The ordered plan, without connecting (what --dry-run prints). */
@@ -65,12 +69,24 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
       force: options.force,
       prepared,
     });
-    return { target: target.kind, targetDescription: target.description, tableType: plan.tableType, steps, ms: performance.now() - started };
+    const cachedAnswers = await cachedAnswersAfter(steps, config);
+    return { target: target.kind, targetDescription: target.description, tableType: plan.tableType, steps, ms: performance.now() - started, ...(cachedAnswers ? { cachedAnswers } : {}) };
   } catch (error) {
     throw explainHybridUnsupported(error);
   } finally {
     await prepared?.remove();
   }
+}
+
+/**
+ * The deployed service keeps answering ids it has cached from the table it read (service.cache.ttlSeconds):
+ * after a new publish, say for how long, so nobody takes the old answers for a failed setup.
+ */
+async function cachedAnswersAfter(steps: StepReport[], config: PapiConfig): Promise<SetupResult['cachedAnswers']> {
+  if (!steps.some((s) => s.outcome === 'published') || config.service.cache.ttlSeconds === 0) return undefined;
+  const { readDeployment } = await import('../deploy/deployment.js');
+  const deployment = await readDeployment(projectPaths(config).deployment);
+  return deployment ? { service: deployment.service, ttlSeconds: config.service.cache.ttlSeconds } : undefined;
 }
 
 /**

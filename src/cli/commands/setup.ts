@@ -14,7 +14,8 @@ export default defineCommand({
     { command: 'papi setup', description: 'everything, against the configured target (papi local by default)' },
     { command: 'papi setup --dry-run', description: 'print the ordered SQL plan without connecting' },
     { command: 'papi setup --data ./movielens', description: "load your own files (the tutorial's CSVs or GroupLens's u.data/u.item)" },
-    { command: 'papi setup --only recommend', description: 'recompute recommendations and republish the table' },
+    { command: 'papi setup --only recommend --force', description: 'recompute the recommendations (publish them with papi setup --only publish)' },
+    { command: 'papi setup --force', description: 'reload the data, recompute and republish even when nothing changed' },
   ],
   supportsDryRun: true,
   needs: 'connection',
@@ -51,15 +52,25 @@ export default defineCommand({
     const elapsed = formatDuration(result.ms);
     // A publish through a view is a different shape of the published object: say so, and why.
     const viaView = result.steps.find((r) => r.publish?.method === 'view')?.publish;
-    const note = viaView
-      ? `\nPublished through a view over ${viaView.version}, repointed atomically at each publish: ${viaView.reason}.`
-      : '';
+    let note = viaView ? `\nPublished through a view over ${viaView.version}, repointed atomically at each publish: ${viaView.reason}.` : '';
+    const cached = result.cachedAnswers;
+    if (cached)
+      note +=
+        `\nThe deployed service ${cached.service} answers ids it has cached from the previous table for up to ${cached.ttlSeconds} s ` +
+        `(service.cache.ttlSeconds); other ids come from the new table at once. Restarting the service serves everything from the new table now.`;
     return {
-      data: { command: 'setup', target: result.target, tableType: result.tableType, steps: result.steps, ...(viaView ? { publishedThrough: viaView } : {}) },
+      data: {
+        command: 'setup',
+        target: result.target,
+        tableType: result.tableType,
+        steps: result.steps,
+        ...(viaView ? { publishedThrough: viaView } : {}),
+        ...(cached ? { cachedAnswers: cached } : {}),
+      },
       human:
         (changed === 0
           ? `Everything was already set up on ${result.targetDescription}: ${plural(result.steps.length, 'step')} unchanged (${elapsed}).`
-          : `Set up on ${result.targetDescription}: ${changed} of ${result.steps.length} steps changed (${elapsed}). Next: papi deploy`) + note,
+          : `Set up on ${result.targetDescription}: ${changed} of ${result.steps.length} steps changed (${elapsed}).${cached ? '' : ' Next: papi deploy'}`) + note,
     };
   },
 });
