@@ -105,6 +105,8 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/Not published: the new recommendations cover 0 users, and the published table serves 8/);
     expect(refused.stderr).toMatch(/papi setup --force/);
+    // Data of another origin replaces the last run's: the load says so.
+    expect(refused.stderr).toMatch(/rows, replacing \S*tutorial/);
     expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(8);
     must(await papi('setup', '--data', thin, '--table-type', 'standard', '--force'));
     expect(await count('API.DATA.HYBRID_MOVIE_RECOMMENDATIONS')).toBe(0);

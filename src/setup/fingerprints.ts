@@ -5,7 +5,8 @@ import type { ObjectNames } from '../config/types.js';
 import { resolveNames, step, type PlannedStatement } from '../snowflake/plan.js';
 import type { StatementRunner } from '../snowflake/runner.js';
 
-export type StateName = 'data' | 'recommendations' | 'published';
+/** data-source: where the loaded data came from, as people read it (setup says when it changes). */
+export type StateName = 'data' | 'data-source' | 'recommendations' | 'published';
 
 export class SetupState {
   private constructor(

@@ -19,5 +19,7 @@ describe('isHybridUnsupported', () => {
     expect(HYBRID_UNAVAILABLE_HINT).toMatch(/trial accounts/);
     expect(HYBRID_UNAVAILABLE_HINT).toMatch(/SnowGov/);
     expect(HYBRID_UNAVAILABLE_HINT).toMatch(/--table-type standard/);
+    // A flag holds for one run: the hint names the papi.yaml setting that keeps the choice.
+    expect(HYBRID_UNAVAILABLE_HINT).toMatch(/snowflake\.api\.tableType: standard/);
   });
 });

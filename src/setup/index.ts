@@ -103,7 +103,8 @@ export function isHybridUnsupported(error: unknown): error is SnowflakeError {
 export const HYBRID_UNAVAILABLE_HINT =
   'This account cannot create hybrid tables: they are not supported in trial accounts or in U.S. SnowGov regions ' +
   '(they are generally available in commercial AWS and Azure regions, in preview on Google Cloud; Virtual Private Snowflake accounts ask Snowflake Support). ' +
-  'Publish an ordinary table instead: papi setup --table-type standard';
+  'Publish an ordinary table instead: papi setup --table-type standard, or keep that choice for every run with ' +
+  '`snowflake.api.tableType: standard` in papi.yaml';
 
 function explainHybridUnsupported(error: unknown): unknown {
   if (!isHybridUnsupported(error)) return error;

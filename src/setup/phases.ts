@@ -85,14 +85,19 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
         for (const step of steps) await skip(step, 'same data as the last run');
         continue;
       }
-      for (const step of steps)
+      // Data of another origin than the last run's replaces it: say so (a plain setup after --data <dir> reloads the default).
+      const previous = state.get('data-source');
+      const replacing = previous !== undefined && previous !== prepared.source ? `, replacing ${previous}` : '';
+      for (const [i, step] of steps.entries())
         await run(step, async () => {
           if (step.upload) await putFiles(conn, config, step.upload.data, prepared, debug);
           let rows: number | undefined;
           for (const statement of step.statements) rows = rowsInserted(await runStatement(conn, statement, debug)) ?? rows;
-          return rows === undefined ? { outcome: 'applied' } : { outcome: 'loaded', detail: `${rows.toLocaleString('en-US')} rows` };
+          if (rows === undefined) return { outcome: 'applied' };
+          return { outcome: 'loaded', detail: `${rows.toLocaleString('en-US')} rows${i === steps.length - 1 ? replacing : ''}` };
         });
       await state.set('data', dataPrint);
+      await state.set('data-source', prepared.source);
     } else if (phase === 'recommend') {
       const print = fingerprint(state.get('data'), ...steps.flatMap((s) => s.statements.map((st) => st.sql)));
       if (!options.force && state.get('recommendations') === print) {
