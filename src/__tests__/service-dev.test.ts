@@ -113,6 +113,21 @@ describe('papi dev --json', () => {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
     }
   });
+
+  it('a second papi dev on a port in use says so plainly (exit 2), not a raw EADDRINUSE', async () => {
+    const dev = await startDev();
+    try {
+      const port = new URL(dev.url).port;
+      const second = await papi('dev', '--port', port);
+      expect(second.exitCode).toBe(2);
+      expect(second.stderr).toContain(`port ${port} is already in use`);
+      expect(second.stderr).toMatch(/papi dev --port/);
+      expect(second.stderr).not.toMatch(/EADDRINUSE/);
+    } finally {
+      dev.child.kill('SIGTERM');
+      await dev.exit;
+    }
+  });
 });
 
 describe('the test page behind the ingress', () => {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { packagePath } from '../paths.js';
-import { PapiError, ToolError } from '../ui/errors.js';
+import { PapiError, ToolError, UsageError } from '../ui/errors.js';
 
 export interface ServiceProcessOptions {
   /** Environment for the service (SNOWFLAKE_*, PAPI_*, PORT); nothing of papi's own env leaks in. */
@@ -81,7 +81,13 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const host = options.env.PAPI_HOST && options.env.PAPI_HOST !== '0.0.0.0' ? options.env.PAPI_HOST : '127.0.0.1';
   return { url: `http://${host}:${port}`, port, child, exited, stop };
 
-  function failure(what: string): ToolError {
+  function failure(what: string): PapiError {
+    // Another papi dev (or any program) on the port: say so plainly instead of passing on the raw error.
+    if (recent.some((line) => /EADDRINUSE/.test(line)))
+      return new UsageError(`port ${options.env.PORT ?? '?'} is already in use (another papi dev, or another program, listens there)`, {
+        code: 'PORT_IN_USE',
+        hint: 'Stop the other one, or pick another port: papi dev --port <port> (0 picks a free one).',
+      });
     return new ToolError(`the service ${what}`, {
       code: 'SERVICE_FAILED',
       hint: recent.length ? `Its last output:\n${recent.join('\n')}` : 'Run again with --verbose to see its log.',
