@@ -92,7 +92,7 @@ describe('publishing where SWAP WITH between hybrid tables is refused', () => {
 
   it('teardown drops the view and both versions', async () => {
     const down = JSON.parse(must(await papi('teardown', '--yes', '--json')).stdout) as { steps: Array<{ id: string; title: string; outcome: string }> };
-    expect(down.steps.find((s) => s.id === 'published-table')).toEqual({ id: 'published-table', title: 'Drop published view and its tables', outcome: 'dropped' });
+    expect(down.steps.find((s) => s.id === 'published-table')).toEqual({ id: 'published-table', title: 'Drop published view API.DATA.HYBRID_MOVIE_RECOMMENDATIONS and its tables', outcome: 'dropped' });
     expect(await admin.execute("SHOW DATABASES LIKE 'API'")).toEqual([]);
   }, 120_000);
 });

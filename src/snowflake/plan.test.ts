@@ -244,9 +244,23 @@ describe('teardownPlan', () => {
     ]);
   });
 
+  it('names the objects it drops in its titles (the confirmation lists them)', () => {
+    expect(teardownPlan(configWith()).map((s) => s.title)).toEqual([
+      'Drop service API.DATA.API',
+      'Drop compute pool API',
+      'Drop image repository API.DATA.API',
+      'Drop published table API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
+      'Drop API database API',
+      'Drop recommender database MOVIE_RECOMMENDER_DB',
+      'Drop service user SVC_DATA_API',
+      'Drop roles DATA_API_ROLE and ML_MODEL_ROLE',
+      'Drop warehouse DATA_API_WH',
+    ]);
+  });
+
   it('drops a published view (a publish through versioned tables) with DROP VIEW, and its versions', () => {
     const step = teardownPlan(configWith(), { publishedAsView: true }).find((s) => s.id === 'published-table')!;
-    expect(step.title).toBe('Drop published view and its tables');
+    expect(step.title).toBe('Drop published view API.DATA.HYBRID_MOVIE_RECOMMENDATIONS and its tables');
     expect(step.statements.map((s) => s.sql)).toEqual([
       'DROP VIEW IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS',
       'DROP TABLE IF EXISTS API.DATA.HYBRID_MOVIE_RECOMMENDATIONS_V1',

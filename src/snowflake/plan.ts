@@ -203,15 +203,16 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
   const o = config.snowflake;
   // Names are validated when rendered; Snowflake folds plain names to upper case.
   const sameDatabase = o.api.database.toUpperCase() === o.recommender.database.toUpperCase();
+  // Titles name the objects, so the confirmation lists what will go, not only its kinds.
   const steps: PlanStep[] = [
-    step('service', 'Drop service', 'teardown', 'teardown/01-service.sql', { service: names.service }),
-    step('compute-pool', 'Drop compute pool', 'teardown', 'teardown/02-compute-pool.sql', { compute_pool: names.computePool }),
-    step('image-repository', 'Drop image repository', 'teardown', 'teardown/03-image-repository.sql', {
+    step('service', `Drop service ${shown(names.service)}`, 'teardown', 'teardown/01-service.sql', { service: names.service }),
+    step('compute-pool', `Drop compute pool ${shown(names.computePool)}`, 'teardown', 'teardown/02-compute-pool.sql', { compute_pool: names.computePool }),
+    step('image-repository', `Drop image repository ${shown(names.imageRepository)}`, 'teardown', 'teardown/03-image-repository.sql', {
       image_repository: names.imageRepository,
     }),
     step(
       'published-table',
-      options.publishedAsView ? 'Drop published view and its tables' : 'Drop published table',
+      options.publishedAsView ? `Drop published view ${shown(names.table)} and its tables` : `Drop published table ${shown(names.table)}`,
       'teardown',
       options.publishedAsView ? 'teardown/04-published-view.sql' : 'teardown/04-published-table.sql',
       { table: names.table, next_table: names.nextTable, first_version: names.versionTables[0], second_version: names.versionTables[1] },
@@ -219,19 +220,26 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
   ];
   // With --keep-data the recommender database stays, even when the API objects share it.
   if (!(options.keepData && sameDatabase))
-    steps.push(step('api-database', 'Drop API database', 'teardown', 'teardown/05-database.sql', { database: names.apiDatabase }));
+    steps.push(step('api-database', `Drop API database ${shown(names.apiDatabase)}`, 'teardown', 'teardown/05-database.sql', { database: names.apiDatabase }));
   if (!options.keepData && !sameDatabase)
     steps.push(
-      step('recommender-database', 'Drop recommender database', 'teardown', 'teardown/05-database.sql', {
+      step('recommender-database', `Drop recommender database ${shown(names.recommenderDatabase)}`, 'teardown', 'teardown/05-database.sql', {
         database: names.recommenderDatabase,
       }),
     );
   steps.push(
-    step('service-user', 'Drop service user', 'teardown', 'teardown/06-service-user.sql', { service_user: names.serviceUser }),
-    step('roles', 'Drop roles', 'teardown', 'teardown/07-roles.sql', { api_role: names.apiRole, admin_role: names.adminRole }),
-    step('warehouse', 'Drop warehouse', 'teardown', 'teardown/08-warehouse.sql', { warehouse: names.warehouse }),
+    step('service-user', `Drop service user ${shown(names.serviceUser)}`, 'teardown', 'teardown/06-service-user.sql', { service_user: names.serviceUser }),
+    step('roles', `Drop roles ${shown(names.apiRole)} and ${shown(names.adminRole)}`, 'teardown', 'teardown/07-roles.sql', { api_role: names.apiRole, admin_role: names.adminRole }),
+    step('warehouse', `Drop warehouse ${shown(names.warehouse)}`, 'teardown', 'teardown/08-warehouse.sql', { warehouse: names.warehouse }),
   );
   return steps;
+}
+
+/** An object's name as people read it in a title (API.PUBLIC.API). */
+function shown(value: TemplateValue): string {
+  if (value.kind === 'identifier') return value.name;
+  if (value.kind === 'qualified' || value.kind === 'nameLiteral') return value.parts.join('.');
+  return value.label ?? value.kind;
 }
 
 /** The plan as a script: step titles as comments, every statement terminated with `;`. */

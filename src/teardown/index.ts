@@ -40,7 +40,7 @@ export async function teardown(ctx: ConnectedContext, options: TeardownOptions):
   const summary = { target: target.kind, targetDescription: target.description };
   ctx.out.info(`papi teardown will drop from ${target.description}:\n${planned.map((s) => `  - ${s.title.replace(/^Drop /, '')}`).join('\n')}`);
   // Asked before connecting: a declined (or impossible) confirmation touches nothing.
-  if (!(await confirmDestructive(ctx, `Drop ${planned.length} kinds of objects from ${target.description}?`))) return { ...summary, cancelled: true, steps: [] };
+  if (!(await confirmDestructive(ctx, `Drop these objects, and everything in them, from ${target.description}?`))) return { ...summary, cancelled: true, steps: [] };
   const conn = await ctx.connection();
   // A publish through a view left a view (and its versioned tables) under the published name.
   const { publishedView } = await import('../snowflake/published.js');
