@@ -1,7 +1,7 @@
 // papi get: GET /customer/<ids> on the deployed endpoint with an ingress token for the service user,
 // or on a URL given (papi dev, a service called directly).
 import type { ConnectedContext } from '../context.js';
-import { pause } from '../poll.js';
+import { poll } from '../poll.js';
 import { AuthError, HttpError } from '../ui/errors.js';
 import type { ApiResponse } from './client.js';
 import { refusedPatHint } from './pat-policy.js';
@@ -53,20 +53,21 @@ function isNotReady(error: unknown): error is HttpError {
 }
 
 async function waitUntilReady(ctx: ConnectedContext, call: () => Promise<ApiResponse>, service: string): Promise<ApiResponse> {
-  const deadline = Date.now() + READY_WAIT_MS;
-  return ctx.out.task(`Wait for service ${service} to be ready (up to ${READY_WAIT_MS / 1000} s)`, async () => {
-    for (;;) {
-      await pause(500, ctx.signal);
-      try {
-        return await call();
-      } catch (error) {
-        if (!isNotReady(error)) throw error;
-        if (Date.now() > deadline)
-          throw new HttpError(`service ${service} was still not ready after ${READY_WAIT_MS / 1000} s: ${error.message}`, error.status, error.body, {
-            code: 'SERVICE_NOT_READY',
-            hint: 'See `papi status` for its containers and `papi logs` for why they do not start.',
-          });
-      }
-    }
+  let last: HttpError | undefined;
+  const response = await ctx.out.task(`Wait for service ${service} to be ready (up to ${READY_WAIT_MS / 1000} s)`, () =>
+    poll(
+      () =>
+        call().catch((error: unknown) => {
+          if (!isNotReady(error)) throw error;
+          last = error;
+          return undefined;
+        }),
+      { intervalMs: 500, timeoutMs: READY_WAIT_MS, signal: ctx.signal },
+    ),
+  );
+  if (response) return response;
+  throw new HttpError(`service ${service} was still not ready after ${READY_WAIT_MS / 1000} s: ${last?.message ?? 'HTTP 503'}`, 503, last?.body ?? '', {
+    code: 'SERVICE_NOT_READY',
+    hint: 'See `papi status` for its containers and `papi logs` for why they do not start.',
   });
 }

@@ -16,7 +16,7 @@
 //   types.ts             the contract with the SQL API server (src/local/server/)
 // Nothing here imports from src/ outside src/local/.
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime, StageTransport } from '../platform.js';
-import { outputSettings } from './formats/datetime-output.js';
+import { OUTPUT_DEFAULTS } from './formats/datetime-output.js';
 import { asSqlError, canceled, StatementType, succeeded, unsupported } from './formats/messages.js';
 import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
@@ -209,7 +209,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const record = remember(session, sql);
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
-      await this.storage.useTimeZone(outputSettings(session.parameters).TIMEZONE);
+      await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
       const result = await this.dispatch(ex, statement);
       this.persist();
       Object.assign(record, { status: 'SUCCESS', end: Date.now() });
