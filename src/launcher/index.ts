@@ -79,19 +79,19 @@ function startLockOptions(ctx: Context, dataDir: string) {
 
 /**
  * Serves papi local in this process until SIGTERM (a normal stop: resolves) or Ctrl-C (rejects with
- * CancelledError). `onReady` gets how to reach it.
+ * CancelledError). `onReady` gets how to reach it. When one already runs for the data directory it
+ * serves nothing and returns that one, like a detached start does: either way one is running.
  */
-export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void; background?: boolean }): Promise<void> {
+export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void; background?: boolean }): Promise<Running | undefined> {
   const open = async () => {
     const existing = await runningInstance(options.dataDir);
-    if (existing)
-      throw new UsageError(`papi local is already running for ${options.dataDir} (pid ${existing.pid}, ${existing.accessUrl}).`, {
-        hint: 'Use it (`papi local status`), stop it (`papi local stop`), or pick another --data-dir.',
-      });
-    return openLocal(options);
+    if (existing) return { existing: pick({ ...existing, password: (await readPassword(options.dataDir)) ?? '', dataDir: options.dataDir }) };
+    return { local: await openLocal(options) };
   };
   // The detached child runs under its parent's start lock; a foreground start takes its own.
-  const local = options.background ? await open() : await withStartLock(options.dataDir, open, startLockOptions(ctx, options.dataDir));
+  const opened = options.background ? await open() : await withStartLock(options.dataDir, open, startLockOptions(ctx, options.dataDir));
+  if ('existing' in opened) return opened.existing;
+  const { local } = opened;
 
   // SIGTERM (papi local stop, a supervisor) is a normal stop; Ctrl-C aborts ctx.signal (exit 130).
   let terminated = false;
@@ -113,6 +113,7 @@ export async function serveForeground(ctx: Context, options: StartOptions & { on
     await local.close();
   }
   if (!terminated) throw new CancelledError('papi local stopped (interrupted).');
+  return undefined;
 }
 
 async function openLocal(options: StartOptions) {

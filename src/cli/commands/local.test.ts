@@ -120,6 +120,17 @@ describe('papi local start', () => {
       const status = await run(['local', 'status', '--data-dir', dataDir], cwd);
       expect(status.exitCode).toBe(0);
       expect(status.stdout).toContain(`pid ${info.pid}`);
+      // Starting again, in the foreground or detached, finds it: the same answer, exit 0, nothing new served.
+      for (const again of [['local', 'start', '--json'], ['local', 'start', '--detach', '--json']]) {
+        const second = await run([...again, '--data-dir', dataDir], cwd);
+        expect(second.exitCode, `${again.join(' ')}: ${second.stderr}`).toBe(0);
+        expect(JSON.parse(second.stdout)).toMatchObject({ alreadyRunning: true, pid: info.pid, accessUrl: info.accessUrl });
+      }
+      const human = await run(['local', 'start', '--data-dir', dataDir], cwd);
+      expect(human.exitCode).toBe(0);
+      expect(human.stdout).toContain(`papi local is running (pid ${info.pid})`);
+      expect(human.stdout).toContain('It was already running');
+
       // The background process logs to a file: readiness, never the password.
       const log = readFileSync(path.join(dataDir, 'local.log'), 'utf8');
       expect(log).toContain(info.accessUrl);

@@ -31,7 +31,8 @@ const start = defineCommand({
   summary: 'Start the local Snowflake (foreground; --detach to run in the background)',
   description:
     'Serves the SQL API, OAuth, the image registry and service endpoints on 127.0.0.1 until Ctrl-C (exit 130) ' +
-    'or SIGTERM (exit 0). With --json it prints exactly one line, a JSON object with accessUrl, account, user, ' +
+    'or SIGTERM (exit 0). When one already runs for the data directory it says so and exits 0, with or ' +
+    'without --detach (alreadyRunning in --json). With --json it prints exactly one line, a JSON object with accessUrl, account, user, ' +
     'password, dataDir and pid, once it is ready. The admin password is generated on first start and kept ' +
     '(mode 0600) in the data directory.',
   examples: [
@@ -92,14 +93,18 @@ const start = defineCommand({
     const startOptions = { dataDir: dir, port: config.local.port, password: options.password, behaviour };
     // The default data directory, .papi/local, holds papi local's admin password and secret key.
     await ensureProjectDirFor(config, dir);
+    const stopHint = `Stop it with \`papi local stop${dir !== path.join(config.projectDir, '.papi', 'local') ? ` --data-dir ${dir}` : ''}\``;
+    // Already running for this data directory: not an error, with or without --detach (exit 0,
+    // alreadyRunning in --json), since what the command is for, a papi local serving it, holds.
+    const already = (running: Omit<Running, 'alreadyRunning'>) => ({
+      data: { ...running, alreadyRunning: true },
+      human: describe(running, `It was already running, so no second one was started. ${stopHint}.`),
+    });
     if (options.detach) {
       const { alreadyRunning, ...running } = await startDetached(ctx, startOptions);
-      const stopHint = `Stop it with \`papi local stop${dir !== path.join(config.projectDir, '.papi', 'local') ? ` --data-dir ${dir}` : ''}\``;
-      return alreadyRunning
-        ? { data: { ...running, alreadyRunning: true }, human: describe(running, `It was already running. ${stopHint}.`) }
-        : { data: running, human: describe(running, `${stopHint}; its log is ${path.join(dir, 'local.log')}.`) };
+      return alreadyRunning ? already(running) : { data: running, human: describe(running, `${stopHint}; its log is ${path.join(dir, 'local.log')}.`) };
     }
-    await serveForeground(ctx, {
+    const existing = await serveForeground(ctx, {
       ...startOptions,
       background: Boolean(options.background),
       // Printed when ready, not as the command's result: the command goes on serving.
@@ -109,6 +114,7 @@ const start = defineCommand({
         else ctx.out.raw(`${describe(running, 'Stop it with Ctrl-C.')}\n`);
       },
     });
+    return existing ? already(existing) : undefined;
   },
 });
 
