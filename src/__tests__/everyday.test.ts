@@ -71,6 +71,23 @@ describe('papi local started on demand', () => {
       rmSync(other, { recursive: true, force: true });
     }
   }, 240_000);
+  it('teardown --yes in a project papi local never ran for drops nothing and starts nothing (#17.12)', async () => {
+    const fresh = tempDir('papi-everyday-fresh-');
+    try {
+      const r = await run(['teardown', '--yes', '--json'], fresh);
+      expect(r.exitCode, r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as { steps: Array<{ outcome: string }> };
+      expect(result.steps.length).toBeGreaterThan(0);
+      expect(result.steps.every((s) => s.outcome === 'absent')).toBe(true);
+      expect(r.stderr).not.toMatch(/Start papi local/);
+      expect(existsSync(join(fresh, '.papi', 'local'))).toBe(false);
+      const human = await run(['teardown', '--yes'], fresh);
+      expect(human.stdout).toMatch(/Nothing to drop on papi local \(nothing in .*; not started\)/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 240_000);
+
   it('a --data path that is not there stops setup before anything is created (#17.10)', async () => {
     const r = await run(['setup', '--data', '../no-such-folder']);
     expect(r.exitCode).toBe(2);

@@ -9,6 +9,7 @@ export { LOCAL_REGION } from './platform.js';
 export {
   DATA_FORMAT_VERSION,
   DataDirError,
+  holdsData,
   isAlive,
   LOG_FILE,
   prepareDataDir,

@@ -105,6 +105,15 @@ export async function runningInstance(dataDir: string): Promise<LocalInstance | 
   return instance && isAlive(instance.pid) ? instance : undefined;
 }
 
+/**
+ * Whether papi local ever opened this data directory (its format file, or the database an older papi
+ * left without one): a directory without either holds no objects, so nothing needs starting to know.
+ */
+export async function holdsData(dataDir: string): Promise<boolean> {
+  const found = await Promise.all([FORMAT_FILE, 'data.duckdb'].map((name) => lstat(path.join(dataDir, name)).then(() => true, () => false)));
+  return found.includes(true);
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -36,6 +36,11 @@ export async function planTeardown(ctx: Context, options: TeardownOptions): Prom
 export async function teardown(ctx: ConnectedContext, options: TeardownOptions): Promise<TeardownResult> {
   const config = await ctx.config();
   const planned = await planTeardown(ctx, options);
+  // papi local never started for this project holds nothing: say so rather than start it to find out.
+  if (config.target === 'local' && !(await localMayHoldObjects(config.local.dataDir))) {
+    const steps = planned.map((s): TeardownReport => ({ id: s.id, title: s.title, outcome: 'absent' }));
+    return { target: 'local', targetDescription: `papi local (nothing in ${config.local.dataDir}; not started)`, cancelled: false, steps };
+  }
   const target = await ctx.target();
   const summary = { target: target.kind, targetDescription: target.description };
   ctx.out.info(`papi teardown will drop from ${target.description}:\n${planned.map((s) => `  - ${s.title.replace(/^Drop /, '')}`).join('\n')}`);
@@ -49,6 +54,11 @@ export async function teardown(ctx: ConnectedContext, options: TeardownOptions):
   const reports = await runTeardown(conn, steps, ctx.out);
   await rm(projectPaths(config).deployment, { force: true });
   return { ...summary, cancelled: false, steps: reports };
+}
+
+async function localMayHoldObjects(dataDir: string): Promise<boolean> {
+  const { holdsData, runningInstance } = await import('../local/index.js');
+  return (await runningInstance(dataDir)) !== undefined || (await holdsData(dataDir));
 }
 
 async function runTeardown(conn: StatementRunner, steps: PlanStep[], out: Output): Promise<TeardownReport[]> {
