@@ -52,7 +52,8 @@ export async function suspend(ctx: ConnectedContext, options: SuspendOptions): P
   const { out } = ctx;
   const debug = (m: string) => out.debug(m);
   const { service, status } = await existingServiceStatus(conn, config, out);
-  const outcome: SuspendOutcome = status === 'SUSPENDED' ? 'already-suspended' : 'suspended';
+  // SUSPENDING: a suspend is already under way (SPCS's transitional status).
+  const outcome: SuspendOutcome = status === 'SUSPENDED' || status === 'SUSPENDING' ? 'already-suspended' : 'suspended';
   if (outcome === 'suspended') await out.task(`Suspend service ${service}`, () => runStatement(conn, suspendStatement(config, 'service', 'suspend'), debug));
   const name = { name: service, outcome };
   if (!options.pool) return { target, service: name };
