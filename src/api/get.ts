@@ -24,6 +24,8 @@ export async function get(ctx: ConnectedContext, options: GetOptions): Promise<A
   const { tokenForUrl } = await import('./url-token.js');
   const resolved = baseUrl === undefined ? await (await import('./token.js')).token(ctx, { offerUrl: true }) : await tokenForUrl(ctx, baseUrl);
   if (resolved) {
+    const { ensureNotSuspended } = await import('../deploy/service-status.js');
+    await ensureNotSuspended(await ctx.connection(), config, (m) => ctx.out.debug(m));
     baseUrl ??= resolved.deployment.url;
     bearer = resolved.token;
     if (resolved.source === 'environment') patVariable = resolved.variable;

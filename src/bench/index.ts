@@ -90,6 +90,7 @@ async function loadTarget(ctx: ConnectedContext, url: string | undefined, header
   if (url === undefined) {
     const { token } = await import('../api/token.js');
     const resolved = await token(ctx, { offerUrl: true });
+    await notSuspended(ctx);
     return { url: resolved.deployment.url, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
   }
   let parsed: URL;
@@ -105,9 +106,16 @@ async function loadTarget(ctx: ConnectedContext, url: string | undefined, header
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
     const { tokenForUrl } = await import('../api/url-token.js');
     const resolved = await tokenForUrl(ctx, base);
+    if (resolved) await notSuspended(ctx);
     if (resolved) return { url: base, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
   }
   return { url: base, headers };
+}
+
+/** The deployed endpoint is loaded only while its service is not suspended (see ensureNotSuspended). */
+async function notSuspended(ctx: ConnectedContext): Promise<void> {
+  const { ensureNotSuspended } = await import('../deploy/service-status.js');
+  await ensureNotSuspended(await ctx.connection(), await ctx.config(), (m) => ctx.out.debug(m));
 }
 
 /** The ids when --ids is absent: every user in the USER table, read through the configured connection. */

@@ -3,6 +3,10 @@
 // Throughput Timer (as the tutorial's "150–200 QPS" plan was), with enough threads for the rate at
 // a 250 ms response time (Little's law). The ids go into a CSV beside the plan, one request per
 // line in the order papi would ask them, with the sharing mode that matches --cache.
+//
+// The plan is laid out as JMeter 5.6.3 saves one (templates/jmeter-plan.jmx): what papi has to say
+// about it goes into the test plan's Comments field, not into an XML comment, so no text of ours
+// can break the XML (`--` is not allowed inside an XML comment, and JMeter's loader refuses it).
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { packagePath } from '../paths.js';
@@ -59,10 +63,12 @@ export async function renderJmeterPlan(input: JmeterPlanInput): Promise<string> 
     .join('');
   const template = await readFile(packagePath('templates', 'jmeter-plan.jmx'), 'utf8');
   return fill(template, {
-    COMMENT: xmlComment(
-      input.model.kind === 'open'
-        ? `Rate ${input.model.rate}/s as a Constant Throughput Timer over ${s.threads} threads; cache mode ${input.cache}.`
-        : `Closed model: ${s.threads} threads, no timer; cache mode ${input.cache}.`,
+    COMMENT: xml(
+      `Written by papi bench (export to JMeter). ${
+        input.model.kind === 'open'
+          ? `Rate ${input.model.rate}/s as a Constant Throughput Timer over ${s.threads} threads; cache mode ${input.cache}.`
+          : `Closed model: ${s.threads} threads, no timer; cache mode ${input.cache}.`
+      }`,
     ),
     LOOPS: String(s.loops),
     THREADS: String(s.threads),
@@ -74,7 +80,8 @@ export async function renderJmeterPlan(input: JmeterPlanInput): Promise<string> 
     CSV_STOP_THREAD: String(!csv.recycle),
     CSV_SHARE_MODE: csv.shareMode,
     HEADERS: headers,
-    TIMER_ENABLED: String(input.model.kind === 'open'),
+    // JMeter 5.6 writes enabled="false" on a disabled element and nothing on an enabled one.
+    TIMER_DISABLED: input.model.kind === 'open' ? '' : ' enabled="false"',
     PER_MINUTE: s.perMinute.toFixed(1),
     HOST: xml(url.hostname.replace(/^\[|\]$/g, '')),
     PORT: url.port,
@@ -135,8 +142,4 @@ function fill(template: string, values: Record<string, string>): string {
 
 export function xml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!);
-}
-
-function xmlComment(text: string): string {
-  return text.replace(/--/g, '- -');
 }

@@ -115,3 +115,13 @@ export function newLines(previous: string, next: string): string {
     if (before.slice(-overlap).join('\n') === after.slice(0, overlap).join('\n')) return after.slice(overlap).join('\n');
   return next;
 }
+
+/** papi suspend: ALTER SERVICE … SUSPEND (and with --pool ALTER COMPUTE POOL … SUSPEND), when not so already. */
+export async function suspend(ctx: ConnectedContext, options: import('./suspend.js').SuspendOptions): Promise<import('./suspend.js').SuspendResult> {
+  return (await import('./suspend.js')).suspend(ctx, options);
+}
+
+/** papi resume: the pool (--pool), then ALTER SERVICE … RESUME when suspended, then deploy's waits. */
+export async function resume(ctx: ConnectedContext, options: import('./suspend.js').ResumeOptions): Promise<import('./suspend.js').ResumeResult> {
+  return (await import('./suspend.js')).resume(ctx, options);
+}

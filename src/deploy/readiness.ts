@@ -12,8 +12,9 @@ export interface RolloutState {
   progress: string;
 }
 
-/** `/db/schema/repo/image:tag`, with or without the registry host, compared without case. */
-export function sameImage(containerImage: unknown, specImage: string): boolean {
+/** `/db/schema/repo/image:tag`, with or without the registry host, compared without case; undefined: any image. */
+export function sameImage(containerImage: unknown, specImage: string | undefined): boolean {
+  if (specImage === undefined) return typeof containerImage === 'string' && containerImage !== '';
   const path = (text: string) => (text.startsWith('/') ? text : text.slice(text.indexOf('/'))).toLowerCase();
   return typeof containerImage === 'string' && containerImage !== '' && path(containerImage) === path(specImage);
 }
@@ -29,7 +30,7 @@ export function containerState(row: Row): string {
 
 const flag = (value: unknown): boolean => value === true || String(value).toLowerCase() === 'true';
 
-export function assessRollout(service: Row | undefined, containers: Row[], specImage: string): RolloutState {
+export function assessRollout(service: Row | undefined, containers: Row[], specImage: string | undefined): RolloutState {
   const failed = containers.find((c) => String(c.status).toUpperCase() === 'FAILED' || String(c.instance_status).toUpperCase() === 'FAILED');
   // An old container failing during the upgrade is being replaced anyway: only the new version's count.
   if (failed && sameImage(failed.image_name, specImage)) return { done: false, failed, progress: 'FAILED' };

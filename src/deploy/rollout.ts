@@ -18,7 +18,7 @@ import type { Output } from '../ui/output.js';
 import { endpointUrl, writeDeployment, type Deployment } from './deployment.js';
 import { assessRollout } from './readiness.js';
 import { CONTAINER_NAME, ENDPOINT_NAME, IMAGE_NAME, serviceSpec } from './service-spec.js';
-import { alterServiceStatements, createServiceStatements, logsStatement, showStatement } from './statements.js';
+import { alterServiceStatements, createServiceStatements, logsStatement, showStatement, suspendStatement } from './statements.js';
 
 export const DEFAULT_BASE_IMAGE = 'node:24-bookworm-slim';
 
@@ -112,6 +112,13 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
     for (const statement of createServiceStatements(config, spec)) outcome = outcomeOf(await runStatement(conn, statement, debug));
     if (outcome !== 'unchanged') return 'created' as const;
     for (const statement of alterServiceStatements(config, spec)) await runStatement(conn, statement, debug);
+    // A deploy is meant to serve: a service left suspended (papi suspend) would never become READY.
+    const services = await runStatement(conn, showStatement(config, 'services'), debug);
+    const row = services.find((s) => String(s.name).toUpperCase() === config.snowflake.service.name.toUpperCase());
+    if (String(row?.status).toUpperCase() === 'SUSPENDED') {
+      out.info(`Service ${config.snowflake.service.name} was suspended: resuming it on the new image.`);
+      await runStatement(conn, suspendStatement(config, 'service', 'resume'), debug);
+    }
     return 'upgraded' as const;
   }, (a) => a);
 
@@ -142,7 +149,14 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
   return { ...result, url: deployment.url, deployment };
 }
 
-async function waitForReady(options: DeployOptions, specImage: string, deadline: number, pollMs: number, update: (text: string) => void): Promise<void> {
+/** What waiting for the service needs (deploy, and papi resume). */
+export type WaitOptions = Pick<DeployOptions, 'config' | 'conn' | 'out' | 'signal'>;
+
+/**
+ * Until every container is READY (on `specImage`, when given: a deploy waits for its new image; a
+ * resume for whatever image the service runs). Throws with the last log lines when one fails.
+ */
+export async function waitForReady(options: WaitOptions, specImage: string | undefined, deadline: number, pollMs: number, update: (text: string) => void): Promise<void> {
   const { config, conn, out } = options;
   const debug = (m: string) => out.debug(m);
   let last: Row[] = [];
@@ -163,7 +177,8 @@ async function waitForReady(options: DeployOptions, specImage: string, deadline:
     throw await failure(options, last.find((c) => c.instance_id !== null && c.instance_id !== undefined), 'the service is not ready yet (--wait-timeout reached)', 'It may still come up: check with `papi status`, or wait longer with --wait-timeout.');
 }
 
-async function waitForEndpoint(options: DeployOptions, deadline: number, pollMs: number, update: (text: string) => void): Promise<string> {
+/** Until SHOW ENDPOINTS gives the public endpoint's host (not the "provisioning" text); returns it. */
+export async function waitForEndpoint(options: WaitOptions, deadline: number, pollMs: number, update: (text: string) => void): Promise<string> {
   const { config, conn, out } = options;
   const host = await poll(
     async () => {
@@ -185,7 +200,7 @@ async function waitForEndpoint(options: DeployOptions, deadline: number, pollMs:
   return host;
 }
 
-async function failure(options: DeployOptions, container: Row | undefined, message: string, hint?: string): Promise<ServiceFailedError> {
+async function failure(options: WaitOptions, container: Row | undefined, message: string, hint?: string): Promise<ServiceFailedError> {
   let logs = '';
   if (container) {
     try {

@@ -1,6 +1,7 @@
 // What `papi status` and `papi logs` read: the service row, its containers and endpoints, and the
 // containers' logs — all through SHOW and SYSTEM$GET_SERVICE_LOGS, as the Snowflake CLI does.
 import type { PapiConfig } from '../config/types.js';
+import { ExitCode, PapiError } from '../ui/errors.js';
 import { isMissingObject } from '../setup/fingerprints.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
 import { endpointUrl } from './deployment.js';
@@ -66,15 +67,39 @@ export async function serviceStatus(conn: StatementRunner, config: PapiConfig, d
   };
 }
 
+/** The deployed service is suspended: papi get and papi bench do not call it (exit 4). */
+export class ServiceSuspendedError extends PapiError {
+  override readonly exitCode = ExitCode.remote;
+}
+
+/**
+ * Before papi get or papi bench calls the deployed endpoint: a suspended service is said so, with
+ * what to do. Asked first rather than learned from the call, because a call to a suspended service's
+ * endpoint resumes it (AUTO_RESUME, https://docs.snowflake.com/en/sql-reference/sql/alter-service):
+ * it would quietly start again what was suspended to stop paying for it.
+ */
+export async function ensureNotSuspended(conn: StatementRunner, config: PapiConfig, debug?: (m: string) => void): Promise<void> {
+  const report = await serviceStatus(conn, config, debug);
+  if (report.exists && String(report.status).toUpperCase() === 'SUSPENDED')
+    throw new ServiceSuspendedError(`service ${report.service} is suspended`, {
+      code: 'SERVICE_SUSPENDED',
+      hint: 'Resume it with `papi resume` (it waits until the service answers again), then run this again.',
+    });
+}
+
 /** Setup comes before deploy (after a teardown there is nothing to deploy into). */
 export const NOT_DEPLOYED_HINT = 'Create it with: papi setup && papi deploy (or both at once: papi up)';
 
 export function formatStatus(report: ServiceStatusReport): string {
   if (!report.exists) return `Service ${report.service} does not exist. ${NOT_DEPLOYED_HINT}`;
   const lines = [`Service ${report.service}: ${report.status}${report.upgrading ? ' (upgrading)' : ''}`];
+  const suspended = String(report.status).toUpperCase() === 'SUSPENDED';
+  if (suspended) lines.push('  suspended: no container runs (resume with: papi resume)');
   for (const c of report.containers)
-    if (!c.container) lines.push(`  no instance running yet: ${c.status}`);
-    else lines.push(
+    if (!c.container) {
+      if (!suspended) lines.push(`  no instance running yet: ${c.status}`);
+    } else
+      lines.push(
       `  container ${c.container} (instance ${c.instanceId}): ${c.status}${c.message ? ` — ${c.message}` : ''}${c.restarts ? `, ${c.restarts} restarts, last exit ${c.lastExitCode}` : ''}`,
       `    image ${c.image}${c.imageDigest ? ` (${c.imageDigest.slice(0, 19)}…)` : ''}`,
     );

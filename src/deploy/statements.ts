@@ -40,12 +40,13 @@ export function alterServiceStatements(config: PapiConfig, spec: ServiceSpec): P
   }).statements;
 }
 
-type Query = 'image-repositories' | 'containers' | 'endpoints' | 'services';
+type Query = 'image-repositories' | 'containers' | 'endpoints' | 'services' | 'compute-pools';
 
 /** One of the SHOW statements papi polls during deploy and status. */
 export function showStatement(config: PapiConfig, query: Query): PlannedStatement {
   const names = resolveNames(config.snowflake);
-  const values: TemplateValues = query === 'containers' || query === 'endpoints' ? { service: names.service } : { api_schema: names.apiSchema };
+  const values: TemplateValues =
+    query === 'containers' || query === 'endpoints' ? { service: names.service } : query === 'compute-pools' ? {} : { api_schema: names.apiSchema };
   return step(query, query, 'objects', `deploy/${query}.sql`, values).statements[0]!;
 }
 
@@ -62,4 +63,11 @@ export function registerKeyStatement(config: PapiConfig, slot: PublicKeySlot, bo
     slot: keyword(slot, ['RSA_PUBLIC_KEY', 'RSA_PUBLIC_KEY_2']),
     public_key: publicKey(body),
   }).statements[0]!;
+}
+
+/** ALTER SERVICE … SUSPEND | RESUME and ALTER COMPUTE POOL … SUSPEND | RESUME (papi suspend, papi resume). */
+export function suspendStatement(config: PapiConfig, what: 'service' | 'pool', action: 'suspend' | 'resume'): PlannedStatement {
+  const names = resolveNames(config.snowflake);
+  const values: TemplateValues = what === 'service' ? { service: names.service } : { compute_pool: names.computePool };
+  return step(`${action}-${what}`, `${action} ${what}`, 'objects', `deploy/${action}-${what === 'service' ? 'service' : 'pool'}.sql`, values).statements[0]!;
 }

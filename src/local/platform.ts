@@ -82,7 +82,16 @@ export interface ServiceRuntime {
    * The service's status and the containers of its running instances (none while it waits for a
    * node: SHOW then answers NULLs), both versions' during an upgrade; spec_digest and is_upgrading.
    */
-  status(key: ServiceKey): { status: ServiceStatus; containers: ContainerStatus[]; specDigest?: string; upgrading?: boolean };
+  status(key: ServiceKey): {
+    status: ServiceStatus;
+    containers: ContainerStatus[];
+    specDigest?: string;
+    upgrading?: boolean;
+    /** While SUSPENDED: when it was suspended (ISO). */
+    suspendedOn?: string;
+    /** When it was last resumed (ISO), if ever. */
+    resumedOn?: string;
+  };
   /** ALTER SERVICE … SET MIN_INSTANCES/MAX_INSTANCES/QUERY_WAREHOUSE: a new count rolls out like an upgrade. */
   configure(definition: ServiceDefinition): Promise<void>;
   endpoints(key: ServiceKey): EndpointInfo[];
@@ -147,6 +156,8 @@ export interface AccountDirectory {
   canUseImageRepository(user: string, repository: ServiceKey, privilege: 'READ' | 'WRITE'): boolean;
   /** May `role` call the service's endpoints (it owns the service or holds svc!ALL_ENDPOINTS_USAGE)? */
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean;
+  /** Does a call to the suspended service's endpoint resume it (its AUTO_RESUME is on, its compute pool is not suspended)? */
+  serviceResumesOnCall(service: ServiceKey): boolean;
   userHasRole(user: string, role: string): boolean;
   /** A programmatic access token's secret → its user and role; undefined when unknown, removed, expired or refused. */
   verifyProgrammaticAccessToken(secret: string): ProgrammaticAccessTokenClaims | undefined;

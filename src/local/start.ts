@@ -81,6 +81,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     account: () => directory().account(),
     canUseImageRepository: (u, repository, privilege) => directory().canUseImageRepository(u, repository, privilege),
     canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
+    serviceResumesOnCall: (service) => directory().serviceResumesOnCall(service),
     userHasRole: (u, role) => directory().userHasRole(u, role),
     verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
   };

@@ -1,4 +1,4 @@
-// papi's whole job on a real Snowflake account: setup, deploy, token, get 22 and teardown, with every
+// papi's whole job on a real Snowflake account: setup, deploy, token, get 22, suspend and resume, teardown, with every
 // object under a unique prefix (PAPI_LIVE_<time>_<random>_…) that is dropped at the end whatever
 // happened. Runs only with credentials (credentials.ts); otherwise every test is skipped and the
 // global setup prints that nothing ran.
@@ -76,6 +76,19 @@ describe.skipIf(!account)(`papi on a real Snowflake account (objects prefixed ${
     const got = JSON.parse(must(await papi('get', '22', '--json')).stdout) as Array<{ USER_ID: number; RECOMMENDATIONS: unknown[] }>;
     expect(got[0]?.USER_ID).toBe(22);
     expect(got[0]?.RECOMMENDATIONS.length).toBeGreaterThan(0);
+  });
+
+  it("suspend (the tutorial's last step), get refused while suspended, resume, get 22", async () => {
+    const suspended = JSON.parse(must(await papi('suspend', '--json')).stdout) as { service: { outcome: string } };
+    expect(suspended.service.outcome).toBe('suspended');
+    expect((await papi('status')).stdout).toMatch(/SUSPENDED/);
+    const refused = await papi('get', '22');
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/papi resume/);
+    const resumed = JSON.parse(must(await papi('resume', '--json')).stdout) as { service: { outcome: string }; url: string };
+    expect(resumed.service.outcome).toBe('resumed');
+    const got = JSON.parse(must(await papi('get', '22', '--json')).stdout) as Array<{ USER_ID: number }>;
+    expect(got[0]?.USER_ID).toBe(22);
   });
 
   it('teardown drops everything with the prefix', async () => {

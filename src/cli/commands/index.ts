@@ -8,10 +8,12 @@ import get from './get.js';
 import init from './init.js';
 import local from './local.js';
 import logs from './logs.js';
+import resume from './resume.js';
 import setup from './setup.js';
 import status from './status.js';
+import suspend from './suspend.js';
 import teardown from './teardown.js';
 import token from './token.js';
 import up from './up.js';
 
-export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, bench, dev, doctor, teardown, local];
+export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, suspend, resume, bench, dev, doctor, teardown, local];

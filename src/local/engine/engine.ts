@@ -18,7 +18,7 @@
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime, StageTransport } from '../platform.js';
 import { OUTPUT_DEFAULTS } from './formats/datetime-output.js';
 import { asSqlError, canceled, StatementType, succeeded, unsupported } from './formats/messages.js';
-import { mayUseImageRepository, mayUseServiceEndpoints, userAuth } from './model/account-directory.js';
+import { mayUseImageRepository, mayUseServiceEndpoints, resumesOnCall, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
 import { refuseUnavailableFeature } from './model/features.js';
 import type { CachedQuery, Core, Exec } from './model/core.js';
@@ -388,5 +388,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
 
   canUseServiceEndpoints(role: string, service: ServiceKey): boolean {
     return mayUseServiceEndpoints(this.state, role, service);
+  }
+
+  serviceResumesOnCall(service: ServiceKey): boolean {
+    return resumesOnCall(this.state, service);
   }
 }

@@ -10,6 +10,8 @@
 //   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired, removed or other-endpoint token
 //   403 {"error":"FORBIDDEN","message":"…"}     the token's role may not use this service's endpoints
 //   503 {"error":"SERVICE_UNAVAILABLE",…}        no ready instance;  502 {"error":"BAD_GATEWAY",…} upstream failed
+//   503 {"error":"SERVICE_SUSPENDED",…}          the service is suspended and the call does not resume it
+//                                                (what Snowflake answers then is UNCONFIRMED; see spcs/runtime.ts)
 
 import { Agent } from 'node:http';
 import { Hono } from 'hono';
@@ -27,6 +29,8 @@ export interface IngressOptions {
   directory: AccountDirectory;
   /** The container port serving this endpoint now, or undefined when none is ready. */
   upstream: () => number | undefined;
+  /** True when the service is suspended and stays so (asked after the token and role checks; may resume it). */
+  suspended?: () => boolean;
   /** Listen port; default any free one. */
   port?: number;
 }
@@ -79,6 +83,7 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
     if (!options.directory.canUseServiceEndpoints(claims.role, options.service)) {
       throw new IngressError(403, 'FORBIDDEN', `Role ${claims.role} is not authorized to use the endpoints of service ${serviceName}.`);
     }
+    if (options.suspended?.()) throw new IngressError(503, 'SERVICE_SUSPENDED', `Service ${serviceName} is suspended: resume it with ALTER SERVICE ${serviceName} RESUME.`);
     const port = options.upstream();
     if (port === undefined) throw new IngressError(503, 'SERVICE_UNAVAILABLE', `Service ${serviceName} is not ready.`);
     return forwardToContainer(c, port, claims.user, agent);

@@ -42,7 +42,9 @@ const authority = createTestAuthority();
 // OWNER_ROLE and CALLER may call API.DATA.ECHO's endpoints, NOBODY may not.
 const directory = createTestDirectory({
   repositories: { PUSHER: { 'API.DATA.IMAGES': ['READ', 'WRITE'] }, OWNER: { 'API.DATA.IMAGES': ['READ'] } },
-  endpoints: { OWNER_ROLE: ['API.DATA.ECHO', 'API.DATA.PAPI'], CALLER: ['API.DATA.ECHO'] },
+  endpoints: { OWNER_ROLE: ['API.DATA.ECHO', 'API.DATA.PAPI', 'API.DATA.PARKED'], CALLER: ['API.DATA.ECHO', 'API.DATA.WAKE'] },
+  // WAKE's AUTO_RESUME is on (and its pool runs); ECHO stands for one whose AUTO_RESUME is off.
+  resumesOnCall: ['API.DATA.WAKE'],
 });
 
 let dir: string;
@@ -186,13 +188,43 @@ describe('a service from a pushed image', () => {
     expect(runtime.status(key).status).toBe('SUSPENDED');
     expect(isAlive(before.pid)).toBe(false);
     expect(runtime.logs(key, '0', 'echo')).toBe('');
-    expect((await call(host, `Snowflake Token="${token('CALLER')}"`)).status).toBe(503);
+    // A suspended service's ingress still listens: without AUTO_RESUME it says so, and stays suspended.
+    const refused = await call(host, `Snowflake Token="${token('CALLER')}"`);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: string }).error).toBe('SERVICE_SUSPENDED');
+    expect(runtime.status(key).status).toBe('SUSPENDED');
+    expect(runtime.status(key).suspendedOn).toMatch(/^\d{4}-/);
 
     await runtime.resume(key);
     await runtime.waitForReady([key], 30);
     const after = await call(host, `Snowflake Token="${token('CALLER')}"`);
     expect(after.status).toBe(200);
     expect(((await after.json()) as { pid: number }).pid).not.toBe(before.pid);
+  });
+
+  // https://docs.snowflake.com/en/sql-reference/sql/alter-service ("SUSPEND | RESUME"): calling a
+  // suspended service's public endpoint resumes it (AUTO_RESUME, on by default).
+  it('a call to a suspended service whose AUTO_RESUME is on resumes it, on the same URL', async () => {
+    const wake = { database: 'API', schema: 'DATA', name: 'WAKE' };
+    await runtime.create(definition('WAKE', echoSpec('/api/data/images/echo:v1')));
+    try {
+      await runtime.waitForReady([wake], 30);
+      const host = ingressHost('WAKE');
+      await runtime.suspend(wake);
+      // Unauthorized calls wake nothing.
+      expect((await call(host)).status).toBe(401);
+      expect(runtime.status(wake).status).toBe('SUSPENDED');
+      const first = await call(host, `Snowflake Token="${token('CALLER')}"`);
+      expect(first.status).toBe(503);
+      expect(((await first.json()) as { error: string }).error).toBe('SERVICE_UNAVAILABLE');
+      expect(runtime.status(wake).status).not.toBe('SUSPENDED');
+      await runtime.waitForReady([wake], 30);
+      expect(ingressHost('WAKE')).toBe(host);
+      expect((await call(host, `Snowflake Token="${token('CALLER')}"`)).status).toBe(200);
+      expect(runtime.status(wake).resumedOn).toMatch(/^\d{4}-/);
+    } finally {
+      await runtime.drop(wake);
+    }
   });
 
   it('ALTER … FROM SPECIFICATION switches to the new image once it is ready', async () => {
@@ -303,8 +335,10 @@ describe('restart of papi local', () => {
     const first = make();
     await first.create(definition('ECHO', echoSpec('/api/data/images/echo:v1')));
     await first.create(definition('PARKED', echoSpec('/api/data/images/echo:v1')));
+    await first.waitForReady([running, parked], 30);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const parkedBefore = first.endpoints(parked)[0]!.ingressUrl;
     await first.suspend(parked);
-    await first.waitForReady([running], 30);
     const ingressBefore = first.endpoints(running)[0]!.ingressUrl;
     await first.close();
     expect(() => first.status(running)).toThrow(SqlError);
@@ -314,6 +348,10 @@ describe('restart of papi local', () => {
       expect(await second.restore()).toEqual([]);
       await second.waitForReady([running], 30);
       expect(second.status(parked).status).toBe('SUSPENDED');
+      // The suspended service's endpoint keeps its URL and answers (SERVICE_SUSPENDED, not a refused connection).
+      const parkedUrl = second.endpoints(parked)[0]!.ingressUrl;
+      expect(parkedUrl).toBe(parkedBefore);
+      expect((await call(parkedUrl, `Snowflake Token="${token('OWNER_ROLE')}"`)).status).toBe(503);
       // The listener comes back on its old port (free again), so cached ingress tokens stay valid.
       expect(second.endpoints(running)[0]!.ingressUrl).toBe(ingressBefore);
       const answer = await call(ingressBefore, `Snowflake Token="${token('CALLER')}"`);

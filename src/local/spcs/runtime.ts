@@ -5,6 +5,12 @@
 //
 // Definitions are kept in <dataDir>/services.json, so restore() (called by startLocal once the
 // engine is open) starts again after a restart what was running, as Snowflake keeps services up.
+//
+// SUSPEND stops and removes the containers; RESUME starts them again from the same images
+// (https://docs.snowflake.com/en/sql-reference/sql/alter-service, "SUSPEND | RESUME"). A suspended
+// service keeps its ingress listeners, so its endpoint URL stays what it was, across a restart too.
+// The same page says a call to a suspended service's public endpoint resumes it (AUTO_RESUME, on by
+// default): an authorized call does so here, and is answered 503 while the containers start.
 
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -84,6 +90,9 @@ interface Service {
   /** The generation an upgrade replaced, until its containers have stopped (still part of the upgrade). */
   retiring?: Generation;
   suspended: boolean;
+  /** SHOW SERVICES suspended_on / resumed_on (ISO times). */
+  suspendedOn?: string;
+  resumedOn?: string;
   listeners: Map<string, IngressListener>;
   /** Ports the endpoints' listeners had before a restart: reused when free, so ingress URLs stay. */
   preferredPorts: Record<string, number>;
@@ -104,6 +113,10 @@ export interface LocalServiceRuntime extends ServiceRuntime {
 interface SavedService {
   definition: ServiceDefinition;
   suspended: boolean;
+  suspendedOn?: string;
+  resumedOn?: string;
+  /** Its endpoints were provisioned: they are again at once after a restart (Snowflake keeps them). */
+  provisioned?: boolean;
   ingressPorts?: Record<string, number>;
 }
 
@@ -141,6 +154,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
   function noteRunning(service: Service): void {
     if (service.runningSince === undefined && !service.suspended && service.current && generationStatus(service.current) === 'RUNNING') {
       service.runningSince = Date.now();
+      void save().catch(() => undefined);
     }
   }
 
@@ -150,6 +164,9 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     const saved: SavedService[] = [...services.values()].map((service) => ({
       definition: service.definition,
       suspended: service.suspended,
+      ...(service.suspendedOn ? { suspendedOn: service.suspendedOn } : {}),
+      ...(service.resumedOn ? { resumedOn: service.resumedOn } : {}),
+      ...(service.runningSince !== undefined ? { provisioned: true } : {}),
       ingressPorts: { ...service.preferredPorts, ...Object.fromEntries([...service.listeners].map(([name, listener]) => [name, listener.port])) },
     }));
     await mkdir(options.dataDir, { recursive: true });
@@ -158,15 +175,42 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     await rename(temp, savedFile);
   }
 
-  async function start(definition: ServiceDefinition, suspended: boolean, preferredPorts: Record<string, number> = {}): Promise<void> {
+  async function start(definition: ServiceDefinition, saved: Pick<SavedService, 'suspended' | 'suspendedOn' | 'resumedOn' | 'provisioned'>, preferredPorts: Record<string, number> = {}): Promise<void> {
     const checked = validate(definition);
     const existing = services.get(id(definition));
     if (existing) await stopService(existing);
-    const service: Service = { definition, ...checked, suspended, listeners: new Map(), preferredPorts, generationCount: 0, roundRobin: 0 };
+    const service: Service = {
+      definition,
+      ...checked,
+      suspended: saved.suspended,
+      ...(saved.suspendedOn ? { suspendedOn: saved.suspendedOn } : {}),
+      ...(saved.resumedOn ? { resumedOn: saved.resumedOn } : {}),
+      ...(saved.provisioned ? { runningSince: 0 } : {}),
+      listeners: new Map(),
+      preferredPorts,
+      generationCount: 0,
+      roundRobin: 0,
+    };
     services.set(id(definition), service);
-    if (suspended) return;
+    // A suspended service listens too: its endpoint keeps its URL and answers (see wakeIfSuspended).
     await syncListeners(service);
+    if (service.suspended) return;
     service.current = await startGeneration(service);
+  }
+
+  /**
+   * Asked by the ingress before it forwards an authorized call: true when the service stays
+   * suspended (the ingress then answers 503 SERVICE_SUSPENDED). A service whose AUTO_RESUME is on
+   * and whose compute pool runs is resumed instead, as Snowflake documents, and the call is answered
+   * like any call while containers start (503 until one is READY). What Snowflake's ingress answers
+   * the call that wakes a service, and whether a call also resumes a suspended compute pool, no
+   * source says: papi local answers 503 and leaves a suspended pool's services suspended.
+   */
+  function wakeIfSuspended(service: Service): boolean {
+    if (!service.suspended) return false;
+    if (!directory().serviceResumesOnCall(service.definition)) return true;
+    void runtime.resume(service.definition).catch(() => undefined);
+    return false;
   }
 
   async function stopService(service: Service): Promise<void> {
@@ -352,6 +396,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
           tokens: options.tokens,
           directory: directory(),
           upstream: () => upstreamPort(service, endpoint.name),
+          suspended: () => wakeIfSuspended(service),
           port,
         });
       const preferred = service.preferredPorts[endpoint.name];
@@ -416,7 +461,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
 
   const runtime: LocalServiceRuntime = {
     async create(definition) {
-      await start(definition, false);
+      await start(definition, { suspended: false });
       await save();
     },
 
@@ -445,6 +490,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
       const service = find(key);
       if (service.suspended) return;
       service.suspended = true;
+      service.suspendedOn = new Date().toISOString();
       const [current, next] = [service.current, service.next];
       service.current = service.next = undefined;
       await save();
@@ -455,6 +501,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
       const service = find(key);
       if (!service.suspended) return;
       service.suspended = false;
+      service.resumedOn = new Date().toISOString();
       await save();
       await syncListeners(service);
       service.current = await startGeneration(service);
@@ -477,7 +524,14 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
         : service.next
           ? [...containerRows(service.next), ...containerRows(service.current)]
           : [...containerRows(service.current), ...containerRows(service.retiring, true)];
-      return { status, containers, specDigest: specDigest(service.definition.specification), upgrading };
+      return {
+        status,
+        containers,
+        specDigest: specDigest(service.definition.specification),
+        upgrading,
+        ...(service.suspended && service.suspendedOn ? { suspendedOn: service.suspendedOn } : {}),
+        ...(service.resumedOn ? { resumedOn: service.resumedOn } : {}),
+      };
     },
 
     endpoints(key) {
@@ -540,7 +594,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
       const saved = JSON.parse(await readFile(savedFile, 'utf8')) as SavedService[];
       for (const entry of saved) {
         try {
-          await start(entry.definition, entry.suspended, entry.ingressPorts ?? {});
+          await start(entry.definition, entry, entry.ingressPorts ?? {});
         } catch (error) {
           failures.push({ service: id(entry.definition), error: (error as Error).message });
         }

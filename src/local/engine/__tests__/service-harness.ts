@@ -38,6 +38,7 @@ export async function serviceHarness(options: { schedulingMs?: number } = {}): P
       account: () => directory().account(),
       canUseImageRepository: (user, repository, privilege) => directory().canUseImageRepository(user, repository, privilege),
       canUseServiceEndpoints: (role, service) => directory().canUseServiceEndpoints(role, service),
+      serviceResumesOnCall: (service) => directory().serviceResumesOnCall(service),
       userHasRole: (user, role) => directory().userHasRole(user, role),
       verifyProgrammaticAccessToken: (secret) => directory().verifyProgrammaticAccessToken(secret),
     },

@@ -42,3 +42,15 @@ export function mayUseServiceEndpoints(state: CatalogState, role: string, servic
   if (roles.has('ACCOUNTADMIN') || roles.has(entry.owner)) return true;
   return state.grants.some((g) => g.objectType === 'SERVICE' && g.objectId === entry.id && roles.has(g.role) && g.privilege === 'SERVICE ROLE ALL_ENDPOINTS_USAGE');
 }
+
+/**
+ * A call to a suspended service's public endpoint resumes it when its AUTO_RESUME is on (the
+ * default): https://docs.snowflake.com/en/sql-reference/sql/alter-service ("SUSPEND | RESUME") and
+ * CREATE SERVICE's AUTO_RESUME. Whether such a call also resumes a suspended compute pool no source
+ * says: papi local does not, so a service whose pool is suspended stays suspended.
+ */
+export function resumesOnCall(state: CatalogState, service: ServiceKey): boolean {
+  const entry = state.databases[service.database]?.schemas[service.schema]?.services[service.name];
+  if (!entry || entry.autoResume === false) return false;
+  return state.computePools[entry.computePool]?.state !== 'SUSPENDED';
+}

@@ -56,7 +56,13 @@ export interface ServiceEntry extends Owned {
   minInstances: number;
   maxInstances: number;
   queryWarehouse?: string;
+  /**
+   * ALTER SERVICE … SUSPEND | RESUME as last run. The runtime's state wins where there is one: a call
+   * to the endpoint may have resumed the service since (see model/service-objects.ts serviceState).
+   */
   suspended: boolean;
+  /** AUTO_RESUME (absent: TRUE, Snowflake's default). */
+  autoResume?: boolean;
   /** Login name of the user who created it (the runtime writes that user's token into the container). */
   creator: string;
 }

@@ -43,3 +43,29 @@ function splitName(text: string): ast.Ident[] {
   }
   return parts;
 }
+
+export type ServiceState = ReturnType<ServiceRuntime['status']>;
+
+/**
+ * What SHOW SERVICES, DESCRIBE SERVICE and SHOW SERVICE CONTAINERS report: the runtime's state when
+ * papi local runs services (it knows when a call to the endpoint resumed a suspended service), else
+ * what the catalog recorded.
+ */
+export function serviceState(ex: Exec, key: ServiceKey, entry: ServiceEntry): ServiceState {
+  return ex.core.services?.status(key) ?? { status: entry.suspended ? 'SUSPENDED' : 'PENDING', containers: [] };
+}
+
+/**
+ * ALTER COMPUTE POOL … SUSPEND: "Snowflake suspends all services in that compute pool"
+ * (https://docs.snowflake.com/en/sql-reference/sql/alter-compute-pool). Resuming the pool does not
+ * resume them (the page says nothing of it): ALTER SERVICE … RESUME does.
+ */
+export async function suspendServicesInPool(ex: Exec, pool: string): Promise<void> {
+  for (const db of Object.values(ex.core.state.databases))
+    for (const schema of Object.values(db.schemas))
+      for (const service of Object.values(schema.services)) {
+        if (service.computePool !== pool) continue;
+        await ex.core.services?.suspend({ database: db.name, schema: schema.name, name: service.name });
+        service.suspended = true;
+      }
+}

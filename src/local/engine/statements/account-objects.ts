@@ -9,6 +9,7 @@ import { display, lastPart } from '../model/name-resolution.js';
 import { validPublicKey } from '../model/user-credentials.js';
 import type * as ast from '../sql/ast.js';
 import type { StatementResult } from '../types.js';
+import { suspendServicesInPool } from '../model/service-objects.js';
 
 // ── roles
 
@@ -361,8 +362,10 @@ export async function alterComputePool(ex: Exec, stmt: ast.AlterComputePoolState
             delete schema.services[service.name];
           }
     pool.state = 'IDLE';
-  } else if (action.kind === 'suspend') pool.state = 'SUSPENDED';
-  else if (action.kind === 'resume') pool.state = 'IDLE';
+  } else if (action.kind === 'suspend') {
+    await suspendServicesInPool(ex, name);
+    pool.state = 'SUSPENDED';
+  } else if (action.kind === 'resume') pool.state = 'IDLE';
   else if (action.kind === 'set') applyPoolProperties(pool, action.properties);
   else if (action.kind === 'unset') {
     if (action.names.includes('COMMENT')) delete pool.comment;

@@ -3,7 +3,7 @@
 import { SqlError } from '../../errors.js';
 import type { ServiceDefinition } from '../../platform.js';
 import { alreadyExists, created, doesNotExist, dropped, insufficientPrivileges, invalid, missingOnDrop, objectExists, succeeded, unsupported } from '../formats/messages.js';
-import { optionText } from '../formats/property-values.js';
+import { optionBool, optionText } from '../formats/property-values.js';
 import { now, type ServiceEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, lastPart, type QualifiedName } from '../model/name-resolution.js';
@@ -75,6 +75,7 @@ export async function createService(ex: Exec, stmt: ast.CreateServiceStatement):
     maxInstances: Number(optionText(props.MAX_INSTANCES) ?? optionText(props.MIN_INSTANCES) ?? 1),
     queryWarehouse: optionText(props.QUERY_WAREHOUSE),
     suspended: false,
+    ...(props.AUTO_RESUME ? { autoResume: optionBool(props.AUTO_RESUME) ?? true } : {}),
     creator: ex.session.user,
   };
   const services = serviceRuntime(ex);
@@ -100,8 +101,13 @@ export async function alterService(ex: Exec, stmt: ast.AlterServiceStatement): P
     await services.alter(definition(path, service));
   } else if (action.kind === 'suspend' || action.kind === 'resume') {
     if (!ex.scope.access.has(securable, 'OPERATE')) throw insufficientPrivileges('service', path.name);
+    // SUSPEND of a suspended service and RESUME of a running one change nothing here; whether
+    // Snowflake answers them with an error no source says (UNCONFIRMED).
     if (action.kind === 'suspend') await services.suspend(path);
-    else await services.resume(path);
+    else {
+      resumePoolFor(ex, service.computePool);
+      await services.resume(path);
+    }
     service.suspended = action.kind === 'suspend';
   } else if (action.kind === 'set') {
     if (!ex.scope.access.owns(securable)) throw insufficientPrivileges('service', path.name);
@@ -110,13 +116,28 @@ export async function alterService(ex: Exec, stmt: ast.AlterServiceStatement): P
     if (props.MAX_INSTANCES) service.maxInstances = Number(optionText(props.MAX_INSTANCES));
     if (props.QUERY_WAREHOUSE) service.queryWarehouse = optionText(props.QUERY_WAREHOUSE);
     if (props.COMMENT) service.comment = optionText(props.COMMENT);
+    if (props.AUTO_RESUME) service.autoResume = optionBool(props.AUTO_RESUME) ?? true;
     if (service.minInstances > service.maxInstances) throw invalid(`MIN_INSTANCES (${service.minInstances}) cannot be greater than MAX_INSTANCES (${service.maxInstances}).`);
     if (props.MIN_INSTANCES || props.MAX_INSTANCES || props.QUERY_WAREHOUSE) await services.configure(definition(path, service));
   } else if (action.kind === 'unset') {
     if (action.names.includes('COMMENT')) delete service.comment;
+    if (action.names.includes('AUTO_RESUME')) delete service.autoResume;
   } else throw unsupported('ALTER SERVICE … RENAME');
   ex.core.changed();
   return succeeded();
+}
+
+/**
+ * A compute pool with AUTO_RESUME resumes "when a service or job is submitted to it"
+ * (https://docs.snowflake.com/en/sql-reference/sql/alter-compute-pool): papi local counts resuming a
+ * service as submitting it. With AUTO_RESUME = FALSE the pool must be resumed first; Snowflake's error
+ * number and text for that are UNCONFIRMED (this is papi local's wording).
+ */
+function resumePoolFor(ex: Exec, poolName: string): void {
+  const pool = ex.core.state.computePools[poolName];
+  if (!pool || pool.state !== 'SUSPENDED') return;
+  if (!pool.autoResume) throw invalid(`Compute pool ${poolName} is suspended and its AUTO_RESUME is FALSE: run ALTER COMPUTE POOL ${poolName} RESUME first.`);
+  pool.state = 'ACTIVE';
 }
 
 export async function dropService(ex: Exec, stmt: ast.DropStatement): Promise<StatementResult> {

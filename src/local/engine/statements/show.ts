@@ -6,7 +6,7 @@ import { ACCOUNT_OBJECT_ID, type CatalogState, type SchemaEntry, type ServiceEnt
 import type { Exec } from '../model/core.js';
 import { display, lastPart } from '../model/name-resolution.js';
 import { findSecurable } from '../model/securables.js';
-import { findService } from '../model/service-objects.js';
+import { findService, serviceState } from '../model/service-objects.js';
 import { findTable, tableSecurable } from '../model/tables.js';
 import { publicKeyFingerprint, tokenOwner, tokenStatus } from '../model/user-credentials.js';
 import type * as ast from '../sql/ast.js';
@@ -261,8 +261,8 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
     case 'SERVICE INSTANCES': {
       if (!stmt.in?.name) throw unsupported(`SHOW ${stmt.what} without IN SERVICE`);
       const { path, service } = findService(ex, stmt.in.name);
-      const status = ex.core.services?.status(path) ?? { status: 'PENDING', containers: [] };
-      const serviceStatus = service.suspended ? 'SUSPENDED' : status.status;
+      const status = serviceState(ex, path, service);
+      const serviceStatus = status.status;
       if (stmt.what === 'SERVICE INSTANCES') {
         const instances = [...new Set(status.containers.map((c) => c.instanceId))];
         return result(
@@ -349,10 +349,10 @@ function serviceRows(ex: Exec, items: Array<{ s: ServiceEntry; database: string;
     spec,
     items.map(({ s, database, schema }) => {
       const key = { database, schema, name: s.name };
-      const runtime = s.suspended ? undefined : ex.core.services?.status(key);
-      const status = s.suspended ? 'SUSPENDED' : (runtime?.status ?? 'PENDING');
-      const current = s.suspended ? 0 : s.minInstances;
-      const row: Cell[] = [s.name, status, database, schema, s.owner, s.computePool, `${s.name}.${schema}.${database}.snowflakecomputing.internal`.toLowerCase().replace(/_/g, '-'), current, s.minInstances, s.minInstances, s.minInstances, s.maxInstances, 'true', null, s.createdOn, s.createdOn, s.createdOn, null, 0, s.comment ?? null, roleType(state, s.owner), s.queryWarehouse ?? null, 'false', 'false', runtime?.specDigest ?? null, String(runtime?.upgrading ?? false), null, null];
+      const runtime = serviceState(ex, key, s);
+      const status = runtime.status;
+      const current = status === 'SUSPENDED' ? 0 : s.minInstances;
+      const row: Cell[] = [s.name, status, database, schema, s.owner, s.computePool, `${s.name}.${schema}.${database}.snowflakecomputing.internal`.toLowerCase().replace(/_/g, '-'), current, s.minInstances, s.minInstances, s.minInstances, s.maxInstances, String(s.autoResume !== false), null, s.createdOn, s.createdOn, runtime.resumedOn ?? s.createdOn, runtime.suspendedOn ?? null, 0, s.comment ?? null, roleType(state, s.owner), s.queryWarehouse ?? null, 'false', 'false', runtime.specDigest ?? null, String(runtime.upgrading ?? false), null, null];
       if (describe) row.splice(6, 0, s.specification);
       return row;
     }),

@@ -51,6 +51,8 @@ export interface TestGrants {
   repositories?: Record<string, Record<string, Array<'READ' | 'WRITE'>>>;
   /** role → services (DB.SCHEMA.NAME) it may call. */
   endpoints?: Record<string, string[]>;
+  /** Services (DB.SCHEMA.NAME) a call to the endpoint resumes when suspended (AUTO_RESUME on, pool running); default none. */
+  resumesOnCall?: string[];
 }
 
 /** A catalog reduced to the grants a test sets; the engine implements the real one. */
@@ -60,6 +62,7 @@ export function createTestDirectory(grants: TestGrants, account = 'PAPI'): Accou
     account: () => account,
     canUseImageRepository: (user, repository, privilege) => grants.repositories?.[user]?.[id(repository)]?.includes(privilege) ?? false,
     canUseServiceEndpoints: (role, service) => grants.endpoints?.[role]?.includes(id(service)) ?? false,
+    serviceResumesOnCall: (service) => grants.resumesOnCall?.includes(id(service)) ?? false,
     userHasRole: () => true,
     verifyProgrammaticAccessToken: () => undefined,
   };
