@@ -1,6 +1,7 @@
 // Parsing and normalizing the values of the three files. Every value is checked here, before
 // anything is uploaded, so COPY INTO (which aborts on the first bad row, far from the user's file)
 // never sees a bad one.
+import { ALPHANUMERIC_ID, ID_FORMAT_RULES, type IdFormat } from '../config/id-format.js';
 
 /** A value that cannot be loaded; the reader adds the file and line. */
 export class FieldProblem extends Error {}
@@ -16,6 +17,22 @@ export function parseId(column: string, raw: string): string {
   const normalized = text.replace(/^0+(?=\d)/, '');
   if (normalized.length > MAX_ID_DIGITS) throw new FieldProblem(`${column} ${JSON.stringify(raw)} has more than ${MAX_ID_DIGITS} digits`);
   return normalized;
+}
+
+/**
+ * A user id in the configured format (service.idFormat): an integer as parseId reads it, or an
+ * alphanumeric key taken as it is (surrounding spaces trimmed, case and leading zeros kept).
+ */
+export function parseUserId(column: string, raw: string, format: IdFormat): string {
+  if (format === 'integer') {
+    const text = raw.trim();
+    if (!/^\d+$/.test(text) && ALPHANUMERIC_ID.test(text))
+      throw new FieldProblem(`${column} ${JSON.stringify(raw)} is not a whole number (service.idFormat is integer; set it to alphanumeric for ids like this one)`);
+    return parseId(column, raw);
+  }
+  const text = raw.trim();
+  if (!ALPHANUMERIC_ID.test(text)) throw new FieldProblem(`${column} ${JSON.stringify(raw.slice(0, 80))} is not an alphanumeric id (${ID_FORMAT_RULES.alphanumeric})`);
+  return text;
 }
 
 /**
