@@ -7,7 +7,7 @@
 // Determinism: a seeded 32-bit generator and only + - * / and floor on doubles (no Math.pow, log
 // or exp, whose last bits may differ between platforms). The files are written as they are made
 // (10m is about 300 MB of ratings): only the per-item and per-user tables stay in memory.
-import type { IdFormat } from '../config/id-format.js';
+import { sampleUserId, type IdFormat } from '../config/id-format.js';
 import type { SampleSize } from '../config/types.js';
 export type { SampleSize };
 import { quoteCsv } from './csv.js';
@@ -15,6 +15,7 @@ import { formatTimestamp } from './fields.js';
 import { CsvWriter, HEADERS, type DataCounts, type DataKind } from './output.js';
 
 export { SAMPLE_SIZES } from '../config/defaults.js';
+export { sampleUserId };
 
 interface SampleShape {
   users: number;
@@ -47,14 +48,6 @@ export const SAMPLE_SHAPE = SAMPLE_SHAPES['100k'];
 const SEED = 0x9a91_2024;
 /** Share of a user's ratings drawn from their own cluster (bounded by the cluster's size). */
 const IN_CLUSTER = 0.7;
-
-/**
- * User number n (1-based) as an id of the format: `22`, or `user-22` for alphanumeric ids (text, so
- * the recommender and the service meet ids that are not numbers).
- */
-export function sampleUserId(n: number, idFormat: IdFormat = 'integer'): string {
-  return idFormat === 'integer' ? String(n) : `user-${n}`;
-}
 
 /** Title words per cluster: adjectives × nouns, in MovieLens's "Name, The (Year)" style. */
 export const GENRES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [

@@ -23,10 +23,10 @@ export default defineCommand({
     return {
       data: { command: 'up', target: result.target, url: result.url, setup: setupData(result.setup), deploy: { command: 'deploy', ...result.deploy }, customer22: result.customer22.json },
       human: [
-        `User 22's recommendations, from ${result.url}/customer/22:`,
+        `User ${result.exampleId}'s recommendations, from ${result.url}/customer/${result.exampleId}:`,
         ...recommendationLines(result.customer22.json),
         '',
-        `Done in ${(result.ms / 1000).toFixed(1)}s. Next: papi get 22,196 · papi bench · papi status · papi teardown (papi local keeps running until papi local stop)`,
+        `Done in ${(result.ms / 1000).toFixed(1)}s. Next: papi get ${result.exampleId === '22' ? '22,196' : `${result.exampleId},user-196`} · papi bench · papi status · papi teardown (papi local keeps running until papi local stop)`,
       ].join('\n'),
     };
   },
