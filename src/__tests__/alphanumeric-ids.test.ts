@@ -100,6 +100,16 @@ describe('service.idFormat: alphanumeric, from the files to papi get', () => {
     expect(bad.stderr).toMatch(/invalid id: "abc\.17"/);
   }, 900_000);
 
+  it('papi up loads the generated sample with alphanumeric ids and asks for user-22', async () => {
+    const up = await run(['up'], 600_000);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/sample \(alphanumeric ids\) · 943 users, 100,000 ratings, 1,682 titles/);
+    expect(up.stderr).toMatch(/GET \/customer\/user-22 through the ingress HTTP 200/);
+    expect(up.stdout).toMatch(/User user-22's recommendations, from http:\/\/127\.0\.0\.1:\d+\/customer\/user-22:/);
+    expect(up.stdout.split('\n').filter((line) => /^ +\d+\. .+ \d+\.\d\d$/.test(line))).toHaveLength(10);
+    expect(up.stdout).toMatch(/Next: papi get user-22,user-196/);
+  }, 700_000);
+
   it('tables made for alphanumeric ids are not reused for integer ids: setup says what to do (exit 2)', async () => {
     writeFileSync(join(project, 'papi.yaml'), papiYaml('integer'));
     try {

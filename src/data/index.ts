@@ -72,7 +72,7 @@ export async function prepareData(source: string, options: PrepareDataOptions): 
     if (source === 'sample') {
       const size = options.sampleSize ?? '100k';
       counts = await writeSample(files, { size, idFormat, signal: options.signal });
-      origin = size === '100k' && idFormat === 'integer' ? 'sample' : `sample ${size}${idFormat === 'integer' ? '' : ', alphanumeric ids'}`;
+      origin = `sample${size === '100k' ? '' : ` ${size}`}${idFormat === 'integer' ? '' : ' (alphanumeric ids)'}`;
     } else if (source === 'movielens') {
       const archive = await movielensArchive({ ...options, ...options.movielens });
       counts = await convertInputs(await movielensInputs(archive.path), files, idFormat, options.signal);
