@@ -3,7 +3,7 @@
 // before loading into it and says what to do, instead of a COPY or INSERT failing on a conversion.
 import type { PapiConfig } from '../config/types.js';
 import { ID_COLUMN_TYPES, type IdFormat } from '../config/id-format.js';
-import { resolveNames, step } from '../snowflake/plan.js';
+import { RECOMMENDER_TABLES, resolveNames, step } from '../snowflake/plan.js';
 import { runStatement, type StatementRunner } from '../snowflake/runner.js';
 import { UsageError } from '../ui/errors.js';
 import { isMissingObject } from './fingerprints.js';
@@ -22,7 +22,7 @@ export async function checkUserIdColumn(conn: StatementRunner, config: PapiConfi
   const made: IdFormat | undefined = /^(NUMBER|DECIMAL|NUMERIC|INT)/i.test(type) ? 'integer' : /^(VARCHAR|TEXT|STRING|CHAR)/i.test(type) ? 'alphanumeric' : undefined;
   const wanted = config.service.idFormat;
   if (made === undefined || made === wanted) return;
-  const table = `${config.snowflake.recommender.database}.${config.snowflake.recommender.schema}.USER_RATINGS`.toUpperCase();
+  const table = `${config.snowflake.recommender.database}.${config.snowflake.recommender.schema}.${RECOMMENDER_TABLES.ratings}`.toUpperCase();
   throw new UsageError(
     `${table}.USER_ID is ${type}: the tables were made for ${made} user ids, and service.idFormat is ${wanted} (${ID_COLUMN_TYPES[wanted]}). A column's type cannot change in place.`,
     {

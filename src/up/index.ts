@@ -1,7 +1,7 @@
 // papi up: setup, deploy, then GET /customer/22 through the ingress — the command functions composed
 // with their typed options, each one's progress shown as it runs.
 import { get } from '../api/get.js';
-import { exampleUserId } from '../config/id-format.js';
+import { exampleUserId, type IdFormat } from '../config/id-format.js';
 import type { ApiResponse } from '../api/client.js';
 import { withOwnConnection, type TargetContext } from '../context.js';
 import { deploy, type DeployOptions } from '../deploy/index.js';
@@ -20,6 +20,7 @@ export interface UpResult {
   customer22: ApiResponse;
   /** The id customer22 answers: 22, or user-22 with alphanumeric ids. */
   exampleId: string;
+  idFormat: IdFormat;
   ms: number;
 }
 
@@ -38,5 +39,5 @@ export async function up(ctx: TargetContext, options: UpOptions): Promise<UpResu
     () => withOwnConnection(ctx, (c) => get(c, { ids: example })),
     (r) => `HTTP ${r.status}, ${r.ms.toFixed(0)} ms`,
   );
-  return { target: config.target, url: deployResult.url, setup: setupResult, deploy: deployResult, customer22, exampleId: example, ms: performance.now() - started };
+  return { target: config.target, url: deployResult.url, setup: setupResult, deploy: deployResult, customer22, exampleId: example, idFormat: config.service.idFormat, ms: performance.now() - started };
 }
