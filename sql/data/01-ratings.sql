@@ -2,7 +2,7 @@
 -- on the first error) leaves USER_RATINGS as it was; then replace its rows in one atomic statement.
 -- CSV header: USER_ID, ITEM_ID, RATING, TIMESTAMP.
 CREATE OR REPLACE TRANSIENT TABLE <% load_table %> (
-  USER_ID NUMBER(38,0),
+  USER_ID <% user_id_type %>,
   ITEM_ID NUMBER(38,0),
   RATING FLOAT,
   TIMESTAMP TIMESTAMP_NTZ

@@ -2,7 +2,7 @@
 -- papi writes one from the ratings when a source has none), the same way as the ratings: a fresh
 -- transient table first, so a bad file leaves "USER" as it was. CSV header: ID.
 CREATE OR REPLACE TRANSIENT TABLE <% load_table %> (
-  ID NUMBER(38,0)
+  ID <% user_id_type %>
 );
 
 COPY INTO <% load_table %>

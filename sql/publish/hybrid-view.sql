@@ -4,7 +4,7 @@
 -- (atomic; COPY GRANTS keeps the API role's SELECT on it throughout). A view runs with its owner's
 -- rights, so the API role needs SELECT on the view only.
 CREATE OR REPLACE HYBRID TABLE <% version_table %> (
-  USER_ID NUMBER(38,0) PRIMARY KEY,
+  USER_ID <% user_id_type %> PRIMARY KEY,
   RECOMMENDATIONS VARIANT
 ) AS
   SELECT USER_ID, RECOMMENDATIONS FROM <% recommendations_table %>;

@@ -9,7 +9,7 @@
 --  * the top <top_n> by score, then by lower movie id, as an array of
 --    {movie_id, movie_name, movie_score} with movie_score a two-decimal string.
 CREATE OR REPLACE TABLE <% recommendations_table %> (
-  USER_ID NUMBER(38,0),
+  USER_ID <% user_id_type %>,
   RECOMMENDATIONS VARIANT
 ) AS
 WITH ratings AS (

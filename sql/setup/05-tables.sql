@@ -1,10 +1,11 @@
--- The tutorial's tables. "USER" is a reserved word, hence quoted.
+-- The tutorial's tables. "USER" is a reserved word, hence quoted. User ids are NUMBER(38,0), or
+-- VARCHAR(64) with service.idFormat: alphanumeric; item ids are numbers in both.
 CREATE TABLE IF NOT EXISTS <% user_table %> (
-  ID NUMBER(38,0)
+  ID <% user_id_type %>
 );
 
 CREATE TABLE IF NOT EXISTS <% ratings_table %> (
-  USER_ID NUMBER(38,0),
+  USER_ID <% user_id_type %>,
   ITEM_ID NUMBER(38,0),
   RATING FLOAT,
   TIMESTAMP TIMESTAMP_NTZ
@@ -16,7 +17,7 @@ CREATE TABLE IF NOT EXISTS <% titles_table %> (
 );
 
 CREATE TABLE IF NOT EXISTS <% recommendations_table %> (
-  USER_ID NUMBER(38,0),
+  USER_ID <% user_id_type %>,
   RECOMMENDATIONS VARIANT
 );
 

@@ -2,11 +2,13 @@
 // only form Snowflake's ingress accepts. Ids are checked before anything goes on the wire.
 import { AuthError, HttpError, UsageError } from '../ui/errors.js';
 
-export type IdFormat = 'integer' | 'alphanumeric';
+import { ALPHANUMERIC_ID, ID_FORMAT_RULES, type IdFormat } from '../config/id-format.js';
+
+export type { IdFormat };
 
 const ID_PATTERNS: Record<IdFormat, RegExp> = {
   integer: /^[1-9][0-9]{0,17}$/,
-  alphanumeric: /^[A-Za-z0-9_-]{1,64}$/,
+  alphanumeric: ALPHANUMERIC_ID,
 };
 
 /** "22" or "22,196" → ["22", "196"]; every bad part is named. */
@@ -20,7 +22,7 @@ export function parseIds(input: string, format: IdFormat, maxIds: number): strin
       hint:
         format === 'integer'
           ? 'Ids are positive integers, one or comma-separated: papi get 22 or papi get 22,196.'
-          : 'Ids are letters, digits, _ and -, one or comma-separated.',
+          : `Ids are ${ID_FORMAT_RULES.alphanumeric} (service.idFormat: alphanumeric), one or comma-separated: papi get abc-17,22.`,
     });
   }
   if (parts.length > maxIds)

@@ -1,5 +1,8 @@
 // Defaults equal to the original tutorial's object names, so papi's objects match its SQL.
-import type { ObjectNames } from './types.js';
+import type { ObjectNames, SampleSize } from './types.js';
+
+/** The generated sample's sizes (`--sample-size`), shaped like MovieLens 100K, 1M and 10M (src/data/sample.ts). */
+export const SAMPLE_SIZES = ['100k', '1m', '10m'] as const;
 
 export const DEFAULT_OBJECTS: ObjectNames = {
   adminRole: 'ML_MODEL_ROLE',
@@ -13,7 +16,7 @@ export const DEFAULT_OBJECTS: ObjectNames = {
 };
 
 export const DEFAULTS = {
-  data: { source: 'auto' },
+  data: { source: 'auto', sampleSize: '100k' as SampleSize },
   recommender: { neighbors: 10, topN: 10 },
   service: { port: 8001, maxIdsPerRequest: 100, idFormat: 'integer' as const, cache: { ttlSeconds: 180, maxEntries: 100_000 } },
   local: { dataDir: '.papi/local', port: 0 },

@@ -3,7 +3,7 @@
 // provenance and the unknown-key check are all derived from this one list. No zod here: this module
 // is cheap to import.
 import { INSTANCE_FAMILIES, WAREHOUSE_SIZES } from '../snowflake/template.js';
-import { DEFAULT_OBJECTS, DEFAULTS } from './defaults.js';
+import { DEFAULT_OBJECTS, DEFAULTS, SAMPLE_SIZES } from './defaults.js';
 
 export type LeafKind =
   /** A Snowflake object name papi puts into SQL: src/snowflake/identifiers.ts rules. */
@@ -94,6 +94,7 @@ export const LEAVES: readonly Leaf[] = [
   setting('snowflake.service.maxInstances', int(1, 100), o.service.maxInstances),
 
   setting('data.source', text, d.data.source),
+  setting('data.sampleSize', { type: 'enum', values: SAMPLE_SIZES, lower: true }, d.data.sampleSize),
   setting('recommender.neighbors', int(1, 1000), d.recommender.neighbors),
   setting('recommender.topN', int(1, 1000), d.recommender.topN),
   setting('service.port', int(1, 65535), d.service.port),

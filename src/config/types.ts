@@ -1,7 +1,11 @@
 // The resolved configuration every command receives. The loader (src/config/load.ts) builds it from
 // defaults < connections.toml < papi.yaml < env < flags and remembers where each value came from.
 
+import type { IdFormat } from './id-format.js';
+
 export type TargetKind = 'local' | 'snowflake';
+
+export type SampleSize = '100k' | '1m' | '10m';
 
 export interface ObjectNames {
   /** Role that owns the data pipeline (ML_MODEL_ROLE in the tutorial). */
@@ -31,12 +35,14 @@ export interface PapiConfig {
    */
   connection: ConnectionParams;
   snowflake: ObjectNames;
-  data: { source: string };
+  /** `sampleSize`: which generated sample `--data sample` loads (MovieLens 100K, 1M or 10M in shape). */
+  data: { source: string; sampleSize: SampleSize };
   recommender: { neighbors: number; topN: number };
   service: {
     port: number;
     maxIdsPerRequest: number;
-    idFormat: 'integer' | 'alphanumeric';
+    /** User ids: integer (NUMBER) or alphanumeric (VARCHAR); src/config/id-format.ts. */
+    idFormat: IdFormat;
     cache: { ttlSeconds: number; maxEntries: number };
   };
   local: { dataDir: string; port: number };

@@ -1,7 +1,8 @@
 // Converts the tutorial's files or GroupLens's into papi's normalized files (src/data/output.ts),
 // checking every row on the way.
+import type { IdFormat } from '../config/id-format.js';
 import { quoteCsv } from './csv.js';
-import { FieldProblem, parseId, parseRating, parseTimestamp } from './fields.js';
+import { FieldProblem, parseId, parseRating, parseTimestamp, parseUserId } from './fields.js';
 import { CsvWriter, HEADERS, type DataCounts, type DataKind } from './output.js';
 import { readTable, type LineSource, type TableSpec } from './table.js';
 
@@ -39,7 +40,8 @@ const SPECS: Record<InputFormat, Record<DataKind, TableSpec>> = {
   },
 };
 
-export async function convertInputs(input: InputFiles, out: Record<DataKind, string>, signal?: AbortSignal): Promise<DataCounts> {
+/** User ids (USER_ID, ID) are read in `idFormat`; item ids are whole numbers in every format. */
+export async function convertInputs(input: InputFiles, out: Record<DataKind, string>, idFormat: IdFormat, signal?: AbortSignal): Promise<DataCounts> {
   const specs = SPECS[input.format];
   const derivedUsers = input.users ? undefined : new Set<string>();
 
@@ -49,7 +51,7 @@ export async function convertInputs(input: InputFiles, out: Record<DataKind, str
       input.ratings,
       specs.ratings,
       ([user, item, rating, timestamp]) => {
-        const userId = parseId('USER_ID', user!);
+        const userId = parseUserId('USER_ID', user!, idFormat);
         derivedUsers?.add(userId);
         return ratings.row(`${userId},${parseId('ITEM_ID', item!)},${parseRating(rating!)},${parseTimestamp(timestamp!)}`);
       },
@@ -75,11 +77,11 @@ export async function convertInputs(input: InputFiles, out: Record<DataKind, str
   if (input.users) {
     const seenUsers = new Map<string, number>();
     await finishing(users, () =>
-      readTable(input.users!, specs.users, ([id], line) => users.row(unique(seenUsers, 'ID', parseId('ID', id!), line)), signal),
+      readTable(input.users!, specs.users, ([id], line) => users.row(unique(seenUsers, 'ID', parseUserId('ID', id!, idFormat), line)), signal),
     );
   } else {
     await finishing(users, async () => {
-      for (const id of [...derivedUsers!].sort(byNumber)) {
+      for (const id of [...derivedUsers!].sort(idFormat === 'integer' ? byNumber : byText)) {
         const pending = users.row(id);
         if (pending) await pending;
       }
@@ -105,6 +107,11 @@ function unique(seen: Map<string, number>, column: string, id: string, line: num
   if (first !== undefined) throw new FieldProblem(`${column} ${id} appears twice (first on line ${first})`);
   seen.set(id, line);
   return id;
+}
+
+/** Alphanumeric ids in code-unit order (ASCII: digits, upper case, _, lower case; - first). */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Normalized ids (no leading zeros) in numeric order. */

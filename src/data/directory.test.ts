@@ -197,3 +197,46 @@ describe('bad files stop with the file, the line and the problem, before anythin
     await expect(prepare('nowhere')).rejects.toThrow(/--data nowhere: no such directory/);
   });
 });
+
+describe('--data <directory> with service.idFormat: alphanumeric', () => {
+  const prepareAlphanumeric = () => prepareData('data', { cacheDir: join(tmp.path, 'cache'), tmpDir: out, cwd: tmp.path, idFormat: 'alphanumeric' });
+
+  it('keeps user ids as written (case, leading zeros), item ids as numbers; users from the ratings in text order', async () => {
+    await files({
+      'ma301_user_ratings.csv': 'USER_ID,ITEM_ID,RATING\nabc-17,0242,3\n007,302,4\nABC-17,12,1\n22,12,2\n',
+      'ma301_titles.csv': TUTORIAL['ma301_titles.csv'],
+    });
+    const prepared = await prepareAlphanumeric();
+    try {
+      expect(await readFile(prepared.files.ratings, 'utf8')).toBe('USER_ID,ITEM_ID,RATING,TIMESTAMP\nabc-17,242,3,\n007,302,4,\nABC-17,12,1,\n22,12,2,\n');
+      expect(await readFile(prepared.files.users, 'utf8')).toBe('ID\n007\n22\nABC-17\nabc-17\n');
+      const ratings = await readCsvWithDuckDB(prepared.files.ratings, { USER_ID: 'VARCHAR', ITEM_ID: 'BIGINT', RATING: 'DOUBLE', TIMESTAMP: 'TIMESTAMP' });
+      expect(ratings.map((r) => r.USER_ID)).toEqual(['abc-17', '007', 'ABC-17', '22']);
+    } finally {
+      await prepared.remove();
+    }
+  });
+
+  it.each([
+    ['ma301_user_ratings.csv', 'USER_ID,ITEM_ID,RATING\nabc-17,242,3\nabc.17,242,3\n', 3, 'USER_ID "abc.17" is not an alphanumeric id (1 to 64 letters (A-Z, a-z), digits, _ or -)'],
+    ['ma301_user_ratings.csv', `USER_ID,ITEM_ID,RATING\n${'u'.repeat(65)},242,3\n`, 2, `USER_ID "${'u'.repeat(65)}" is not an alphanumeric id`],
+    ['ma301_user_ratings.csv', 'USER_ID,ITEM_ID,RATING\nabc-17,b-242,3\n', 2, 'ITEM_ID "b-242" is not a whole number'],
+    ['ma301_user_id.csv', 'ID\nabc-17\n"ab c"\n', 3, 'ID "ab c" is not an alphanumeric id'],
+    ['ma301_user_id.csv', 'ID\nabc-17\nabc-17\n', 3, 'ID abc-17 appears twice (first on line 2)'],
+  ])('a bad value in %s is named with the file and line', async (name, text, line, problem) => {
+    await files({ ...TUTORIAL, [name]: text });
+    const error = await prepareAlphanumeric().then(
+      () => undefined,
+      (e: unknown) => e as DataFileError,
+    );
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error!.message).toContain(`${join('data', name)}:${line}: ${problem}`);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('with the default integer format, an alphanumeric id says which setting would take it', async () => {
+    await files({ ...TUTORIAL, 'ma301_user_id.csv': 'ID\n196\nabc-17\n' });
+    const error = await failure();
+    expect(error.message).toBe(`${join('data', 'ma301_user_id.csv')}:3: ID "abc-17" is not a whole number (service.idFormat is integer; set it to alphanumeric for ids like this one)`);
+  });
+});

@@ -5,17 +5,18 @@
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { IdFormat } from '../config/id-format.js';
 import type { TargetKind } from '../config/types.js';
 import { convertInputs, type InputFormat } from './convert.js';
 import { directoryInputs } from './directory.js';
 import { DataSourceError } from './errors.js';
 import { movielensArchive, movielensInputs, type DataProgress } from './movielens.js';
 import { createOutputDir, removeOutputDir, type DataCounts, type DataKind } from './output.js';
-import { writeSample } from './sample.js';
+import { writeSample, type SampleSize } from './sample.js';
 
 export { DATA_KINDS, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
 export { MOVIELENS_100K, type DataProgress } from './movielens.js';
-export { generateSample, SAMPLE_SHAPE } from './sample.js';
+export { generateSample, SAMPLE_SHAPE, SAMPLE_SHAPES, SAMPLE_SIZES, type SampleSize } from './sample.js';
 export * from './errors.js';
 
 export interface PrepareDataOptions {
@@ -28,6 +29,10 @@ export interface PrepareDataOptions {
   cwd?: string;
   /** Parent of the fresh output folder (default: the OS temp folder). */
   tmpDir?: string;
+  /** The format of user ids (service.idFormat; default integer): files are checked against it, the sample is generated in it. */
+  idFormat?: IdFormat;
+  /** Which generated sample `--data sample` makes (data.sampleSize; default 100k). */
+  sampleSize?: SampleSize;
   /** Another archive than GroupLens's (tests). */
   movielens?: { url?: string; sha256?: string };
 }
@@ -63,19 +68,21 @@ export async function prepareData(source: string, options: PrepareDataOptions): 
   try {
     let counts: DataCounts;
     let origin: string;
+    const idFormat = options.idFormat ?? 'integer';
     if (source === 'sample') {
-      counts = await writeSample(files);
-      origin = 'sample';
+      const size = options.sampleSize ?? '100k';
+      counts = await writeSample(files, { size, idFormat, signal: options.signal });
+      origin = `sample${size === '100k' ? '' : ` ${size}`}${idFormat === 'integer' ? '' : ' (alphanumeric ids)'}`;
     } else if (source === 'movielens') {
       const archive = await movielensArchive({ ...options, ...options.movielens });
-      counts = await convertInputs(await movielensInputs(archive.path), files, options.signal);
+      counts = await convertInputs(await movielensInputs(archive.path), files, idFormat, options.signal);
       origin = `movielens (${archive.downloaded ? 'downloaded' : 'cached'})`;
     } else {
       // Any other value is a path; `./sample` reaches a folder that happens to be called so. A zip
       // is read as GroupLens's archive (a copy the user downloaded; no checksum to hold it to).
       const path = resolve(options.cwd ?? process.cwd(), source);
       const inputs = /\.zip$/i.test(source) && (await isFile(path)) ? await movielensInputs(path, source) : await directoryInputs(path, source);
-      counts = await convertInputs(inputs, files, options.signal);
+      counts = await convertInputs(inputs, files, idFormat, options.signal);
       origin = `${source} (${FORMAT_NAMES[inputs.format]})`;
     }
     return { dir, files, counts, source: `${origin} · ${describeCounts(counts)}`, remove: () => removeOutputDir(dir) };

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../snowflake/splitter.js';
-import { identifier, integer, qualified, renderFile } from '../snowflake/template.js';
+import { identifier, integer, keyword, qualified, renderFile } from '../snowflake/template.js';
 import { referenceRecommendations, twoDecimals, type RatingRow } from './reference-knn.js';
 import { generateSample } from './sample.js';
 
@@ -153,6 +153,7 @@ async function sqlRecommendations(ratings: RatingRow[], titles: Map<number, stri
     neighbors_plus_one: integer(neighbors + 1),
     top_n: integer(topN),
     admin_role: identifier('ML_MODEL_ROLE'),
+    user_id_type: keyword('NUMBER(38,0)', ['NUMBER(38,0)']),
   });
   // Only the final VARIANT packing (OBJECT_CONSTRUCT, ARRAY_AGG … WITHIN GROUP) is Snowflake's.
   const create = splitStatements(rendered)[0]!.text;

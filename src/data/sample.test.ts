@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { readCsvWithDuckDB, tempDir } from './__tests__/support.js';
 import { prepareData, type PreparedData } from './index.js';
-import { GENRES, generateSample, SAMPLE_SHAPE } from './sample.js';
+import { GENRES, generateSample, SAMPLE_SHAPE, SAMPLE_SHAPES, sampleLines } from './sample.js';
 
 const sha256 = (...texts: string[]) => {
   const hash = createHash('sha256');
@@ -147,5 +147,49 @@ describe('sample data', () => {
       await prepared?.remove();
       await tmp.remove();
     }
+  });
+});
+
+describe('sample sizes and id formats', () => {
+  it('the files written as the sample is generated are the pinned bytes, the same on a second run', async () => {
+    const tmp = await tempDir();
+    try {
+      const hashes: string[] = [];
+      for (let run = 0; run < 2; run++) {
+        const prepared = await prepareData('sample', { cacheDir: tmp.path, tmpDir: tmp.path, sampleSize: '100k' });
+        const texts = await Promise.all((['users', 'ratings', 'titles'] as const).map((kind) => readFile(prepared.files[kind], 'utf8')));
+        hashes.push(sha256(...texts));
+        expect(prepared.source).toBe('sample · 943 users, 100,000 ratings, 1,682 titles');
+        await prepared.remove();
+      }
+      expect(hashes).toEqual([PINNED_SHA256, PINNED_SHA256]);
+    } finally {
+      await tmp.remove();
+    }
+  });
+
+  it("1m and 10m have MovieLens 1M's and 10M's counts (GroupLens's READMEs); 10m rates in half stars", () => {
+    expect(SAMPLE_SHAPES['1m']).toMatchObject({ users: 6040, titles: 3900, ratings: 1_000_209, minPerUser: 20, step: 1 });
+    expect(SAMPLE_SHAPES['10m']).toMatchObject({ users: 71_567, titles: 10_681, ratings: 10_000_054, minPerUser: 20, step: 0.5 });
+    // Each begins the same way for a given seed: the first ratings of 10m, in half stars within the period.
+    const first = [];
+    for (const [kind, line] of sampleLines({ size: '10m' })) {
+      if (kind !== 'ratings' || first.length === 2000) break;
+      first.push(line.split(','));
+    }
+    const values = new Set(first.map(([, , rating]) => Number(rating)));
+    expect([...values].every((v) => v >= 0.5 && v <= 5 && Number.isInteger(v * 2))).toBe(true);
+    expect([...values].some((v) => !Number.isInteger(v))).toBe(true);
+    for (const [, , , timestamp] of first) expect(timestamp! >= '1995-01-09' && timestamp! < '2009-01-06').toBe(true);
+  });
+
+  it('with alphanumeric ids the same sample names its users user-1 … user-943 (text, not numbers)', () => {
+    const alphanumeric = generateSample({ idFormat: 'alphanumeric' });
+    expect(alphanumeric.counts).toEqual(sample.counts);
+    expect(alphanumeric.users).toBe(`ID\n${Array.from({ length: 943 }, (_, i) => `user-${i + 1}`).join('\n')}\n`);
+    // The same ratings, only the user ids written differently.
+    const renamed = sample.ratings.replace(/^(\d+),/gm, 'user-$1,');
+    expect(alphanumeric.ratings).toBe(renamed);
+    expect(alphanumeric.titles).toBe(sample.titles);
   });
 });

@@ -1,21 +1,51 @@
 // `--data sample`: a MovieLens-shaped data set made up offline, the same bytes on every run and
-// every machine. 943 users, 1,682 titles, 100,000 ratings from 1 to 5, every user with at least 20;
-// item popularity has a long tail, and six taste clusters (genres) make the neighbours meaningful:
-// a user mostly watches, and rates higher, the movies of their own cluster.
+// every machine, in three sizes shaped like GroupLens's MovieLens 100K, 1M and 10M (their users,
+// titles and ratings counts, rating scale and collection period; every user with at least 20
+// ratings). Item popularity has a long tail, and six taste clusters (genres) make the neighbours
+// meaningful: a user mostly watches, and rates higher, the movies of their own cluster.
 //
 // Determinism: a seeded 32-bit generator and only + - * / and floor on doubles (no Math.pow, log
-// or exp, whose last bits may differ between platforms).
-import { writeFile } from 'node:fs/promises';
+// or exp, whose last bits may differ between platforms). The files are written as they are made
+// (10m is about 300 MB of ratings): only the per-item and per-user tables stay in memory.
+import { sampleUserId, type IdFormat } from '../config/id-format.js';
+import type { SampleSize } from '../config/types.js';
+export type { SampleSize };
 import { quoteCsv } from './csv.js';
 import { formatTimestamp } from './fields.js';
-import { HEADERS, type DataCounts, type DataKind } from './output.js';
+import { CsvWriter, HEADERS, type DataCounts, type DataKind } from './output.js';
 
-export const SAMPLE_SHAPE = { users: 943, titles: 1682, ratings: 100_000, minPerUser: 20, clusters: 6 } as const;
+export { SAMPLE_SIZES } from '../config/defaults.js';
+export { sampleUserId };
+
+interface SampleShape {
+  users: number;
+  titles: number;
+  ratings: number;
+  minPerUser: number;
+  clusters: number;
+  /** Ratings step: 1 (1 to 5 stars) or 0.5 (half stars from 0.5, as MovieLens 10M). */
+  step: 1 | 0.5;
+  /** The collection period (UTC seconds). */
+  firstSecond: number;
+  lastSecond: number;
+}
+
+/**
+ * The GroupLens READMEs' figures: 100K has 943 users, 1,682 movies, 100,000 ratings (1997-09-20 to
+ * 1998-04-22); 1M 6,040 users, about 3,900 movies, 1,000,209 ratings (users who joined in 2000; the
+ * ratings run to 2003-02-28); 10M 71,567 users, 10,681 movies, 10,000,054 half-star ratings
+ * (1995-01-09 to 2009-01-05).
+ */
+export const SAMPLE_SHAPES: Record<SampleSize, SampleShape> = {
+  '100k': { users: 943, titles: 1682, ratings: 100_000, minPerUser: 20, clusters: 6, step: 1, firstSecond: Date.UTC(1997, 8, 20) / 1000, lastSecond: Date.UTC(1998, 3, 22, 23, 59, 59) / 1000 },
+  '1m': { users: 6040, titles: 3900, ratings: 1_000_209, minPerUser: 20, clusters: 6, step: 1, firstSecond: Date.UTC(2000, 3, 25) / 1000, lastSecond: Date.UTC(2003, 1, 28, 23, 59, 59) / 1000 },
+  '10m': { users: 71_567, titles: 10_681, ratings: 10_000_054, minPerUser: 20, clusters: 6, step: 0.5, firstSecond: Date.UTC(1995, 0, 9) / 1000, lastSecond: Date.UTC(2009, 0, 5, 23, 59, 59) / 1000 },
+};
+
+/** The default sample (100k). */
+export const SAMPLE_SHAPE = SAMPLE_SHAPES['100k'];
 
 const SEED = 0x9a91_2024;
-/** The MovieLens 100K collection period: 1997-09-20 to 1998-04-22 (UTC). */
-const FIRST_SECOND = Date.UTC(1997, 8, 20) / 1000;
-const LAST_SECOND = Date.UTC(1998, 3, 22, 23, 59, 59) / 1000;
 /** Share of a user's ratings drawn from their own cluster (bounded by the cluster's size). */
 const IN_CLUSTER = 0.7;
 
@@ -48,18 +78,21 @@ export const GENRES: ReadonlyArray<readonly [readonly string[], readonly string[
 ];
 const SEQUELS = [' II', ' III', ' IV', ' V', ' VI'];
 
-export interface SampleData {
-  users: string;
-  ratings: string;
-  titles: string;
-  counts: DataCounts;
+export interface SampleOptions {
+  size?: SampleSize;
+  idFormat?: IdFormat;
 }
 
-/** The whole data set as the three CSV texts (about 2.5 MB in all). */
-export function generateSample(): SampleData {
+/**
+ * The sample's data lines, kind by kind as they are made (all ratings, then all titles, then the
+ * users), without headers: a generator, so the caller writes them out as they come.
+ */
+export function* sampleLines(options: SampleOptions = {}): Generator<[DataKind, string]> {
+  const shape = SAMPLE_SHAPES[options.size ?? '100k'];
+  const userId = (index: number) => sampleUserId(index + 1, options.idFormat);
   const random = mulberry32(SEED);
   const int = (n: number) => Math.floor(random() * n);
-  const { users: userCount, titles: itemCount, ratings: ratingCount, minPerUser, clusters } = SAMPLE_SHAPE;
+  const { users: userCount, titles: itemCount, ratings: ratingCount, minPerUser, clusters } = shape;
 
   // Items: a cluster each, a quality, and a popularity rank (random order) for a long tail.
   const itemCluster: number[] = [];
@@ -69,7 +102,7 @@ export function generateSample(): SampleData {
     itemQuality.push(2.3 + random() * 1.8);
   }
   const rank = shuffle(Array.from({ length: itemCount }, (_, i) => i + 1), int);
-  // 1/(rank + 8): the most popular title is drawn ~200 times as often as the least.
+  // 1/(rank + 8): at 100k the most popular title is drawn ~200 times as often as the least.
   const weight = rank.map((r) => 1 / (r + 8));
   const global = cumulative(Array.from({ length: itemCount }, (_, i) => i), weight);
   const byCluster = Array.from({ length: clusters }, (_, c) =>
@@ -79,8 +112,8 @@ export function generateSample(): SampleData {
     ),
   );
 
-  // Users: a cluster, a bias, and a number of ratings: at least 20, long-tailed (u^4), scaled so
-  // the total is exactly 100,000.
+  // Users: a cluster, a bias, and a number of ratings: at least minPerUser, long-tailed (u^4),
+  // scaled so the total is exactly the shape's.
   const userCluster: number[] = [];
   const userBias: number[] = [];
   const extra: number[] = [];
@@ -92,7 +125,8 @@ export function generateSample(): SampleData {
   }
   const counts = spread(extra, ratingCount - minPerUser * userCount).map((n) => n + minPerUser);
 
-  const ratingLines: string[] = [HEADERS.ratings];
+  const { firstSecond, lastSecond } = shape;
+  const lowest = shape.step === 1 ? 1 : 0.5;
   for (let user = 0; user < userCount; user++) {
     const cluster = userCluster[user]!;
     const own = byCluster[cluster]!;
@@ -103,18 +137,18 @@ export function generateSample(): SampleData {
     while (chosen.size < wanted) chosen.add(draw(global, random));
 
     // Each user rated within their own stretch of the collection period.
-    const start = FIRST_SECOND + int(LAST_SECOND - FIRST_SECOND - 86_400);
-    const span = 86_400 + int(LAST_SECOND - start - 86_400);
+    const start = firstSecond + int(lastSecond - firstSecond - 86_400);
+    const span = 86_400 + int(lastSecond - start - 86_400);
+    const id = userId(user);
     for (const item of chosen) {
       const affinity = itemCluster[item] === cluster ? 0.9 : -0.5;
       const score = itemQuality[item]! + userBias[user]! + affinity + (random() * 2 - 1);
-      const rating = Math.min(5, Math.max(1, Math.round(score)));
+      const rating = Math.min(5, Math.max(lowest, shape.step === 1 ? Math.round(score) : Math.round(score * 2) / 2));
       const second = start + int(span);
-      ratingLines.push(`${user + 1},${item + 1},${rating},${formatTimestamp(second * 1000)}`);
+      yield ['ratings', `${id},${item + 1},${rating},${formatTimestamp(second * 1000)}`];
     }
   }
 
-  const titleLines: string[] = [HEADERS.titles];
   const used = new Set<string>();
   for (let item = 0; item < itemCount; item++) {
     const [adjectives, nouns] = GENRES[itemCluster[item]!]!;
@@ -127,22 +161,48 @@ export function generateSample(): SampleData {
     let title = `${name} (${year})`;
     for (let i = 0; used.has(title); i++) title = `${name}${SEQUELS[i % SEQUELS.length]}${i >= SEQUELS.length ? ` ${i}` : ''} (${year})`;
     used.add(title);
-    titleLines.push(`${item + 1},${quoteCsv(title)}`);
+    yield ['titles', `${item + 1},${quoteCsv(title)}`];
   }
 
-  const userLines = [HEADERS.users, ...Array.from({ length: userCount }, (_, i) => String(i + 1))];
+  for (let user = 0; user < userCount; user++) yield ['users', userId(user)];
+}
+
+export interface SampleData {
+  users: string;
+  ratings: string;
+  titles: string;
+  counts: DataCounts;
+}
+
+/** A whole sample as the three CSV texts, for tests (100k: about 2.5 MB in all; never 10m). */
+export function generateSample(options: SampleOptions = {}): SampleData {
+  const lines: Record<DataKind, string[]> = { users: [HEADERS.users], ratings: [HEADERS.ratings], titles: [HEADERS.titles] };
+  for (const [kind, line] of sampleLines(options)) lines[kind].push(line);
   return {
-    users: `${userLines.join('\n')}\n`,
-    ratings: `${ratingLines.join('\n')}\n`,
-    titles: `${titleLines.join('\n')}\n`,
-    counts: { users: userCount, ratings: ratingLines.length - 1, titles: itemCount },
+    users: `${lines.users.join('\n')}\n`,
+    ratings: `${lines.ratings.join('\n')}\n`,
+    titles: `${lines.titles.join('\n')}\n`,
+    counts: { users: lines.users.length - 1, ratings: lines.ratings.length - 1, titles: lines.titles.length - 1 },
   };
 }
 
-export async function writeSample(files: Record<DataKind, string>): Promise<DataCounts> {
-  const sample = generateSample();
-  for (const kind of ['users', 'ratings', 'titles'] as const) await writeFile(files[kind], sample[kind]);
-  return sample.counts;
+/** Writes the sample into the three files as it is generated. */
+export async function writeSample(files: Record<DataKind, string>, options: SampleOptions & { signal?: AbortSignal } = {}): Promise<DataCounts> {
+  const writers = {} as Record<DataKind, CsvWriter>;
+  try {
+    for (const kind of ['users', 'ratings', 'titles'] as const) writers[kind] = await CsvWriter.create(files[kind], HEADERS[kind]);
+    let n = 0;
+    for (const [kind, line] of sampleLines(options)) {
+      const pending = writers[kind].row(line);
+      if (pending) await pending;
+      if ((++n & 0xffff) === 0) options.signal?.throwIfAborted();
+    }
+    for (const writer of Object.values(writers)) await writer.close();
+  } catch (error) {
+    for (const writer of Object.values(writers)) await writer.abandon();
+    throw error;
+  }
+  return { users: writers.users.rows, ratings: writers.ratings.rows, titles: writers.titles.rows };
 }
 
 /** mulberry32: a small, well-mixed 32-bit generator; exact in doubles, so identical everywhere. */

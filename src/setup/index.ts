@@ -59,7 +59,7 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
     // The data is read and checked before anything is created: a wrong --data path or a bad file
     // stops the run with nothing changed (it used to fail after every object was made).
     if (plan.steps.some((step) => step.phase === 'data'))
-      prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd }), (p) => p.source);
+      prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize }), (p) => p.source);
     const steps = await runSetup({
       conn,
       config,

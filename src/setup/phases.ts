@@ -11,6 +11,7 @@ import { SnowflakeError, UsageError } from '../ui/errors.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
 import { fileUrl, pathSegment, type TemplateValue } from '../snowflake/template.js';
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
+import { checkUserIdColumn } from './id-columns.js';
 import { publish, type PublishOutcome } from './publish.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
@@ -70,6 +71,8 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
           if (combined === 'created') createdSomething = true;
           // GRANTs answer the same text every time: after creating objects they did something.
           const onlyGrants = outcomes.every((o) => o === 'done');
+          // Tables left by a run with the other service.idFormat: say so before anything is loaded.
+          if (step.id === 'tables') await checkUserIdColumn(conn, config, debug);
           return { outcome: combined === 'created' ? 'created' : onlyGrants && createdSomething ? 'applied' : 'unchanged' };
         });
       continue;
@@ -80,6 +83,7 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
     if (phase === 'data') {
       const { prepared } = options;
       if (!prepared) throw new Error('the data phase runs without prepared data');
+      await checkUserIdColumn(conn, config, debug);
       const dataPrint = fingerprint(...(await Promise.all(Object.entries(prepared.files).sort().map(async ([k, f]) => `${k}:${await fileHash(f)}`))));
       if (!options.force && state.get('data') === dataPrint) {
         for (const step of steps) await skip(step, 'same data as the last run');

@@ -3,7 +3,7 @@
 // hybrid tables, repointed with one CREATE OR REPLACE VIEW. Once the name is a view, later publishes
 // go straight to the view.
 import type { PapiConfig } from '../config/types.js';
-import { resolveNames, step as renderStep, type PlanStep } from '../snowflake/plan.js';
+import { resolveNames, step as renderStep, userIdType, type PlanStep } from '../snowflake/plan.js';
 import { publishedView } from '../snowflake/published.js';
 import { runStatement, type StatementRunner } from '../snowflake/runner.js';
 import type { TemplateValues } from '../snowflake/template.js';
@@ -48,7 +48,7 @@ async function publishThroughView(conn: StatementRunner, config: PapiConfig, vie
   const next = live === 1 ? 2 : 1;
   const names = resolveNames(o);
   if (fromTable) await runAll(conn, render(config, 'publish/drop-table.sql', {}), debug);
-  await runAll(conn, render(config, 'publish/hybrid-view.sql', { version_table: names.versionTables[next - 1], recommendations_table: names.recommendations, api_role: names.apiRole, next_table: names.nextTable }), debug);
+  await runAll(conn, render(config, 'publish/hybrid-view.sql', { version_table: names.versionTables[next - 1], recommendations_table: names.recommendations, api_role: names.apiRole, next_table: names.nextTable, user_id_type: userIdType(config) }), debug);
   return { method: 'view', version: `${o.api.database}.${o.api.schema}.${o.api.table}_V${next}`.toUpperCase(), reason };
 }
 

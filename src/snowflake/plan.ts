@@ -1,6 +1,7 @@
 // The setup and teardown plans: ordered steps, each with its SQL rendered from sql/ with the config's
 // object names. Every template is rendered when the plan is built, so a bad template or a bad name
 // fails before anything runs; `--dry-run` prints exactly what a real run would execute.
+import { ID_COLUMN_TYPES } from '../config/id-format.js';
 import type { ObjectNames, PapiConfig } from '../config/types.js';
 import { ConfigError } from '../ui/errors.js';
 import { SqlSplitError, splitStatements } from './splitter.js';
@@ -89,6 +90,7 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
     throw new ConfigError(`snowflake.api.tableType: "${String(tableType)}" is not one of hybrid, standard`);
   const o = config.snowflake;
   const { neighbors, topN } = config.recommender;
+  const idType = userIdType(config);
 
   const steps: PlanStep[] = [
     step('roles', 'Create roles', 'objects', 'setup/01-roles.sql', {
@@ -107,6 +109,7 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
     }),
     step('stage', 'Create stage', 'objects', 'setup/04-stage.sql', { stage: names.stage }),
     step('tables', 'Create tables', 'objects', 'setup/05-tables.sql', {
+      user_id_type: idType,
       user_table: names.users,
       ratings_table: names.ratings,
       titles_table: names.titles,
@@ -150,6 +153,7 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
         load_table: names.ratingsLoad,
         stage: names.stage,
         ratings_table: names.ratings,
+        user_id_type: idType,
       }),
       upload: { data: 'ratings', location: stageLocation(names, 'ratings') },
     },
@@ -166,6 +170,7 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
         load_table: names.usersLoad,
         stage: names.stage,
         user_table: names.users,
+        user_id_type: idType,
       }),
       upload: { data: 'users', location: stageLocation(names, 'users') },
     },
@@ -178,12 +183,14 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       neighbors_plus_one: integer(neighbors + 1, { min: 2, max: MAX_NEIGHBORS + 1 }, 'recommender.neighbors'),
       top_n: integer(topN, { min: 1, max: MAX_TOP_N }, 'recommender.topN'),
       admin_role: names.adminRole,
+      user_id_type: idType,
     }),
     step('publish', `Publish the ${tableType} table`, 'publish', `publish/${tableType}.sql`, {
       next_table: names.nextTable,
       table: names.table,
       recommendations_table: names.recommendations,
       api_role: names.apiRole,
+      user_id_type: idType,
     }),
   ];
 
@@ -233,6 +240,11 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
     step('warehouse', `Drop warehouse ${shown(names.warehouse)}`, 'teardown', 'teardown/08-warehouse.sql', { warehouse: names.warehouse }),
   );
   return steps;
+}
+
+/** The column type of user ids (service.idFormat), for the tables' DDL. */
+export function userIdType(config: PapiConfig): TemplateValue {
+  return keyword(ID_COLUMN_TYPES[config.service.idFormat], Object.values(ID_COLUMN_TYPES), 'service.idFormat');
 }
 
 /** An object's name as people read it in a title (API.PUBLIC.API). */

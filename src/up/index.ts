@@ -1,6 +1,7 @@
 // papi up: setup, deploy, then GET /customer/22 through the ingress — the command functions composed
 // with their typed options, each one's progress shown as it runs.
 import { get } from '../api/get.js';
+import { exampleUserId, type IdFormat } from '../config/id-format.js';
 import type { ApiResponse } from '../api/client.js';
 import { withOwnConnection, type TargetContext } from '../context.js';
 import { deploy, type DeployOptions } from '../deploy/index.js';
@@ -17,6 +18,9 @@ export interface UpResult {
   setup: SetupResult;
   deploy: DeployResult;
   customer22: ApiResponse;
+  /** The id customer22 answers: 22, or user-22 with alphanumeric ids. */
+  exampleId: string;
+  idFormat: IdFormat;
   ms: number;
 }
 
@@ -28,10 +32,12 @@ export async function up(ctx: TargetContext, options: UpOptions): Promise<UpResu
   const setupResult = await withOwnConnection(ctx, (c) => setup(c, {}));
   const deployResult = await withOwnConnection(ctx, (c) => deploy(c, options.deploy));
   // `get` fetches (and caches) the token itself, registering the key pair on first use.
+  // The tutorial's user 22, as the sample writes it in the configured id format (user-22 for alphanumeric ids).
+  const example = exampleUserId(config.service.idFormat);
   const customer22 = await ctx.out.task(
-    'GET /customer/22 through the ingress',
-    () => withOwnConnection(ctx, (c) => get(c, { ids: '22' })),
+    `GET /customer/${example} through the ingress`,
+    () => withOwnConnection(ctx, (c) => get(c, { ids: example })),
     (r) => `HTTP ${r.status}, ${r.ms.toFixed(0)} ms`,
   );
-  return { target: config.target, url: deployResult.url, setup: setupResult, deploy: deployResult, customer22, ms: performance.now() - started };
+  return { target: config.target, url: deployResult.url, setup: setupResult, deploy: deployResult, customer22, exampleId: example, idFormat: config.service.idFormat, ms: performance.now() - started };
 }

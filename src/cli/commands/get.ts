@@ -8,6 +8,7 @@ export default defineCommand({
   examples: [
     { command: 'papi get 22', description: "user 22's recommendations" },
     { command: 'papi get 22,196 --json', description: 'two users, raw JSON for scripts' },
+    { command: 'papi get abc-17,22', description: 'text ids, with service.idFormat: alphanumeric in papi.yaml' },
   ],
   needs: 'connection',
   options: {

@@ -1,3 +1,4 @@
+import { SAMPLE_SIZES } from '../../config/defaults.js';
 import { formatPlan, SETUP_PHASES } from '../../snowflake/plan.js';
 import { UsageError } from '../../ui/errors.js';
 import { formatDuration } from '../../ui/output.js';
@@ -13,6 +14,7 @@ export default defineCommand({
   examples: [
     { command: 'papi setup', description: 'everything, against the configured target (papi local by default)' },
     { command: 'papi setup --dry-run', description: 'print the ordered SQL plan without connecting' },
+    { command: 'papi setup --data sample --sample-size 1m', description: 'a generated sample shaped like MovieLens 1M (6,040 users, 1,000,209 ratings)' },
     { command: 'papi setup --data ./movielens', description: "load your own files (the tutorial's CSVs or GroupLens's u.data/u.item)" },
     { command: 'papi setup --only recommend --force', description: 'recompute the recommendations (publish them with papi setup --only publish)' },
     { command: 'papi setup --force', description: 'reload the data, recompute and republish even when nothing changed' },
@@ -25,6 +27,13 @@ export default defineCommand({
       placeholder: 'source',
       description: 'movielens | sample | a directory of files (default: movielens on Snowflake, sample on papi local)',
       config: 'data.source',
+    },
+    sampleSize: {
+      type: 'choice',
+      placeholder: 'size',
+      choices: SAMPLE_SIZES,
+      description: 'the generated sample (--data sample) shaped like MovieLens 100K, 1M or 10M: users, titles, ratings',
+      config: 'data.sampleSize',
     },
     skipData: { type: 'boolean', description: 'create objects only; do not load data or compute recommendations' },
     only: { type: 'choice', placeholder: 'step', choices: SETUP_PHASES, description: 'run one step: objects, data, recommend, publish' },

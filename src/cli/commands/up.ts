@@ -1,3 +1,4 @@
+import { sampleUserId } from '../../config/id-format.js';
 import { defineCommand } from '../define.js';
 import deployCommand from './deploy.js';
 
@@ -23,10 +24,10 @@ export default defineCommand({
     return {
       data: { command: 'up', target: result.target, url: result.url, setup: setupData(result.setup), deploy: { command: 'deploy', ...result.deploy }, customer22: result.customer22.json },
       human: [
-        `User 22's recommendations, from ${result.url}/customer/22:`,
+        `User ${result.exampleId}'s recommendations, from ${result.url}/customer/${result.exampleId}:`,
         ...recommendationLines(result.customer22.json),
         '',
-        `Done in ${(result.ms / 1000).toFixed(1)}s. Next: papi get 22,196 · papi bench · papi status · papi teardown (papi local keeps running until papi local stop)`,
+        `Done in ${(result.ms / 1000).toFixed(1)}s. Next: papi get ${[22, 196].map((n) => sampleUserId(n, result.idFormat)).join(',')} · papi bench · papi status · papi teardown (papi local keeps running until papi local stop)`,
       ].join('\n'),
     };
   },
