@@ -27,6 +27,8 @@ export interface IngressOptions {
   directory: AccountDirectory;
   /** The container port serving this endpoint now, or undefined when none is ready. */
   upstream: () => number | undefined;
+  /** The secret the service's container ports require (spcs/ingress-guard.ts); sent with each forwarded request. */
+  guardSecret?: string;
   /** Listen port; default any free one. */
   port?: number;
 }
@@ -81,7 +83,7 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
     }
     const port = options.upstream();
     if (port === undefined) throw new IngressError(503, 'SERVICE_UNAVAILABLE', `Service ${serviceName} is not ready.`);
-    return forwardToContainer(c, port, claims.user, agent);
+    return forwardToContainer(c, port, claims.user, agent, options.guardSecret);
   });
   return app;
 }

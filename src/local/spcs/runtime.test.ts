@@ -179,6 +179,24 @@ describe('a service from a pushed image', () => {
     expect(((await forbidden.json()) as { error: string }).error).toBe('FORBIDDEN');
   });
 
+  it('its container port answers only through the ingress: a direct call, token or not, is refused (#13.6)', async () => {
+    const host = ingressHost('ECHO');
+    const through = await call(host, `Snowflake Token="${token('CALLER')}"`);
+    expect(through.status).toBe(200);
+    const body = (await through.json()) as { env: Record<string, string>; headers: Record<string, string> };
+    // The service never sees the ingress's secret, neither as a header nor in its environment.
+    expect(Object.keys(body.headers).filter((name) => name.includes('papi-local'))).toEqual([]);
+    const containerPort = Number(body.env.PORT);
+    expect(containerPort).toBeGreaterThan(0);
+
+    // The port the container listens on, as `ss -ltnp` shows it: called directly it refuses.
+    const direct = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { authorization: `Snowflake Token="${token('CALLER')}"` } });
+    expect(direct.status).toBe(403);
+    expect(((await direct.json()) as { message: string }).message).toMatch(/only through the service endpoint's ingress/);
+    const guessed = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { 'x-papi-local-ingress-secret': 'guess' } });
+    expect(guessed.status).toBe(403);
+  });
+
   it('SUSPEND stops the process and RESUME starts it again on the same ingress', async () => {
     const host = ingressHost('ECHO');
     const before = (await (await call(host, `Snowflake Token="${token('CALLER')}"`)).json()) as { pid: number };

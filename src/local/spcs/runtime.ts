@@ -6,7 +6,7 @@
 // Definitions are kept in <dataDir>/services.json, so restore() (called by startLocal once the
 // engine is open) starts again after a restart what was running, as Snowflake keeps services up.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import type { AccountDirectory, ContainerStatus, EndpointInfo, ServiceDefinition
 import { parseImagePath, type ResolvedImage } from '../image-registry/index.js';
 import { Container, type ContainerTimings } from './container.js';
 import { extractLayers } from './extract.js';
+import { GUARD_HEADER, GUARD_SECRET_ENV, guardedArgv, writeGuard } from './ingress-guard.js';
 import { containerEnv, hostArgv, imageArgv, nodeArgv, workingDir } from './launch.js';
 import { parseSpecification, type ContainerSpec, type EndpointSpec, type ServiceSpec } from './spec.js';
 
@@ -90,6 +91,8 @@ interface Service {
   runningSince?: number;
   generationCount: number;
   roundRobin: number;
+  /** The secret its containers' ports require (ingress-guard.ts): only its ingress and probes send it. */
+  guardSecret: string;
 }
 
 /** The runtime plus restore(), which startLocal calls once the engine is open. */
@@ -117,6 +120,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
   const nodePath = options.nodePath ?? process.execPath;
   const account = (): string => (typeof options.account === 'function' ? options.account() : options.account);
   const unpacking = new Map<string, Promise<string>>();
+  let guardFile: Promise<string> | undefined;
   const directory = (): AccountDirectory => (typeof options.directory === 'function' ? options.directory() : options.directory);
 
   // One watcher for all services: ALTER switch-overs and when endpoints finish "provisioning".
@@ -162,7 +166,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     const checked = validate(definition);
     const existing = services.get(id(definition));
     if (existing) await stopService(existing);
-    const service: Service = { definition, ...checked, suspended, listeners: new Map(), preferredPorts, generationCount: 0, roundRobin: 0 };
+    const service: Service = { definition, ...checked, suspended, listeners: new Map(), preferredPorts, generationCount: 0, roundRobin: 0, guardSecret: randomBytes(32).toString('base64url') };
     services.set(id(definition), service);
     if (suspended) return;
     await syncListeners(service);
@@ -217,6 +221,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     try {
       const roots = new Map<string, string>();
       for (const [name, image] of generation.images) roots.set(name, await unpack(image));
+      const guard = await (guardFile ??= mkdir(options.dataDir, { recursive: true }).then(() => writeGuard(options.dataDir)));
       if (schedulingMs > 0) await new Promise((resolve) => setTimeout(resolve, schedulingMs));
       for (const instance of generation.instances) {
         const realPorts = new Map<string, number>();
@@ -239,25 +244,28 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
           const container = new Container(
             {
               name: spec.name,
-              argv: hostArgv(nodeArgv(imageArgv(spec, image.config), spec.name, spec.image), root, nodePath),
+              argv: guardedArgv(hostArgv(nodeArgv(imageArgv(spec, image.config), spec.name, spec.image), root, nodePath), guard),
               cwd: workingDir(image.config, root),
-              env: containerEnv(
-                image.config,
-                spec,
-                {
-                  account: account(),
-                  host: access.host,
-                  port: Number(access.port || (access.protocol === 'https:' ? 443 : 80)),
-                  protocol: access.protocol.replace(':', ''),
-                  database: service.definition.database,
-                  schema: service.definition.schema,
-                  serviceName: service.definition.name,
-                  tokenFile: instance.tokenFile,
-                  ...(listenPort !== undefined ? { listenPort } : {}),
-                },
-                instance.dir,
-              ),
-              ...(spec.readinessProbe && listenPort !== undefined ? { probe: { port: listenPort, path: spec.readinessProbe.path } } : {}),
+              env: {
+                ...containerEnv(
+                  image.config,
+                  spec,
+                  {
+                    account: account(),
+                    host: access.host,
+                    port: Number(access.port || (access.protocol === 'https:' ? 443 : 80)),
+                    protocol: access.protocol.replace(':', ''),
+                    database: service.definition.database,
+                    schema: service.definition.schema,
+                    serviceName: service.definition.name,
+                    tokenFile: instance.tokenFile,
+                    ...(listenPort !== undefined ? { listenPort } : {}),
+                  },
+                  instance.dir,
+                ),
+                [GUARD_SECRET_ENV]: service.guardSecret,
+              },
+              ...(spec.readinessProbe && listenPort !== undefined ? { probe: { port: listenPort, path: spec.readinessProbe.path, headers: { [GUARD_HEADER]: service.guardSecret } } } : {}),
               ...(listenPort !== undefined ? { listenPort } : {}),
               imageName: spec.image,
               imageDigest: image.digest,
@@ -352,6 +360,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
           tokens: options.tokens,
           directory: directory(),
           upstream: () => upstreamPort(service, endpoint.name),
+          guardSecret: service.guardSecret,
           port,
         });
       const preferred = service.preferredPorts[endpoint.name];
