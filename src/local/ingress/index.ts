@@ -4,7 +4,8 @@
 // (TokenAuthority.verifyOAuthToken accepts both; a PAT acts as its ROLE_RESTRICTION or its user's
 // default role), for a role allowed to use the service's endpoints, and (when the token names one)
 // for this endpoint's host. Requests are forwarded with keep-alive to the ready container port, with
-// `Sf-Context-Current-User` set and other `Sf-Context-*` removed (proxy.ts).
+// `Sf-Context-Current-User` set and other `Sf-Context-*` removed (proxy.ts). A browser without a
+// token signs in instead and carries a session cookie (browser-sign-in.ts); the same role check applies.
 //
 // Answers (JSON; Snowflake's own ingress text for API clients is UNCONFIRMED, these are papi's):
 //   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired, removed or other-endpoint token
@@ -18,6 +19,7 @@ import { listenApp } from '../http/listen-app.js';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
 import { requestHeader } from '../http/request-body.js';
 import type { AccountDirectory, ServiceKey, TokenAuthority } from '../platform.js';
+import { BrowserSignIn, SIGN_IN_PREFIX, type BrowserIdentity, type PasswordSignIn } from './browser-sign-in.js';
 import { forwardToContainer, UpstreamError } from './proxy.js';
 
 export interface IngressOptions {
@@ -29,6 +31,8 @@ export interface IngressOptions {
   upstream: () => number | undefined;
   /** The secret the service's container ports require (spcs/ingress-guard.ts); sent with each forwarded request. */
   guardSecret?: string;
+  /** Checks a papi local user's password for browser sign-in; without it browsers get the API's 401. */
+  signIn?: PasswordSignIn;
   /** Listen port; default any free one. */
   port?: number;
 }
@@ -71,14 +75,22 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
   const serviceName = `${options.service.database}.${options.service.schema}.${options.service.name}`;
   const app = new Hono<LocalHttpEnv>();
   app.onError(answerErrorsWith(ingressErrorAnswer));
+  const mayUse = (role: string): boolean => options.directory.canUseServiceEndpoints(role, options.service);
+  const browsers = options.signIn ? new BrowserSignIn({ host, serviceName, signIn: options.signIn, mayUse }) : undefined;
+  if (browsers) app.route(SIGN_IN_PREFIX, browsers.routes());
   app.all('*', (c) => {
-    const match = TOKEN_HEADER.exec(requestHeader(c, 'authorization') ?? '');
-    const claims = match ? options.tokens.verifyOAuthToken(match[1]!) : undefined;
+    const authorization = requestHeader(c, 'authorization');
+    // No token: a browser's session cookie, else a browser asking for a page is sent to sign in.
+    const session: BrowserIdentity | undefined = authorization === undefined ? browsers?.identify(c) : undefined;
+    if (browsers && authorization === undefined && !session && browsers.wantsPage(c)) return browsers.redirectToSignIn(c);
+    const match = TOKEN_HEADER.exec(authorization ?? '');
+    const claims: { user: string; role: string; audience?: string } | undefined = session ?? (match ? options.tokens.verifyOAuthToken(match[1]!) : undefined);
     if (!claims) {
       throw new IngressError(401, 'UNAUTHORIZED', match ? 'Invalid or expired access token.' : 'Missing authorization: send Authorization: Snowflake Token="<token>".');
     }
     if (claims.audience !== undefined && !sameHost(claims.audience, host())) throw new IngressError(401, 'UNAUTHORIZED', 'The OAuth access token was issued for another endpoint.');
-    if (!options.directory.canUseServiceEndpoints(claims.role, options.service)) {
+    if (!mayUse(claims.role)) {
+      if (session && browsers?.wantsPage(c)) return browsers.forbiddenPage(c, session);
       throw new IngressError(403, 'FORBIDDEN', `Role ${claims.role} is not authorized to use the endpoints of service ${serviceName}.`);
     }
     const port = options.upstream();

@@ -6,6 +6,7 @@ import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
+import { SESSION_COOKIE_PREFIX } from './browser-sign-in.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -42,6 +43,12 @@ export function forwardedHeaders(incoming: IncomingHttpHeaders, user: string, gu
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || name === 'authorization' || name.startsWith('sf-context-')) continue;
     headers[name] = value;
+  }
+  // Ingress session cookies (every endpoint's: cookies ignore ports) are papi local's, not the service's.
+  if (typeof headers.cookie === 'string') {
+    const kept = headers.cookie.split(';').filter((pair) => !pair.trim().startsWith(SESSION_COOKIE_PREFIX));
+    if (kept.length > 0) headers.cookie = kept.join(';').trim();
+    else delete headers.cookie;
   }
   headers['Sf-Context-Current-User'] = user;
   // Lower case: replaces whatever a caller sent under that name.

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SqlError, ErrorCode } from '../errors.js';
+import type { PasswordSignIn } from '../ingress/browser-sign-in.js';
 import { startIngress, type IngressListener } from '../ingress/index.js';
 import type { AccountDirectory, ContainerStatus, EndpointInfo, ServiceDefinition, ServiceKey, ServiceRuntime, ServiceStatus, TokenAuthority } from '../platform.js';
 import { parseImagePath, type ResolvedImage } from '../image-registry/index.js';
@@ -50,6 +51,8 @@ export interface ServiceRuntimeOptions {
   timings?: Partial<ContainerTimings>;
   /** The node that runs containers (default: this one). */
   nodePath?: string;
+  /** Password check for browsers signing in at an ingress; without it browsers get the API's 401. */
+  signIn?: PasswordSignIn;
 }
 
 interface Instance {
@@ -361,6 +364,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
           directory: directory(),
           upstream: () => upstreamPort(service, endpoint.name),
           guardSecret: service.guardSecret,
+          ...(options.signIn ? { signIn: options.signIn } : {}),
           port,
         });
       const preferred = service.preferredPorts[endpoint.name];
