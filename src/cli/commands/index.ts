@@ -8,10 +8,11 @@ import get from './get.js';
 import init from './init.js';
 import local from './local.js';
 import logs from './logs.js';
+import open from './open.js';
 import setup from './setup.js';
 import status from './status.js';
 import teardown from './teardown.js';
 import token from './token.js';
 import up from './up.js';
 
-export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, bench, dev, doctor, teardown, local];
+export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, open, status, logs, bench, dev, doctor, teardown, local];

@@ -76,7 +76,8 @@ describe('the sign-in form', () => {
 
   it('refuses a POST that does not come from its own page (CSRF): no Origin or Referer, another origin, a DNS-rebound name', async () => {
     const fields = { user: 'alice', password: 'secret', next: '/test' };
-    for (const headers of [{}, { origin: 'http://evil.example' }, { origin: 'http://attacker.example:4321' }, { origin: 'http://127.0.0.1:9999' }, { referer: 'http://evil.example/page' }]) {
+    const sources: Array<Record<string, string>> = [{}, { origin: 'http://evil.example' }, { origin: 'http://attacker.example:4321' }, { origin: 'http://127.0.0.1:9999' }, { referer: 'http://evil.example/page' }];
+    for (const headers of sources) {
       const response = await form(fields, headers);
       expect(response.status).toBe(403);
       expect(response.headers.get('set-cookie')).toBeNull();
