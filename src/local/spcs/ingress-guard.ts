@@ -5,6 +5,9 @@
 // 403 to a request without the service's secret header, which only the ingress (and papi local's own
 // readiness probe) adds, and removes the header before the service sees the request. The secret
 // comes in the environment and is taken out of process.env before the service's code runs.
+// A server the guard cannot check (anything but node:http and node:https, e.g. raw net or http2)
+// listening on the container's PORT ends the container with a message (exit 70) rather than serve
+// that port unguarded.
 // A script written to a file, not a module: it must run from source (tests) and from dist alike.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +21,7 @@ export const GUARD_SCRIPT = `'use strict';
 // papi local's ingress guard (see src/local/spcs/ingress-guard.ts in papi).
 const http = require('node:http');
 const https = require('node:https');
+const net = require('node:net');
 const { createHash, timingSafeEqual } = require('node:crypto');
 const HEADER = ${JSON.stringify(GUARD_HEADER)};
 const secret = process.env[${JSON.stringify(GUARD_SECRET_ENV)}];
@@ -42,6 +46,20 @@ const REFUSAL = JSON.stringify({
   error: 'FORBIDDEN',
   message: 'papi local: this container port answers only through the service endpoint\\'s ingress (its ingress_url in SHOW ENDPOINTS, or papi status).',
 });
+const PORT = Number(process.env.PORT);
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function () {
+  if (!(this instanceof http.Server) && !(this instanceof https.Server)) {
+    this.once('listening', () => {
+      const address = this.address();
+      if (address !== null && typeof address === 'object' && address.port === PORT) {
+        process.stderr.write('papi local: the container listens on its port ' + PORT + ' with a server that is not node:http or node:https; papi local can guard only those (the port must answer only through the ingress), so the container stops\\n');
+        process.exit(70);
+      }
+    });
+  }
+  return listen.apply(this, arguments);
+};
 for (const Server of [http.Server, https.Server]) {
   const emit = Server.prototype.emit;
   Server.prototype.emit = function (event, req, res) {

@@ -37,6 +37,12 @@ process.on('SIGTERM', () => { console.log('echo stopping'); server.close(() => p
 
 const CRASH_SERVER = `console.error('boom: cannot start'); process.exit(3);`;
 
+// A raw TCP server on the container's port: papi local's guard can check only node:http/https.
+const RAW_SERVER = `
+import { createServer } from 'node:net';
+createServer((socket) => socket.end('HTTP/1.1 200 OK\\r\\ncontent-length: 3\\r\\n\\r\\nraw')).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
 const authority = createTestAuthority();
 // Stand-in for the engine's catalog (written in parallel): OWNER reads the image repository; roles
 // OWNER_ROLE and CALLER may call API.DATA.ECHO's endpoints, NOBODY may not.
@@ -112,6 +118,7 @@ beforeAll(async () => {
   await push('echo', 'v1', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '1' });
   await push('echo', 'v2', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '2' });
   await push('crash', 'v1', [{ path: 'server.mjs', content: CRASH_SERVER }]);
+  await push('raw', 'v1', [{ path: 'server.mjs', content: RAW_SERVER }]);
   runtime = createServiceRuntime({
     dataDir: join(dir, 'spcs'),
     registry,
@@ -248,6 +255,14 @@ describe('failures', () => {
     expect(runtime.status(key).status).toBe('FAILED');
     expect(row).toMatchObject({ status: 'FAILED', lastExitCode: 3 });
     expect(runtime.logs(key, '0', 'main')).toContain('boom: cannot start');
+    await runtime.drop(key);
+  });
+
+  it('stops a container that serves its port with a server the ingress guard cannot check, saying so (#13.6)', async () => {
+    const key = { database: 'API', schema: 'DATA', name: 'RAW' };
+    await runtime.create(definition('RAW', { spec: { containers: [{ name: 'main', image: '/api/data/images/raw:v1', readinessProbe: { port: 8001, path: '/ready' } }] } }));
+    await expect(runtime.waitForReady([key], 30)).rejects.toThrow(/failed.*exited with code 70/i);
+    expect(runtime.logs(key, '0', 'main')).toContain('with a server that is not node:http or node:https');
     await runtime.drop(key);
   });
 
