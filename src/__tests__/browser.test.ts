@@ -1,7 +1,8 @@
 // The tutorial's "go to https://{INGRESS_URL}/test in a web browser; you will be asked to authenticate
 // to Snowflake", in a real browser (Debian's chromium, driven by playwright-core) against papi local
 // from `papi up` (#14.2): sign in through the form and look up user 22; the one-time link of `papi
-// open --print`; a `papi bench --output` report rendering its tables and charts. Each test saves
+// open --print`; a user whose role may not use the endpoints (a 403 page, then in once granted); a
+// `papi bench --output` report rendering its tables and charts. Each test saves
 // screenshots into the folder it prints (test-output/, ignored by git) for a person to look at.
 // Snowflake's ingress sends a browser to authenticate, and reserves /sfc-endpoint/ on the endpoint:
 // https://docs.snowflake.com/en/developer-guide/snowpark-container-services/private-connectivity
@@ -13,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPassword, runningInstance } from '../local/index.js';
+import { connect } from '../snowflake/driver.js';
 import { runCli, tempDir, type CliRun } from './support/cli.js';
 
 /** The system's Chromium: PAPI_CHROMIUM, else the first of Debian's and others' names on PATH. */
@@ -47,6 +50,7 @@ const papi = (...argv: string[]): Promise<CliRun> => runCli(argv, { cwd: project
 const dataDir = join(project, '.papi', 'local');
 let browser: Browser;
 let pageUrl: string;
+let serviceName: string;
 
 async function shot(page: Page, name: string): Promise<void> {
   const file = join(screenshots, `${name}.png`);
@@ -67,8 +71,9 @@ describe.skipIf(!chromiumPath)('the /test page in a browser (chromium)', () => {
     process.stdout.write(`browser test screenshots go to ${screenshots}\n`);
     const up = await papi('up');
     if (up.code !== 0) throw new Error(`papi up exited ${up.code}\n${up.stderr}`);
-    const deployment = JSON.parse(readFileSync(join(project, '.papi', 'deployment.json'), 'utf8')) as { url: string };
+    const deployment = JSON.parse(readFileSync(join(project, '.papi', 'deployment.json'), 'utf8')) as { url: string; service: string };
     pageUrl = `${deployment.url}/test`;
+    serviceName = deployment.service;
     // Root (CI containers) cannot use Chromium's sandbox.
     browser = await chromium.launch({ executablePath: chromiumPath!, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
   }, 300_000);
@@ -135,6 +140,39 @@ describe.skipIf(!chromiumPath)('the /test page in a browser (chromium)', () => {
     expect(headless.code, headless.stderr).toBe(0);
     expect(headless.stdout).toBe(`${pageUrl}\n`);
     expect(headless.stderr).toMatch(/No browser could be opened: no display/);
+  });
+
+  it("lets in only users whose role may use the service's endpoints: a 403 page, then /test once granted", async () => {
+    const local = await runningInstance(dataDir);
+    const admin = await connect({ account: local!.account, accessUrl: local!.accessUrl, user: local!.user, password: await readPassword(dataDir), role: 'ACCOUNTADMIN' });
+    try {
+      for (const statement of ['CREATE ROLE VIEWER_ROLE', "CREATE USER VIEWER PASSWORD = 'viewer-password-1' DEFAULT_ROLE = VIEWER_ROLE", 'GRANT ROLE VIEWER_ROLE TO USER VIEWER']) {
+        await admin.execute(statement);
+      }
+      const signIn = async (): Promise<Page> => {
+        const page = await (await browser.newContext()).newPage();
+        await page.goto(pageUrl);
+        await page.getByLabel('User').fill('viewer');
+        await page.getByLabel('Password').fill('viewer-password-1');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForLoadState();
+        return page;
+      };
+      const refused = await signIn();
+      await expect.poll(() => refused.getByRole('heading').textContent()).toBe('Not allowed');
+      expect(await refused.locator('body').textContent()).toContain(`User VIEWER (role VIEWER_ROLE) may not use the endpoints of service ${serviceName}.`);
+      expect(await refused.context().cookies()).toEqual([]);
+      await shot(refused, 'd1-role-without-endpoint-usage');
+      await refused.context().close();
+
+      await admin.execute(`GRANT SERVICE ROLE ${serviceName}!ALL_ENDPOINTS_USAGE TO ROLE VIEWER_ROLE`);
+      const allowed = await signIn();
+      await allowed.waitForURL(pageUrl);
+      expect(await lookUp(allowed)).toEqual(await getJson('22'));
+      await allowed.context().close();
+    } finally {
+      await admin.close();
+    }
   });
 
   it('a papi bench --output report renders its tables and charts', async () => {

@@ -4,7 +4,7 @@
 // `papi open --print` prints one. A link works once and for 5 minutes; it is a credential, so it is
 // printed only when asked for.
 import type { TargetContext } from '../context.js';
-import { HttpError } from '../ui/errors.js';
+import { HttpError, UsageError } from '../ui/errors.js';
 import { openInBrowser } from './browser.js';
 import { deployedEndpoint } from './token.js';
 
@@ -42,6 +42,14 @@ export async function openPage(ctx: TargetContext, options: OpenOptions): Promis
 
 /** Asks papi local's ingress for a one-time link that signs a browser in as papi's admin user. */
 async function oneTimeLink(ctx: TargetContext, endpointUrl: string): Promise<string> {
+  // The admin password goes only to papi local's own loopback ingress, whatever deployment.json says.
+  const { hostname } = new URL(endpointUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    throw new UsageError(`The deployed endpoint ${endpointUrl} is not papi local's loopback ingress; papi open asks only that one for a sign-in link.`, {
+      code: 'NOT_LOCAL_ENDPOINT',
+      hint: 'Run `papi deploy` again to rewrite .papi/deployment.json.',
+    });
+  }
   const target = await ctx.target();
   const { user, password } = target.params;
   const address = `${endpointUrl.replace(/\/+$/, '')}/sfc-endpoint/one-time-link`;
