@@ -99,6 +99,16 @@ describe('the sign-in form', () => {
     expect((await request('/customer/22', { headers: { cookie: cookieOf(response) } })).status).toBe(503);
   });
 
+  it('lets a session cookie carry reads from anywhere but writes only from its own pages (other ports are the same site)', async () => {
+    const cookie = cookieOf(await form({ user: 'alice', password: 'secret', next: '/test' }));
+    const post = (headers: Record<string, string>) => request('/customer/22', { method: 'POST', headers: { cookie, ...headers }, body: '{}' });
+    const refused = await post({ origin: 'http://127.0.0.1:3000' });
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: 'FORBIDDEN' });
+    expect((await post({})).status).toBe(403);
+    expect((await post({ origin: ORIGIN })).status).toBe(503);
+  });
+
   it("accepts only its own endpoint's session: another ingress, or the id under another name, is not signed in", async () => {
     const signedIn = cookieOf(await form({ user: 'alice', password: 'secret', next: '/test' }));
     const id = signedIn.split('=')[1]!;

@@ -113,6 +113,15 @@ export class BrowserSignIn {
     return c.req.method === 'GET' && namesHtml(requestHeader(c, 'accept'));
   }
 
+  /**
+   * May this request ride on the session cookie? Reads (GET, HEAD, OPTIONS) may; anything else must
+   * come from this endpoint's own pages: SameSite=Lax does not keep the cookie from other ports of
+   * 127.0.0.1, which are the same site.
+   */
+  mayCarrySession(c: Context<LocalHttpEnv>): boolean {
+    return ['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) || this.sameOrigin(c);
+  }
+
   redirectToSignIn(c: Context<LocalHttpEnv>): Response {
     const next = safeNext(new URL(c.req.url).pathname + new URL(c.req.url).search);
     return c.redirect(`${SIGN_IN_PREFIX}/login?next=${encodeURIComponent(next)}`, 302);
@@ -140,8 +149,9 @@ export class BrowserSignIn {
     });
 
     app.post('/login', async (c) => {
-      // CSRF: SameSite=Lax keeps the cookie off cross-site POSTs; the form itself must come from this
-      // ingress's own page (Origin, else Referer), which a DNS-rebound or cross-site page cannot fake.
+      // CSRF: SameSite=Lax keeps the cookie off cross-site POSTs (but other ports of 127.0.0.1 are the
+      // same site); the form must come from this ingress's own page (Origin, else Referer), which a
+      // page elsewhere, on another port or under a DNS-rebound name cannot fake.
       if (!this.sameOrigin(c)) return c.html(this.page('Sign-in refused', html`<p class="error">The sign-in form was not sent from this endpoint's own page.</p>`), 403);
       const form = await c.req.parseBody();
       const user = typeof form.user === 'string' ? form.user.trim() : '';

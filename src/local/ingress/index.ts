@@ -19,7 +19,7 @@ import { listenApp } from '../http/listen-app.js';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
 import { requestHeader } from '../http/request-body.js';
 import type { AccountDirectory, ServiceKey, TokenAuthority } from '../platform.js';
-import { BrowserSignIn, SIGN_IN_PREFIX, type BrowserIdentity, type PasswordSignIn } from './browser-sign-in.js';
+import { BrowserSignIn, SIGN_IN_PREFIX, type PasswordSignIn } from './browser-sign-in.js';
 import { forwardToContainer, UpstreamError } from './proxy.js';
 
 export interface IngressOptions {
@@ -80,9 +80,12 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
   if (browsers) app.route(SIGN_IN_PREFIX, browsers.routes());
   app.all('*', (c) => {
     const authorization = requestHeader(c, 'authorization');
-    // No token: a browser's session cookie, else a browser asking for a page is sent to sign in.
-    const session: BrowserIdentity | undefined = authorization === undefined ? browsers?.identify(c) : undefined;
-    if (browsers && authorization === undefined && !session && browsers.wantsPage(c)) return browsers.redirectToSignIn(c);
+    // No token: a browser's session cookie stands in for one; a browser asking for a page with neither is sent to sign in.
+    const session = authorization === undefined ? browsers?.identify(c) : undefined;
+    if (authorization === undefined && !session && browsers?.wantsPage(c)) return browsers.redirectToSignIn(c);
+    if (session && !browsers!.mayCarrySession(c)) {
+      throw new IngressError(403, 'FORBIDDEN', `A ${c.req.method} with a browser session must come from a page of this endpoint (Origin).`);
+    }
     const match = TOKEN_HEADER.exec(authorization ?? '');
     const claims: { user: string; role: string; audience?: string } | undefined = session ?? (match ? options.tokens.verifyOAuthToken(match[1]!) : undefined);
     if (!claims) {
