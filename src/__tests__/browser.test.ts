@@ -142,6 +142,20 @@ describe.skipIf(!chromiumPath)('the /test page in a browser (chromium)', () => {
     expect(headless.stderr).toMatch(/No browser could be opened: no display/);
   });
 
+  it('papi open --print after papi local was stopped starts it again and waits for the endpoint to listen', async () => {
+    expect((await papi('local', 'stop')).code).toBe(0);
+    const printed = await papi('open', '--print');
+    expect(printed.code, printed.stderr).toBe(0);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(printed.stdout.trim());
+    expect(page.url()).toBe(pageUrl);
+    // The restored service's container may still be starting: its ingress answers 503 until it is ready.
+    await expect.poll(async () => (await page.reload())?.status(), { timeout: 60_000, interval: 500 }).toBe(200);
+    expect(await lookUp(page)).toEqual(await getJson('22'));
+    await context.close();
+  });
+
   it("lets in only users whose role may use the service's endpoints: a 403 page, then /test once granted", async () => {
     const local = await runningInstance(dataDir);
     const admin = await connect({ account: local!.account, accessUrl: local!.accessUrl, user: local!.user, password: await readPassword(dataDir), role: 'ACCOUNTADMIN' });

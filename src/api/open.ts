@@ -4,6 +4,7 @@
 // `papi open --print` prints one. A link works once and for 5 minutes; it is a credential, so it is
 // printed only when asked for.
 import type { TargetContext } from '../context.js';
+import { poll } from '../poll.js';
 import { HttpError, UsageError } from '../ui/errors.js';
 import { openInBrowser } from './browser.js';
 import { deployedEndpoint } from './token.js';
@@ -26,6 +27,8 @@ export interface OpenResult {
 }
 
 const PAGE = '/test';
+/** How long papi open waits for papi local's ingress to listen (it may have just been started). */
+const LISTENER_WAIT_MS = 15_000;
 
 export async function openPage(ctx: TargetContext, options: OpenOptions): Promise<OpenResult> {
   const config = await ctx.config();
@@ -53,16 +56,21 @@ async function oneTimeLink(ctx: TargetContext, endpointUrl: string): Promise<str
   const target = await ctx.target();
   const { user, password } = target.params;
   const address = `${endpointUrl.replace(/\/+$/, '')}/sfc-endpoint/one-time-link`;
-  let response: Response;
-  try {
-    response = await fetch(address, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user, password, next: PAGE }),
-      signal: ctx.signal,
-    });
-  } catch (error) {
-    throw new HttpError(`papi local's ingress at ${endpointUrl} did not answer: ${(error as Error).message}`, 0, '', {
+  const ask = () =>
+    fetch(address, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password, next: PAGE }), signal: ctx.signal });
+  // papi local just started by this command brings its services' ingress listeners back in the background.
+  let failure: Error | undefined;
+  const response = await poll(
+    () =>
+      ask().catch((error: unknown) => {
+        if (ctx.signal.aborted) throw error;
+        failure = error as Error;
+        return undefined;
+      }),
+    { intervalMs: 250, timeoutMs: LISTENER_WAIT_MS, signal: ctx.signal },
+  );
+  if (!response) {
+    throw new HttpError(`papi local's ingress at ${endpointUrl} did not answer: ${failure?.message ?? 'no answer'}`, 0, '', {
       code: 'ENDPOINT_UNREACHABLE',
       hint: 'See `papi status`; `papi deploy` again if the service is gone.',
     });
