@@ -123,7 +123,8 @@ export class BrowserSignIn {
   }
 
   redirectToSignIn(c: Context<LocalHttpEnv>): Response {
-    const next = safeNext(new URL(c.req.url).pathname + new URL(c.req.url).search);
+    const url = new URL(c.req.url);
+    const next = safeNext(url.pathname + url.search);
     return c.redirect(`${SIGN_IN_PREFIX}/login?next=${encodeURIComponent(next)}`, 302);
   }
 
