@@ -13,6 +13,7 @@ import type { LocalHttpEnv } from './http/local-http-env.js';
 import { createRegistry, registryDir, routeImageRegistry } from './image-registry/index.js';
 import { createSqlApi } from './server/index.js';
 import { createStageStorage, STAGE_STORAGE_PATH } from './stage-storage/index.js';
+import { passwordSignIn } from './ingress/browser-sign-in.js';
 import { createServiceRuntime } from './spcs/runtime.js';
 import type { ChunkLimits } from './server/query-requests.js';
 import { prepareDataDir, removeInstance, writeInstance } from './instance.js';
@@ -104,6 +105,11 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     directory,
     accessUrl: () => accessUrl,
     account: () => directory().account(),
+    // Browsers sign in at an ingress with a papi local user's password, checked as the SQL API does.
+    signIn: passwordSignIn(() => {
+      if (!engine) throw new Error('papi local: the engine is not open yet');
+      return engine;
+    }, verifyPassword),
     ...(options.endpointProvisioningMs !== undefined ? { endpointProvisioningMs: options.endpointProvisioningMs } : {}),
     ...(options.schedulingMs !== undefined ? { schedulingMs: options.schedulingMs } : {}),
   });

@@ -8,6 +8,7 @@ import get from './get.js';
 import init from './init.js';
 import local from './local.js';
 import logs from './logs.js';
+import open from './open.js';
 import resume from './resume.js';
 import setup from './setup.js';
 import status from './status.js';
@@ -16,4 +17,4 @@ import teardown from './teardown.js';
 import token from './token.js';
 import up from './up.js';
 
-export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, status, logs, suspend, resume, bench, dev, doctor, teardown, local];
+export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, open, status, logs, suspend, resume, bench, dev, doctor, teardown, local];

@@ -4,7 +4,8 @@
 // (TokenAuthority.verifyOAuthToken accepts both; a PAT acts as its ROLE_RESTRICTION or its user's
 // default role), for a role allowed to use the service's endpoints, and (when the token names one)
 // for this endpoint's host. Requests are forwarded with keep-alive to the ready container port, with
-// `Sf-Context-Current-User` set and other `Sf-Context-*` removed (proxy.ts).
+// `Sf-Context-Current-User` set and other `Sf-Context-*` removed (proxy.ts). A browser without a
+// token signs in instead and carries a session cookie (browser-sign-in.ts); the same role check applies.
 //
 // Answers (JSON; Snowflake's own ingress text for API clients is UNCONFIRMED, these are papi's):
 //   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired, removed or other-endpoint token
@@ -20,6 +21,7 @@ import { listenApp } from '../http/listen-app.js';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
 import { requestHeader } from '../http/request-body.js';
 import type { AccountDirectory, ServiceKey, TokenAuthority } from '../platform.js';
+import { BrowserSignIn, SIGN_IN_PREFIX, type PasswordSignIn } from './browser-sign-in.js';
 import { forwardToContainer, UpstreamError } from './proxy.js';
 
 export interface IngressOptions {
@@ -31,6 +33,10 @@ export interface IngressOptions {
   upstream: () => number | undefined;
   /** True when the service is suspended and stays so (asked after the token and role checks; may resume it). */
   suspended?: () => boolean;
+  /** The secret the service's container ports require (spcs/ingress-guard.ts); sent with each forwarded request. */
+  guardSecret?: string;
+  /** Checks a papi local user's password for browser sign-in; without it browsers get the API's 401. */
+  signIn?: PasswordSignIn;
   /** Listen port; default any free one. */
   port?: number;
 }
@@ -73,20 +79,31 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
   const serviceName = `${options.service.database}.${options.service.schema}.${options.service.name}`;
   const app = new Hono<LocalHttpEnv>();
   app.onError(answerErrorsWith(ingressErrorAnswer));
+  const mayUse = (role: string): boolean => options.directory.canUseServiceEndpoints(role, options.service);
+  const browsers = options.signIn ? new BrowserSignIn({ host, serviceName, signIn: options.signIn, mayUse }) : undefined;
+  if (browsers) app.route(SIGN_IN_PREFIX, browsers.routes());
   app.all('*', (c) => {
-    const match = TOKEN_HEADER.exec(requestHeader(c, 'authorization') ?? '');
-    const claims = match ? options.tokens.verifyOAuthToken(match[1]!) : undefined;
+    const authorization = requestHeader(c, 'authorization');
+    // No token: a browser's session cookie stands in for one; a browser asking for a page with neither is sent to sign in.
+    const session = authorization === undefined ? browsers?.identify(c) : undefined;
+    if (authorization === undefined && !session && browsers?.wantsPage(c)) return browsers.redirectToSignIn(c);
+    if (session && !browsers!.mayCarrySession(c)) {
+      throw new IngressError(403, 'FORBIDDEN', `A ${c.req.method} with a browser session must come from a page of this endpoint (Origin).`);
+    }
+    const match = TOKEN_HEADER.exec(authorization ?? '');
+    const claims: { user: string; role: string; audience?: string } | undefined = session ?? (match ? options.tokens.verifyOAuthToken(match[1]!) : undefined);
     if (!claims) {
       throw new IngressError(401, 'UNAUTHORIZED', match ? 'Invalid or expired access token.' : 'Missing authorization: send Authorization: Snowflake Token="<token>".');
     }
     if (claims.audience !== undefined && !sameHost(claims.audience, host())) throw new IngressError(401, 'UNAUTHORIZED', 'The OAuth access token was issued for another endpoint.');
-    if (!options.directory.canUseServiceEndpoints(claims.role, options.service)) {
+    if (!mayUse(claims.role)) {
+      if (session && browsers?.wantsPage(c)) return browsers.forbiddenPage(c, session);
       throw new IngressError(403, 'FORBIDDEN', `Role ${claims.role} is not authorized to use the endpoints of service ${serviceName}.`);
     }
     if (options.suspended?.()) throw new IngressError(503, 'SERVICE_SUSPENDED', `Service ${serviceName} is suspended: resume it with ALTER SERVICE ${serviceName} RESUME.`);
     const port = options.upstream();
     if (port === undefined) throw new IngressError(503, 'SERVICE_UNAVAILABLE', `Service ${serviceName} is not ready.`);
-    return forwardToContainer(c, port, claims.user, agent);
+    return forwardToContainer(c, port, claims.user, agent, options.guardSecret);
   });
   return app;
 }

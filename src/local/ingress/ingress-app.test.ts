@@ -51,7 +51,7 @@ describe('the ingress listener', () => {
     });
     await new Promise<void>((resolve) => container.listen(0, '127.0.0.1', resolve));
     containerPort = (container.address() as AddressInfo).port;
-    ingress = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => containerPort });
+    ingress = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => containerPort, guardSecret: 'the-guard-secret' });
   });
 
   afterAll(async () => {
@@ -59,10 +59,10 @@ describe('the ingress listener', () => {
     await new Promise((resolve) => container?.close(resolve));
   });
 
-  it('forwards as the token user, without the token or forged Sf-Context headers, streaming the body both ways', async () => {
+  it('forwards as the token user with the guard secret, without the token or forged Sf-Context headers, streaming the body both ways', async () => {
     const response = await fetch(`http://${ingress.host}/echo?x=1`, {
       method: 'POST',
-      headers: { authorization: token('CALLER', ingress.host), 'sf-context-current-user': 'MALLORY' },
+      headers: { authorization: token('CALLER', ingress.host), 'sf-context-current-user': 'MALLORY', 'x-papi-local-ingress-secret': 'forged' },
       body: 'hello container',
     });
     expect(response.status).toBe(201);
@@ -70,6 +70,8 @@ describe('the ingress listener', () => {
     expect(await response.text()).toBe('hello container');
     expect(seen?.authorization).toBeUndefined();
     expect(seen?.['sf-context-current-user']).toBe('ALICE');
+    // The container's guard (spcs/ingress-guard.ts) lets in only requests with the ingress's secret.
+    expect(seen?.['x-papi-local-ingress-secret']).toBe('the-guard-secret');
   });
 
   it('answers 502 when the container does not answer', async () => {

@@ -6,19 +6,23 @@ import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
+import { SESSION_COOKIE_PREFIX } from './browser-sign-in.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+/** The header carrying the secret a container's port requires (spcs/ingress-guard.ts); only the ingress adds it. */
+export const GUARD_HEADER = 'x-papi-local-ingress-secret';
 
 /** Thrown when the container does not answer (before any of its answer went out). */
 export class UpstreamError extends Error {}
 
 /** Forwards the request to 127.0.0.1:`port` as `user`; resolves once the container's answer is streaming back. */
-export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user: string, agent: Agent): Promise<Response> {
+export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user: string, agent: Agent, guardSecret?: string): Promise<Response> {
   const { incoming, outgoing } = c.env ?? {};
   if (!incoming || !outgoing) return Promise.reject(new Error('the ingress forwards only when served by @hono/node-server'));
   return new Promise((resolve, reject) => {
     const upstream = request(
-      { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: forwardedHeaders(incoming.headers, user), agent },
+      { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: forwardedHeaders(incoming.headers, user, guardSecret), agent },
       (answer) => {
         const headers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
@@ -33,13 +37,22 @@ export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user:
   });
 }
 
-/** Incoming headers minus hop-by-hop, the caller's token and any Sf-Context-*; plus the current user. */
-export function forwardedHeaders(incoming: IncomingHttpHeaders, user: string): Record<string, string | string[]> {
+/** Incoming headers minus hop-by-hop, the caller's token and any Sf-Context-*; plus the current user and the guard's secret. */
+export function forwardedHeaders(incoming: IncomingHttpHeaders, user: string, guardSecret?: string): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || name === 'authorization' || name.startsWith('sf-context-')) continue;
     headers[name] = value;
   }
+  // Ingress session cookies (every endpoint's: cookies ignore ports) are papi local's, not the service's.
+  if (typeof headers.cookie === 'string') {
+    const kept = headers.cookie.split(';').filter((pair) => !pair.trim().startsWith(SESSION_COOKIE_PREFIX));
+    if (kept.length > 0) headers.cookie = kept.join(';').trim();
+    else delete headers.cookie;
+  }
   headers['Sf-Context-Current-User'] = user;
+  // Lower case: replaces whatever a caller sent under that name.
+  if (guardSecret !== undefined) headers[GUARD_HEADER] = guardSecret;
+  else delete headers[GUARD_HEADER];
   return headers;
 }

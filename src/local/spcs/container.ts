@@ -19,8 +19,8 @@ export interface ContainerLaunch {
   env: Record<string, string>;
   /** The real port the container listens on (its PORT), if it serves one. */
   listenPort?: number;
-  /** The real port the readiness probe targets, if the spec has a probe. */
-  probe?: { port: number; path: string };
+  /** The real port the readiness probe targets, if the spec has a probe; headers it sends (the ingress guard's). */
+  probe?: { port: number; path: string; headers?: Record<string, string> };
   imageName: string;
   imageDigest: string;
 }
@@ -127,11 +127,11 @@ export class Container {
   }
 
   private probe(child: ChildProcess): void {
-    const { port, path } = this.launch.probe!;
+    const { port, path, headers } = this.launch.probe!;
     const attempt = async (): Promise<void> => {
       if (this.stopped || this.child !== child) return;
       try {
-        const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2000) });
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { ...(headers ? { headers } : {}), signal: AbortSignal.timeout(2000) });
         await response.arrayBuffer();
         if (response.status === 200 && this.child === child && !this.stopped) {
           this.markReady();

@@ -37,6 +37,12 @@ process.on('SIGTERM', () => { console.log('echo stopping'); server.close(() => p
 
 const CRASH_SERVER = `console.error('boom: cannot start'); process.exit(3);`;
 
+// A raw TCP server on the container's port: papi local's guard can check only node:http/https.
+const RAW_SERVER = `
+import { createServer } from 'node:net';
+createServer((socket) => socket.end('HTTP/1.1 200 OK\\r\\ncontent-length: 3\\r\\n\\r\\nraw')).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
 const authority = createTestAuthority();
 // Stand-in for the engine's catalog (written in parallel): OWNER reads the image repository; roles
 // OWNER_ROLE and CALLER may call API.DATA.ECHO's endpoints, NOBODY may not.
@@ -114,6 +120,7 @@ beforeAll(async () => {
   await push('echo', 'v1', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '1' });
   await push('echo', 'v2', [{ path: 'server.mjs', content: ECHO_SERVER }], { VERSION: '2' });
   await push('crash', 'v1', [{ path: 'server.mjs', content: CRASH_SERVER }]);
+  await push('raw', 'v1', [{ path: 'server.mjs', content: RAW_SERVER }]);
   runtime = createServiceRuntime({
     dataDir: join(dir, 'spcs'),
     registry,
@@ -179,6 +186,24 @@ describe('a service from a pushed image', () => {
     const forbidden = await call(host, `Snowflake Token="${token('NOBODY')}"`);
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as { error: string }).error).toBe('FORBIDDEN');
+  });
+
+  it('its container port answers only through the ingress: a direct call, token or not, is refused (#13.6)', async () => {
+    const host = ingressHost('ECHO');
+    const through = await call(host, `Snowflake Token="${token('CALLER')}"`);
+    expect(through.status).toBe(200);
+    const body = (await through.json()) as { env: Record<string, string>; headers: Record<string, string> };
+    // The service never sees the ingress's secret, neither as a header nor in its environment.
+    expect(Object.keys(body.headers).filter((name) => name.includes('papi-local'))).toEqual([]);
+    const containerPort = Number(body.env.PORT);
+    expect(containerPort).toBeGreaterThan(0);
+
+    // The port the container listens on, as `ss -ltnp` shows it: called directly it refuses.
+    const direct = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { authorization: `Snowflake Token="${token('CALLER')}"` } });
+    expect(direct.status).toBe(403);
+    expect(((await direct.json()) as { message: string }).message).toMatch(/only through the service endpoint's ingress/);
+    const guessed = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { 'x-papi-local-ingress-secret': 'guess' } });
+    expect(guessed.status).toBe(403);
   });
 
   it('SUSPEND stops the process and RESUME starts it again on the same ingress', async () => {
@@ -262,6 +287,14 @@ describe('failures', () => {
     expect(runtime.status(key).status).toBe('FAILED');
     expect(row).toMatchObject({ status: 'FAILED', lastExitCode: 3 });
     expect(runtime.logs(key, '0', 'main')).toContain('boom: cannot start');
+    await runtime.drop(key);
+  });
+
+  it('stops a container that serves its port with a server the ingress guard cannot check, saying so (#13.6)', async () => {
+    const key = { database: 'API', schema: 'DATA', name: 'RAW' };
+    await runtime.create(definition('RAW', { spec: { containers: [{ name: 'main', image: '/api/data/images/raw:v1', readinessProbe: { port: 8001, path: '/ready' } }] } }));
+    await expect(runtime.waitForReady([key], 30)).rejects.toThrow(/failed.*exited with code 70/i);
+    expect(runtime.logs(key, '0', 'main')).toContain('with a server that is not node:http or node:https');
     await runtime.drop(key);
   });
 

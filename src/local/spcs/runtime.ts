@@ -12,17 +12,19 @@
 // The same page says a call to a suspended service's public endpoint resumes it (AUTO_RESUME, on by
 // default): an authorized call does so here, and is answered 503 while the containers start.
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SqlError, ErrorCode } from '../errors.js';
+import type { PasswordSignIn } from '../ingress/browser-sign-in.js';
 import { startIngress, type IngressListener } from '../ingress/index.js';
 import type { AccountDirectory, ContainerStatus, EndpointInfo, ServiceDefinition, ServiceKey, ServiceRuntime, ServiceStatus, TokenAuthority } from '../platform.js';
 import { parseImagePath, type ResolvedImage } from '../image-registry/index.js';
 import { Container, type ContainerTimings } from './container.js';
 import { extractLayers } from './extract.js';
+import { GUARD_HEADER, GUARD_SECRET_ENV, guardedArgv, writeGuard } from './ingress-guard.js';
 import { containerEnv, hostArgv, imageArgv, nodeArgv, workingDir } from './launch.js';
 import { parseSpecification, type ContainerSpec, type EndpointSpec, type ServiceSpec } from './spec.js';
 
@@ -55,6 +57,8 @@ export interface ServiceRuntimeOptions {
   timings?: Partial<ContainerTimings>;
   /** The node that runs containers (default: this one). */
   nodePath?: string;
+  /** Password check for browsers signing in at an ingress; without it browsers get the API's 401. */
+  signIn?: PasswordSignIn;
 }
 
 interface Instance {
@@ -99,6 +103,8 @@ interface Service {
   runningSince?: number;
   generationCount: number;
   roundRobin: number;
+  /** The secret its containers' ports require (ingress-guard.ts): only its ingress and probes send it. */
+  guardSecret: string;
 }
 
 /** The runtime plus restore(), which startLocal calls once the engine is open. */
@@ -130,6 +136,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
   const nodePath = options.nodePath ?? process.execPath;
   const account = (): string => (typeof options.account === 'function' ? options.account() : options.account);
   const unpacking = new Map<string, Promise<string>>();
+  let guardFile: Promise<string> | undefined;
   const directory = (): AccountDirectory => (typeof options.directory === 'function' ? options.directory() : options.directory);
 
   // One watcher for all services: ALTER switch-overs and when endpoints finish "provisioning".
@@ -190,6 +197,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
       preferredPorts,
       generationCount: 0,
       roundRobin: 0,
+      guardSecret: randomBytes(32).toString('base64url'),
     };
     services.set(id(definition), service);
     // A suspended service listens too: its endpoint keeps its URL and answers (see wakeIfSuspended).
@@ -261,6 +269,7 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
     try {
       const roots = new Map<string, string>();
       for (const [name, image] of generation.images) roots.set(name, await unpack(image));
+      const guard = await (guardFile ??= mkdir(options.dataDir, { recursive: true }).then(() => writeGuard(options.dataDir)));
       if (schedulingMs > 0) await new Promise((resolve) => setTimeout(resolve, schedulingMs));
       for (const instance of generation.instances) {
         const realPorts = new Map<string, number>();
@@ -283,25 +292,28 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
           const container = new Container(
             {
               name: spec.name,
-              argv: hostArgv(nodeArgv(imageArgv(spec, image.config), spec.name, spec.image), root, nodePath),
+              argv: guardedArgv(hostArgv(nodeArgv(imageArgv(spec, image.config), spec.name, spec.image), root, nodePath), guard),
               cwd: workingDir(image.config, root),
-              env: containerEnv(
-                image.config,
-                spec,
-                {
-                  account: account(),
-                  host: access.host,
-                  port: Number(access.port || (access.protocol === 'https:' ? 443 : 80)),
-                  protocol: access.protocol.replace(':', ''),
-                  database: service.definition.database,
-                  schema: service.definition.schema,
-                  serviceName: service.definition.name,
-                  tokenFile: instance.tokenFile,
-                  ...(listenPort !== undefined ? { listenPort } : {}),
-                },
-                instance.dir,
-              ),
-              ...(spec.readinessProbe && listenPort !== undefined ? { probe: { port: listenPort, path: spec.readinessProbe.path } } : {}),
+              env: {
+                ...containerEnv(
+                  image.config,
+                  spec,
+                  {
+                    account: account(),
+                    host: access.host,
+                    port: Number(access.port || (access.protocol === 'https:' ? 443 : 80)),
+                    protocol: access.protocol.replace(':', ''),
+                    database: service.definition.database,
+                    schema: service.definition.schema,
+                    serviceName: service.definition.name,
+                    tokenFile: instance.tokenFile,
+                    ...(listenPort !== undefined ? { listenPort } : {}),
+                  },
+                  instance.dir,
+                ),
+                [GUARD_SECRET_ENV]: service.guardSecret,
+              },
+              ...(spec.readinessProbe && listenPort !== undefined ? { probe: { port: listenPort, path: spec.readinessProbe.path, headers: { [GUARD_HEADER]: service.guardSecret } } } : {}),
               ...(listenPort !== undefined ? { listenPort } : {}),
               imageName: spec.image,
               imageDigest: image.digest,
@@ -397,6 +409,8 @@ export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServi
           directory: directory(),
           upstream: () => upstreamPort(service, endpoint.name),
           suspended: () => wakeIfSuspended(service),
+          guardSecret: service.guardSecret,
+          ...(options.signIn ? { signIn: options.signIn } : {}),
           port,
         });
       const preferred = service.preferredPorts[endpoint.name];
