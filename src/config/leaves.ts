@@ -4,6 +4,7 @@
 // is cheap to import.
 import { INSTANCE_FAMILIES, WAREHOUSE_SIZES } from '../snowflake/template.js';
 import { DEFAULT_OBJECTS, DEFAULTS } from './defaults.js';
+import { RECOMMENDER_ALGORITHMS } from './types.js';
 
 export type LeafKind =
   /** A Snowflake object name papi puts into SQL: src/snowflake/identifiers.ts rules. */
@@ -94,7 +95,9 @@ export const LEAVES: readonly Leaf[] = [
   setting('snowflake.service.maxInstances', int(1, 100), o.service.maxInstances),
 
   setting('data.source', text, d.data.source),
+  setting('recommender.algorithm', oneOf(RECOMMENDER_ALGORITHMS), d.recommender.algorithm),
   setting('recommender.neighbors', int(1, 1000), d.recommender.neighbors),
+  setting('recommender.halfLife', int(0, 1000), d.recommender.halfLife),
   setting('recommender.topN', int(1, 1000), d.recommender.topN),
   setting('service.port', int(1, 65535), d.service.port),
   setting('service.maxIdsPerRequest', int(1, 1000), d.service.maxIdsPerRequest),

@@ -3,6 +3,9 @@
 
 export type TargetKind = 'local' | 'snowflake';
 
+export const RECOMMENDER_ALGORITHMS = ['item-knn', 'user-knn', 'popularity'] as const;
+export type RecommenderAlgorithm = (typeof RECOMMENDER_ALGORITHMS)[number];
+
 export interface ObjectNames {
   /** Role that owns the data pipeline (ML_MODEL_ROLE in the tutorial). */
   adminRole: string;
@@ -32,7 +35,15 @@ export interface PapiConfig {
   connection: ConnectionParams;
   snowflake: ObjectNames;
   data: { source: string };
-  recommender: { neighbors: number; topN: number };
+  recommender: {
+    /** Which recommender computes the published table (src/recommend/algorithms.ts). */
+    algorithm: RecommenderAlgorithm;
+    /** user-knn: other users per user (9 = the tutorial notebook). */
+    neighbors: number;
+    /** item-knn: a user's rating weighs half as much once they have rated this many titles since (0 = no decay). */
+    halfLife: number;
+    topN: number;
+  };
   service: {
     port: number;
     maxIdsPerRequest: number;
