@@ -1,11 +1,10 @@
 -- Item-based k-nearest neighbours with recency, inside Snowflake, into <top_table>
 -- (USER_ID, ITEM_ID, SCORE, ITEM_RANK): the top <top_n> titles of each user in <user_table>.
 --  * who rated what (a rating of any value counts as 1; repeated ratings of an item count once);
---  * similarity(i, j) = cosine of the items' columns = users who rated both / √(raters(i) · raters(j)),
---    for items at least two users rated both of;
+--  * similarity(i, j) = cosine of the items' columns = users who rated both / √(raters(i) · raters(j));
 --  * a user's profile: their ratings, newest first by (TIMESTAMP, ITEM_ID); the rating that is `age`
 --    ratings older than the newest weighs 0.5^(age / <half_life>) (0 = no decay: every rating
---    weighs 1), and ratings past <recent_ratings> (where the weight is below 1 %) are left out;
+--    weighs 1), and ratings from the <recent_ratings>th newest on (three half-lives) are left out;
 --    a rating without a timestamp weighs 1;
 --  * score(u, j) = Σ over the profile of weight(i) · similarity(i, j), for titles j the user has not
 --    rated; the top <top_n> by score (rounded to 9 decimals, so equal sums tie), then lower item id.
@@ -21,14 +20,12 @@ raters AS (
   FROM rated
   GROUP BY ITEM_ID
 ),
--- Counted once per pair (the lower id first: the similarity is symmetric); a pair only one user
--- rated is no evidence and is left out (measured on MovieLens 100K: as good, and faster).
+-- Counted once per pair (the lower id first): the similarity is symmetric.
 both_rated AS (
   SELECT a.ITEM_ID, b.ITEM_ID AS OTHER_ID, COUNT(*) AS BOTH
   FROM rated a
   JOIN rated b ON b.USER_ID = a.USER_ID AND b.ITEM_ID > a.ITEM_ID
   GROUP BY a.ITEM_ID, b.ITEM_ID
-  HAVING COUNT(*) >= 2
 ),
 pairs AS (
   SELECT p.ITEM_ID, p.OTHER_ID, p.BOTH / SQRT(i.RATERS * o.RATERS) AS SIMILARITY
