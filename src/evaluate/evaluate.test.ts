@@ -1,5 +1,5 @@
 // papi evaluate's protocol against values worked out by hand on tiny data sets: the split
-// (sql/evaluate/split.sql) and the metrics (sql/evaluate/metrics.sql) on papi local's engine, then
+// (sql/evaluate/02-split.sql) and the metrics (sql/evaluate/03-metrics.sql) on papi local's engine, then
 // the whole command through the CLI on a tiny directory of files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -47,7 +47,7 @@ describe('the split and the metrics, on the engine', () => {
       `(5, 41, 1, ${day(9)})`,
     ];
     await exec(`INSERT INTO EV.T.RATINGS VALUES ${rows.join(', ')}`);
-    for (const statement of step('split', '', 'data', 'evaluate/split.sql', {
+    for (const statement of step('split', '', 'data', 'evaluate/02-split.sql', {
       ranked_table: table('RANKED'),
       ratings_table: table('RATINGS'),
       train_table: table('TRAIN'),
@@ -72,7 +72,7 @@ describe('the split and the metrics, on the engine', () => {
     const one = [10, 30, 20, 31, 32, 33, 34, 35, 36, 37, 40].map((item, i) => `(1, ${item}, ${20 - i}, ${i + 1})`);
     await exec(`INSERT INTO EV.T.TOP VALUES ${[...one, '(2, 50, 2, 1)', '(2, 60, 1, 2)', '(4, 80, 1, 1)'].join(', ')}`);
     await exec(`INSERT INTO EV.T.TITLES VALUES ${Array.from({ length: 40 }, (_, i) => `(${i + 1}, 't')`).join(', ')}`);
-    const [metrics] = step('m', '', 'data', 'evaluate/metrics.sql', { top_table: table('TOP'), test_table: table('HELD'), titles_table: table('TITLES'), k: integer(10) }).statements;
+    const [metrics] = step('m', '', 'data', 'evaluate/03-metrics.sql', { top_table: table('TOP'), test_table: table('HELD'), titles_table: table('TITLES'), k: integer(10) }).statements;
     const [row] = await exec(metrics!.sql);
     // User 1: hits at ranks 1 and 3: DCG = 1/log2(2) + 1/log2(4) = 1.5; ideal DCG = 1 + 1/log2(3);
     // recall 2/2; precision 2/10; AP = (1/1 + 2/3) / 2. Users 2 and 3: all 0.

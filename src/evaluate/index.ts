@@ -1,8 +1,8 @@
 // papi evaluate: a hold-out evaluation of papi's recommenders computed inside Snowflake. The data is
 // loaded into papi evaluate's own database (never the recommender's tables or the published table),
-// split per user by time (sql/evaluate/split.sql), each algorithm's settings are chosen on a
+// split per user by time (sql/evaluate/02-split.sql), each algorithm's settings are chosen on a
 // validation split carved from train the same way, then each algorithm is fitted on train and its top
-// 10 scored against the held-out ratings (sql/evaluate/metrics.sql). The database is dropped at the end.
+// 10 scored against the held-out ratings (sql/evaluate/03-metrics.sql). The database is dropped at the end.
 import type { ConnectedContext } from '../context.js';
 import { ALGORITHMS, algorithmStatements, configuredSettings, RECOMMENDER_ALGORITHMS, type AlgorithmSettings, type RecommenderAlgorithm } from '../recommend/algorithms.js';
 import { step } from '../snowflake/plan.js';
@@ -198,7 +198,7 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
       ms: Math.round(performance.now() - started),
     };
   } finally {
-    await run(step('drop', '', 'teardown', 'evaluate/02-drop.sql', { database: names.database }).statements).catch((error: unknown) =>
+    await run(step('drop', '', 'teardown', 'evaluate/04-drop.sql', { database: names.database }).statements).catch((error: unknown) =>
       ctx.out.warn(`Could not drop the evaluation database ${DATABASE}: ${error instanceof Error ? error.message : String(error)}`),
     );
     await prepared.remove();
@@ -206,7 +206,7 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
 }
 
 function splitStatements(names: Names, ratings: TemplateValue, train: TemplateValue, test: TemplateValue, testUsers: TemplateValue) {
-  return step('split', '', 'data', 'evaluate/split.sql', {
+  return step('split', '', 'data', 'evaluate/02-split.sql', {
     ranked_table: names.ranked,
     ratings_table: ratings,
     train_table: train,
@@ -216,7 +216,7 @@ function splitStatements(names: Names, ratings: TemplateValue, train: TemplateVa
 }
 
 async function metrics(conn: StatementRunner, names: Names, test: TemplateValue): Promise<Metrics> {
-  const [statement] = step('metrics', '', 'data', 'evaluate/metrics.sql', { top_table: names.top, test_table: test, titles_table: names.titles, k: integer(K) }).statements;
+  const [statement] = step('metrics', '', 'data', 'evaluate/03-metrics.sql', { top_table: names.top, test_table: test, titles_table: names.titles, k: integer(K) }).statements;
   const [row] = await runStatement(conn, statement!);
   const value = (key: string) => Number(row?.[key] ?? 0);
   return { ndcg: value('NDCG'), recall: value('RECALL'), precision: value('PRECISION'), map: value('MAP'), coverage: value('COVERAGE') };

@@ -152,7 +152,7 @@ describe('setupPlan', () => {
     }
     const [itemKnn] = setupPlan(configWith({}, { algorithm: 'item-knn', halfLife: 4 }), { only: 'recommend' });
     expect(itemKnn!.statements[0]!.sql).toContain('AGE / NULLIF(4, 0)');
-    expect(itemKnn!.statements[0]!.sql).toContain('AGE < 28');
+    expect(itemKnn!.statements[0]!.sql).toContain('AGE < 12'); // three half-lives
     expect(() => setupPlan(configWith({}, { algorithm: 'item-knn', halfLife: -1 }))).toThrow(/recommender\.halfLife/);
   });
 
