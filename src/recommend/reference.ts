@@ -57,12 +57,16 @@ export function itemKnnReference(
       if (!raters.has(item)) raters.set(item, new Set());
       raters.get(item)!.add(user);
     }
-  const similarity = (i: number, j: number) => {
-    const a = raters.get(i)!;
-    const b = raters.get(j)!;
-    let both = 0;
-    for (const u of a) if (b.has(u)) both++;
-    return both / Math.sqrt(a.size * b.size);
+  // Users who rated both i and j, for every j, counted from i's raters' items (once per item i).
+  const bothRated = new Map<number, Map<number, number>>();
+  const row = (i: number) => {
+    let counts = bothRated.get(i);
+    if (!counts) {
+      counts = new Map();
+      for (const user of raters.get(i)!) for (const j of users.get(user)!.keys()) if (j !== i) counts.set(j, (counts.get(j) ?? 0) + 1);
+      bothRated.set(i, counts);
+    }
+    return counts;
   };
   const result = new Map<Id, Ranked[]>();
   for (const user of forUsers) {
@@ -75,10 +79,10 @@ export function itemKnnReference(
       const h = options.halfLife;
       if (at !== null && h > 0 && age >= 3 * h) return;
       const weight = at === null || h === 0 ? 1 : 0.5 ** (age / h);
-      for (const other of raters.keys()) {
-        if (other === item || mine.has(other) || !titles.has(other)) continue;
-        const s = similarity(item, other);
-        if (s > 0) scores.set(other, (scores.get(other) ?? 0) + weight * s);
+      for (const [other, both] of row(item)) {
+        if (mine.has(other) || !titles.has(other)) continue;
+        const similarity = both / Math.sqrt(raters.get(item)!.size * raters.get(other)!.size);
+        scores.set(other, (scores.get(other) ?? 0) + weight * similarity);
       }
     });
     // As the SQL: sums rounded to 9 decimals, so equal sums tie and go to the lower id.
