@@ -9,7 +9,8 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitCsvLine } from '../data/csv.js';
-import { referenceRecommendations, type RatingRow } from '../data/reference-knn.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { itemKnnReference, type DatedRating } from '../recommend/reference.js';
 import { generateSample } from '../data/sample.js';
 import { readPassword, runningInstance } from '../local/index.js';
 import { LocalTokenAuthority, loadSecretKey } from '../local/tokens.js';
@@ -62,12 +63,14 @@ describe('papi up on a fresh papi local', () => {
     expect((row!.RECOMMENDATIONS as unknown[]).length).toBe(10);
   });
 
-  it('published one row per user, none recommending a movie the user rated, equal to the reference kNN', async () => {
+  it('published one row per user, none recommending a movie the user rated, equal to the default algorithm (item-knn) in TypeScript', async () => {
     const sample = generateSample();
     const rows = (text: string) => text.trim().split('\n').slice(1).map((line) => (splitCsvLine(line, ',') as { fields: string[] }).fields);
-    const ratings: RatingRow[] = rows(sample.ratings).map(([user, item, rating]) => ({ user: Number(user), item: Number(item), rating: Number(rating) }));
+    const ratings: DatedRating[] = rows(sample.ratings).map(([user, item, rating, at]) => ({ user: Number(user), item: Number(item), rating: Number(rating), at: Date.parse(`${at!.replace(' ', 'T')}Z`) / 1000 }));
     const titles = new Map(rows(sample.titles).map(([id, title]) => [Number(id), title!]));
-    const expected = referenceRecommendations(ratings, titles, { neighbors: 10, topN: 10 });
+    const users = rows(sample.users).map(([id]) => Number(id));
+    const reference = itemKnnReference(ratings, new Set(titles.keys()), users, { halfLife: DEFAULTS.recommender.halfLife, topN: 10 });
+    const expected = new Map([...reference].map(([user, list]) => [user, list.map((r) => ({ movie_id: r.item, movie_name: titles.get(r.item)!, movie_score: r.score }))]));
 
     const published = await admin.execute<{ USER_ID: number; RECOMMENDATIONS: Array<{ movie_id: number; movie_name: string; movie_score: string }> }>(
       'SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS ORDER BY USER_ID',

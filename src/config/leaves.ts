@@ -4,6 +4,7 @@
 // is cheap to import.
 import { INSTANCE_FAMILIES, WAREHOUSE_SIZES } from '../snowflake/template.js';
 import { DEFAULT_OBJECTS, DEFAULTS, SAMPLE_SIZES } from './defaults.js';
+import { RECOMMENDER_ALGORITHMS } from './types.js';
 
 export type LeafKind =
   /** A Snowflake object name papi puts into SQL: src/snowflake/identifiers.ts rules. */
@@ -95,7 +96,9 @@ export const LEAVES: readonly Leaf[] = [
 
   setting('data.source', text, d.data.source),
   setting('data.sampleSize', { type: 'enum', values: SAMPLE_SIZES, lower: true }, d.data.sampleSize),
+  setting('recommender.algorithm', oneOf(RECOMMENDER_ALGORITHMS), d.recommender.algorithm),
   setting('recommender.neighbors', int(1, 1000), d.recommender.neighbors),
+  setting('recommender.halfLife', int(0, 1000), d.recommender.halfLife),
   setting('recommender.topN', int(1, 1000), d.recommender.topN),
   setting('service.port', int(1, 65535), d.service.port),
   setting('service.maxIdsPerRequest', int(1, 1000), d.service.maxIdsPerRequest),

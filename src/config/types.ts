@@ -6,6 +6,8 @@ import type { IdFormat } from './id-format.js';
 export type TargetKind = 'local' | 'snowflake';
 
 export type SampleSize = '100k' | '1m' | '10m';
+export const RECOMMENDER_ALGORITHMS = ['item-knn', 'user-knn', 'popularity'] as const;
+export type RecommenderAlgorithm = (typeof RECOMMENDER_ALGORITHMS)[number];
 
 export interface ObjectNames {
   /** Role that owns the data pipeline (ML_MODEL_ROLE in the tutorial). */
@@ -37,7 +39,15 @@ export interface PapiConfig {
   snowflake: ObjectNames;
   /** `sampleSize`: which generated sample `--data sample` loads (MovieLens 100K, 1M or 10M in shape). */
   data: { source: string; sampleSize: SampleSize };
-  recommender: { neighbors: number; topN: number };
+  recommender: {
+    /** Which recommender computes the published table (src/recommend/algorithms.ts). */
+    algorithm: RecommenderAlgorithm;
+    /** user-knn: other users per user (9 = the tutorial notebook). */
+    neighbors: number;
+    /** item-knn: a user's rating weighs half as much once they have rated this many titles since (0 = no decay). */
+    halfLife: number;
+    topN: number;
+  };
   service: {
     port: number;
     maxIdsPerRequest: number;

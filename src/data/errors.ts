@@ -3,7 +3,7 @@
 import { ExitCode, PapiError, UsageError } from '../ui/errors.js';
 
 const FILE_HINT =
-  "papi reads the tutorial's CSV files (ma301_user_ratings.csv: USER_ID,ITEM_ID,RATING and an optional TIMESTAMP, kept but not used by the recommender; " +
+  "papi reads the tutorial's CSV files (ma301_user_ratings.csv: USER_ID,ITEM_ID,RATING and an optional TIMESTAMP, which the default item-knn uses to weigh each user's newest ratings most; " +
   'ma301_titles.csv: ITEM_ID,TITLE; ma301_user_id.csv: ID) or GroupLens\'s u.data, u.item and u.user.';
 
 /** A data file that cannot be loaded: names the file, the line (1-based, when there is one) and why. */

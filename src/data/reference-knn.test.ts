@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { splitStatements } from '../snowflake/splitter.js';
-import { identifier, integer, keyword, qualified, renderFile } from '../snowflake/template.js';
+import { integer, qualified, renderFile } from '../snowflake/template.js';
 import { referenceRecommendations, twoDecimals, type RatingRow } from './reference-knn.js';
 import { generateSample } from './sample.js';
 
@@ -141,24 +141,21 @@ describe('neighbors: 9 reproduces the tutorial notebook', () => {
   });
 });
 
-/** The SQL's relational core (everything up to the ranked top-N) run on DuckDB: `user:item:score` rows. */
+/** The SQL run on DuckDB: `user:item:score` rows. */
 async function sqlRecommendations(ratings: RatingRow[], titles: Map<number, string>, neighbors: number, topN: number): Promise<string[]> {
   const table = (name: string) => qualified(['MEMORY', 'MAIN', name]);
-  const rendered = renderFile('recommend/01-recommendations.sql', {
-    recommendations_table: table('MOVIE_RECOMMENDATIONS'),
+  const rendered = renderFile('recommend/user-knn.sql', {
+    top_table: table('TOP'),
     ratings_table: table('USER_RATINGS'),
     titles_table: table('TITLE'),
     user_table: table('USER'),
     neighbors: integer(neighbors),
     neighbors_plus_one: integer(neighbors + 1),
     top_n: integer(topN),
-    admin_role: identifier('ML_MODEL_ROLE'),
-    user_id_type: keyword('NUMBER(38,0)', ['NUMBER(38,0)']),
   });
-  // Only the final VARIANT packing (OBJECT_CONSTRUCT, ARRAY_AGG … WITHIN GROUP) is Snowflake's.
+  // The query of its one CREATE … AS statement is plain SQL that DuckDB runs as it is.
   const create = splitStatements(rendered)[0]!.text;
-  const core = `${create.slice(create.indexOf('WITH ratings AS'), create.lastIndexOf('\nSELECT\n'))}
-SELECT USER_ID, ITEM_ID, SCORE FROM top_scores ORDER BY USER_ID, ITEM_RANK`;
+  const core = `SELECT USER_ID, ITEM_ID, SCORE FROM (${create.slice(create.indexOf('WITH ratings AS'))}) ORDER BY USER_ID, ITEM_RANK`;
 
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
@@ -193,7 +190,7 @@ SELECT USER_ID, ITEM_ID, SCORE FROM top_scores ORDER BY USER_ID, ITEM_RANK`;
 const flat = (recs: Map<number, Array<{ movie_id: number; movie_score: string }>>) =>
   [...recs].flatMap(([user, list]) => list.map((r) => `${user}:${r.movie_id}:${r.movie_score}`));
 
-describe('sql/recommend/01-recommendations.sql agrees with the reference', () => {
+describe('sql/recommend/user-knn.sql agrees with the reference', () => {
   it('on the hand-checked matrices, ties included (equal similarity: lower user id first)', async () => {
     const tie = rows([6, 1, 3], [6, 2, 3], [7, 1, 4], [7, 6, 3], [8, 2, 4], [8, 7, 3]);
     for (const data of [TINY, tie, [...TINY, ...tie]])

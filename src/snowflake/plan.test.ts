@@ -5,14 +5,14 @@ import { ConfigError } from '../ui/errors.js';
 import { formatPlan, setupPlan, teardownPlan, type PlanStep } from './plan.js';
 import { splitStatements } from './splitter.js';
 
-function configWith(objects: Partial<ObjectNames> = {}, recommender = DEFAULTS.recommender): PapiConfig {
+function configWith(objects: Partial<ObjectNames> = {}, recommender: Partial<PapiConfig['recommender']> = {}): PapiConfig {
   return {
     version: 1,
     target: 'local',
     connection: {},
     snowflake: { ...structuredClone(DEFAULT_OBJECTS), ...structuredClone(objects) },
     data: { ...DEFAULTS.data },
-    recommender: { ...recommender },
+    recommender: { ...DEFAULTS.recommender, ...recommender },
     service: structuredClone(DEFAULTS.service),
     local: { ...DEFAULTS.local },
     projectDir: '.',
@@ -131,14 +131,29 @@ describe('setupPlan', () => {
   });
 
   it('takes neighbours and top-N from the config as integers', () => {
-    const recommend = setupPlan(configWith({}, { neighbors: 7, topN: 3 }), { only: 'recommend' });
+    const recommend = setupPlan(configWith({}, { algorithm: 'user-knn', neighbors: 7, topN: 3 }), { only: 'recommend' });
     expect(recommend).toHaveLength(1);
     const sql = recommend[0]!.statements[0]!.sql;
     expect(sql).toContain('ORDER BY SIMILARITY DESC, OTHER_ID) <= 7');
     expect(sql).toContain('ROW_NUMBER() OVER (ORDER BY USER_ID) <= 8');
     expect(sql).toContain('QUALIFY ITEM_RANK <= 3');
-    expect(() => setupPlan(configWith({}, { neighbors: 0, topN: 3 }))).toThrow(/recommender\.neighbors/);
+    expect(() => setupPlan(configWith({}, { algorithm: 'user-knn', neighbors: 0, topN: 3 }))).toThrow(/recommender\.neighbors/);
     expect(() => setupPlan(configWith({}, { neighbors: 5, topN: 2.5 }))).toThrow(/recommender\.topN/);
+  });
+
+  it('computes the configured algorithm into a work table, then the published rows from it', () => {
+    for (const algorithm of ['item-knn', 'user-knn', 'popularity'] as const) {
+      const [recommend] = setupPlan(configWith({}, { algorithm }), { only: 'recommend' });
+      expect(recommend!.title).toBe(`Compute recommendations (${algorithm})`);
+      const [compute, publishable] = recommend!.statements;
+      expect(compute!.source).toBe(`recommend/${algorithm}.sql:${compute!.source.split(':')[1]}`);
+      expect(compute!.sql).toContain('CREATE OR REPLACE TRANSIENT TABLE MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.MOVIE_RECOMMENDATIONS_TOP AS');
+      expect(publishable!.sql).toContain('CREATE OR REPLACE TABLE MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.MOVIE_RECOMMENDATIONS AS');
+    }
+    const [itemKnn] = setupPlan(configWith({}, { algorithm: 'item-knn', halfLife: 4 }), { only: 'recommend' });
+    expect(itemKnn!.statements[0]!.sql).toContain('AGE / NULLIF(4, 0)');
+    expect(itemKnn!.statements[0]!.sql).toContain('AGE < 12'); // three half-lives
+    expect(() => setupPlan(configWith({}, { algorithm: 'item-knn', halfLife: -1 }))).toThrow(/recommender\.halfLife/);
   });
 
   it('publishes into a standard table with --table-type standard', () => {

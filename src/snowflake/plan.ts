@@ -3,6 +3,7 @@
 // fails before anything runs; `--dry-run` prints exactly what a real run would execute.
 import { ID_COLUMN_TYPES } from '../config/id-format.js';
 import type { ObjectNames, PapiConfig } from '../config/types.js';
+import { algorithmStatements, configuredSettings, MAX_TOP_N } from '../recommend/algorithms.js';
 import { ConfigError } from '../ui/errors.js';
 import { SqlSplitError, splitStatements } from './splitter.js';
 import {
@@ -78,8 +79,6 @@ export const RECOMMENDER_TABLES = {
 export const STAGE_FOLDERS = { ratings: 'ratings', titles: 'titles', users: 'users' } as const;
 
 const MAX_NODES = 100;
-const MAX_NEIGHBORS = 1000;
-const MAX_TOP_N = 1000;
 
 export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): PlanStep[] {
   if (options.only && !SETUP_PHASES.includes(options.only))
@@ -89,7 +88,6 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
   if (tableType !== 'hybrid' && tableType !== 'standard')
     throw new ConfigError(`snowflake.api.tableType: "${String(tableType)}" is not one of hybrid, standard`);
   const o = config.snowflake;
-  const { neighbors, topN } = config.recommender;
   const idType = userIdType(config);
 
   const steps: PlanStep[] = [
@@ -174,17 +172,7 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       }),
       upload: { data: 'users', location: stageLocation(names, 'users') },
     },
-    step('recommend', 'Compute recommendations', 'recommend', 'recommend/01-recommendations.sql', {
-      recommendations_table: names.recommendations,
-      ratings_table: names.ratings,
-      titles_table: names.titles,
-      user_table: names.users,
-      neighbors: integer(neighbors, { min: 1, max: MAX_NEIGHBORS }, 'recommender.neighbors'),
-      neighbors_plus_one: integer(neighbors + 1, { min: 2, max: MAX_NEIGHBORS + 1 }, 'recommender.neighbors'),
-      top_n: integer(topN, { min: 1, max: MAX_TOP_N }, 'recommender.topN'),
-      admin_role: names.adminRole,
-      user_id_type: idType,
-    }),
+    recommendStep(config, names),
     step('publish', `Publish the ${tableType} table`, 'publish', `publish/${tableType}.sql`, {
       next_table: names.nextTable,
       table: names.table,
@@ -203,6 +191,22 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
   if (options.only) return steps.filter((s) => s.phase === options.only);
   if (options.skipData) return steps.filter((s) => s.phase === 'objects');
   return steps;
+}
+
+/** The configured algorithm into a work table, then the published rows (cold-start users included) from it. */
+function recommendStep(config: PapiConfig, names: ResolvedNames): PlanStep {
+  const { algorithm, topN } = config.recommender;
+  const tables = { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop };
+  const publishable = step('recommend', `Compute recommendations (${algorithm})`, 'recommend', 'recommend/recommendations.sql', {
+    recommendations_table: names.recommendations,
+    top_table: names.recommendationsTop,
+    ratings_table: names.ratings,
+    titles_table: names.titles,
+    user_table: names.users,
+    top_n: integer(topN, { min: 1, max: MAX_TOP_N }, 'recommender.topN'),
+    admin_role: names.adminRole,
+  });
+  return { ...publishable, statements: [...algorithmStatements(algorithm, configuredSettings(config), topN, tables), ...publishable.statements] };
 }
 
 export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = {}): PlanStep[] {
@@ -305,6 +309,7 @@ export function resolveNames(o: ObjectNames) {
     ratings: recTable(RECOMMENDER_TABLES.ratings),
     titles: recTable(RECOMMENDER_TABLES.titles),
     recommendations: recTable(RECOMMENDER_TABLES.recommendations),
+    recommendationsTop: recTable(`${RECOMMENDER_TABLES.recommendations}_TOP`),
     state: recTable(RECOMMENDER_TABLES.state),
     ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),
     titlesLoad: recTable(`${RECOMMENDER_TABLES.titles}_LOAD`),

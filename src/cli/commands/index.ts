@@ -4,6 +4,7 @@ import type { AnyCommand } from '../define.js';
 import deploy from './deploy.js';
 import dev from './dev.js';
 import doctor from './doctor.js';
+import evaluate from './evaluate.js';
 import get from './get.js';
 import init from './init.js';
 import local from './local.js';
@@ -17,4 +18,4 @@ import teardown from './teardown.js';
 import token from './token.js';
 import up from './up.js';
 
-export const COMMANDS: AnyCommand[] = [up, init, setup, deploy, token, get, open, status, logs, suspend, resume, bench, dev, doctor, teardown, local];
+export const COMMANDS: AnyCommand[] = [up, init, setup, evaluate, deploy, token, get, open, status, logs, suspend, resume, bench, dev, doctor, teardown, local];

@@ -25,7 +25,7 @@ function config(): PapiConfig {
     connection: {},
     snowflake: structuredClone(DEFAULT_OBJECTS),
     data: { ...DEFAULTS.data },
-    recommender: { neighbors: 2, topN: 3 },
+    recommender: { algorithm: 'user-knn', neighbors: 2, halfLife: 3, topN: 3 },
     service: structuredClone(DEFAULTS.service),
     local: { ...DEFAULTS.local },
     projectDir: '.',

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const SQL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../../../sql');
 
-const NUMBERS = /^(neighbors|neighbors_plus_one|top_n|min_nodes|max_nodes|min_instances|max_instances)$/;
+const NUMBERS = /^(neighbors|neighbors_plus_one|top_n|half_life|recent_ratings|k|min_nodes|max_nodes|min_instances|max_instances)$/;
 const VALUES: Record<string, string> = {
   warehouse_size: 'XSMALL',
   instance_family: 'CPU_X64_XS',

@@ -299,7 +299,7 @@ describe('DML', () => {
   });
 });
 
-/** The same user-based kNN as sql/recommend/01-recommendations.sql, written directly in TypeScript. */
+/** The same user-based kNN as sql/recommend/user-knn.sql (packed by recommendations.sql), written directly in TypeScript. */
 function referenceRecommendations(ratings: Array<[number, number, number]>, titles: Map<number, string>, k: number, topN: number, listed: Set<number>) {
   const byPair = new Map<string, number[]>();
   for (const [u, i, r] of ratings) {
@@ -350,9 +350,16 @@ describe("papi's recommendation SQL", () => {
     // recommendations are made for the users in "USER" only (user 12 rated but is not listed)
     const listed = new Set(Array.from({ length: 11 }, (_, i) => i + 1));
     await table('USER', ['ID NUMBER(38,0)'], [...listed].map((id) => [id]));
-    const file = papiSqlFiles().find(([path]) => path.startsWith('recommend/'))!;
-    const ctas = parseScript(file[1]).find((s): s is A.CreateTableStatement => s.kind === 'createTable')!;
-    const t = translateQuery(ctas.as!, ctx);
+    // user-knn writes its top titles into a work table; recommendations.sql packs them per user.
+    const ctas = (path: string) => {
+      const file = papiSqlFiles().find(([p]) => p === path)!;
+      return parseScript(file[1]).find((s): s is A.CreateTableStatement => s.kind === 'createTable')!;
+    };
+    const top = translateQuery(ctas('recommend/user-knn.sql').as!, ctx);
+    expect(top.columns.map((c) => c.name)).toEqual(['USER_ID', 'ITEM_ID', 'SCORE', 'ITEM_RANK']);
+    await db.run(`CREATE OR REPLACE TABLE ${quoteIdent('t_P_TOP_TABLE')} AS ${top.sql}`);
+    tables.set('P_TOP_TABLE', { sql: quoteIdent('t_P_TOP_TABLE'), columns: top.columns });
+    const t = translateQuery(ctas('recommend/recommendations.sql').as!, ctx);
     expect(t.columns.map((c) => c.name)).toEqual(['USER_ID', 'RECOMMENDATIONS']);
     const got = (await db.runAndReadAll(t.sql)).getRowObjectsJson() as Array<{ USER_ID: string; RECOMMENDATIONS: string }>;
     const expected = referenceRecommendations(ratings, titles, 3, 3, listed);
@@ -362,7 +369,9 @@ describe("papi's recommendation SQL", () => {
 
 describe("every query and DML statement of papi's sql/", () => {
   it('translates and runs on DuckDB against the tables papi creates', async () => {
-    const scripts = papiSqlFiles().map(([path, text]) => [path, parseScript(text)] as const);
+    // evaluate/ reads the tables recommend/ writes: it runs last, as papi evaluate runs it after them.
+    const files = papiSqlFiles().sort(([a], [b]) => Number(a.startsWith('evaluate/')) - Number(b.startsWith('evaluate/')));
+    const scripts = files.map(([path, text]) => [path, parseScript(text)] as const);
     const create = (s: A.CreateTableStatement) =>
       table(s.name.parts[s.name.parts.length - 1]!.name, s.columns.map((c) => `${c.name.quoted ? `"${c.name.name}"` : c.name.name} ${c.type.name}${c.type.args.length ? `(${c.type.args.join(',')})` : ''}`));
     // every table first (setup/ comes after data/), then each file in order, re-creating as it does
@@ -371,6 +380,13 @@ describe("every query and DML statement of papi's sql/", () => {
     for (const [path, statements] of scripts) {
       for (const s of statements) {
         if (s.kind === 'createTable' && s.columns.length) await create(s);
+        // A CREATE TABLE … AS without columns is made from its query, for the statements after it.
+        if (s.kind === 'createTable' && !s.columns.length && s.as) {
+          const name = s.name.parts[s.name.parts.length - 1]!.name;
+          const t = translateQuery(s.as, ctx);
+          await db.run(`CREATE OR REPLACE TABLE ${quoteIdent(`t_${name}`)} AS ${t.sql}`);
+          tables.set(name, { sql: quoteIdent(`t_${name}`), columns: t.columns });
+        }
         const bindCount = (JSON.stringify(s).match(/"kind":"bind"/g) ?? []).length;
         const binds = Array.from({ length: bindCount }, () => 'x');
         const sqls =

@@ -1,17 +1,15 @@
--- User-based k-nearest neighbours, inside Snowflake, in one atomic statement:
+-- User-based k-nearest neighbours (the tutorial notebook's recommender), inside Snowflake, into a
+-- table of (USER_ID, ITEM_ID, SCORE, ITEM_RANK):
 --  * the user x item rating matrix, a missing rating counting as 0;
 --  * cosine similarity between users; the <neighbors> most similar OTHER users, ties to the lower id
 --    (users sharing no movie have similarity 0 and still count when fewer than <neighbors> share one).
 --    Only the <neighbors> + 1 lowest ids can ever fill such a list (the user itself and the users
 --    sharing a movie are the only ones skipped), so the plan never pairs every user with every user;
 --  * the score of a movie the user has not rated = the sum of the neighbours' ratings of it;
---  * recommendations for the users in "USER" (every rating still counts for similarity);
---  * the top <top_n> by score, then by lower movie id, as an array of
---    {movie_id, movie_name, movie_score} with movie_score a two-decimal string.
-CREATE OR REPLACE TABLE <% recommendations_table %> (
-  USER_ID <% user_id_type %>,
-  RECOMMENDATIONS VARIANT
-) AS
+--  * recommendations for the users in the ID column of the users table (every rating still counts
+--    for similarity);
+--  * the top <top_n> titled movies by score, then by lower movie id.
+CREATE OR REPLACE TRANSIENT TABLE <% top_table %> AS
 WITH ratings AS (
   SELECT USER_ID, ITEM_ID, AVG(RATING) AS RATING
   FROM <% ratings_table %>
@@ -64,22 +62,11 @@ scores AS (
   GROUP BY n.USER_ID, r.ITEM_ID
 ),
 top_scores AS (
-  SELECT s.USER_ID, s.ITEM_ID, t.TITLE, s.SCORE,
+  SELECT s.USER_ID, s.ITEM_ID, s.SCORE,
     ROW_NUMBER() OVER (PARTITION BY s.USER_ID ORDER BY s.SCORE DESC, s.ITEM_ID) AS ITEM_RANK
   FROM scores s
-  JOIN <% titles_table %> t ON t.ITEM_ID = s.ITEM_ID
+  WHERE s.ITEM_ID IN (SELECT ITEM_ID FROM <% titles_table %>)
   QUALIFY ITEM_RANK <= <% top_n %>
 )
-SELECT
-  USER_ID,
-  ARRAY_AGG(
-    OBJECT_CONSTRUCT(
-      'movie_id', ITEM_ID,
-      'movie_name', TITLE,
-      'movie_score', TO_VARCHAR(CAST(ROUND(SCORE, 2) AS NUMBER(38,2)))
-    )
-  ) WITHIN GROUP (ORDER BY ITEM_RANK) AS RECOMMENDATIONS
-FROM top_scores
-GROUP BY USER_ID;
-
-GRANT SELECT ON TABLE <% recommendations_table %> TO ROLE <% admin_role %>;
+SELECT USER_ID, ITEM_ID, SCORE, ITEM_RANK
+FROM top_scores;
