@@ -32,7 +32,7 @@ export interface PapiConfig {
   connection: ConnectionParams;
   snowflake: ObjectNames;
   data: { source: string };
-  recommender: { neighbors: number; topN: number };
+  recommender: { neighbors: number; topN: number; schedule?: string };
   service: {
     port: number;
     maxIdsPerRequest: number;

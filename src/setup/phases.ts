@@ -12,6 +12,7 @@ import { runStatement, type Row, type StatementRunner } from '../snowflake/runne
 import { fileUrl, pathSegment, type TemplateValue } from '../snowflake/template.js';
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
 import { publish, type PublishOutcome } from './publish.js';
+import { applySchedule } from './schedule.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
 export interface PreparedFiles {
@@ -127,6 +128,8 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
           return { outcome: 'published', detail: users ? `${users}, ${via}` : via, publish: how };
         });
       await state.set('published', print);
+    } else if (phase === 'schedule') {
+      for (const step of steps) await run(step, () => applySchedule(conn, config, step, state, debug));
     }
   }
   return reports;

@@ -17,7 +17,8 @@ export type TemplateValue =
   | { kind: 'pathSegment'; value: string; label?: string }
   | { kind: 'publicKey'; body: string; label?: string }
   | { kind: 'dollarQuoted'; text: string; label?: string }
-  | { kind: 'nameLiteral'; parts: string[]; label?: string };
+  | { kind: 'nameLiteral'; parts: string[]; label?: string }
+  | { kind: 'scriptBlock'; statements: string[]; label?: string };
 
 export type TemplateValues = Record<string, TemplateValue>;
 
@@ -50,6 +51,11 @@ export const publicKey = (body: string, label?: string): TemplateValue => ({ kin
 export const nameLiteral = (parts: string[], label?: string): TemplateValue => ({ kind: 'nameLiteral', parts, label });
 /** Text embedded between $$ … $$ (a service specification); a `$$` inside is escaped as JSON allows. */
 export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ kind: 'dollarQuoted', text, label });
+/**
+ * papi's own rendered statements as a Snowflake Scripting block between $$ … $$ (a task's body:
+ * BEGIN stmt; … END;). A statement holding `$$` could close the block early, so it is refused.
+ */
+export const scriptBlock = (statements: string[], label?: string): TemplateValue => ({ kind: 'scriptBlock', statements, label });
 
 export const WAREHOUSE_SIZES = [
   'XSMALL',
@@ -161,6 +167,9 @@ export function renderValue(key: string, value: TemplateValue): string {
       // The Snowflake CLI's rule: a `$` followed by `$` (or ending the text, where the closing `$$`
       // follows) becomes \u0024, which JSON strings read back as `$`: the text cannot close the block.
       return `$$${value.text.replace(/\$(?=\$|$)/g, '\\u0024')}$$`;
+    case 'scriptBlock':
+      if (value.statements.length === 0 || value.statements.some((s) => s.includes('$$'))) throw new TemplateError(`${what}: a script block needs statements without $$`);
+      return `$$\nBEGIN\n${value.statements.map((s) => `${s.trim()};\n`).join('')}END;\n$$`;
     default:
       throw new TemplateError(`${key}: unknown value kind ${JSON.stringify((value as { kind: unknown }).kind)}`);
   }
