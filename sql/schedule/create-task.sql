@@ -5,7 +5,7 @@
 -- (the owner role needs EXECUTE TASK on the account).
 CREATE OR REPLACE TASK <% task %>
   WAREHOUSE = <% warehouse %>
-  SCHEDULE = '<% minutes %> MINUTE'
+  SCHEDULE = <% schedule %>
   COMMENT = 'papi: recomputes and republishes the recommendations'
   AS
 EXECUTE IMMEDIATE <% body %>;

@@ -12,6 +12,7 @@ import {
   loadTemplate,
   qualified,
   renderTemplate,
+  minuteSchedule,
   nameLiteral,
   renderValue,
   scriptBlock,
@@ -220,7 +221,7 @@ function scheduleStep(config: PapiConfig, names: ResolvedNames, steps: PlanStep[
   return step('schedule', `Schedule the refresh every ${minutes === 1 ? 'minute' : `${minutes} minutes`}`, 'schedule', 'schedule/create-task.sql', {
     task: names.task,
     warehouse: names.warehouse,
-    minutes: integer(minutes, { min: 1, max: 11_520 }, 'recommender.schedule'),
+    schedule: minuteSchedule(minutes, 'recommender.schedule'),
     body: scriptBlock(body, 'recommender.schedule'),
   });
 }

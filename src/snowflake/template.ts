@@ -18,7 +18,8 @@ export type TemplateValue =
   | { kind: 'publicKey'; body: string; label?: string }
   | { kind: 'dollarQuoted'; text: string; label?: string }
   | { kind: 'nameLiteral'; parts: string[]; label?: string }
-  | { kind: 'scriptBlock'; statements: string[]; label?: string };
+  | { kind: 'scriptBlock'; statements: string[]; label?: string }
+  | { kind: 'minuteSchedule'; minutes: number; label?: string };
 
 export type TemplateValues = Record<string, TemplateValue>;
 
@@ -56,6 +57,8 @@ export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ 
  * BEGIN stmt; … END;). A statement holding `$$` could close the block early, so it is refused.
  */
 export const scriptBlock = (statements: string[], label?: string): TemplateValue => ({ kind: 'scriptBlock', statements, label });
+/** CREATE TASK's SCHEDULE literal for a whole number of minutes, 1 to 11520: '60 MINUTE'. */
+export const minuteSchedule = (minutes: number, label?: string): TemplateValue => ({ kind: 'minuteSchedule', minutes, label });
 
 export const WAREHOUSE_SIZES = [
   'XSMALL',
@@ -167,6 +170,9 @@ export function renderValue(key: string, value: TemplateValue): string {
       // The Snowflake CLI's rule: a `$` followed by `$` (or ending the text, where the closing `$$`
       // follows) becomes \u0024, which JSON strings read back as `$`: the text cannot close the block.
       return `$$${value.text.replace(/\$(?=\$|$)/g, '\\u0024')}$$`;
+    case 'minuteSchedule':
+      if (!Number.isSafeInteger(value.minutes) || value.minutes < 1 || value.minutes > 11_520) throw new ConfigError(`${what}: ${value.minutes} minutes is not a task schedule (1 to 11520)`);
+      return `'${value.minutes} MINUTE'`;
     case 'scriptBlock':
       if (value.statements.length === 0 || value.statements.some((s) => s.includes('$$'))) throw new TemplateError(`${what}: a script block needs statements without $$`);
       return `$$\nBEGIN\n${value.statements.map((s) => `${s.trim()};\n`).join('')}END;\n$$`;

@@ -26,7 +26,7 @@ describe('papi setup --dry-run', () => {
     expect(plan.command).toBe('setup');
     expect(plan.dryRun).toBe(true);
     expect(plan.steps[0]!.id).toBe('roles');
-    expect(plan.steps.at(-1)!.id).toBe('publish');
+    expect(plan.steps.at(-1)!.id).toBe('schedule-off');
     const fromText = splitStatements(text.stdout).map((s) => s.text);
     expect(fromText).toEqual(plan.steps.flatMap((s) => [...(s.before ?? []), ...s.statements].map((st) => st.sql)));
   });
