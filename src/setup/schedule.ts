@@ -118,7 +118,9 @@ export function cacheOutlivesRefresh(config: PapiConfig): string | undefined {
 /** papi status's lines for the refresh task. */
 export function formatRefresh(refresh: RefreshStatus | undefined): string {
   if (!refresh) return 'Scheduled refresh: none (papi setup --schedule \'60 minutes\' creates one)';
-  const lines = [`Scheduled refresh ${refresh.name}: ${refresh.state}, every ${refresh.schedule.toLowerCase()} on ${refresh.warehouse}`];
+  const minutes = /^(\d+) MINUTE$/i.exec(refresh.schedule)?.[1];
+  const every = minutes === undefined ? refresh.schedule : minutes === '1' ? 'minute' : `${minutes} minutes`;
+  const lines = [`Scheduled refresh ${refresh.name}: ${refresh.state}, every ${every} on warehouse ${refresh.warehouse}`];
   const last = refresh.lastRun;
   lines.push(last ? `  last run: ${last.state} at ${last.completedTime ?? last.scheduledTime}${last.error ? ` — ${last.error}` : ''}` : '  last run: none yet');
   lines.push(`  next run: ${refresh.nextRun ?? (refresh.state === 'started' ? 'not scheduled yet' : 'none (suspended)')}`);
