@@ -145,7 +145,7 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   let cached = queryCache.get(key);
   const hasSystem = /SYSTEM\$/i.test(ex.sql);
   // INFORMATION_SCHEMA's history functions change without a catalog change: never cached.
-  const volatile = hasSystem || /_HISTORY\b/i.test(ex.sql);
+  const volatile = hasSystem || /_HISTORY/i.test(ex.sql);
   if (!cached || cached.version !== version || volatile) {
     const resolution: Resolution = { tables: [] };
     const system = hasSystem ? await evaluateSystemFunctions(ex, stmt) : new Map();
