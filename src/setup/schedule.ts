@@ -74,6 +74,8 @@ export interface RefreshStatus extends RefreshTask {
   lastRun?: { state: string; scheduledTime: string; completedTime?: string; error?: string };
   /** When the next run is due (a started task). */
   nextRun?: string;
+  /** Why the runs could not be read (TASK_HISTORY refused: no warehouse, no MONITOR on the task, …). */
+  historyError?: string;
 }
 
 /** papi status: the refresh task with its last and next run (SHOW TASKS, INFORMATION_SCHEMA.TASK_HISTORY). */
@@ -85,7 +87,13 @@ export async function refreshStatus(conn: StatementRunner, config: PapiConfig, d
     recommender_database: names.recommenderDatabase,
     task_name: names.taskName,
   }).statements;
-  const runs = await runStatement(conn, history!, debug);
+  let runs: Row[];
+  try {
+    runs = await runStatement(conn, history!, debug);
+  } catch (error) {
+    if (!(error instanceof SnowflakeError)) throw error;
+    return { ...task, historyError: error.message.split('\n').at(-1)! };
+  }
   const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? undefined : String(v));
   const next = runs.find((r) => r.STATE === 'SCHEDULED');
   const last = runs.find((r) => r.STATE === 'SUCCEEDED' || r.STATE === 'FAILED' || r.STATE === 'CANCELLED');
@@ -121,6 +129,7 @@ export function formatRefresh(refresh: RefreshStatus | undefined): string {
   const minutes = /^(\d+) MINUTE$/i.exec(refresh.schedule)?.[1];
   const every = minutes === undefined ? refresh.schedule : minutes === '1' ? 'minute' : `${minutes} minutes`;
   const lines = [`Scheduled refresh ${refresh.name}: ${refresh.state}, every ${every} on warehouse ${refresh.warehouse}`];
+  if (refresh.historyError) return [...lines, `  runs: unknown (${refresh.historyError})`].join('\n');
   const last = refresh.lastRun;
   lines.push(last ? `  last run: ${last.state} at ${last.completedTime ?? last.scheduledTime}${last.error ? ` — ${last.error}` : ''}` : '  last run: none yet');
   lines.push(`  next run: ${refresh.nextRun ?? (refresh.state === 'started' ? 'not scheduled yet' : 'none (suspended)')}`);

@@ -53,8 +53,9 @@ export const nameLiteral = (parts: string[], label?: string): TemplateValue => (
 /** Text embedded between $$ … $$ (a service specification); a `$$` inside is escaped as JSON allows. */
 export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ kind: 'dollarQuoted', text, label });
 /**
- * papi's own rendered statements as a Snowflake Scripting block between $$ … $$ (a task's body:
- * BEGIN stmt; … END;). A statement holding `$$` could close the block early, so it is refused.
+ * papi's own rendered statements as a Snowflake Scripting block for EXECUTE IMMEDIATE (a task's body:
+ * BEGIN stmt; … END;): between $$ … $$, or — when a statement holds `$$` itself (a procedure's body) —
+ * as a single-quoted literal with quotes doubled and backslashes escaped, which nothing can close early.
  */
 export const scriptBlock = (statements: string[], label?: string): TemplateValue => ({ kind: 'scriptBlock', statements, label });
 /** CREATE TASK's SCHEDULE literal for a whole number of minutes, 1 to 11520: '60 MINUTE'. */
@@ -173,9 +174,12 @@ export function renderValue(key: string, value: TemplateValue): string {
     case 'minuteSchedule':
       if (!Number.isSafeInteger(value.minutes) || value.minutes < 1 || value.minutes > 11_520) throw new ConfigError(`${what}: ${value.minutes} minutes is not a task schedule (1 to 11520)`);
       return `'${value.minutes} MINUTE'`;
-    case 'scriptBlock':
-      if (value.statements.length === 0 || value.statements.some((s) => s.includes('$$'))) throw new TemplateError(`${what}: a script block needs statements without $$`);
-      return `$$\nBEGIN\n${value.statements.map((s) => `${s.trim()};\n`).join('')}END;\n$$`;
+    case 'scriptBlock': {
+      if (value.statements.length === 0) throw new TemplateError(`${what}: a script block needs statements`);
+      const block = `\nBEGIN\n${value.statements.map((s) => `${s.trim()};\n`).join('')}END;\n`;
+      if (!block.includes('$$')) return `$$${block}$$`;
+      return `'${block.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+    }
     default:
       throw new TemplateError(`${key}: unknown value kind ${JSON.stringify((value as { kind: unknown }).kind)}`);
   }
