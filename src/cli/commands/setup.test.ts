@@ -42,6 +42,19 @@ describe('papi setup --dry-run', () => {
     expect(publish.stdout).not.toMatch(/HYBRID TABLE/);
   });
 
+  it("--schedule plans the refresh task, warns when the service's cache TTL outlives it, and refuses a period that is none", async () => {
+    const hourly = await runCli(['setup', '--dry-run', '--schedule', '60 minutes']);
+    expect(hourly.code).toBe(0);
+    expect(hourly.stdout).toContain("SCHEDULE = '60 MINUTE'");
+    expect(hourly.stderr).not.toMatch(/ttlSeconds/);
+    const everyMinute = await runCli(['setup', '--dry-run', '--schedule', '1 minute']);
+    expect(everyMinute.code).toBe(0);
+    expect(everyMinute.stderr).toMatch(/service\.cache\.ttlSeconds \(180 s\) is longer than the refresh period \(60 s\)/);
+    const nonsense = await runCli(['setup', '--dry-run', '--schedule', 'hourly']);
+    expect(nonsense.code).toBe(2);
+    expect(nonsense.stderr).toMatch(/recommender\.schedule: "hourly" is not a refresh period/);
+  });
+
   it('rejects an unknown --only step and --only with --skip-data (exit 2)', async () => {
     const bad = await runCli(['setup', '--dry-run', '--only', 'everything']);
     expect(bad.code).toBe(2);
