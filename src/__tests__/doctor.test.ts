@@ -1,7 +1,7 @@
 // papi doctor against real papi local processes reached through connections.toml, through the real
 // driver: a ready account, a role lacking a grant, a trial-like account (no hybrid tables, no SPCS),
 // a refused login, and papi local not running. Each failing case must name the failing check.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../doctor/index.js';
@@ -90,6 +90,18 @@ describe('papi doctor', () => {
     expect(human.code).toBe(4);
     expect(human.stdout).toMatch(/^FAIL {2}CREATE COMPUTE POOL on the account +LIMITED lacks it; papi setup needs it for compute pool API$/m);
     expect(human.stderr).toMatch(/1 check failed: privilege\.create-compute-pool/);
+  }, 60_000);
+
+  it('with a scheduled refresh configured, checks EXECUTE TASK on the account for the role that will own the task', async () => {
+    const scheduled = join(root, 'scheduled');
+    await mkdir(scheduled, { recursive: true });
+    await writeFile(join(scheduled, 'papi.yaml'), 'version: 1\nrecommender:\n  schedule: 60 minutes\n');
+    const limited = report(await runCli(['doctor', '-c', 'limited', '--json'], { cwd: scheduled, env: env() }));
+    expect(check(limited, 'privilege.execute-task')).toMatchObject({ status: 'fail', fix: expect.stringContaining('GRANT EXECUTE TASK ON ACCOUNT TO ROLE LIMITED') });
+    const admin = report(await runCli(['doctor', '-c', 'ready', '--json'], { cwd: scheduled, env: env() }));
+    expect(check(admin, 'privilege.execute-task')?.status).toBe('ok');
+    // Without a schedule, no such check.
+    expect(check(report(await papi('doctor', '-c', 'limited', '--json')), 'privilege.execute-task')).toBeUndefined();
   }, 60_000);
 
   it('on a trial-like account (no hybrid tables, no SPCS) fails those checks and says what to do', async () => {

@@ -100,6 +100,8 @@ export const LEAVES: readonly Leaf[] = [
   setting('recommender.neighbors', int(1, 1000), d.recommender.neighbors),
   setting('recommender.halfLife', int(0, 1000), d.recommender.halfLife),
   setting('recommender.topN', int(1, 1000), d.recommender.topN),
+  // How often a Snowflake task recomputes and republishes ('60 minutes'); none: no task (src/setup/schedule.ts).
+  { path: 'recommender.schedule', yamlPath: 'recommender.schedule', kind: text },
   setting('service.port', int(1, 65535), d.service.port),
   setting('service.maxIdsPerRequest', int(1, 1000), d.service.maxIdsPerRequest),
   setting('service.idFormat', oneOf(['integer', 'alphanumeric']), d.service.idFormat),

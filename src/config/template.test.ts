@@ -47,7 +47,8 @@ describe('templates/papi.yaml', () => {
     for (const leaf of LEAVES) {
       if (!leaf.yamlPath) continue;
       const key = leaf.yamlPath.split('.').at(-1)!;
-      const commented = leaf.yamlPath.startsWith('connection.');
+      // Connection keys, and settings that are off unless set (no default), are shown commented out.
+      const commented = leaf.yamlPath.startsWith('connection.') || leaf.default === undefined;
       const pattern = new RegExp(`^\\s*${commented ? '# ' : ''}${key}: \\S+.*\\s#\\s\\S`);
       expect(lines.some((line) => pattern.test(line)), `${leaf.yamlPath} with a comment`).toBe(true);
     }

@@ -47,6 +47,8 @@ export interface PapiConfig {
     /** item-knn: a user's rating weighs half as much once they have rated this many titles since (0 = no decay). */
     halfLife: number;
     topN: number;
+    /** How often a Snowflake task recomputes and republishes (e.g. '60 minutes'); none: no task. */
+    schedule?: string;
   };
   service: {
     port: number;

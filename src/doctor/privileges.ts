@@ -23,6 +23,8 @@ interface Requirement {
   privilege: string;
   /** Alternatives that also do (MANAGE GRANTS grants anything). */
   orAny?: string[];
+  /** Only needed with this configuration. */
+  when?: (config: PapiConfig) => boolean;
   why: (config: PapiConfig) => string;
 }
 
@@ -36,6 +38,12 @@ const REQUIREMENTS: Requirement[] = [
     privilege: 'BIND SERVICE ENDPOINT',
     orAny: ['MANAGE GRANTS'],
     why: (c) => `granting it to ${c.snowflake.apiRole}, whose service has a public endpoint (needs it WITH GRANT OPTION, or MANAGE GRANTS)`,
+  },
+  {
+    // The refresh task is owned by the role that runs setup; RESUME needs EXECUTE TASK for it (src/setup/schedule.ts).
+    privilege: 'EXECUTE TASK',
+    when: (c) => Boolean(c.recommender.schedule?.trim()),
+    why: (c) => `the scheduled refresh (recommender.schedule: ${c.recommender.schedule ?? ''}), a task this role owns and runs as`,
   },
 ];
 
@@ -75,7 +83,7 @@ function storedName(shown: string): string {
 
 export function privilegeChecks(config: PapiConfig, role: string, grants: RoleGrants): Check[] {
   const admin = grants.roles.has('ACCOUNTADMIN');
-  return REQUIREMENTS.map((req) => {
+  return REQUIREMENTS.filter((req) => req.when?.(config) ?? true).map((req) => {
     const id = `privilege.${req.privilege.toLowerCase().replace(/\s+/g, '-')}`;
     const title = `${req.privilege} on the account`;
     const needsGrantOption = req.orAny !== undefined;

@@ -42,6 +42,10 @@ describe("papi local's data directory format", () => {
         // Its catalog is upgraded as it loads: the sample database every account has is there.
         const databases = (await conn.execute('SHOW DATABASES')).map((r) => r.name);
         expect(databases).toEqual(expect.arrayContaining(['MOVIE_RECOMMENDER_DB', 'API', 'SNOWFLAKE_SAMPLE_DATA']));
+        // … and catalog version 3 gave its schemas tasks: one can be made, shown and run there.
+        await conn.execute("CREATE TASK MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.T WAREHOUSE = COMPUTE_WH SCHEDULE = '60 MINUTE' AS SELECT 1");
+        expect((await conn.execute('SHOW TASKS IN SCHEMA MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA')).map((r) => r.name)).toEqual(['T']);
+        expect(await conn.execute('SELECT * FROM TABLE(MOVIE_RECOMMENDER_DB.INFORMATION_SCHEMA.TASK_HISTORY())')).toEqual([]);
       } finally {
         await conn.close();
       }

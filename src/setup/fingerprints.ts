@@ -6,7 +6,7 @@ import { resolveNames, step, type PlannedStatement } from '../snowflake/plan.js'
 import type { StatementRunner } from '../snowflake/runner.js';
 
 /** data-source: where the loaded data came from, as people read it (setup says when it changes). */
-export type StateName = 'data' | 'data-source' | 'recommendations' | 'published';
+export type StateName = 'data' | 'data-source' | 'recommendations' | 'published' | 'schedule';
 
 export class SetupState {
   private constructor(

@@ -39,6 +39,12 @@ export async function planSetup(ctx: Context, options: SetupOptions): Promise<Se
   const config = await ctx.config();
   const tableType = config.snowflake.api.tableType;
   const steps = setupPlan(config, { tableType, skipData: options.skipData, only: options.only });
+  // A refresh the service's cache hides for a while: said, not changed (the TTL is the user's choice).
+  if (steps.some((s) => s.id === 'schedule')) {
+    const { cacheOutlivesRefresh } = await import('./schedule.js');
+    const warning = cacheOutlivesRefresh(config);
+    if (warning) ctx.out.warn(warning);
+  }
   return { target: config.target, tableType, steps, statements: steps.reduce((n, s) => n + s.statements.length + (s.before?.length ?? 0), 0) };
 }
 

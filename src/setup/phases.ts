@@ -13,6 +13,7 @@ import { fileUrl, pathSegment, type TemplateValue } from '../snowflake/template.
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
 import { checkUserIdColumn } from './id-columns.js';
 import { publish, type PublishOutcome } from './publish.js';
+import { applySchedule } from './schedule.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
 export interface PreparedFiles {
@@ -131,6 +132,8 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
           return { outcome: 'published', detail: users ? `${users}, ${via}` : via, publish: how };
         });
       await state.set('published', print);
+    } else if (phase === 'schedule') {
+      for (const step of steps) await run(step, () => applySchedule(conn, config, step, state, debug));
     }
   }
   return reports;

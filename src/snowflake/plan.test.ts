@@ -70,6 +70,7 @@ describe('setupPlan', () => {
       'load-users',
       'recommend',
       'publish',
+      'schedule-off',
     ]);
   });
 
@@ -79,7 +80,7 @@ describe('setupPlan', () => {
       for (const statement of step.statements) {
         expect(statement.sql).not.toMatch(/<%|%>/);
         expect(splitStatements(statement.sql).map((s) => s.text)).toEqual([statement.sql]);
-        expect(statement.source).toMatch(/^(setup|data|recommend|publish)\/[a-z0-9-]+\.sql:\d+$/);
+        expect(statement.source).toMatch(/^(setup|data|recommend|publish|schedule)\/[a-z0-9-]+\.sql:\d+$/);
       }
     }
   });
@@ -226,10 +227,40 @@ describe('setupPlan', () => {
   });
 });
 
+describe('the schedule phase', () => {
+  const scheduled = (schedule: string) => configWith({}, { ...DEFAULTS.recommender, schedule } as typeof DEFAULTS.recommender);
+
+  it("builds the task's body from the recommend and publish steps' own statements, in order", () => {
+    const steps = setupPlan(scheduled('60 minutes'));
+    const task = steps.find((s) => s.id === 'schedule')!;
+    expect(task.title).toBe('Schedule the refresh every 60 minutes');
+    expect(task.statements.map((s) => s.sql.split('\n')[0])).toEqual([
+      'CREATE OR REPLACE TASK MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.REFRESH_RECOMMENDATIONS',
+      'ALTER TASK MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.REFRESH_RECOMMENDATIONS RESUME',
+    ]);
+    const create = task.statements[0]!.sql;
+    expect(create).toContain("WAREHOUSE = DATA_API_WH\n  SCHEDULE = '60 MINUTE'");
+    const body = create.slice(create.indexOf('$$\nBEGIN\n') + 9, create.lastIndexOf('END;\n$$'));
+    const expected = steps.filter((s) => s.phase === 'recommend' || s.phase === 'publish').flatMap((s) => s.statements.map((st) => `${st.sql};\n`));
+    expect(body).toBe(expected.join(''));
+    // Whatever else is asked for, the schedule phase is last and opens with USE WAREHOUSE.
+    expect(steps.at(-1)!.before?.[0]!.sql).toBe('USE WAREHOUSE DATA_API_WH');
+    expect(setupPlan(scheduled('2 hours')).find((s) => s.id === 'schedule')!.statements[0]!.sql).toContain("SCHEDULE = '120 MINUTE'");
+    expect(setupPlan(scheduled('30m'), { only: 'schedule' }).map((s) => s.id)).toEqual(['schedule']);
+  });
+
+  it('without a schedule drops the task; a period that is not one is a configuration error', () => {
+    expect(setupPlan(configWith()).at(-1)!.statements.map((s) => s.sql)).toEqual(['DROP TASK IF EXISTS MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.REFRESH_RECOMMENDATIONS']);
+    for (const bad of ['hourly', '0 minutes', '9 days', '60 seconds', "1 minute'; DROP TABLE x; --"])
+      expect(() => setupPlan(scheduled(bad)), bad).toThrow(ConfigError);
+  });
+});
+
 describe('teardownPlan', () => {
   it('drops in reverse order, everything IF EXISTS', () => {
     const steps = teardownPlan(configWith());
     expect(steps.map((s) => s.id)).toEqual([
+      'task',
       'service',
       'compute-pool',
       'image-repository',
@@ -243,6 +274,7 @@ describe('teardownPlan', () => {
     const sql = allSql(steps);
     for (const statement of sql) expect(statement).toMatch(/^DROP \w+( \w+)? IF EXISTS /);
     expect(sql).toEqual([
+      'DROP TASK IF EXISTS MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.REFRESH_RECOMMENDATIONS',
       'DROP SERVICE IF EXISTS API.DATA.API',
       'DROP COMPUTE POOL IF EXISTS API',
       'DROP IMAGE REPOSITORY IF EXISTS API.DATA.API',
@@ -261,6 +293,7 @@ describe('teardownPlan', () => {
 
   it('names the objects it drops in its titles (the confirmation lists them)', () => {
     expect(teardownPlan(configWith()).map((s) => s.title)).toEqual([
+      'Drop task MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.REFRESH_RECOMMENDATIONS',
       'Drop service API.DATA.API',
       'Drop compute pool API',
       'Drop image repository API.DATA.API',
@@ -317,7 +350,7 @@ describe('formatPlan', () => {
   it('opens the data, recommend and publish phases with USE WAREHOUSE, also when one phase runs alone', () => {
     const steps = setupPlan(configWith());
     const openers = steps.filter((s) => s.before).map((s) => [s.phase, s.before!.map((st) => st.sql)]);
-    expect(openers).toEqual(['data', 'recommend', 'publish'].map((phase) => [phase, ['USE WAREHOUSE DATA_API_WH']]));
+    expect(openers).toEqual(['data', 'recommend', 'publish', 'schedule'].map((phase) => [phase, ['USE WAREHOUSE DATA_API_WH']]));
     expect(setupPlan(configWith(), { only: 'publish' })[0]!.before?.[0]?.sql).toBe('USE WAREHOUSE DATA_API_WH');
     // The objects phase sets it right after creating it (CREATE … IF NOT EXISTS does not when it exists).
     expect(steps.find((s) => s.id === 'warehouse')!.statements.at(-1)!.sql).toBe('USE WAREHOUSE DATA_API_WH');

@@ -14,12 +14,16 @@ import {
   loadTemplate,
   qualified,
   renderTemplate,
+  minuteSchedule,
+  nameLiteral,
   renderValue,
+  scriptBlock,
   TemplateError,
   type TemplateValue,
   type TemplateValues,
   WAREHOUSE_SIZES,
 } from './template.js';
+import { scheduleMinutes } from './schedule.js';
 
 export interface PlannedStatement {
   sql: string;
@@ -29,8 +33,8 @@ export interface PlannedStatement {
   source: string;
 }
 
-export type SetupPhase = 'objects' | 'data' | 'recommend' | 'publish';
-export const SETUP_PHASES: readonly SetupPhase[] = ['objects', 'data', 'recommend', 'publish'];
+export type SetupPhase = 'objects' | 'data' | 'recommend' | 'publish' | 'schedule';
+export const SETUP_PHASES: readonly SetupPhase[] = ['objects', 'data', 'recommend', 'publish', 'schedule'];
 
 export interface PlanStep {
   id: string;
@@ -74,6 +78,9 @@ export const RECOMMENDER_TABLES = {
   recommendations: 'MOVIE_RECOMMENDATIONS',
   state: 'PAPI_STATE',
 } as const;
+
+/** The task that recomputes and republishes on recommender.schedule, in the recommender schema. */
+export const REFRESH_TASK = 'REFRESH_RECOMMENDATIONS';
 
 /** Folders of the stage that papi PUTs files into before the COPY INTO statements read them. */
 export const STAGE_FOLDERS = { ratings: 'ratings', titles: 'titles', users: 'users' } as const;
@@ -182,8 +189,10 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
     }),
   ];
 
+  steps.push(scheduleStep(config, names, steps));
+
   const useWarehouse = step('use-warehouse', 'Use warehouse', 'objects', 'setup/use-warehouse.sql', { warehouse: names.warehouse }).statements;
-  for (const phase of ['data', 'recommend', 'publish'] as const) {
+  for (const phase of ['data', 'recommend', 'publish', 'schedule'] as const) {
     const first = steps.find((s) => s.phase === phase);
     if (first) first.before = useWarehouse;
   }
@@ -209,6 +218,25 @@ function recommendStep(config: PapiConfig, names: ResolvedNames): PlanStep {
   return { ...publishable, statements: [...algorithmStatements(algorithm, configuredSettings(config), topN, tables), ...publishable.statements] };
 }
 
+/**
+ * The schedule phase: with recommender.schedule, the refresh task whose body is the recommend and publish
+ * steps' own statements (one definition of the SQL, whatever it becomes), created and resumed; without
+ * it, no task (one left by an earlier run is dropped).
+ */
+function scheduleStep(config: PapiConfig, names: ResolvedNames, steps: PlanStep[]): PlanStep {
+  const schedule = config.recommender.schedule;
+  if (schedule === undefined || schedule.trim() === '')
+    return step('schedule-off', 'No scheduled refresh', 'schedule', 'schedule/drop-task.sql', { task: names.task });
+  const minutes = scheduleMinutes(schedule);
+  const body = steps.filter((s) => s.phase === 'recommend' || s.phase === 'publish').flatMap((s) => s.statements.map((st) => st.sql));
+  return step('schedule', `Schedule the refresh every ${minutes === 1 ? 'minute' : `${minutes} minutes`}`, 'schedule', 'schedule/create-task.sql', {
+    task: names.task,
+    warehouse: names.warehouse,
+    schedule: minuteSchedule(minutes, 'recommender.schedule'),
+    body: scriptBlock(body, 'recommender.schedule'),
+  });
+}
+
 export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = {}): PlanStep[] {
   const names = resolveNames(config.snowflake);
   const o = config.snowflake;
@@ -216,6 +244,7 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
   const sameDatabase = o.api.database.toUpperCase() === o.recommender.database.toUpperCase();
   // Titles name the objects, so the confirmation lists what will go, not only its kinds.
   const steps: PlanStep[] = [
+    step('task', `Drop task ${shown(names.task)}`, 'teardown', 'teardown/00-task.sql', { task: names.task }),
     step('service', `Drop service ${shown(names.service)}`, 'teardown', 'teardown/01-service.sql', { service: names.service }),
     step('compute-pool', `Drop compute pool ${shown(names.computePool)}`, 'teardown', 'teardown/02-compute-pool.sql', { compute_pool: names.computePool }),
     step('image-repository', `Drop image repository ${shown(names.imageRepository)}`, 'teardown', 'teardown/03-image-repository.sql', {
@@ -311,6 +340,8 @@ export function resolveNames(o: ObjectNames) {
     recommendations: recTable(RECOMMENDER_TABLES.recommendations),
     recommendationsTop: recTable(`${RECOMMENDER_TABLES.recommendations}_TOP`),
     state: recTable(RECOMMENDER_TABLES.state),
+    task: recTable(REFRESH_TASK),
+    taskName: nameLiteral([REFRESH_TASK], 'snowflake.recommender'),
     ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),
     titlesLoad: recTable(`${RECOMMENDER_TABLES.titles}_LOAD`),
     usersLoad: recTable(`${RECOMMENDER_TABLES.users}_LOAD`),

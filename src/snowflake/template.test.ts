@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseTaskBody } from '../local/engine/sql/parser.js';
 import { ConfigError } from '../ui/errors.js';
 import {
   dollarQuoted,
@@ -13,6 +14,8 @@ import {
   pathSegment,
   qualified,
   renderTemplate,
+  renderValue,
+  scriptBlock,
   sqlDirectory,
   TemplateError,
   WAREHOUSE_SIZES,
@@ -132,5 +135,24 @@ describe('templates in sql/', () => {
         const code = text.replace(/--[^\n]*/g, '');
         for (const literal of code.match(/'[^']*'/g) ?? []) expect(literal, `${folder}/${file}`).not.toContain('<%');
       }
+  });
+});
+
+describe('script blocks (a task body)', () => {
+  const statements = ["INSERT INTO T VALUES ('it''s', 'a\\b')", 'SELECT 1'];
+
+  it('renders $$ BEGIN …; END; $$ that papi local reads back statement for statement', () => {
+    const sql = renderValue('body', scriptBlock(statements));
+    expect(sql).toBe("$$\nBEGIN\nINSERT INTO T VALUES ('it''s', 'a\\b');\nSELECT 1;\nEND;\n$$");
+    expect(parseTaskBody(`EXECUTE IMMEDIATE ${sql}`).map((s) => s.text)).toEqual(statements);
+  });
+
+  it('quotes a block holding $$ (a procedure body) as a string literal nothing can close early', () => {
+    // As a procedure's body would be: $$ … $$ holding quotes, a backslash and a semicolon.
+    const withDollars = [...statements, "SELECT $$ return 'x\\n'; $$ AS BODY"];
+    const sql = renderValue('body', scriptBlock(withDollars));
+    expect(sql.startsWith("'\nBEGIN\n")).toBe(true);
+    expect(parseTaskBody(`EXECUTE IMMEDIATE ${sql}`).map((s) => s.text)).toEqual(withDollars);
+    expect(() => renderValue('body', scriptBlock([]))).toThrow(/needs statements/);
   });
 });

@@ -17,7 +17,9 @@ export type TemplateValue =
   | { kind: 'pathSegment'; value: string; label?: string }
   | { kind: 'publicKey'; body: string; label?: string }
   | { kind: 'dollarQuoted'; text: string; label?: string }
-  | { kind: 'nameLiteral'; parts: string[]; label?: string };
+  | { kind: 'nameLiteral'; parts: string[]; label?: string }
+  | { kind: 'scriptBlock'; statements: string[]; label?: string }
+  | { kind: 'minuteSchedule'; minutes: number; label?: string };
 
 export type TemplateValues = Record<string, TemplateValue>;
 
@@ -50,6 +52,14 @@ export const publicKey = (body: string, label?: string): TemplateValue => ({ kin
 export const nameLiteral = (parts: string[], label?: string): TemplateValue => ({ kind: 'nameLiteral', parts, label });
 /** Text embedded between $$ … $$ (a service specification); a `$$` inside is escaped as JSON allows. */
 export const dollarQuoted = (text: string, label?: string): TemplateValue => ({ kind: 'dollarQuoted', text, label });
+/**
+ * papi's own rendered statements as a Snowflake Scripting block for EXECUTE IMMEDIATE (a task's body:
+ * BEGIN stmt; … END;): between $$ … $$, or — when a statement holds `$$` itself (a procedure's body) —
+ * as a single-quoted literal with quotes doubled and backslashes escaped, which nothing can close early.
+ */
+export const scriptBlock = (statements: string[], label?: string): TemplateValue => ({ kind: 'scriptBlock', statements, label });
+/** CREATE TASK's SCHEDULE literal for a whole number of minutes, 1 to 11520: '60 MINUTE'. */
+export const minuteSchedule = (minutes: number, label?: string): TemplateValue => ({ kind: 'minuteSchedule', minutes, label });
 
 export const WAREHOUSE_SIZES = [
   'XSMALL',
@@ -161,6 +171,15 @@ export function renderValue(key: string, value: TemplateValue): string {
       // The Snowflake CLI's rule: a `$` followed by `$` (or ending the text, where the closing `$$`
       // follows) becomes \u0024, which JSON strings read back as `$`: the text cannot close the block.
       return `$$${value.text.replace(/\$(?=\$|$)/g, '\\u0024')}$$`;
+    case 'minuteSchedule':
+      if (!Number.isSafeInteger(value.minutes) || value.minutes < 1 || value.minutes > 11_520) throw new ConfigError(`${what}: ${value.minutes} minutes is not a task schedule (1 to 11520)`);
+      return `'${value.minutes} MINUTE'`;
+    case 'scriptBlock': {
+      if (value.statements.length === 0) throw new TemplateError(`${what}: a script block needs statements`);
+      const block = `\nBEGIN\n${value.statements.map((s) => `${s.trim()};\n`).join('')}END;\n`;
+      if (!block.includes('$$')) return `$$${block}$$`;
+      return `'${block.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+    }
     default:
       throw new TemplateError(`${key}: unknown value kind ${JSON.stringify((value as { kind: unknown }).kind)}`);
   }

@@ -26,7 +26,7 @@ describe('papi setup --dry-run', () => {
     expect(plan.command).toBe('setup');
     expect(plan.dryRun).toBe(true);
     expect(plan.steps[0]!.id).toBe('roles');
-    expect(plan.steps.at(-1)!.id).toBe('publish');
+    expect(plan.steps.at(-1)!.id).toBe('schedule-off');
     const fromText = splitStatements(text.stdout).map((s) => s.text);
     expect(fromText).toEqual(plan.steps.flatMap((s) => [...(s.before ?? []), ...s.statements].map((st) => st.sql)));
   });
@@ -40,6 +40,19 @@ describe('papi setup --dry-run', () => {
     expect(publish.code).toBe(0);
     expect(publish.stdout).toContain('-- 1. Publish the standard table [publish]');
     expect(publish.stdout).not.toMatch(/HYBRID TABLE/);
+  });
+
+  it("--schedule plans the refresh task, warns when the service's cache TTL outlives it, and refuses a period that is none", async () => {
+    const hourly = await runCli(['setup', '--dry-run', '--schedule', '60 minutes']);
+    expect(hourly.code).toBe(0);
+    expect(hourly.stdout).toContain("SCHEDULE = '60 MINUTE'");
+    expect(hourly.stderr).not.toMatch(/ttlSeconds/);
+    const everyMinute = await runCli(['setup', '--dry-run', '--schedule', '1 minute']);
+    expect(everyMinute.code).toBe(0);
+    expect(everyMinute.stderr).toMatch(/service\.cache\.ttlSeconds \(180 s\) is longer than the refresh period \(60 s\)/);
+    const nonsense = await runCli(['setup', '--dry-run', '--schedule', 'hourly']);
+    expect(nonsense.code).toBe(2);
+    expect(nonsense.stderr).toMatch(/recommender\.schedule: "hourly" is not a refresh period/);
   });
 
   it('rejects an unknown --only step and --only with --skip-data (exit 2)', async () => {

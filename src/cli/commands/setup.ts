@@ -18,6 +18,7 @@ export default defineCommand({
     { command: 'papi setup --data ./movielens', description: "load your own files (the tutorial's CSVs or GroupLens's u.data/u.item)" },
     { command: 'papi setup --only recommend --force', description: 'recompute the recommendations (publish them with papi setup --only publish)' },
     { command: 'papi setup --force', description: 'reload the data, recompute and republish even when nothing changed' },
+    { command: "papi setup --schedule '60 minutes'", description: 'and a Snowflake task recomputes and republishes every hour (papi status shows its runs)' },
   ],
   supportsDryRun: true,
   needs: 'connection',
@@ -36,7 +37,13 @@ export default defineCommand({
       config: 'data.sampleSize',
     },
     skipData: { type: 'boolean', description: 'create objects only; do not load data or compute recommendations' },
-    only: { type: 'choice', placeholder: 'step', choices: SETUP_PHASES, description: 'run one step: objects, data, recommend, publish' },
+    only: { type: 'choice', placeholder: 'step', choices: SETUP_PHASES, description: 'run one step: objects, data, recommend, publish, schedule' },
+    schedule: {
+      type: 'string',
+      placeholder: 'period',
+      description: "recompute and republish on this schedule with a Snowflake task ('60 minutes', '2 hours'); without it (and without recommender.schedule) there is no task, and one left by an earlier run is dropped",
+      config: 'recommender.schedule',
+    },
     force: { type: 'boolean', description: 'reload the data, recompute and republish even when nothing changed since the last run, and publish even a result that would empty or halve the published table' },
     tableType: {
       type: 'choice',

@@ -35,6 +35,15 @@ describe('QUERY_HISTORY_BY_SESSION', () => {
     expect(rows[2]).toMatchObject({ QUERY_TEXT: 'SELECT 1 AS ONE', QUERY_TAG: 'nightly load', EXECUTION_STATUS: 'SUCCESS' });
   });
 
+  it('answers from the history as it is now when the same query runs again (never from a cached translation)', async () => {
+    await c.execute('SELECT 2 AS TWO');
+    const first = await c.execute<{ QUERY_TEXT: string }>(HISTORY);
+    await c.execute('SELECT 3 AS THREE');
+    const second = await c.execute<{ QUERY_TEXT: string }>(HISTORY);
+    expect(second.length).toBe(first.length + 2);
+    expect(second.slice(0, 3).map((r) => r.QUERY_TEXT)).toEqual([HISTORY, 'SELECT 3 AS THREE', HISTORY]);
+  });
+
   it("never shows another session's statements; arguments are refused by name", async () => {
     const other = await connectAdmin(target.local, { database: 'H' });
     try {

@@ -38,6 +38,8 @@ import * as grants from './statements/grants.js';
 import * as services from './statements/services.js';
 import * as sessions from './statements/session.js';
 import * as showing from './statements/show.js';
+import * as tasks from './statements/tasks.js';
+import { TaskScheduler } from './task-scheduler.js';
 import type { Bind, Engine, ExecuteOptions, QueryRecord, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
@@ -95,6 +97,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly refuseHybridSwap: boolean;
   readonly registryHost: string;
   readonly stageTransport: StageTransport;
+  readonly taskRunner: TaskScheduler;
 
   constructor(
     public state: CatalogState,
@@ -109,6 +112,21 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.refuseHybridSwap = settings.refuseHybridSwap ?? false;
     this.registryHost = settings.registryHost;
     this.stageTransport = settings.stageTransport;
+    this.taskRunner = new TaskScheduler({
+      state: () => this.state,
+      mutate: (change) =>
+        this.storage.exclusive(async () => {
+          change(this.state);
+          this.changed();
+          this.persist();
+        }),
+      execute: (session, sql) => this.execute(session, sql, []),
+    });
+  }
+
+  /** Starts running tasks on their schedule (after the catalog is loaded). */
+  startTasks(): Promise<void> {
+    return this.taskRunner.start();
   }
 
   nextId(): number {
@@ -274,6 +292,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         return ddl.createSchema(ex, s);
       case 'drop': {
         if (s.objectType === 'SERVICE') return services.dropService(ex, s);
+        if (s.objectType === 'TASK') return tasks.dropTask(ex, s);
         const result = (await ddl.dropObject(ex, s)) ?? (await accountObjects.dropAccountObject(ex, s));
         if (!result) throw unsupported(`DROP ${s.objectType}`);
         return result;
@@ -308,6 +327,12 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         return services.createService(ex, s);
       case 'alterService':
         return services.alterService(ex, s);
+      case 'createTask':
+        return tasks.createTask(ex, s);
+      case 'alterTask':
+        return tasks.alterTask(ex, s);
+      case 'executeTask':
+        return tasks.executeTask(ex, s);
       case 'grantPrivileges':
         return grants.grantPrivileges(ex, s);
       case 'revokePrivileges':
@@ -366,6 +391,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   async close(): Promise<void> {
+    await this.taskRunner.stop();
     await this.storage.exclusive(async () => {
       this.persist();
       await this.storage.close();

@@ -41,7 +41,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
   await ensureAdmin(state, options.admin);
   saveCatalog(options.dataDir, state);
   const storage = await Storage.open(options.dataDir);
-  return new LocalEngine(state, storage, {
+  const engine = new LocalEngine(state, storage, {
     dataDir: options.dataDir,
     services: options.services,
     images: options.images,
@@ -51,6 +51,8 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
     registryHost: options.registryHost ?? '127.0.0.1',
     stageTransport: options.stageTransport ?? localFileTransport(options.dataDir),
   });
+  await engine.startTasks();
+  return engine;
 }
 
 async function ensureAdmin(state: ReturnType<typeof newCatalog>, admin: EngineOptions['admin']): Promise<void> {

@@ -67,6 +67,43 @@ export interface ServiceEntry extends Owned {
   creator: string;
 }
 
+/**
+ * CREATE TASK: a body run on a schedule as its owner role, in its warehouse. Created suspended (state
+ * 'suspended'), as on Snowflake; ALTER TASK … RESUME starts the schedule.
+ */
+export interface TaskEntry extends Owned {
+  warehouse: string;
+  /** SCHEDULE as written ('60 MINUTE'); its period in milliseconds is `periodMs`. */
+  schedule: string;
+  periodMs: number;
+  /** The body as written after AS. */
+  definition: string;
+  state: 'started' | 'suspended';
+  lastCommittedOn: string;
+  lastSuspendedOn?: string;
+  /** While started: when the next scheduled run is due (ISO). */
+  nextRunAt?: string;
+}
+
+/** One run of a task (INFORMATION_SCHEMA.TASK_HISTORY). */
+export interface TaskRun {
+  runId: number;
+  queryId: string;
+  taskId: number;
+  /** The task's owner role when it ran: who may still see the run once the task is gone. */
+  owner: string;
+  database: string;
+  schema: string;
+  name: string;
+  queryText: string;
+  state: 'EXECUTING' | 'SUCCEEDED' | 'FAILED';
+  scheduledTime: string;
+  queryStartTime?: string;
+  completedTime?: string;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
 export interface SchemaEntry extends Owned {
   managedAccess?: boolean;
   tables: Record<string, TableEntry>;
@@ -75,6 +112,8 @@ export interface SchemaEntry extends Owned {
   services: Record<string, ServiceEntry>;
   /** Absent in catalogs written before file formats existed. */
   fileFormats?: Record<string, FileFormatEntry>;
+  /** Absent in catalogs before version 3 (tasks). */
+  tasks?: Record<string, TaskEntry>;
 }
 
 export interface DatabaseEntry extends Owned {
@@ -94,7 +133,7 @@ export function sampleDataDatabase(id: number): DatabaseEntry {
 }
 
 /** The catalog layout this papi writes; loadCatalog brings older ones up to it. */
-const CATALOG_VERSION = 2;
+const CATALOG_VERSION = 3;
 
 export type RoleEntry = Owned;
 
@@ -164,7 +203,8 @@ export type ObjectType =
   | 'FILE FORMAT'
   | 'INTEGRATION'
   | 'ROLE'
-  | 'USER';
+  | 'USER'
+  | 'TASK';
 
 export interface PrivilegeGrant {
   privilege: string;
@@ -219,7 +259,12 @@ export interface CatalogState {
   /** Load history per table id: stage file path → md5, so COPY skips files it already loaded. */
   loadHistory: Record<string, Record<string, LoadedFile>>;
   futureGrants: FutureGrant[];
+  /** Task runs, oldest first, the latest TASK_HISTORY_LIMIT kept (version 3). */
+  taskHistory: TaskRun[];
 }
+
+/** How many task runs the catalog keeps (Snowflake's TASK_HISTORY returns 100 by default, 10,000 at most). */
+export const TASK_HISTORY_LIMIT = 1000;
 
 export const SYSTEM_ROLES = ['ACCOUNTADMIN', 'SECURITYADMIN', 'USERADMIN', 'SYSADMIN', 'ORGADMIN', 'PUBLIC'] as const;
 export const ACCOUNT_OBJECT_ID = 0;
@@ -245,6 +290,7 @@ export function newCatalog(account: string): CatalogState {
     roleGrants: [],
     loadHistory: {},
     futureGrants: [],
+    taskHistory: [],
   };
   for (const name of SYSTEM_ROLES) {
     state.roles[name] = { id: state.nextId++, name, owner: name === 'PUBLIC' ? 'ACCOUNTADMIN' : name, createdOn };
@@ -273,7 +319,7 @@ export function newCatalog(account: string): CatalogState {
 }
 
 export function emptySchema(id: number, name: string, owner: string): SchemaEntry {
-  return { id, name, owner, createdOn: now(), tables: {}, stages: {}, imageRepositories: {}, services: {}, fileFormats: {} };
+  return { id, name, owner, createdOn: now(), tables: {}, stages: {}, imageRepositories: {}, services: {}, fileFormats: {}, tasks: {} };
 }
 
 const CATALOG_FILE = 'catalog.json';
@@ -289,6 +335,12 @@ export function loadCatalog(dataDir: string): CatalogState | undefined {
   if (state.version < 2) {
     state.databases.SNOWFLAKE_SAMPLE_DATA ??= sampleDataDatabase(state.nextId++);
     state.version = 2;
+  }
+  // Version 3 added tasks: every schema gets an empty set, the account an empty history.
+  if (state.version < 3) {
+    for (const db of Object.values(state.databases)) for (const schema of Object.values(db.schemas)) schema.tasks ??= {};
+    state.taskHistory ??= [];
+    state.version = 3;
   }
   return state;
 }

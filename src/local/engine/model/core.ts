@@ -19,6 +19,14 @@ export interface CachedQuery {
   parameters: number;
 }
 
+/** The engine's task scheduler (engine/task-scheduler.ts), as statement handlers see it. */
+export interface TaskRunner {
+  /** EXECUTE TASK: one run of the task soon, after the statement that asked for it. */
+  runSoon(taskId: number): void;
+  /** A task was created, resumed, suspended or dropped: look at the schedule again. */
+  reschedule(): void;
+}
+
 export interface Core {
   readonly dataDir: string;
   /** The live catalog; replaced wholesale when a failed statement is rolled back. */
@@ -39,6 +47,8 @@ export interface Core {
   readonly version: number;
   /** Translated SELECTs by SQL text and session values (see statements/dml.ts). */
   readonly queryCache: Map<string, CachedQuery>;
+  /** Runs tasks on their schedule and on EXECUTE TASK. */
+  readonly taskRunner: TaskRunner;
   nextId(): number;
   /** Marks the catalog changed: saved after the statement, statement caches dropped. */
   changed(): void;

@@ -52,10 +52,11 @@ export function findSecurable(ex: Exec, objectType: ast.ObjectType | 'HYBRID TAB
     case 'STAGE':
     case 'FILE FORMAT':
     case 'IMAGE REPOSITORY':
-    case 'SERVICE': {
+    case 'SERVICE':
+    case 'TASK': {
       const path = scope.qualify(name, 'GRANT');
       const schema = scope.schema(path);
-      const collections = { STAGE: schema?.stages, 'FILE FORMAT': schema?.fileFormats, SERVICE: schema?.services, 'IMAGE REPOSITORY': schema?.imageRepositories };
+      const collections = { STAGE: schema?.stages, 'FILE FORMAT': schema?.fileFormats, SERVICE: schema?.services, 'IMAGE REPOSITORY': schema?.imageRepositories, TASK: schema?.tasks };
       const collection: Record<string, { id: number; owner: string }> | undefined = collections[objectType];
       const entry = collection?.[path.name];
       if (!entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) throw missing();

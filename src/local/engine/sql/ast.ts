@@ -406,6 +406,8 @@ export interface TableRef {
   kind: 'table';
   name: ObjectName;
   alias?: TableAlias;
+  /** TABLE(INFORMATION_SCHEMA.<function>(NAME => constant, …)): the function's named arguments. */
+  arguments?: Record<string, PropertyValue>;
 }
 
 export interface DerivedTable {
@@ -503,6 +505,9 @@ export type Statement =
   | AlterComputePoolStatement
   | CreateServiceStatement
   | AlterServiceStatement
+  | CreateTaskStatement
+  | AlterTaskStatement
+  | ExecuteTaskStatement
   | GrantPrivilegesStatement
   | RevokePrivilegesStatement
   | GrantRoleStatement
@@ -732,7 +737,8 @@ export type ObjectType =
   | 'INTEGRATION'
   | 'FUNCTION'
   | 'PROCEDURE'
-  | 'SEQUENCE';
+  | 'SEQUENCE'
+  | 'TASK';
 
 /** DROP <type> [IF EXISTS] name [CASCADE | RESTRICT] [FORCE]. HYBRID TABLE is TABLE here. */
 export interface DropStatement {
@@ -1112,4 +1118,34 @@ export interface CommentStatement {
   objectType: ObjectType | 'COLUMN';
   name: ObjectName;
   comment: string;
+}
+
+// ── tasks (https://docs.snowflake.com/en/sql-reference/sql/create-task)
+
+/** CREATE [OR REPLACE] TASK [IF NOT EXISTS] name WAREHOUSE = w SCHEDULE = '…' [COMMENT = '…'] AS body. */
+export interface CreateTaskStatement {
+  kind: 'createTask';
+  orReplace: boolean;
+  ifNotExists: boolean;
+  name: ObjectName;
+  warehouse?: Ident;
+  /** The SCHEDULE string as written ('60 MINUTE', 'USING CRON …'). */
+  schedule?: string;
+  comment?: string;
+  /** The body's source text after AS (a statement, BEGIN … END, or EXECUTE IMMEDIATE $$ … $$). */
+  definition: string;
+}
+
+/** ALTER TASK [IF EXISTS] name RESUME | SUSPEND. */
+export interface AlterTaskStatement {
+  kind: 'alterTask';
+  ifExists: boolean;
+  name: ObjectName;
+  action: 'RESUME' | 'SUSPEND';
+}
+
+/** EXECUTE TASK name: one run now, asynchronously. */
+export interface ExecuteTaskStatement {
+  kind: 'executeTask';
+  name: ObjectName;
 }

@@ -18,6 +18,9 @@ const VALUES: Record<string, string> = {
   folder: 'ratings',
   neighbors_plus_one: '4',
   user_table: 'MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER"',
+  schedule: "'60 MINUTE'",
+  body: '$$\nBEGIN\nCREATE OR REPLACE TABLE DB.SCH.R AS SELECT 1 AS A;\nGRANT SELECT ON TABLE DB.SCH.R TO ROLE P_API_ROLE;\nEND;\n$$',
+  task_name: "'REFRESH_RECOMMENDATIONS'",
 };
 
 function placeholder(name: string): string {

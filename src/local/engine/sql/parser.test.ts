@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SqlError } from '../../errors.js';
 import type * as A from './ast.js';
 import { papiSqlFiles } from './papi-sql.js';
-import { parse, parseScript, parseStageRef, splitStatements } from './parser.js';
+import { parse, parseScript, parseStageRef, parseTaskBody, splitStatements } from './parser.js';
 
 const names = (n: A.ObjectName) => n.parts.map((p) => p.name);
 
@@ -139,6 +139,9 @@ const EXAMPLES: Record<A.StatementKind, string> = {
   alterComputePool: 'ALTER COMPUTE POOL p SUSPEND',
   createService: "CREATE SERVICE s IN COMPUTE POOL p FROM @st SPECIFICATION_FILE = 'spec.yaml'",
   alterService: 'ALTER SERVICE s UNSET COMMENT',
+  createTask: "CREATE TASK t WAREHOUSE = w SCHEDULE = '60 MINUTE' AS BEGIN SELECT 1; SELECT 2; END",
+  alterTask: 'ALTER TASK t RESUME',
+  executeTask: 'EXECUTE TASK t',
   grantPrivileges: 'GRANT USAGE ON DATABASE d TO ROLE r',
   revokePrivileges: 'REVOKE GRANT OPTION FOR USAGE ON DATABASE d FROM ROLE r CASCADE',
   grantRole: 'GRANT ROLE a TO ROLE b',
@@ -500,7 +503,7 @@ describe('errors', () => {
       ['SELECT * FROM t SAMPLE (10)', 'SAMPLE'],
       ['SELECT * FROM t PIVOT (SUM(a) FOR b IN (1))', 'PIVOT'],
       ['SELECT a::GEOGRAPHY FROM t', 'data type GEOGRAPHY'],
-      ['CREATE TASK t AS SELECT 1', 'CREATE TASK'],
+      ['CREATE TASK t AFTER u AS SELECT 1', 'CREATE TASK … AFTER'],
       ['SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))', 'table function RESULT_SCAN'],
       ['INSERT FIRST WHEN a > 0 THEN INTO t SELECT 1 AS a', 'conditional multi-table INSERT'],
       ['SELECT a FROM t GROUP BY ROLLUP (a)', 'GROUP BY ROLLUP'],
@@ -512,5 +515,48 @@ describe('errors', () => {
       expect(e.sqlState).toBe('0A000');
       expect(e.message).toBe(`SQL compilation error:\nUnsupported feature '${feature}'.`);
     }
+  });
+});
+
+// https://docs.snowflake.com/en/sql-reference/sql/create-task (the body: one statement or a Snowflake
+// Scripting block) and https://docs.snowflake.com/en/developer-guide/snowflake-scripting/running-examples
+describe('task bodies', () => {
+  it('keeps an inline BEGIN … END block inside its CREATE TASK statement', () => {
+    const sql = "CREATE TASK t WAREHOUSE = w SCHEDULE = '5 MINUTE' AS BEGIN INSERT INTO a SELECT 1; DELETE FROM b; END; SELECT 3";
+    expect(splitStatements(sql).map((s) => s.text)).toEqual([
+      "CREATE TASK t WAREHOUSE = w SCHEDULE = '5 MINUTE' AS BEGIN INSERT INTO a SELECT 1; DELETE FROM b; END",
+      'SELECT 3',
+    ]);
+    const stmt = as(splitStatements(sql)[0]!.text, 'createTask');
+    expect(stmt).toMatchObject({ schedule: '5 MINUTE', warehouse: { name: 'W' }, definition: 'BEGIN INSERT INTO a SELECT 1; DELETE FROM b; END' });
+  });
+
+  it('still splits BEGIN TRANSACTION and a BEGIN that is not a task body', () => {
+    expect(splitStatements('BEGIN; SELECT 1; COMMIT')).toHaveLength(3);
+  });
+
+  it('reads a block, inline or in EXECUTE IMMEDIATE $$ … $$, as its statements in order', () => {
+    const inline = parseTaskBody("BEGIN CREATE OR REPLACE TABLE a AS SELECT CASE WHEN 1 = 1 THEN 'x' END AS c; DROP TABLE IF EXISTS b; END");
+    expect(inline.map((s) => s.text)).toEqual(["CREATE OR REPLACE TABLE a AS SELECT CASE WHEN 1 = 1 THEN 'x' END AS c", 'DROP TABLE IF EXISTS b']);
+    const immediate = parseTaskBody('EXECUTE IMMEDIATE $$\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND;\n$$');
+    expect(immediate.map((s) => s.text)).toEqual(['SELECT 1', 'SELECT 2']);
+    expect(parseTaskBody('INSERT INTO t VALUES (1)').map((s) => s.statement.kind)).toEqual(['insert']);
+  });
+
+  it.each([
+    ['DECLARE x INT; BEGIN SELECT 1; END', 'DECLARE'],
+    ['BEGIN LET x := 1; SELECT 1; END', 'LET'],
+    ['BEGIN IF (TRUE) THEN SELECT 1; END IF; END', 'IF'],
+    ['BEGIN FOR i IN 1 TO 3 DO SELECT 1; END FOR; END', 'FOR'],
+    ['BEGIN SELECT 1; EXCEPTION WHEN OTHER THEN RETURN 1; END', 'EXCEPTION'],
+    ['BEGIN BEGIN SELECT 1; END; END', 'BEGIN'],
+    ['BEGIN x := 1; END', 'assignment'],
+  ])('refuses the scripting construct in %s by name (002040)', (body, construct) => {
+    expect(() => parseTaskBody(body)).toThrow(expect.objectContaining({ code: '002040', message: expect.stringContaining(construct) }));
+  });
+
+  it('refuses CREATE TASK properties it does not implement by name', () => {
+    expect(() => parse("CREATE TASK t WAREHOUSE = w AFTER u AS SELECT 1")).toThrow(/Unsupported feature 'CREATE TASK … AFTER'/);
+    expect(() => parse("CREATE TASK t WAREHOUSE = w SCHEDULE = '1 MINUTE' WHEN SYSTEM$STREAM_HAS_DATA('s') AS SELECT 1")).toThrow(/CREATE TASK … WHEN/);
   });
 });

@@ -65,6 +65,7 @@ const SHOW_TARGETS = [
   'WAREHOUSES',
   'IMAGES',
   'SERVICES',
+  'TASKS',
   'ENDPOINTS',
   'PARAMETERS',
   'FUNCTIONS',
@@ -97,6 +98,7 @@ const OBJECT_TYPES: Array<[string[], A.ObjectType]> = [
   [['FUNCTION'], 'FUNCTION'],
   [['PROCEDURE'], 'PROCEDURE'],
   [['SEQUENCE'], 'SEQUENCE'],
+  [['TASK'], 'TASK'],
 ];
 
 const GRANT_PLURALS = [
@@ -142,18 +144,112 @@ export function splitStatements(sql: string): Array<{ text: string; binds: numbe
   }));
 }
 
-/** Token runs between top-level semicolons, each ending with its own 'eof'; empty runs dropped. */
+/**
+ * Token runs between top-level semicolons, each ending with its own 'eof'; empty runs dropped. The
+ * semicolons of a Snowflake Scripting block written inline as a task's body (CREATE TASK … AS BEGIN
+ * …; …; END) are inside the statement, as Snowflake reads it.
+ */
 function splitTokens(tokens: Token[]): Token[][] {
   const out: Token[][] = [];
   let current: Token[] = [];
-  for (const t of tokens) {
-    if ((t.type === 'op' && t.value === ';') || t.type === 'eof') {
+  let depth = 0;
+  for (const [i, t] of tokens.entries()) {
+    if (t.type === 'word' && current.length > 0) {
+      const opensBlock = t.value === 'BEGIN' && isBlockBegin(tokens[i + 1]);
+      if (depth === 0 && opensBlock && isTaskBodyStart(current)) depth = 1;
+      else if (depth > 0) depth += blockDepthChange(t, tokens[i + 1]);
+    }
+    if (depth > 0 && t.type === 'op' && t.value === ';') current.push(t);
+    else if ((t.type === 'op' && t.value === ';') || t.type === 'eof') {
       if (current.length > 0) out.push([...current, { ...t, type: 'eof', value: '<EOF>', raw: '' }]);
       current = [];
+      depth = 0;
     } else current.push(t);
   }
   return out;
 }
+
+/** BEGIN opens a block unless it starts a transaction (BEGIN; BEGIN TRANSACTION|WORK|NAME …). */
+function isBlockBegin(next: Token | undefined): boolean {
+  if (!next || next.type === 'eof' || (next.type === 'op' && next.value === ';')) return false;
+  return !(next.type === 'word' && ['TRANSACTION', 'WORK', 'NAME'].includes(next.value));
+}
+
+/** The tokens so far are `CREATE … TASK … AS`: what follows is a task's body. */
+function isTaskBodyStart(current: Token[]): boolean {
+  const last = current[current.length - 1]!;
+  return current[0]!.value === 'CREATE' && last.type === 'word' && last.value === 'AS' && current.some((t) => t.type === 'word' && t.value === 'TASK');
+}
+
+/** Inside a block: BEGIN and CASE open, END closes (END IF / FOR / LOOP / WHILE / REPEAT close what was not counted). */
+function blockDepthChange(t: Token, next: Token | undefined): number {
+  if (t.value === 'CASE' || (t.value === 'BEGIN' && isBlockBegin(next))) return 1;
+  if (t.value !== 'END') return 0;
+  const closes = next?.type === 'word' ? next.value : '';
+  return ['IF', 'FOR', 'LOOP', 'WHILE', 'REPEAT'].includes(closes) ? 0 : -1;
+}
+
+/** Snowflake Scripting words papi local does not run in a task's body (refused by name). */
+const SCRIPTING_WORDS = new Set(['DECLARE', 'LET', 'IF', 'FOR', 'WHILE', 'REPEAT', 'LOOP', 'CASE', 'RETURN', 'BREAK', 'CONTINUE', 'RAISE', 'OPEN', 'FETCH', 'CLOSE', 'EXCEPTION', 'BEGIN', 'AWAIT', 'CANCEL', 'NULL']);
+
+/**
+ * A task's body as the statements papi local runs in order: one SQL statement, or a Snowflake
+ * Scripting block of plain SQL statements (BEGIN stmt; … END), written inline or as EXECUTE IMMEDIATE
+ * $$ … $$ (https://docs.snowflake.com/en/developer-guide/snowflake-scripting/running-examples). Any
+ * scripting construct beyond that (DECLARE, LET, IF, FOR, EXCEPTION, nested blocks, assignments) is
+ * refused by name (002040). Each statement is parsed, so a body papi local cannot run fails at CREATE.
+ */
+export function parseTaskBody(definition: string): Array<{ text: string; statement: A.Statement }> {
+  const tokens = tokenize(definition);
+  const words = tokens.filter((t) => t.type !== 'eof');
+  if (words.length === 0) throw syntaxError(1, 1, '<EOF>');
+  const head = words[0]!;
+  if (head.type === 'word' && head.value === 'EXECUTE' && words[1]?.type === 'word' && words[1].value === 'IMMEDIATE') {
+    const body = words[2];
+    if (!body || body.type !== 'string' || words.length > 3 + (isSemicolon(words[3]) ? 1 : 0)) throw unsupported('EXECUTE IMMEDIATE of anything but a string constant in a task body');
+    return parseTaskBody(body.value);
+  }
+  if (head.type === 'word' && SCRIPTING_WORDS.has(head.value) && !(head.value === 'BEGIN' && isBlockBegin(words[1]))) throw unsupported(`Snowflake Scripting ${head.value} in a task body`);
+  if (!(head.type === 'word' && head.value === 'BEGIN')) {
+    const statement = parse(definition);
+    return [{ text: definition, statement }];
+  }
+  // BEGIN … END [;]
+  let end = words.length - 1;
+  if (isSemicolon(words[end])) end--;
+  const close = words[end];
+  if (!close || close.type !== 'word' || close.value !== 'END' || end < 1) throw syntaxError(close?.line ?? 1, close?.col ?? 1, close?.raw ?? '<EOF>');
+  const inner = words.slice(1, end);
+  const statements: Array<{ text: string; statement: A.Statement }> = [];
+  let run: Token[] = [];
+  let depth = 0;
+  const finish = () => {
+    if (run.length === 0) return;
+    const first = run[0]!;
+    if (first.type === 'word' && SCRIPTING_WORDS.has(first.value)) throw unsupported(`Snowflake Scripting ${first.value} in a task body`);
+    if (run[1]?.type === 'op' && run[1].value === ':' && run[2]?.type === 'op' && run[2].value === '=') throw unsupported('Snowflake Scripting assignment (:=) in a task body');
+    const text = definition.slice(first.start, run[run.length - 1]!.end);
+    statements.push({ text, statement: parse(text) });
+    run = [];
+  };
+  for (const [i, t] of inner.entries()) {
+    if (t.type === 'word' && (t.value === 'EXCEPTION' || (t.value === 'BEGIN' && isBlockBegin(inner[i + 1])))) throw unsupported(`Snowflake Scripting ${t.value} in a task body`);
+    if (t.type === 'word') depth += t.value === 'CASE' ? 1 : t.value === 'END' ? -1 : 0;
+    if (depth === 0 && isSemicolon(t)) finish();
+    else run.push(t);
+  }
+  if (run.length > 0) throw syntaxError(close.line, close.col, 'END');
+  if (statements.length === 0) throw syntaxError(close.line, close.col, 'END');
+  return statements;
+}
+
+const isSemicolon = (t: Token | undefined) => t?.type === 'op' && t.value === ';';
+
+/** Table functions of INFORMATION_SCHEMA papi local answers, with the named arguments each takes. */
+const INFORMATION_SCHEMA_FUNCTIONS: Record<string, string[]> = {
+  QUERY_HISTORY_BY_SESSION: [],
+  TASK_HISTORY: ['TASK_NAME', 'RESULT_LIMIT', 'ERROR_ONLY'],
+};
 
 /** A type from its text: the catalog stores column types as text (OBJECT(city VARCHAR(16777216)), …). */
 export function parseDataType(text: string): A.DataType {
@@ -367,7 +463,11 @@ class Parser {
       case 'UNSET':
         throw unsupported('session variables');
       case 'EXECUTE':
-        throw unsupported('EXECUTE');
+        if (this.isWords('EXECUTE', 'TASK')) {
+          this.i += 2;
+          return { kind: 'executeTask', name: this.objectName() };
+        }
+        throw unsupported(this.isWords('EXECUTE', 'IMMEDIATE') ? 'EXECUTE IMMEDIATE' : 'EXECUTE');
       case 'DECLARE':
         throw unsupported('Snowflake Scripting');
       default:
@@ -632,16 +732,59 @@ class Parser {
   }
 
   /**
-   * TABLE(INFORMATION_SCHEMA.QUERY_HISTORY_BY_SESSION()): read like an INFORMATION_SCHEMA view of that
-   * name; the functions' arguments (time ranges, limits) are refused by name.
+   * TABLE(INFORMATION_SCHEMA.QUERY_HISTORY_BY_SESSION()) and TABLE(INFORMATION_SCHEMA.TASK_HISTORY(…)):
+   * read like an INFORMATION_SCHEMA view of that name. TASK_HISTORY takes its constant arguments
+   * TASK_NAME, RESULT_LIMIT and ERROR_ONLY; any other argument (time ranges, …) is refused by name.
    */
   private informationSchemaFunction(): A.TableRef {
     const name = this.objectName();
     const fn = name.parts[name.parts.length - 1]!.name;
-    if (fn !== 'QUERY_HISTORY_BY_SESSION') throw unsupported(`table function INFORMATION_SCHEMA.${fn}`);
+    const accepted = INFORMATION_SCHEMA_FUNCTIONS[fn];
+    if (!accepted) throw unsupported(`table function INFORMATION_SCHEMA.${fn}`);
     this.expectOp('(');
-    if (!this.acceptOp(')')) throw unsupported(`arguments of INFORMATION_SCHEMA.${fn}`);
-    return { kind: 'table', name };
+    if (this.acceptOp(')')) return { kind: 'table', name };
+    const args: Record<string, A.PropertyValue> = {};
+    do {
+      const arg = this.peek();
+      if (arg.type !== 'word' || !this.isOp('=>', 1) || !accepted.includes(arg.value)) throw unsupported(`argument ${arg.raw.toUpperCase()} of INFORMATION_SCHEMA.${fn}`);
+      this.i += 2;
+      const value = this.propertyValue();
+      if (value.kind !== 'string' && value.kind !== 'number' && value.kind !== 'boolean') throw unsupported(`a non-constant ${arg.value} of INFORMATION_SCHEMA.${fn}`);
+      args[arg.value] = value;
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    return { kind: 'table', name, arguments: args };
+  }
+
+  /**
+   * CREATE TASK (https://docs.snowflake.com/en/sql-reference/sql/create-task): WAREHOUSE, SCHEDULE and
+   * COMMENT; every other property (AFTER, WHEN, serverless sizes, CONFIG, session parameters, …) is
+   * refused by name. The body (everything after AS) is kept as text and checked by parseTaskBody.
+   */
+  private createTask(orReplace: boolean): A.CreateTaskStatement {
+    const ifNotExists = this.ifNotExists();
+    const name = this.objectName();
+    const stmt: A.CreateTaskStatement = { kind: 'createTask', orReplace, ifNotExists, name, definition: '' };
+    while (!this.isWord('AS')) {
+      const t = this.peek();
+      if (t.type !== 'word') this.fail();
+      if (t.value === 'WAREHOUSE' && this.isOp('=', 1)) {
+        this.i += 2;
+        stmt.warehouse = this.ident();
+      } else if ((t.value === 'SCHEDULE' || t.value === 'COMMENT') && this.isOp('=', 1)) {
+        this.i += 2;
+        const text = this.stringLit();
+        if (t.value === 'SCHEDULE') stmt.schedule = text;
+        else stmt.comment = text;
+      } else throw unsupported(`CREATE TASK … ${t.value}`);
+    }
+    this.expectWord('AS');
+    const first = this.peek();
+    if (first.type === 'eof') this.fail();
+    const last = this.tokens[this.tokens.length - 2]!;
+    stmt.definition = this.sql.slice(first.start, last.end);
+    this.i = this.tokens.length - 1;
+    return stmt;
   }
 
   private tableFunctionCall(): A.TableFunctionRef {
@@ -1371,6 +1514,7 @@ class Parser {
       return { kind: 'createSchema', orReplace, ifNotExists, transient: modifier === 'TRANSIENT', managedAccess, name, comment: this.takeComment(properties), properties };
     }
     onlyFor(undefined, ...(this.isWord('STAGE') || this.isWords('FILE', 'FORMAT') ? ['TEMPORARY'] : []));
+    if (this.acceptWord('TASK')) return this.createTask(orReplace);
     if (this.acceptWord('ROLE')) {
       const ifNotExists = this.ifNotExists();
       const name = this.objectName();
@@ -1586,6 +1730,14 @@ class Parser {
 
   private alter(): A.Statement {
     this.expectWord('ALTER');
+    if (this.acceptWord('TASK')) {
+      const ifExists = this.ifExists();
+      const name = this.objectName();
+      if (this.acceptWord('RESUME')) return { kind: 'alterTask', ifExists, name, action: 'RESUME' };
+      if (this.acceptWord('SUSPEND')) return { kind: 'alterTask', ifExists, name, action: 'SUSPEND' };
+      const t = this.peek();
+      throw unsupported(`ALTER TASK … ${t.type === 'eof' ? '' : t.raw.toUpperCase()}`.trim());
+    }
     if (this.acceptWord('SESSION')) {
       if (this.acceptWord('SET')) {
         const properties = this.properties({}, true);

@@ -390,7 +390,8 @@ describe("every query and DML statement of papi's sql/", () => {
         const bindCount = (JSON.stringify(s).match(/"kind":"bind"/g) ?? []).length;
         const binds = Array.from({ length: bindCount }, () => 'x');
         const sqls =
-          s.kind === 'select' && !JSON.stringify(s).includes('"system":true')
+          // INFORMATION_SCHEMA functions read the catalog, which this test has none of (tasks.test.ts covers them).
+          s.kind === 'select' && !JSON.stringify(s).includes('"system":true') && !JSON.stringify(s).includes('"INFORMATION_SCHEMA"')
             ? [translateQuery(s.query, ctx).sql]
             : s.kind === 'createTable' && s.as
               ? [translateQuery(s.as, ctx).sql]

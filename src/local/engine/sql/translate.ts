@@ -63,7 +63,7 @@ export interface ResolvedRelation {
 
 export interface TranslateContext {
   /** Resolves a 1–3 part name to a relation; throws SqlError 002003 when missing or not visible. */
-  resolveTable(name: A.ObjectName): ResolvedRelation;
+  resolveTable(name: A.ObjectName, args?: Record<string, A.PropertyValue>): ResolvedRelation;
   session: SessionValues;
   /** DuckDB text for bind n (1-based); default `$n`. */
   bind?(index: number): string;
@@ -402,7 +402,7 @@ class Translator {
           relSql = quoteIdent(cte.name);
           columns = cte.columns;
         } else {
-          const resolved = this.ctx.resolveTable(item.name);
+          const resolved = this.ctx.resolveTable(item.name, item.arguments);
           this.readRelations.add(resolved.sql);
           relSql = resolved.sql;
           columns = resolved.columns.map((c) => ({ name: c.name, type: c.type ? canonical(c.type) : undefined }));

@@ -35,8 +35,8 @@ interface Resolution {
 function context(ex: Exec, resolution: Resolution, system: Map<ast.FunctionCall, string | null>, target?: { table: TableEntry; privilege: Privilege }): TranslateContext {
   const { session, core } = ex;
   return {
-    resolveTable: (name: ast.ObjectName) => {
-      const catalogView = informationSchemaRelation(ex, ex.scope.qualify(name, 'SELECT'));
+    resolveTable: (name: ast.ObjectName, args?: Record<string, ast.PropertyValue>) => {
+      const catalogView = informationSchemaRelation(ex, ex.scope.qualify(name, 'SELECT'), args);
       if (catalogView) return catalogView;
       const { path, table } = findTable(ex, name, 'SELECT', 'Object');
       const privilege: Privilege = target && target.table.id === table.id ? target.privilege : 'SELECT';
@@ -144,12 +144,14 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   const key = [user, role, database ?? '', schema ?? '', warehouse ?? '', bindTypes, ex.sql].join('\u0000');
   let cached = queryCache.get(key);
   const hasSystem = /SYSTEM\$/i.test(ex.sql);
-  if (!cached || cached.version !== version || hasSystem) {
+  // INFORMATION_SCHEMA's history functions change without a catalog change: never cached.
+  const volatile = hasSystem || /_HISTORY/i.test(ex.sql);
+  if (!cached || cached.version !== version || volatile) {
     const resolution: Resolution = { tables: [] };
     const system = hasSystem ? await evaluateSystemFunctions(ex, stmt) : new Map();
     const translated = translateQuery(stmt.query, context(ex, resolution, system));
     cached = { version, sql: translated.sql, columns: translated.columns, tables: resolution.tables, parameters: parameterCount(translated.sql) };
-    if (!hasSystem) {
+    if (!volatile) {
       if (queryCache.size >= QUERY_CACHE_LIMIT) queryCache.clear();
       queryCache.set(key, cached);
     }

@@ -8,6 +8,7 @@ import { display, lastPart } from '../model/name-resolution.js';
 import { findSecurable } from '../model/securables.js';
 import { findService, serviceState } from '../model/service-objects.js';
 import { findTable, tableSecurable } from '../model/tables.js';
+import { taskSecurable } from '../model/tasks.js';
 import { publicKeyFingerprint, tokenOwner, tokenStatus } from '../model/user-credentials.js';
 import type * as ast from '../sql/ast.js';
 import type { Column, StatementResult } from '../types.js';
@@ -249,6 +250,60 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
           const nodes = p.state === 'SUSPENDED' ? 0 : p.minNodes;
           return [p.name, p.state, p.minNodes, p.maxNodes, p.instanceFamily, n, 0, p.autoSuspendSecs, String(p.autoResume), n > 0 ? nodes : 0, n > 0 ? 0 : nodes, nodes, p.createdOn, p.createdOn, p.createdOn, p.owner, p.comment ?? null, 'false', null];
         }),
+      );
+    }
+    case 'TASKS': {
+      // https://docs.snowflake.com/en/sql-reference/sql/show-tasks: the columns in the documented order.
+      const items = schemasInScope(ex, stmt).flatMap(({ database, schema }) =>
+        Object.values(schema.tasks ?? {})
+          .filter((t) => access.sees(taskSecurable(t)))
+          .map((t) => ({ name: t.name, t, database, schema: schema.name })),
+      );
+      return result(
+        [
+          ['created_on', 'ts'],
+          ['name', 't'],
+          ['id', 't'],
+          ['database_name', 't'],
+          ['schema_name', 't'],
+          ['owner', 't'],
+          ['comment', 't'],
+          ['warehouse', 't'],
+          ['schedule', 't'],
+          ['predecessors', 't'],
+          ['state', 't'],
+          ['definition', 't'],
+          ['condition', 't'],
+          ['allow_overlapping_execution', 't'],
+          ['error_integration', 't'],
+          ['last_committed_on', 'ts'],
+          ['last_suspended_on', 'ts'],
+          ['owner_role_type', 't'],
+          ['config', 't'],
+          ['budget', 't'],
+        ],
+        filterNames(items, stmt).map(({ t, database, schema }) => [
+          t.createdOn,
+          t.name,
+          String(t.id),
+          database,
+          schema,
+          t.owner,
+          t.comment ?? null,
+          t.warehouse,
+          t.schedule,
+          '[]',
+          t.state,
+          t.definition,
+          null,
+          'false',
+          null,
+          t.lastCommittedOn,
+          t.lastSuspendedOn ?? null,
+          roleType(state, t.owner),
+          null,
+          null,
+        ]),
       );
     }
     case 'SERVICES': {
