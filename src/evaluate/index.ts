@@ -5,7 +5,7 @@
 // 10 scored against the held-out ratings (sql/evaluate/03-metrics.sql). The database is dropped at the end.
 import type { ConnectedContext } from '../context.js';
 import { ALGORITHMS, algorithmStatements, configuredSettings, RECOMMENDER_ALGORITHMS, type AlgorithmSettings, type RecommenderAlgorithm } from '../recommend/algorithms.js';
-import { step } from '../snowflake/plan.js';
+import { step, userIdType } from '../snowflake/plan.js';
 import { runStatement, type StatementRunner } from '../snowflake/runner.js';
 import { fileUrl, identifier, integer, keyword, pathSegment, qualified, renderValue, WAREHOUSE_SIZES, type TemplateValue } from '../snowflake/template.js';
 import { UsageError } from '../ui/errors.js';
@@ -106,13 +106,14 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
   const conn = await ctx.connection();
   const papiLocal = target.kind === 'local' || (await platformOf(conn)).papiLocal;
   const source = data.resolveDataSource(options.data ?? config.data.source, papiLocal ? 'local' : 'snowflake');
-  const prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd }), (p) => p.source);
+  const prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize }), (p) => p.source);
   const debug = (message: string) => ctx.out.debug(message);
   const run = async (statements: Array<{ sql: string; source: string }>) => {
     for (const statement of statements) await runStatement(conn, statement, debug);
   };
   const names = evaluationNames();
   const papiNames = resolveNames(config.snowflake);
+  const idType = userIdType(config);
   try {
     await ctx.out.task('Create the evaluation database', async () => {
       // papi's warehouse, as setup creates it (an evaluation may come before the first setup).
@@ -122,6 +123,7 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
       await run(step('stage', '', 'objects', 'setup/04-stage.sql', { stage: names.stage }).statements);
       await run(
         step('tables', '', 'objects', 'setup/05-tables.sql', {
+          user_id_type: idType,
           user_table: names.users,
           ratings_table: names.ratings,
           titles_table: names.titles,
@@ -135,7 +137,11 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
       for (const kind of ['ratings', 'titles', 'users'] as const) {
         await run(step('put', '', 'data', 'data/put.sql', { file: fileUrl(prepared.files[kind]), stage: names.stage, folder: pathSegment(kind) }).statements);
         const template = { ratings: 'data/01-ratings.sql', titles: 'data/02-titles.sql', users: 'data/03-users.sql' }[kind];
-        const table: Record<string, TemplateValue> = { ratings: { ratings_table: names.ratings }, titles: { titles_table: names.titles }, users: { user_table: names.users } }[kind];
+        const table: Record<string, TemplateValue> = {
+          ratings: { ratings_table: names.ratings, user_id_type: idType },
+          titles: { titles_table: names.titles },
+          users: { user_table: names.users, user_id_type: idType },
+        }[kind];
         await run(step('load', '', 'data', template, { load_table: qualified([DATABASE, SCHEMA, `${kind.toUpperCase()}_LOAD`]), stage: names.stage, ...table }).statements);
       }
     });
