@@ -41,7 +41,7 @@ export interface StartLocalOptions {
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
   chunkLimits?: ChunkLimits;
-  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 2 s; SPCS takes minutes). */
+  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 0.5 s: long enough for papi to see it, short for `papi up`; SPCS takes minutes). */
   endpointProvisioningMs?: number;
 }
 
