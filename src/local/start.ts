@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Hono } from 'hono';
 import { openEngine, stageRoot, type LocalEngineApi } from './engine/index.js';
-import { verifyPassword } from './password.js';
+import { rememberingVerifier } from './password.js';
 import type { AccountDirectory } from './platform.js';
 import { listenApp } from './http/listen-app.js';
 import type { LocalHttpEnv } from './http/local-http-env.js';
@@ -126,7 +126,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   }
   const account = engine.account();
   tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
-  sqlApi.attach({ engine, account, verifyPassword });
+  sqlApi.attach({ engine, account, verifyPassword: rememberingVerifier() });
   // Services that ran before a restart come back (in the background: a restart must stay fast).
   void services.restore().catch(() => undefined);
 
