@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Hono } from 'hono';
 import { openEngine, stageRoot, type LocalEngineApi } from './engine/index.js';
-import { verifyPassword } from './password.js';
+import { rememberingVerifier } from './password.js';
 import type { AccountDirectory } from './platform.js';
 import { listenApp } from './http/listen-app.js';
 import type { LocalHttpEnv } from './http/local-http-env.js';
@@ -42,7 +42,7 @@ export interface StartLocalOptions {
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
   chunkLimits?: ChunkLimits;
-  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 2 s; SPCS takes minutes). */
+  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 0.5 s: long enough for papi to see it, short for `papi up`; SPCS takes minutes). */
   endpointProvisioningMs?: number;
 }
 
@@ -133,7 +133,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   }
   const account = engine.account();
   tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
-  sqlApi.attach({ engine, account, verifyPassword });
+  sqlApi.attach({ engine, account, verifyPassword: rememberingVerifier() });
   // Services that ran before a restart come back (in the background: a restart must stay fast).
   void services.restore().catch(() => undefined);
 

@@ -74,7 +74,7 @@ const start = defineCommand({
       min: 0,
       max: 3600,
       meaning: 'a number of seconds',
-      description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 2)',
+      description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 0.5)',
     },
     // Set by --detach on the child it starts: its output goes to a log file, so no password in it.
     background: { type: 'boolean', hidden: true, description: 'internal: the detached child' },

@@ -5,6 +5,10 @@
 // as). The ratio between the two is what the protocol (HTTP, JSON rowsets, the driver, the SQL
 // translation and privilege checks) costs per lookup.
 //
+// The driver has a floor of its own: the same lookups through the same driver against a stub server
+// that answers with canned JSON (stub-snowflake.ts) show it; papi local's own share is the ratio of the
+// two, measured side by side in one run.
+//
 // One caller, closed loop, in one process (driver, server and DuckDB share the event loop, as a
 // service and papi local would not): figures are per-lookup latency and single-caller throughput.
 //   npm run bench:local                                   (LOOKUP_ITERATIONS=… LOOKUP_USERS=… to change)
@@ -15,6 +19,7 @@ import { createHistogram, performance, type RecordableHistogram } from 'node:per
 import { DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { connect, type Connection } from '../../snowflake/driver.js';
 import { startLocal } from '../index.js';
+import { startStubSnowflake, type StubAnswers } from './stub-snowflake.js';
 
 const USERS = positiveInteger(process.env.LOOKUP_USERS, 10_000);
 const ITERATIONS = positiveInteger(process.env.LOOKUP_ITERATIONS, 3_000);
@@ -72,10 +77,35 @@ async function measure(name: string, lookup: (ids: number[]) => Promise<number>,
 
 const placeholders = (n: number, marker: (i: number) => string) => Array.from({ length: n }, (_, i) => marker(i + 1)).join(', ');
 
-async function throughDriver(c: Connection): Promise<Figures[]> {
+async function throughDriver(c: Connection, to: string): Promise<Figures[]> {
   const one = `SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (?)`;
   const ten = `SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (${placeholders(BATCH, () => '?')})`;
-  return [await measure('driver → papi local, 1 id', async (ids) => (await c.execute(one, ids)).length, 1), await measure(`driver → papi local, ${BATCH} ids`, async (ids) => (await c.execute(ten, ids)).length, BATCH)];
+  return [await measure(`driver → ${to}, 1 id`, async (ids) => (await c.execute(one, ids)).length, 1), await measure(`driver → ${to}, ${BATCH} ids`, async (ids) => (await c.execute(ten, ids)).length, BATCH)];
+}
+
+/** papi local's answers recorded over plain HTTP, for the stub to give back: a login, a lookup, every row. */
+async function recordAnswers(accessUrl: string, user: string, password: string): Promise<StubAnswers> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${accessUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Snowflake Token="${token}"` } : {}) },
+      body: JSON.stringify(body),
+    });
+    return { text: await response.text() };
+  };
+  const login = await post('/session/v1/login-request', { data: { ACCOUNT_NAME: 'PAPI', LOGIN_NAME: user, PASSWORD: password } });
+  const token = (JSON.parse(login.text) as { data: { token: string } }).data.token;
+  const query = async (sqlText: string, bindings: Record<string, unknown>) =>
+    JSON.parse((await post('/queries/v1/query-request', { sqlText, bindings }, token)).text) as { success: boolean; data: { rowset: unknown[][] } };
+  const lookup = await query(`SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (?)`, { 1: { type: 'FIXED', value: '1' } });
+  if (!lookup.success) throw new Error(`recording a lookup failed: ${JSON.stringify(lookup)}`);
+  const rows = new Map<string, string>();
+  for (let from = 1; from <= USERS; from += 100) {
+    const range = await query(`SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID BETWEEN ? AND ?`, { 1: { type: 'FIXED', value: String(from) }, 2: { type: 'FIXED', value: String(from + 99) } });
+    for (const row of range.data.rowset) rows.set(String(row[0]), JSON.stringify(row));
+  }
+  if (rows.size !== USERS) throw new Error(`recorded ${rows.size} rows, expected ${USERS}`);
+  return { login: login.text, lookup, rows };
 }
 
 async function onDuckDB(): Promise<Figures[]> {
@@ -108,6 +138,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'papi-bench-lookup-'));
   const local = await startLocal({ dataDir: dir });
   let driver: Figures[];
+  let stubbed: Figures[];
   try {
     const c = await connect({ account: local.account, accessUrl: local.accessUrl, user: local.user, password: local.password });
     try {
@@ -116,7 +147,21 @@ async function main(): Promise<void> {
       const rows = Array.from({ length: USERS }, (_, i) => [i + 1, recommendations(i + 1)]);
       for (let i = 0; i < rows.length; i += 5_000) await c.execute('INSERT INTO BENCH.PUBLIC.STAGING (USER_ID, DOC) VALUES (?, ?)', rows.slice(i, i + 5_000));
       await c.execute(`CREATE HYBRID TABLE ${TABLE} (USER_ID NUMBER(38,0) PRIMARY KEY, RECOMMENDATIONS VARIANT) AS SELECT USER_ID, PARSE_JSON(DOC) FROM BENCH.PUBLIC.STAGING`);
-      driver = await throughDriver(c);
+      const stub = await startStubSnowflake(await recordAnswers(local.accessUrl, local.user, local.password));
+      try {
+        const s = await connect({ account: local.account, accessUrl: stub.accessUrl, user: local.user, password: local.password });
+        try {
+          // Alternated (stub, papi local, stub, papi local) so neither always runs on a warmer process.
+          const [stub1, stub10] = await throughDriver(s, 'stub');
+          const [local1, local10] = await throughDriver(c, 'papi local');
+          driver = [local1!, local10!];
+          stubbed = [stub1!, stub10!];
+        } finally {
+          await s.close();
+        }
+      } finally {
+        await stub.close();
+      }
     } finally {
       await c.close();
     }
@@ -129,7 +174,13 @@ async function main(): Promise<void> {
   const ms = (value: number) => value.toFixed(3).padStart(8);
   console.log(`Point lookups by primary key: ${USERS.toLocaleString('en-US')} users, ${ITERATIONS.toLocaleString('en-US')} lookups after ${WARMUP} warm-up, one caller, Node ${process.version}`);
   console.log(`${'path'.padEnd(32)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'lookups/s'.padStart(10)}`);
-  for (const f of [...driver, ...duck]) console.log(`${f.name.padEnd(32)} ${ms(f.p50)} ${ms(f.p99)} ${f.qps.toFixed(0).padStart(10)}`);
+  for (const f of [...driver, ...stubbed, ...duck]) console.log(`${f.name.padEnd(32)} ${ms(f.p50)} ${ms(f.p99)} ${f.qps.toFixed(0).padStart(10)}`);
+  console.log("papi local's own share (papi local ÷ stub, both through the driver; goal p50 ≤ ×1.5, p99 ≤ ×2):");
+  for (let i = 0; i < driver.length; i++) {
+    const d = driver[i]!;
+    const s = stubbed[i]!;
+    console.log(`  ${(i === 0 ? '1 id' : `${BATCH} ids`).padEnd(6)}  p50 ×${(d.p50 / s.p50).toFixed(2)}   p99 ×${(d.p99 / s.p99).toFixed(2)}   throughput ÷${(s.qps / d.qps).toFixed(2)}`);
+  }
   console.log('protocol overhead (papi local through the driver ÷ DuckDB prepared):');
   for (let i = 0; i < driver.length; i++) {
     const d = driver[i]!;

@@ -119,6 +119,20 @@ describe('COPY INTO from CSV', () => {
     expect(await rowCount('R')).toBe('4');
   });
 
+  // NUMBER holds up to 38 digits (https://docs.snowflake.com/en/sql-reference/data-types-numeric):
+  // values past 18 digits and exponent forms load exactly, whichever cast papi local picks for them.
+  it('loads wide numbers and exponent forms exactly', async () => {
+    await run(h.engine, h.admin, 'CREATE TABLE W (K NUMBER(38,0), A NUMBER(38,0), B NUMBER(38,2))');
+    await stageFile('w/', 'w.csv', '1,1234567890123456789012345,12345678901234567.25\n2,1.5e3,-0.5E1\n3,-000000000000000000000042,123456789012345678901234567890123456.78\n');
+    await run(h.engine, h.admin, 'COPY INTO W FROM @ST/w/');
+    const rows = await run(h.engine, h.admin, 'SELECT TO_VARCHAR(A) AS A, TO_VARCHAR(B) AS B FROM W ORDER BY K');
+    expect(rows.map((r) => [r.A, r.B])).toEqual([
+      ['1234567890123456789012345', '12345678901234567.25'],
+      ['1500', '-5.00'],
+      ['-42', '123456789012345678901234567890123456.78'],
+    ]);
+  });
+
   it('reads named file formats and the stage default format', async () => {
     expect(await status(h.engine, h.admin, "CREATE FILE FORMAT PIPES TYPE = CSV FIELD_DELIMITER = '|' SKIP_HEADER = 1")).toBe('File format PIPES successfully created.');
     expect((await run(h.engine, h.admin, 'SHOW FILE FORMATS')).map((f) => [f.name, f.type])).toEqual([['PIPES', 'CSV']]);

@@ -78,6 +78,18 @@ describe('login', () => {
     expect((await driverError(failed)).code).toBe('390100');
   });
 
+  // papi local remembers verified passwords (one hash per pool); ALTER USER … SET PASSWORD must still
+  // retire the old one at once (https://docs.snowflake.com/en/sql-reference/sql/alter-user).
+  it('refuses a wrong password after the right one was remembered, and the old password after ALTER USER … SET PASSWORD', async () => {
+    await withConnection((c) => c.execute("CREATE USER ROTATING PASSWORD = 'first-pw'"));
+    const rotating = { ...admin(), user: 'ROTATING' };
+    await Promise.all(Array.from({ length: 5 }, () => withConnection((c) => c.execute('SELECT 1'), { ...rotating, password: 'first-pw' })));
+    expect((await driverError(connect({ ...rotating, password: 'first-pW' }))).code).toBe('390100');
+    await withConnection((c) => c.execute("ALTER USER ROTATING SET PASSWORD = 'second-pw'"));
+    expect((await driverError(connect({ ...rotating, password: 'first-pw' }))).code).toBe('390100');
+    expect(await withConnection((c) => c.execute('SELECT CURRENT_USER() AS U'), { ...rotating, password: 'second-pw' })).toEqual([{ U: 'ROTATING' }]);
+  });
+
   it('refuses a role not granted to the user at login', async () => {
     const failed = connect({ ...admin(), role: 'NOBODY' });
     expect((await driverError(failed)).code).toBe('390189');

@@ -129,7 +129,7 @@ interface SavedService {
 export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServiceRuntime {
   const services = new Map<string, Service>();
   const timings: ContainerTimings = { probeIntervalMs: 250, readyWithoutProbeMs: 1000, stopGraceMs: 5000, restartBackoffMs: 1000, restartBackoffMaxMs: 30_000, ...options.timings };
-  const provisioningMs = options.endpointProvisioningMs ?? 2000;
+  const provisioningMs = options.endpointProvisioningMs ?? 500;
   const schedulingMs = options.schedulingMs ?? 0;
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
   const tokenRefresh = Math.min(options.tokenRefreshSeconds ?? 600, Math.max(1, Math.floor(tokenTtl / 2)));
