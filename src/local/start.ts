@@ -98,6 +98,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS });
   const { port } = server;
   accessUrl = `http://127.0.0.1:${port}`;
+  // One verifier for SQL API logins and browser sign-ins: each user and password pair is hashed once.
+  const verifyPassword = rememberingVerifier();
   const services = createServiceRuntime({
     dataDir: path.join(dataDir, 'spcs'),
     registry,
@@ -133,7 +135,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   }
   const account = engine.account();
   tokens.attachProgrammaticAccessTokens((secret) => lazyDirectory.verifyProgrammaticAccessToken(secret));
-  sqlApi.attach({ engine, account, verifyPassword: rememberingVerifier() });
+  sqlApi.attach({ engine, account, verifyPassword });
   // Services that ran before a restart come back (in the background: a restart must stay fast).
   void services.restore().catch(() => undefined);
 
