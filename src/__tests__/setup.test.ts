@@ -17,7 +17,7 @@ const crlf = (text: string) => text.replace(/\n/g, '\r\n');
 let admin: Connection;
 
 /** A small data set in the tutorial's format: 8 users, 6 titles (one with a comma), CRLF, ISO timestamps. */
-function tutorialFiles(dir: string, ratingsText?: string): string {
+function tutorialFiles(dir: string, ratingsText?: string, usersText?: string): string {
   mkdirSync(dir, { recursive: true });
   const ratings: string[] = [];
   for (let user = 1; user <= 8; user++)
@@ -28,7 +28,7 @@ function tutorialFiles(dir: string, ratingsText?: string): string {
     join(dir, 'ma301_titles.csv'),
     crlf('ITEM_ID,TITLE\n1,Toy Story (1995)\n2,GoldenEye (1995)\n3,"Usual Suspects, The (1995)"\n4,Kolya (1996)\n5,Heat (1995)\n6,Babe (1995)\n'),
   );
-  writeFileSync(join(dir, 'ma301_user_id.csv'), crlf('ID\n1\n2\n3\n4\n5\n6\n7\n8\n'));
+  writeFileSync(join(dir, 'ma301_user_id.csv'), usersText ?? crlf('ID\n1\n2\n3\n4\n5\n6\n7\n8\n'));
   return dir;
 }
 
@@ -99,11 +99,11 @@ describe('papi setup --data <dir> on an account without hybrid tables', () => {
   });
 
   it('new recommendations that would empty the published table are not published without --force', async () => {
-    // One rating: the recommender has nothing to recommend to anyone.
-    const thin = tutorialFiles(join(project, 'thin'), crlf('USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,1,4,2024-12-04T15:55:49.000\n'));
+    // One user with one rating: nothing to recommend to anyone (with more users, those without ratings would get the most popular titles).
+    const thin = tutorialFiles(join(project, 'thin'), crlf('USER_ID,ITEM_ID,RATING,TIMESTAMP\n1,1,4,2024-12-04T15:55:49.000\n'), crlf('ID\n1\n'));
     const refused = await papi('setup', '--data', thin, '--table-type', 'standard');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/Not published: the new recommendations cover 0 users, and the published table serves 8/);
+    expect(refused.stderr).toMatch(/Not published: the new recommendations cover 0 users, and the published table serves 8; publishing would leave it empty/);
     expect(refused.stderr).toMatch(/papi setup --force/);
     // Data of another origin replaces the last run's: the load says so.
     expect(refused.stderr).toMatch(/rows, replacing \S*tutorial/);

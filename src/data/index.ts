@@ -13,6 +13,7 @@ import { DataSourceError } from './errors.js';
 import { movielensArchive, movielensInputs, type DataProgress } from './movielens.js';
 import { createOutputDir, removeOutputDir, type DataCounts, type DataKind } from './output.js';
 import { writeSample, type SampleSize } from './sample.js';
+import { plural } from '../ui/plural.js';
 
 export { DATA_KINDS, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
 export { MOVIELENS_100K, type DataProgress } from './movielens.js';
@@ -99,6 +100,5 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 function describeCounts(counts: DataCounts): string {
-  const n = (value: number) => value.toLocaleString('en-US');
-  return `${n(counts.users)} users, ${n(counts.ratings)} ratings, ${n(counts.titles)} titles`;
+  return `${plural(counts.users, 'user')}, ${plural(counts.ratings, 'rating')}, ${plural(counts.titles, 'title')}`;
 }

@@ -14,6 +14,7 @@ import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
 import { checkUserIdColumn } from './id-columns.js';
 import { publish, type PublishOutcome } from './publish.js';
 import { applySchedule } from './schedule.js';
+import { plural } from '../ui/plural.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
 export interface PreparedFiles {
@@ -152,7 +153,7 @@ async function refuseShrinking(conn: StatementRunner, config: PapiConfig): Promi
   const next = (await rowsOf(conn, resolveNames(config.snowflake).recommendations)) ?? 0;
   if (next >= live * (1 - MOST_USERS_LOST)) return;
   const loss = next === 0 ? 'leave it empty' : `drop ${Math.round(100 * (1 - next / live))} % of its users`;
-  throw new UsageError(`Not published: the new recommendations cover ${next.toLocaleString('en-US')} users, and the published table serves ${live.toLocaleString('en-US')}; publishing would ${loss}.`, {
+  throw new UsageError(`Not published: the new recommendations cover ${plural(next, 'user')}, and the published table serves ${live.toLocaleString('en-US')}; publishing would ${loss}.`, {
     code: 'PUBLISH_WOULD_SHRINK',
     hint: 'Check the input data (the ratings file, --data). The published table is unchanged. To publish anyway: papi setup --force.',
   });

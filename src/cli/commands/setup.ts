@@ -3,6 +3,7 @@ import { formatPlan, SETUP_PHASES } from '../../snowflake/plan.js';
 import { UsageError } from '../../ui/errors.js';
 import { formatDuration } from '../../ui/output.js';
 import { defineCommand } from '../define.js';
+import { plural } from '../../ui/plural.js';
 
 export default defineCommand({
   name: 'setup',
@@ -90,7 +91,3 @@ export default defineCommand({
     };
   },
 });
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}

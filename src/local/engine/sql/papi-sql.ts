@@ -21,6 +21,7 @@ const VALUES: Record<string, string> = {
   schedule: "'60 MINUTE'",
   body: '$$\nBEGIN\nCREATE OR REPLACE TABLE DB.SCH.R AS SELECT 1 AS A;\nGRANT SELECT ON TABLE DB.SCH.R TO ROLE P_API_ROLE;\nEND;\n$$',
   task_name: "'REFRESH_RECOMMENDATIONS'",
+  user_id_type: 'NUMBER(38,0)',
 };
 
 function placeholder(name: string): string {
