@@ -115,7 +115,9 @@ const start = defineCommand({
 const stop = defineCommand({
   name: 'stop',
   summary: 'Stop a detached local Snowflake',
-  description: 'Sends SIGTERM to the papi local recorded in <data dir>/local.json and waits until it has shut down. Nothing running is not an error.',
+  description:
+    'Sends SIGTERM to the papi local recorded in <data dir>/local.json and waits until it has shut down. Nothing running is not an error. ' +
+    'The pid is signalled only when it answers as the papi local of that directory; a stale local.json naming another process is refused (exit 4).',
   examples: [
     { command: 'papi local stop', description: 'stop the one in .papi/local' },
     { command: 'papi local stop --data-dir /tmp/p', description: 'stop the one serving another data directory' },
