@@ -4,35 +4,20 @@
 // starts papi local again and completes, and a second client reading the published table through
 // the driver the whole time saw only the whole old table or the whole new one, never half of one, and
 // never a statement error while papi local was up.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, readInstance } from '../../local/index.js';
 import { tempDir } from '../support/cli.js';
 import { papiChild } from './papi-child.js';
-import { dataDirOf, startReader, type TableState } from './published-reader.js';
+import { writeDataSet } from './data-set.js';
+import { dataDirOf, startReader } from './published-reader.js';
 
 const project = tempDir('papi-faults-kill-');
 const env = { HOME: project, XDG_CACHE_HOME: join(project, 'cache') };
 const TABLE = 'API.DATA.HYBRID_MOVIE_RECOMMENDATIONS';
-const ITEMS = 40;
-
-/** `users` users in the tutorial's file format, each rating about half the items (scattered, so neighbours differ). */
-function dataSet(name: string, users: number): { dir: string; state: TableState } {
-  const dir = join(project, name);
-  mkdirSync(dir, { recursive: true });
-  const ratings: string[] = [];
-  for (let user = 1; user <= users; user++)
-    for (let item = 1; item <= ITEMS; item++) if ((((user * 7919 + item * 104729) * 2654435761) % 2 ** 32) % 100 < 50) ratings.push(`${user},${item},${((user + item) % 5) + 1},2024-12-01T10:00:00.000`);
-  writeFileSync(join(dir, 'ma301_user_ratings.csv'), `USER_ID,ITEM_ID,RATING,TIMESTAMP\n${ratings.join('\n')}\n`);
-  writeFileSync(join(dir, 'ma301_user_id.csv'), `ID\n${Array.from({ length: users }, (_, i) => i + 1).join('\n')}\n`);
-  writeFileSync(join(dir, 'ma301_titles.csv'), `ITEM_ID,TITLE\n${Array.from({ length: ITEMS }, (_, i) => `${i + 1},Film ${i + 1}`).join('\n')}\n`);
-  return { dir, state: { users, idSum: (users * (users + 1)) / 2 } };
-}
-
-const A = dataSet('a', 300);
-const B = dataSet('b', 500);
+const A = writeDataSet(join(project, 'a'), 300);
+const B = writeDataSet(join(project, 'b'), 500);
 
 const setup = (data: string, extra: string[] = []) => papiChild(['setup', '--force', '--data', data, ...extra], { cwd: project, env });
 

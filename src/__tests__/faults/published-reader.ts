@@ -8,14 +8,10 @@ import { readInstance, readPassword } from '../../local/index.js';
 import { connect, type Connection } from '../../snowflake/driver.js';
 import { AuthError, SnowflakeError } from '../../ui/errors.js';
 
-export interface TableState {
-  users: number;
-  /** Sum of the user ids: a mix of two tables with the same row count would change it. */
-  idSum: number;
-}
+import type { PublishedState } from './data-set.js';
 
 export interface ReaderLog {
-  reads: TableState[];
+  reads: PublishedState[];
   /** Statement errors while papi local answered (never expected). */
   statementErrors: string[];
   /** Times papi local could not be reached or logged into (expected while it is down). */
