@@ -41,6 +41,8 @@ export interface LocalBehaviour {
   endpointDelaySeconds?: number;
   /** How long new service instances wait for a node (PENDING, no instance). */
   schedulingDelaySeconds?: number;
+  /** Lifetime of the ingress tokens it issues (default 1 hour). */
+  oauthTokenSeconds?: number;
 }
 
 export interface StartOptions {
@@ -125,6 +127,7 @@ async function openLocal(options: StartOptions) {
     refuseHybridSwap: options.behaviour.refuseHybridSwap ?? false,
     ...(options.behaviour.schedulingDelaySeconds !== undefined ? { schedulingMs: options.behaviour.schedulingDelaySeconds * 1000 } : {}),
     ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
+    ...(options.behaviour.oauthTokenSeconds !== undefined ? { oauthTokenSeconds: options.behaviour.oauthTokenSeconds } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   }).catch(asUsageError);
 }
@@ -246,6 +249,7 @@ function behaviourArgs(behaviour: LocalBehaviour): string[] {
     ...(behaviour.refuseHybridSwap ? ['--no-hybrid-swap'] : []),
     ...(behaviour.schedulingDelaySeconds !== undefined ? ['--scheduling-delay', String(behaviour.schedulingDelaySeconds)] : []),
     ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
+    ...(behaviour.oauthTokenSeconds !== undefined ? ['--oauth-token-lifetime', String(behaviour.oauthTokenSeconds)] : []),
   ];
 }
 

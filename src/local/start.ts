@@ -41,6 +41,8 @@ export interface StartLocalOptions {
   schedulingMs?: number;
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
+  /** Lifetime of the OAuth access tokens /oauth/token issues for the ingress (default 1 hour). */
+  oauthTokenSeconds?: number;
   chunkLimits?: ChunkLimits;
   /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 2 s; SPCS takes minutes). */
   endpointProvisioningMs?: number;
@@ -70,7 +72,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   const dataDir = path.resolve(options.dataDir);
   const user = (options.user ?? DEFAULT_ADMIN_USER).toUpperCase();
   const { password } = await prepareDataDir(dataDir, options.password);
-  const tokens = await createTokenAuthority(dataDir, options.tokenLifetimes ?? DEFAULT_LIFETIMES);
+  const lifetimes = { ...(options.tokenLifetimes ?? DEFAULT_LIFETIMES), ...(options.oauthTokenSeconds !== undefined ? { oauthSeconds: options.oauthTokenSeconds } : {}) };
+  const tokens = await createTokenAuthority(dataDir, lifetimes);
 
   const sqlApi = createSqlApi({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
   // The registry and the runner ask the catalog about grants, and the engine asks the runner to run

@@ -75,6 +75,14 @@ const start = defineCommand({
       meaning: 'a number of seconds',
       description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 2)',
     },
+    oauthTokenLifetime: {
+      type: 'int',
+      placeholder: 'seconds',
+      min: 1,
+      max: 86_400,
+      meaning: 'a number of seconds',
+      description: 'lifetime of the ingress (OAuth) tokens it issues (default 3600; short ones to try token renewal)',
+    },
     // Set by --detach on the child it starts: its output goes to a log file, so no password in it.
     background: { type: 'boolean', hidden: true, description: 'internal: the detached child' },
   },
@@ -88,6 +96,7 @@ const start = defineCommand({
       refuseHybridSwap: !options.hybridSwap,
       ...(options.schedulingDelay !== undefined ? { schedulingDelaySeconds: options.schedulingDelay } : {}),
       ...(options.endpointDelay !== undefined ? { endpointDelaySeconds: options.endpointDelay } : {}),
+      ...(options.oauthTokenLifetime !== undefined ? { oauthTokenSeconds: options.oauthTokenLifetime } : {}),
     };
     const startOptions = { dataDir: dir, port: config.local.port, password: options.password, behaviour };
     // The default data directory, .papi/local, holds papi local's admin password and secret key.
