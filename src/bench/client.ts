@@ -3,6 +3,7 @@
 // sorted into the kinds the report counts: timeout, reset, refused, other.
 import http from 'node:http';
 import https from 'node:https';
+import type { TokenRenewal } from './renewal.js';
 
 export type ErrorKind = 'timeout' | 'reset' | 'refused' | 'other';
 
@@ -15,6 +16,8 @@ export interface Target {
   url: string;
   /** Sent with every request (e.g. Authorization); never printed. */
   headers: Record<string, string>;
+  /** The ingress token's expiry and how to renew it (the deployed endpoint); see renewal.ts. */
+  renewal?: TokenRenewal;
 }
 
 export class HttpClient {
@@ -36,6 +39,11 @@ export class HttpClient {
     this.request = secure ? https.request : http.request;
     this.prefix = this.base.pathname.replace(/\/+$/, '');
     this.headers = { ...target.headers };
+  }
+
+  /** A renewed token: the requests sent from now on carry it. */
+  setAuthorization(value: string): void {
+    this.headers.authorization = value;
   }
 
   /** Sends GET base + path; `done` is called exactly once. */

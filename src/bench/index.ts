@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { ConnectedContext } from '../context.js';
 import { UsageError } from '../ui/errors.js';
 import type { Target } from './client.js';
+import type { TokenRenewal } from './renewal.js';
 import { renderHtml } from './html.js';
 import { IdPicker, readIdsFile } from './ids.js';
 import { jmeterCsv, jmeterSettings, writeJmeterPlan } from './jmeter.js';
@@ -91,7 +92,8 @@ async function loadTarget(ctx: ConnectedContext, url: string | undefined, header
     const { token } = await import('../api/token.js');
     const resolved = await token(ctx, { offerUrl: true });
     await notSuspended(ctx);
-    return { url: resolved.deployment.url, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
+    const own = !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+    return { url: resolved.deployment.url, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers }, ...(own ? { renewal: renewalOf(resolved, () => token(ctx)) } : {}) };
   }
   let parsed: URL;
   try {
@@ -106,8 +108,11 @@ async function loadTarget(ctx: ConnectedContext, url: string | undefined, header
   if (!Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
     const { tokenForUrl } = await import('../api/url-token.js');
     const resolved = await tokenForUrl(ctx, base);
-    if (resolved) await notSuspended(ctx);
-    if (resolved) return { url: base, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers } };
+    if (resolved) {
+      await notSuspended(ctx);
+      const { token } = await import('../api/token.js');
+      return { url: base, headers: { authorization: `Snowflake Token="${resolved.token}"`, ...headers }, renewal: renewalOf(resolved, () => token(ctx)) };
+    }
   }
   return { url: base, headers };
 }
@@ -116,6 +121,17 @@ async function loadTarget(ctx: ConnectedContext, url: string | undefined, header
 async function notSuspended(ctx: ConnectedContext): Promise<void> {
   const { ensureNotSuspended } = await import('../deploy/service-status.js');
   await ensureNotSuspended(await ctx.connection(), await ctx.config(), (m) => ctx.out.debug(m));
+}
+
+/** The papi-issued ingress token is renewed during the run (a --header one is the user's: never). */
+function renewalOf(first: { expiresAt?: Date }, next: () => Promise<{ token: string; expiresAt?: Date }>): TokenRenewal {
+  return {
+    ...(first.expiresAt ? { expiresAt: first.expiresAt } : {}),
+    renew: async () => {
+      const renewed = await next();
+      return { authorization: `Snowflake Token="${renewed.token}"`, ...(renewed.expiresAt ? { expiresAt: renewed.expiresAt } : {}) };
+    },
+  };
 }
 
 /** The ids when --ids is absent: every user in the USER table, read through the configured connection. */

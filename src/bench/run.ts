@@ -12,6 +12,7 @@ import { idleSendLagP99 } from './calibrate.js';
 import { HttpClient, type ErrorKind, type Outcome, type Target } from './client.js';
 import { LatencyHistogram } from './histogram.js';
 import type { IdPicker } from './ids.js';
+import { keepTokenFresh } from './renewal.js';
 import { Timeline } from './timeline.js';
 
 export type LoadModel = { kind: 'open'; rate: number } | { kind: 'closed'; concurrency: number };
@@ -108,6 +109,7 @@ export function intendedStartMs(t0Ms: number, index: number, rate: number): numb
 export async function runBench(options: BenchOptions): Promise<Measurement> {
   const maxInFlight = options.maxInFlight ?? DEFAULTS.maxInFlight;
   const client = new HttpClient(options.target, options.timeoutMs ?? DEFAULTS.timeoutMs, maxInFlight);
+  const renewal = options.target.renewal ? keepTokenFresh(options.target.renewal, (authorization) => client.setAuthorization(authorization)) : undefined;
   try {
     let primed = 0;
     if (options.prime && options.ids.mode === 'hit') primed = await prime(client, options);
@@ -127,6 +129,7 @@ export async function runBench(options: BenchOptions): Promise<Measurement> {
     measured.idleSendLagP99Ms = idleLag;
     return measured;
   } finally {
+    renewal?.stop();
     client.close();
   }
 }

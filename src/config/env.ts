@@ -20,6 +20,7 @@ const vars = [
   { name: 'PAPI_TARGET', group: 'papi', description: '`local` forces papi local (even over -c and SNOWFLAKE_ACCOUNT); `snowflake` selects the Snowflake connection', configPath: 'target' },
   { name: 'PAPI_LOCAL_DIR', group: 'papi', description: "papi local's data directory (default .papi/local, relative to the project directory)", configPath: 'local.dataDir' },
   { name: 'PAPI_LOCAL_PORT', group: 'papi', description: "papi local's port on 127.0.0.1 (0 = any free port)", configPath: 'local.port' },
+  { name: 'PAPI_SETUP_LOCK_TIMEOUT', group: 'papi', description: 'seconds a `papi setup` waits for another one running on the same project before it gives up with exit 4 (default 900)' },
   { name: 'PAPI_TABLE_TYPE', group: 'papi', description: 'publish into a `hybrid` (default) or a `standard` table', configPath: 'snowflake.api.tableType' },
   // Snowflake connections, read the way the Snowflake CLI reads them
   { name: 'SNOWFLAKE_HOME', group: 'snowflake', description: 'directory holding connections.toml / config.toml (default ~/.snowflake)' },

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, runningInstance, type LocalInstance } from '../local/index.js';
+import { confirmInstance, DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, runningInstance, type LocalInstance } from '../local/index.js';
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
 import { AuthError, CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
@@ -41,6 +41,8 @@ export interface LocalBehaviour {
   endpointDelaySeconds?: number;
   /** How long new service instances wait for a node (PENDING, no instance). */
   schedulingDelaySeconds?: number;
+  /** Lifetime of the ingress tokens it issues (default 1 hour). */
+  oauthTokenSeconds?: number;
 }
 
 export interface StartOptions {
@@ -126,6 +128,7 @@ async function openLocal(options: StartOptions) {
     refuseHybridSwap: options.behaviour.refuseHybridSwap ?? false,
     ...(options.behaviour.schedulingDelaySeconds !== undefined ? { schedulingMs: options.behaviour.schedulingDelaySeconds * 1000 } : {}),
     ...(options.behaviour.endpointDelaySeconds !== undefined ? { endpointProvisioningMs: options.behaviour.endpointDelaySeconds * 1000 } : {}),
+    ...(options.behaviour.oauthTokenSeconds !== undefined ? { oauthTokenSeconds: options.behaviour.oauthTokenSeconds } : {}),
     ...(options.password !== undefined ? { password: options.password } : {}),
   }).catch(asUsageError);
 }
@@ -180,10 +183,26 @@ export interface StopResult {
   pid?: number;
 }
 
-/** SIGTERM to the papi local of `dataDir`, then wait until it has shut down. Nothing running is not an error. */
+/**
+ * SIGTERM to the papi local of `dataDir`, then wait until it has shut down. Nothing running is not an
+ * error. The pid in local.json is signalled only once it answers as that papi local: after a reboot
+ * (or with a copied data directory) the pid may be any other process.
+ */
 export async function stopLocal(ctx: Context, dataDir: string): Promise<StopResult> {
   const running = await runningInstance(dataDir);
   if (!running) return { dataDir, stopped: false };
+  if (!(await confirmInstance(running, dataDir))) {
+    if (!isAlive(running.pid)) return { dataDir, stopped: false }; // it ended while we asked
+    throw new ToolError(
+      `Not stopping pid ${running.pid}: it is not the papi local of ${dataDir} (nothing at ${running.accessUrl} answers as that papi local).`,
+      {
+        code: 'LOCAL_PID_NOT_OURS',
+        hint:
+          `${path.join(dataDir, 'local.json')} is left from a papi local that is gone (a reboot, a copied folder) and its pid now belongs to another process. ` +
+          `If no papi local runs for this directory, delete that file; if one does and is stuck, check \`ps -p ${running.pid}\` before you kill it yourself.`,
+      },
+    );
+  }
   process.kill(running.pid, 'SIGTERM');
   const gone = await poll(() => (isAlive(running.pid) ? undefined : true), { intervalMs: 50, timeoutMs: STOP_TIMEOUT_MS, signal: ctx.signal });
   if (!gone) throw new ToolError(`papi local (pid ${running.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s.`, { hint: `kill ${running.pid}` });
@@ -231,6 +250,7 @@ function behaviourArgs(behaviour: LocalBehaviour): string[] {
     ...(behaviour.refuseHybridSwap ? ['--no-hybrid-swap'] : []),
     ...(behaviour.schedulingDelaySeconds !== undefined ? ['--scheduling-delay', String(behaviour.schedulingDelaySeconds)] : []),
     ...(behaviour.endpointDelaySeconds !== undefined ? ['--endpoint-delay', String(behaviour.endpointDelaySeconds)] : []),
+    ...(behaviour.oauthTokenSeconds !== undefined ? ['--oauth-token-lifetime', String(behaviour.oauthTokenSeconds)] : []),
   ];
 }
 

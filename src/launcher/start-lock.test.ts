@@ -21,7 +21,7 @@ function deadPid(): number {
 describe('withStartLock (#17.3)', () => {
   it('holds start.lock with its pid while working, and removes it after', async () => {
     const dir = dataDir();
-    const seen = await withStartLock(dir, async () => readFileSync(join(dir, START_LOCK_FILE), 'utf8').trim(), { timeoutMs: 5000 });
+    const seen = await withStartLock(dir, async () => readFileSync(join(dir, START_LOCK_FILE), 'utf8').split('\n')[0], { timeoutMs: 5000 });
     expect(seen).toBe(String(process.pid));
     expect(existsSync(join(dir, START_LOCK_FILE))).toBe(false);
   });

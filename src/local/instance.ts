@@ -5,7 +5,7 @@
 // and nothing in it is readable by group or others: it holds the data, the secret key that signs
 // tokens and the admin password.
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const STATE_FILE = 'local.json';
@@ -37,7 +37,38 @@ export interface LocalInstance {
   user: string;
   port: number;
   dataDir: string;
+  /** Random per start; absent in files written before papi checked who it stops. */
+  instanceId?: string;
   startedAt: string;
+}
+
+/** What a running papi local answers on INSTANCE_PATH: who it is, to compare with local.json. */
+export interface InstanceIdentity {
+  pid: number;
+  instanceId: string;
+  dataDir: string;
+}
+
+export const INSTANCE_PATH = '/papi-local/instance';
+const IDENTITY_TIMEOUT_MS = 5_000;
+
+/**
+ * Whether local.json's pid really is the papi local of `dataDir`: its accessUrl answers with the same
+ * pid, instance id and data directory. After a reboot (or a copied data directory) the pid may belong
+ * to any other process, which must never be signalled.
+ */
+export async function confirmInstance(instance: LocalInstance, dataDir: string): Promise<boolean> {
+  if (instance.instanceId === undefined) return false;
+  try {
+    const response = await fetch(new URL(INSTANCE_PATH, instance.accessUrl), { signal: AbortSignal.timeout(IDENTITY_TIMEOUT_MS) });
+    if (!response.ok) return false;
+    const answer = (await response.json()) as Partial<InstanceIdentity>;
+    if (answer.pid !== instance.pid || answer.instanceId !== instance.instanceId || typeof answer.dataDir !== 'string') return false;
+    // The same folder however it is spelt (a symlink, a relative path).
+    return (await realpath(answer.dataDir)) === (await realpath(dataDir));
+  } catch {
+    return false; // nothing (or something else) listens there
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
 // routed beside it (one account URL, as on Snowflake), starts the SPCS runner (which starts an
 // ingress per public endpoint) and the engine on the data directory.
 // Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Hono } from 'hono';
 import { openEngine, stageRoot, type LocalEngineApi } from './engine/index.js';
@@ -16,7 +17,7 @@ import { createStageStorage, STAGE_STORAGE_PATH } from './stage-storage/index.js
 import { passwordSignIn } from './ingress/browser-sign-in.js';
 import { createServiceRuntime } from './spcs/runtime.js';
 import type { ChunkLimits } from './server/query-requests.js';
-import { prepareDataDir, removeInstance, writeInstance } from './instance.js';
+import { INSTANCE_PATH, prepareDataDir, removeInstance, writeInstance, type InstanceIdentity } from './instance.js';
 import { createTokenAuthority, DEFAULT_LIFETIMES, type LocalTokenAuthority, type TokenLifetimes } from './tokens.js';
 
 export const DEFAULT_ADMIN_USER = 'PAPI';
@@ -41,6 +42,8 @@ export interface StartLocalOptions {
   schedulingMs?: number;
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
   tokenLifetimes?: TokenLifetimes;
+  /** Lifetime of the OAuth access tokens /oauth/token issues for the ingress (default 1 hour). */
+  oauthTokenSeconds?: number;
   chunkLimits?: ChunkLimits;
   /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 0.5 s: long enough for papi to see it, short for `papi up`; SPCS takes minutes). */
   endpointProvisioningMs?: number;
@@ -58,6 +61,8 @@ export interface LocalSnowflake {
   tokens: LocalTokenAuthority;
   /** The app served on accessUrl (SQL API with the image registry routed beside it), for app.request() in tests. */
   app: Hono<LocalHttpEnv>;
+  /** Names this papi local among others (and among other processes that got its pid after a reboot). */
+  instanceId: string;
   /** SQL API sessions currently open (logins not yet logged out or forgotten). */
   activeSessions(): number;
   /** Stops the servers and the services and closes DuckDB. */
@@ -68,7 +73,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   const dataDir = path.resolve(options.dataDir);
   const user = (options.user ?? DEFAULT_ADMIN_USER).toUpperCase();
   const { password } = await prepareDataDir(dataDir, options.password);
-  const tokens = await createTokenAuthority(dataDir, options.tokenLifetimes ?? DEFAULT_LIFETIMES);
+  const lifetimes = { ...(options.tokenLifetimes ?? DEFAULT_LIFETIMES), ...(options.oauthTokenSeconds !== undefined ? { oauthSeconds: options.oauthTokenSeconds } : {}) };
+  const tokens = await createTokenAuthority(dataDir, lifetimes);
 
   const sqlApi = createSqlApi({ tokens, ...(options.chunkLimits ? { chunkLimits: options.chunkLimits } : {}) });
   // The registry and the runner ask the catalog about grants, and the engine asks the runner to run
@@ -94,7 +100,12 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
   // The server listens before the engine opens: the engine and the runner need its address (registry
   // host, SNOWFLAKE_HOST). The SQL API answers every path but the registry's (/v2…, /login) and the
   // stage files' (/papi-stage-storage/…).
-  const app = routeImageRegistry(sqlApi.app, registry).route(STAGE_STORAGE_PATH, stageStorage.app);
+  // `papi local stop` asks who answers before it signals the pid in local.json (INSTANCE_PATH).
+  const instanceId = randomUUID();
+  const identity: InstanceIdentity = { pid: process.pid, instanceId, dataDir };
+  const app = routeImageRegistry(sqlApi.app, registry)
+    .route(STAGE_STORAGE_PATH, stageStorage.app)
+    .get(INSTANCE_PATH, (c) => c.json(identity));
   const server = await listenApp(app, { port: options.port ?? 0, keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS });
   const { port } = server;
   accessUrl = `http://127.0.0.1:${port}`;
@@ -150,6 +161,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
     port,
     tokens,
     app,
+    instanceId,
     activeSessions: () => sqlApi.sessions.size,
     close: () =>
       (closing ??= (async () => {
@@ -176,6 +188,7 @@ export async function serveLocal(options: StartLocalOptions): Promise<LocalSnowf
       user: local.user,
       port: local.port,
       dataDir: local.dataDir,
+      instanceId: local.instanceId,
       startedAt: new Date().toISOString(),
     });
   } catch (error) {

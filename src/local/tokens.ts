@@ -31,6 +31,8 @@ export interface TokenClaims {
 export interface TokenLifetimes {
   /** Snowflake: 1 hour. */
   sessionSeconds: number;
+  /** OAuth access tokens for the ingress (default OAUTH_TOKEN_SECONDS, 1 hour); short ones let tests see renewal. */
+  oauthSeconds?: number;
   /** Snowflake: 4 hours. */
   masterSeconds: number;
 }

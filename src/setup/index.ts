@@ -51,6 +51,12 @@ export async function planSetup(ctx: Context, options: SetupOptions): Promise<Se
 export async function setup(ctx: ConnectedContext, options: SetupOptions): Promise<SetupResult> {
   const config = await ctx.config();
   const plan = await planSetup(ctx, options);
+  // One setup at a time on a project: a second one waits for the first (never interleaves).
+  const { withSetupLock } = await import('./lock.js');
+  return withSetupLock(ctx, config, () => runLocked(ctx, options, config, plan));
+}
+
+async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: PapiConfig, plan: SetupPlan): Promise<SetupResult> {
   const { runSetup } = await import('./phases.js');
   const data = await import('../data/index.js');
   const target = await ctx.target();

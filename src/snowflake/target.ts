@@ -1,10 +1,11 @@
 // Where commands connect: the configured Snowflake account, or papi local — started in the background
 // for the project when none runs yet, so `papi setup` works on a fresh machine with nothing configured.
 // Above this module nothing knows which of the two it talks to.
+import { join } from 'node:path';
 import { accountUrlOf } from '../config/account-url.js';
 import { requireConnection } from '../config/connection-check.js';
 import type { ConnectionParams, PapiConfig } from '../config/types.js';
-import { readPassword, runningInstance } from '../local/index.js';
+import { isAlive, LOG_FILE, readPassword, runningInstance } from '../local/index.js';
 import { ensureProjectDirFor } from '../project.js';
 import { AuthError } from '../ui/errors.js';
 import type { Output } from '../ui/output.js';
@@ -19,7 +20,12 @@ export interface Target {
   accountUrl: string;
   /** For people: "papi local (http://127.0.0.1:…)" or the account. */
   description: string;
+  /** papi local's process and data directory (local only): a command stops at once when it dies. */
+  local?: { pid: number; dataDir: string };
 }
+
+/** How often a connection to papi local checks that its process still runs. */
+const LOCAL_WATCH_MS = 250;
 
 export async function resolveTarget(config: PapiConfig, out: Output, env: Record<string, string | undefined>): Promise<Target> {
   if (config.target === 'snowflake') {
@@ -49,6 +55,7 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
     account: running.account,
     accountUrl: running.accessUrl,
     description: `papi local (${running.accessUrl})`,
+    local: { pid: running.pid, dataDir },
   };
 }
 
@@ -56,5 +63,39 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
 export async function openConnection(target: Target, out: Output, signal?: AbortSignal): Promise<Connection> {
   const { connect } = await import('./driver.js');
   out.debug(`connecting to ${target.description}`);
-  return connect(target.params, { log: { debug: (message) => out.debug(message) }, ...(signal ? { signal } : {}) });
+  const watch = target.local ? watchLocal(target.local, signal) : undefined;
+  const log = { debug: (message: string) => out.debug(message) };
+  const connection = await connect(target.params, { log, ...(watch ? { signal: watch.signal } : signal ? { signal } : {}) }).catch((error: unknown) => {
+    watch?.stop();
+    throw watch?.signal.aborted ? watch.signal.reason : error;
+  });
+  if (!watch) return connection;
+  return { ...connection, close: () => (watch.stop(), connection.close()) };
+}
+
+/**
+ * papi local killed while a command uses it (SIGKILL, the OOM killer): the driver would retry the
+ * refused connection for a minute before failing. A signal that aborts as soon as its pid is gone
+ * stops the running statement at once with what happened; Ctrl-C (`signal`) still aborts it too.
+ */
+function watchLocal(local: { pid: number; dataDir: string }, signal?: AbortSignal): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal!.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setInterval(() => {
+    if (isAlive(local.pid)) return;
+    stop();
+    controller.abort(
+      new AuthError(`papi local (pid ${local.pid}) stopped while papi was using it.`, {
+        code: 'LOCAL_GONE',
+        hint: `Run the command again: it starts papi local again. Why it stopped may be at the end of ${join(local.dataDir, LOG_FILE)}.`,
+      }),
+    );
+  }, LOCAL_WATCH_MS);
+  timer.unref();
+  const stop = () => {
+    clearInterval(timer);
+    signal?.removeEventListener('abort', onAbort);
+  };
+  return { signal: controller.signal, stop };
 }

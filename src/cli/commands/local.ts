@@ -76,6 +76,14 @@ const start = defineCommand({
       meaning: 'a number of seconds',
       description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 0.5)',
     },
+    oauthTokenLifetime: {
+      type: 'int',
+      placeholder: 'seconds',
+      min: 1,
+      max: 86_400,
+      meaning: 'a number of seconds',
+      description: 'lifetime of the ingress (OAuth) tokens it issues (default 3600; short ones to try token renewal)',
+    },
     // Set by --detach on the child it starts: its output goes to a log file, so no password in it.
     background: { type: 'boolean', hidden: true, description: 'internal: the detached child' },
   },
@@ -89,6 +97,7 @@ const start = defineCommand({
       refuseHybridSwap: !options.hybridSwap,
       ...(options.schedulingDelay !== undefined ? { schedulingDelaySeconds: options.schedulingDelay } : {}),
       ...(options.endpointDelay !== undefined ? { endpointDelaySeconds: options.endpointDelay } : {}),
+      ...(options.oauthTokenLifetime !== undefined ? { oauthTokenSeconds: options.oauthTokenLifetime } : {}),
     };
     const startOptions = { dataDir: dir, port: config.local.port, password: options.password, behaviour };
     // The default data directory, .papi/local, holds papi local's admin password and secret key.
@@ -121,7 +130,9 @@ const start = defineCommand({
 const stop = defineCommand({
   name: 'stop',
   summary: 'Stop a detached local Snowflake',
-  description: 'Sends SIGTERM to the papi local recorded in <data dir>/local.json and waits until it has shut down. Nothing running is not an error.',
+  description:
+    'Sends SIGTERM to the papi local recorded in <data dir>/local.json and waits until it has shut down. Nothing running is not an error. ' +
+    'The pid is signalled only when it answers as the papi local of that directory; a stale local.json naming another process is refused (exit 4).',
   examples: [
     { command: 'papi local stop', description: 'stop the one in .papi/local' },
     { command: 'papi local stop --data-dir /tmp/p', description: 'stop the one serving another data directory' },

@@ -229,13 +229,19 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
       const result = await this.dispatch(ex, statement);
-      this.persist();
+      // What a read changes (a warehouse it auto-resumed) may wait for the next save: a read must not
+      // fail because the catalog cannot be written now (papi local's disk full).
+      if (readOnly) this.persistIfPossible();
+      else this.persist();
       Object.assign(record, { status: 'SUCCESS', end: Date.now() });
       return result;
     } catch (error) {
       const failure = asSqlError(error);
       Object.assign(record, { status: 'FAILED_WITH_ERROR', end: Date.now(), errorCode: failure.code, errorMessage: failure.message });
       if (snapshot) {
+        // Ids are never handed out twice: a statement whose DuckDB part committed before its catalog
+        // save failed (disk full) left storage named after the ids it took.
+        snapshot.nextId = Math.max(snapshot.nextId, this.state.nextId);
         this.state = snapshot;
         this.version++;
         this.storage.forgetPrepared();
@@ -244,6 +250,14 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       Object.assign(session, sessionBefore);
       for (const key of Object.keys(session) as Array<keyof SessionState>) if (!(key in sessionBefore)) delete session[key];
       throw failure;
+    }
+  }
+
+  private persistIfPossible(): void {
+    try {
+      this.persist();
+    } catch {
+      // Still dirty: saved with the next statement that changes the catalog.
     }
   }
 

@@ -10,7 +10,10 @@
 // Answers (JSON; Snowflake's own ingress text for API clients is UNCONFIRMED, these are papi's):
 //   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired, removed or other-endpoint token
 //   403 {"error":"FORBIDDEN","message":"…"}     the token's role may not use this service's endpoints
-//   503 {"error":"SERVICE_UNAVAILABLE",…}        no ready instance;  502 {"error":"BAD_GATEWAY",…} upstream failed
+//   503 {"error":"SERVICE_UNAVAILABLE",…}        no ready instance (starting, or restarting after a crash),
+//                                                or its port refusing or dropping the connection (a container that just
+//                                                died: papi local restarts it), with Retry-After: 1
+//   502 {"error":"BAD_GATEWAY",…}                 the container failed to answer otherwise
 //   503 {"error":"SERVICE_SUSPENDED",…}          the service is suspended and the call does not resume it
 //                                                (what Snowflake answers then is UNCONFIRMED; see spcs/runtime.ts)
 
@@ -66,11 +69,19 @@ export const ingressErrorAnswer: ErrorAnswer = (error, c) => {
   const refusal =
     error instanceof IngressError
       ? error
-      : error instanceof UpstreamError
+      : error instanceof UpstreamError && GONE.has(error.code ?? '')
+        ? new IngressError(503, 'SERVICE_UNAVAILABLE', 'The service is not answering: its container is not running (papi local restarts a container that exited).')
+        : error instanceof UpstreamError
         ? new IngressError(502, 'BAD_GATEWAY', 'The service did not answer.')
         : new IngressError(500, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
+  // No instance ready is temporary (a start, a restart after a crash): clients may retry soon.
+  if (refusal.status === 503) c.header('Retry-After', String(RETRY_AFTER_S));
   return c.json({ error: refusal.error, message: refusal.message }, refusal.status);
 };
+
+const RETRY_AFTER_S = 1;
+/** The container's port refused or dropped the connection before answering: no instance is serving. */
+const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
 
 const TOKEN_HEADER = /^Snowflake Token="([^"]+)"$/;
 

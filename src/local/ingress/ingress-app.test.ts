@@ -1,6 +1,6 @@
 // The ingress: its refusals through app.request() (the error middleware's {error, message} with
 // 401/403/503), and forwarding through a real listener to a real upstream (headers rewritten, body
-// streamed both ways, 502 when the container does not answer).
+// streamed both ways, 503 with Retry-After when the container's port refuses the connection).
 import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +22,8 @@ describe('the ingress app', () => {
   const refusal = async (authorization: string | undefined, status: number, error: string) => {
     const response = await app.request('/anything', authorization ? { headers: { authorization } } : {});
     expect(response.status).toBe(status);
+    // Only "not ready" is worth retrying soon (#13.8).
+    expect(response.headers.get('retry-after')).toBe(status === 503 ? '1' : null);
     expect(await response.json()).toEqual({ error, message: expect.any(String) });
   };
 
@@ -74,12 +76,13 @@ describe('the ingress listener', () => {
     expect(seen?.['x-papi-local-ingress-secret']).toBe('the-guard-secret');
   });
 
-  it('answers 502 when the container does not answer', async () => {
+  it('answers 503 with Retry-After when nothing listens on the container port (a container that just died, #13.8)', async () => {
     const closed = containerPort;
     await new Promise((resolve) => container.close(resolve));
     const response = await fetch(`http://${ingress.host}/`, { headers: { authorization: token('CALLER') } });
-    expect(response.status).toBe(502);
-    expect(await response.json()).toEqual({ error: 'BAD_GATEWAY', message: 'The service did not answer.' });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(await response.json()).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
     containerPort = closed;
   });
 });

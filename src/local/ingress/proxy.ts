@@ -14,7 +14,15 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 export const GUARD_HEADER = 'x-papi-local-ingress-secret';
 
 /** Thrown when the container does not answer (before any of its answer went out). */
-export class UpstreamError extends Error {}
+export class UpstreamError extends Error {
+  /** Node's error code (ECONNREFUSED: nothing listens on the container's port). */
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Forwards the request to 127.0.0.1:`port` as `user`; resolves once the container's answer is streaming back. */
 export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user: string, agent: Agent, guardSecret?: string): Promise<Response> {
@@ -32,7 +40,7 @@ export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user:
       },
     );
     // Before the answer: the error middleware answers 502. After it: the connection is cut.
-    upstream.on('error', (error) => (outgoing.headersSent ? outgoing.destroy(error) : reject(new UpstreamError(error.message))));
+    upstream.on('error', (error) => (outgoing.headersSent ? outgoing.destroy(error) : reject(new UpstreamError(error.message, (error as NodeJS.ErrnoException).code))));
     incoming.pipe(upstream);
   });
 }

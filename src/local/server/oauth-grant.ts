@@ -55,6 +55,6 @@ export async function handleOAuthToken(context: OAuthContext, c: Context<LocalHt
   if (sessionRole !== 'PUBLIC' && !context.engine.userHasRole(userName, sessionRole)) {
     return fail(400, 'invalid_scope', `Role '${sessionRole}' in the scope is not granted to user ${userName}.`);
   }
-  const token = context.tokens.issueOAuthToken({ user: userName, role: sessionRole, ...(audience ? { audience } : {}) }, OAUTH_TOKEN_SECONDS);
+  const token = context.tokens.issueOAuthToken({ user: userName, role: sessionRole, ...(audience ? { audience } : {}) }, context.tokens.lifetimes.oauthSeconds ?? OAUTH_TOKEN_SECONDS);
   return c.body(token, 200, { 'content-type': 'text/plain' });
 }

@@ -152,5 +152,15 @@ export function asSqlError(error: unknown): SqlError {
     return new SqlError('100071', '22000', `Failed to cast variant value ${rest.slice(at + STRUCTURED_VALUE.length)} to ${rest.slice(0, at)}`);
   }
   if (/NOT NULL constraint failed/i.test(message)) return new SqlError('100072', '22000', "NULL result in a non-nullable column");
+  // papi local's own disk (Snowflake has none to fill): say so plainly. DuckDB rolls the statement back.
+  const full = /(?:Could not write file "([^"]+)": )?No space left on device/i.exec(message);
+  if (full)
+    return new SqlError(
+      '000603',
+      'XX000',
+      `SQL execution internal error: papi local's disk is full (no space left on device${full[1] ? ` writing ${full[1]}` : ''}). ` +
+        "The statement was not applied; free space on the disk of papi local's data directory and run it again. " +
+        `(${message.split('\n')[0]})`,
+    );
   return new SqlError('002040', '0A000', `SQL execution error:\n${message.replace(/^[A-Za-z ]+Error: /, '')}`);
 }

@@ -1,0 +1,68 @@
+// `papi local stop` signals only the papi local of its data directory (#13.5): a local.json left by a
+// papi local that is gone may name a pid that now belongs to another process (after a reboot), or
+// be a copy of another directory's. Real processes: a live stand-in and papi local itself (bin/papi).
+import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { isAlive } from '../local/index.js';
+import { packagePath } from '../paths.js';
+import { tempDir } from './support/cli.js';
+import { freePort, startLocalProcess, type LocalProcess } from './support/local-process.js';
+
+const root = tempDir('papi-local-stop-');
+const papi = (...argv: string[]) => execa(process.execPath, [packagePath('bin', 'papi'), ...argv], { cwd: root, env: { HOME: root, NO_COLOR: '1' }, reject: false, timeout: 60_000 });
+const children: ChildProcess[] = [];
+let local: LocalProcess | undefined;
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
+afterAll(async () => {
+  await local?.stop();
+  rmSync(root, { recursive: true, force: true });
+}, 60_000);
+
+function instanceFile(dataDir: string, record: Record<string, unknown>): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dataDir, 'local.json'), JSON.stringify(record), { mode: 0o600 });
+}
+
+describe('papi local stop checks whom it stops', () => {
+  it('refuses a local.json whose pid is another live process, which keeps running', async () => {
+    // The stand-in for "some process that got the pid after a reboot".
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.push(other);
+    const dataDir = join(root, 'stale');
+    const port = await freePort();
+    instanceFile(dataDir, { pid: other.pid, accessUrl: `http://127.0.0.1:${port}`, account: 'PAPI_LOCAL', user: 'PAPI', port, dataDir, instanceId: 'gone', startedAt: '2026-01-01T00:00:00Z' });
+
+    const run = await papi('local', 'stop', '--data-dir', dataDir);
+    expect(run.exitCode, run.stderr).toBe(4);
+    expect(run.stderr).toContain(`Not stopping pid ${other.pid}: it is not the papi local of ${dataDir}`);
+    expect(run.stderr).toMatch(/local\.json is left from a papi local that is gone/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(isAlive(other.pid!)).toBe(true);
+    expect(other.exitCode).toBeNull();
+  });
+
+  it("refuses another directory's papi local (a copied local.json), then stops its own", async () => {
+    const own = join(root, 'own');
+    local = await startLocalProcess(own);
+    const copy = join(root, 'copy');
+    mkdirSync(copy, { mode: 0o700 });
+    cpSync(join(own, 'local.json'), join(copy, 'local.json'));
+    const { pid } = JSON.parse(readFileSync(join(own, 'local.json'), 'utf8')) as { pid: number };
+
+    const refused = await papi('local', 'stop', '--data-dir', copy);
+    expect(refused.exitCode, refused.stderr).toBe(4);
+    expect(refused.stderr).toContain(`Not stopping pid ${pid}`);
+    expect((await fetch(`${local.accessUrl}/papi-local/instance`)).status).toBe(200);
+
+    const stopped = await papi('local', 'stop', '--data-dir', own, '--json');
+    expect(stopped.exitCode, stopped.stderr).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ stopped: true, pid });
+    local = undefined;
+  }, 90_000);
+});
