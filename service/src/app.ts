@@ -16,6 +16,8 @@ export interface AppDeps {
   log: Logger;
   /** Retry-After (seconds) on a 503 when the store is unreachable. */
   retryAfterSeconds?: number;
+  /** Whether a request's `Cache-Control: no-cache` makes the lookup ask the table (PAPI_CACHE_HONOR_NO_CACHE). */
+  honorNoCache?: boolean;
 }
 
 type Env = {
@@ -32,6 +34,13 @@ const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const JSON_TYPE = 'application/json';
 /** Ids named in a strict-mode 404 before the list is cut short. */
 const MISSING_NAMED = 10;
+/** The no-cache request directive (RFC 9111 §5.2.1.4) in a Cache-Control list; directive names are case-insensitive (§5.2). */
+const NO_CACHE = /(?:^|,)\s*no-cache\s*(?:,|$)/i;
+/**
+ * Answers a request that carried `Cache-Control: no-cache`: `yes` when its ids were looked up in the
+ * table, `off` when the service does not honour it (service.cache.honorNoCache) and answered as usual.
+ */
+export const CACHE_REFRESH_HEADER = 'X-Cache-Refresh';
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const { lookup, health, log } = deps;
@@ -72,9 +81,12 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const parsed = parseIds(c.req.param('ids'), deps.ids);
     if (!parsed.ok) return errorResponse(c, 400, parsed.error);
     c.set('idCount', parsed.ids.length);
+    const noCache = NO_CACHE.test(c.req.header('cache-control') ?? '');
+    const refresh = noCache && deps.honorNoCache === true;
+    if (noCache) c.header(CACHE_REFRESH_HEADER, refresh ? 'yes' : 'off');
     let result;
     try {
-      result = await lookup.find(parsed.ids);
+      result = await lookup.find(parsed.ids, refresh ? { refresh } : undefined);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       c.set('cache', 'MISS');

@@ -127,4 +127,32 @@ describe('lookup', () => {
     expect(store.queries).toHaveLength(3);
     expect((await lookup.find(['5'])).outcome).toBe('MISS');
   });
+
+  it('a refresh asks the store for every id, cached or not, and stores its answers (Cache-Control: no-cache)', async () => {
+    const { store, lookup } = setup();
+    await lookup.find(['22', '7']);
+    store.rows.set('7', [{ title: 'Now here' }]);
+    store.rows.delete('22');
+    const refreshed = await lookup.find(['22', '7', '196'], { refresh: true });
+    expect(refreshed.outcome).toBe('MISS');
+    expect(store.queries).toEqual([['22', '7'], ['22', '7', '196']]);
+    expect(userIds(refreshed.rows)).toEqual([7, 196]);
+    expect(refreshed.missing).toEqual(['22']);
+    // The table's answers replaced the cached ones, the negative entry included.
+    const after = await lookup.find(['22', '7', '196']);
+    expect(after.outcome).toBe('HIT');
+    expect(userIds(after.rows)).toEqual([7, 196]);
+    expect(after.missing).toEqual(['22']);
+  });
+
+  it('a refresh is never answered stale: the store down means 503, even with a stale entry', async () => {
+    const { store, lookup, advance } = setup({ ttlSeconds: 10 });
+    await lookup.find(['22']);
+    advance(11_000);
+    store.down = true;
+    await expect(lookup.find(['22'], { refresh: true })).rejects.toBeInstanceOf(StoreUnavailableError);
+    // Within the back-off too, and a fresh entry does not answer it either.
+    await expect(lookup.find(['22'], { refresh: true })).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect((await lookup.find(['22'])).outcome).toBe('STALE');
+  });
 });

@@ -5,6 +5,9 @@
 // failure the store is left alone for a moment (outageBackoffMs): requests are answered at once from
 // stale entries or refused, instead of each one waiting for the driver to give up (seconds) during
 // an outage; the first request after that moment tries the store again.
+// A refresh (a request's `Cache-Control: no-cache`, when the service honours it) skips the cache's
+// answers, asks the store for every id and refreshes the cache with what it says; it is never
+// answered stale (RFC 9111 §5.2.1.4: no stored response without validation at the origin).
 
 import type { CacheRead, Clock } from './cache.js';
 import type { Logger } from './log.js';
@@ -32,8 +35,13 @@ export class StoreUnavailableError extends Error {
 /** A row's JSON text, or null for an id the store does not have (a negative entry). */
 export type CachedRow = string | null;
 
+export interface FindOptions {
+  /** Ask the store for every id, whatever the cache holds, and store its answers. */
+  refresh?: boolean;
+}
+
 export interface Lookup {
-  find(ids: readonly string[]): Promise<LookupResult>;
+  find(ids: readonly string[], options?: FindOptions): Promise<LookupResult>;
 }
 
 /** How long lookups leave a failing store alone by default: the 503's Retry-After. */
@@ -88,7 +96,8 @@ export function createLookup(deps: LookupDeps): Lookup {
   }
 
   return {
-    async find(ids) {
+    async find(ids, options = {}) {
+      const refresh = options.refresh === true;
       const answers = new Map<string, CachedRow>();
       const stale = new Map<string, CachedRow>();
       const toFetch: string[] = [];
@@ -97,7 +106,7 @@ export function createLookup(deps: LookupDeps): Lookup {
       let usedStale = false;
       const unavailable: string[] = [];
       for (const id of ids) {
-        const read = cache.get(id);
+        const read = refresh ? undefined : cache.get(id);
         if (read?.fresh) {
           answers.set(id, read.value);
           continue;

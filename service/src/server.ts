@@ -31,6 +31,7 @@ function main(): void {
       auth: settings.connection.kind,
       idFormat: settings.idFormat,
       cacheTtlSeconds: settings.cache.ttlSeconds,
+      honorNoCache: settings.cache.honorNoCache,
     });
   });
   server.on('error', (error) => {

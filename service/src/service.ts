@@ -41,6 +41,7 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     log,
     // A client told to come back after the back-off finds the store asked again.
     retryAfterSeconds: Math.ceil(OUTAGE_BACKOFF_MS / 1000),
+    honorNoCache: settings.cache.honorNoCache,
   });
   return { app, statementCount: () => store.statementCount(), close: () => store.close() };
 }

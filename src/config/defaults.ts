@@ -15,6 +15,6 @@ export const DEFAULT_OBJECTS: ObjectNames = {
 export const DEFAULTS = {
   data: { source: 'auto' },
   recommender: { neighbors: 10, topN: 10 },
-  service: { port: 8001, maxIdsPerRequest: 100, idFormat: 'integer' as const, cache: { ttlSeconds: 180, maxEntries: 100_000 } },
+  service: { port: 8001, maxIdsPerRequest: 100, idFormat: 'integer' as const, cache: { ttlSeconds: 180, maxEntries: 100_000, honorNoCache: false } },
   local: { dataDir: '.papi/local', port: 0 },
 };

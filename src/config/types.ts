@@ -37,7 +37,8 @@ export interface PapiConfig {
     port: number;
     maxIdsPerRequest: number;
     idFormat: 'integer' | 'alphanumeric';
-    cache: { ttlSeconds: number; maxEntries: number };
+    /** honorNoCache: a request's `Cache-Control: no-cache` makes the service ask the table (papi bench --cache miss needs it). */
+    cache: { ttlSeconds: number; maxEntries: number; honorNoCache: boolean };
   };
   local: { dataDir: string; port: number };
   /** Directory holding papi.yaml (or the working directory); relative paths resolve against it. */
