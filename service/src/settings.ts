@@ -126,7 +126,9 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
       honorNoCache: flag('PAPI_CACHE_HONOR_NO_CACHE', false),
     },
     pool: {
-      min: Math.min(integer('PAPI_POOL_MIN', 1, 0, 64), poolMax),
+      // All connections open at start: a login under load (seconds on papi local, hundreds of ms on
+      // Snowflake) would stall every miss queued behind it.
+      min: Math.min(integer('PAPI_POOL_MIN', poolMax, 0, 64), poolMax),
       max: poolMax,
       acquireTimeoutMs: integer('PAPI_POOL_ACQUIRE_TIMEOUT_MS', 10_000, 1, 600_000),
     },
