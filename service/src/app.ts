@@ -32,6 +32,8 @@ type Env = {
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const JSON_TYPE = 'application/json';
+/** The headers of every 200 answer of /customer, built once. */
+const JSON_HEADERS = { 'Content-Type': JSON_TYPE } as const;
 /** Ids named in a strict-mode 404 before the list is cut short. */
 const MISSING_NAMED = 10;
 /** The no-cache request directive (RFC 9111 §5.2.1.4) in a Cache-Control list; directive names are case-insensitive (§5.2). */
@@ -64,8 +66,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
         method: c.req.method,
         path: c.get('route') ?? '(unmatched)',
         status: c.res.status,
-        ...(c.get('idCount') === undefined ? {} : { ids: c.get('idCount') }),
-        ...(c.get('cache') === undefined ? {} : { cache: c.get('cache') }),
+        ids: c.get('idCount'),
+        cache: c.get('cache'),
         ms: Math.round((performance.now() - started) * 1000) / 1000,
       });
     }
@@ -102,7 +104,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       return errorResponse(c, 404, `Not found: ${named}${more}`);
     }
     // The rows are JSON text already: the body is their concatenation, no serialization per hit.
-    return c.body(`[${result.rows.join(',')}]`, 200, { 'Content-Type': JSON_TYPE });
+    return c.body(`[${result.rows.join(',')}]`, 200, JSON_HEADERS);
   });
 
   app.get('/test', (c) => {

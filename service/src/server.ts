@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { createLogger } from './log.js';
+import { createLogger, stdoutSink } from './log.js';
 import { createService } from './service.js';
 import { readSettings, SettingsError } from './settings.js';
 
@@ -19,13 +19,15 @@ const SHUTDOWN_GRACE_MS = 5000;
 const LISTEN_BACKLOG = 4096;
 
 function main(): void {
-  const log = createLogger((line) => process.stdout.write(line));
+  const stdout = stdoutSink();
+  const log = createLogger(stdout.write);
   let settings;
   try {
     settings = readSettings(process.env, existsSync);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     for (const problem of error.problems) log.error('config_error', new Error(problem));
+    stdout.flush();
     process.exitCode = 2;
     return;
   }
@@ -64,7 +66,10 @@ function main(): void {
       void service.close().then(() => {
         log.info('stopped');
         // Whatever the driver still holds (sockets, timers) must not keep a stopped service alive.
-        setTimeout(() => process.exit(), 1000).unref();
+        setTimeout(() => {
+          stdout.flush();
+          process.exit();
+        }, 1000).unref();
       });
     });
     // Requests still running after a grace period are cut.
