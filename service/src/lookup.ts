@@ -74,6 +74,12 @@ export interface LookupDeps {
 export const DEFAULT_MAX_BATCH_IDS = 100;
 export const DEFAULT_MAX_CONCURRENT_QUERIES = 4;
 
+/** How a queued id's promise is settled when its batch answers. */
+interface Waiter {
+  resolve(row: CachedRow): void;
+  reject(error: unknown): void;
+}
+
 /** Removes and yields the first n entries of a map (Map keeps insertion order). */
 function* take<K, V>(map: Map<K, V>, n: number): Generator<[K, V]> {
   for (const entry of map) {
@@ -94,12 +100,12 @@ export function createLookup(deps: LookupDeps): Lookup {
   const maxBatchIds = deps.maxBatchIds ?? DEFAULT_MAX_BATCH_IDS;
   const maxQueries = deps.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES;
   /** Ids waiting for a query, in the order asked, each with the settle functions of its promise. */
-  const queued = new Map<string, { resolve(row: CachedRow): void; reject(error: unknown): void }>();
+  const queued = new Map<string, Waiter>();
   let running = 0;
   let drainScheduled = false;
 
   /** One query for a batch of ids; only its own ids fail when it fails. */
-  function query(batch: Array<[string, { resolve(row: CachedRow): void; reject(error: unknown): void }]>): void {
+  function query(batch: Array<[string, Waiter]>): void {
     running++;
     store.fetchRows(batch.map(([id]) => id)).then(
       (rows) => {
@@ -124,10 +130,7 @@ export function createLookup(deps: LookupDeps): Lookup {
   /** Sends what is queued, maxBatchIds ids a query, while fewer than maxQueries run; the rest waits. */
   function drain(): void {
     drainScheduled = false;
-    while (running < maxQueries && queued.size > 0) {
-      const batch = [...take(queued, maxBatchIds)];
-      query(batch);
-    }
+    while (running < maxQueries && queued.size > 0) query([...take(queued, maxBatchIds)]);
   }
 
   /** Queues ids; each gets its own promise, registered as in flight. */
