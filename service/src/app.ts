@@ -86,9 +86,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const noCache = NO_CACHE.test(c.req.header('cache-control') ?? '');
     const refresh = noCache && deps.honorNoCache === true;
     if (noCache) c.header(CACHE_REFRESH_HEADER, refresh ? 'yes' : 'off');
-    let result;
+    // A hit is answered without a promise; anything else goes through find().
+    let result = refresh ? undefined : lookup.cached?.(parsed.ids);
     try {
-      result = await lookup.find(parsed.ids, refresh ? { refresh } : undefined);
+      result ??= await lookup.find(parsed.ids, refresh ? { refresh } : undefined);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       c.set('cache', 'MISS');
@@ -97,7 +98,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     c.set('cache', result.outcome);
     c.header('X-Cache', result.outcome);
-    const strict = c.req.query('strict');
+    // Only a request with missing ids needs its query string parsed.
+    const strict = result.missing.length > 0 ? c.req.query('strict') : undefined;
     if ((strict === '1' || strict === 'true') && result.missing.length > 0) {
       const named = result.missing.slice(0, MISSING_NAMED).join(', ');
       const more = result.missing.length > MISSING_NAMED ? ` and ${result.missing.length - MISSING_NAMED} more` : '';

@@ -34,6 +34,18 @@ describe('lookup', () => {
     expect(store.queries).toHaveLength(1); // the unknown id 7 was cached as absent too
   });
 
+  it('cached() answers all-fresh hits at once (negative entries included), and nothing else', async () => {
+    const { lookup, advance } = setup({ ttlSeconds: 10 });
+    expect(lookup.cached!(['22'])).toBeUndefined();
+    await lookup.find(['22', '7']);
+    const hit = lookup.cached!(['7', '22']);
+    expect(hit).toMatchObject({ missing: ['7'], outcome: 'HIT' });
+    expect(userIds(hit!.rows)).toEqual([22]);
+    expect(lookup.cached!(['22', '196'])).toBeUndefined();
+    advance(10_000);
+    expect(lookup.cached!(['22'])).toBeUndefined(); // stale is find()'s to judge
+  });
+
   it('shares entries between requests for different id lists (PARTIAL)', async () => {
     const { store, lookup } = setup();
     await lookup.find(['22']);

@@ -47,6 +47,8 @@ export interface FindOptions {
 
 export interface Lookup {
   find(ids: readonly string[], options?: FindOptions): Promise<LookupResult>;
+  /** The answer when every id is freshly cached (a HIT), at once and without a promise; else undefined. */
+  cached?(ids: readonly string[]): LookupResult | undefined;
 }
 
 /** How long lookups leave a failing store alone by default: the 503's Retry-After. */
@@ -151,6 +153,17 @@ export function createLookup(deps: LookupDeps): Lookup {
   }
 
   return {
+    cached(ids) {
+      const rows: string[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const read = cache.get(id);
+        if (!read?.fresh) return undefined;
+        if (read.value === null) missing.push(id);
+        else rows.push(read.value);
+      }
+      return { rows, missing, outcome: 'HIT' };
+    },
     async find(ids, options = {}) {
       const refresh = options.refresh === true;
       const answers = new Map<string, CachedRow>();
