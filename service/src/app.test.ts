@@ -7,7 +7,7 @@ import { createLogger } from './log.js';
 import { createLookup, type CachedRow } from './lookup.js';
 import { MemoryStore, sampleRows } from './__tests__/memory-store.js';
 
-function setup(options: { idFormat?: IdFormat; maxIds?: number; ttlSeconds?: number } = {}) {
+function setup(options: { idFormat?: IdFormat; maxIds?: number; ttlSeconds?: number; honorNoCache?: boolean } = {}) {
   let time = 0;
   const lines: string[] = [];
   const log = createLogger((line) => lines.push(line));
@@ -23,6 +23,7 @@ function setup(options: { idFormat?: IdFormat; maxIds?: number; ttlSeconds?: num
     ids: { format: options.idFormat ?? 'numeric', maxIds: options.maxIds ?? 100 },
     log,
     retryAfterSeconds: 7,
+    honorNoCache: options.honorNoCache,
   });
   const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { app, store, logged, lines, advance: (ms: number) => (time += ms) };
@@ -233,3 +234,54 @@ describe('errors and logs', () => {
     expect(typeof logged()[0]!.time).toBe('string');
   });
 });
+
+describe('Cache-Control: no-cache on GET /customer/:ids (RFC 9111 §5.2.1.4)', () => {
+  const noCache = (value: string) => ({ headers: { 'cache-control': value } });
+
+  it('is ignored unless the service honours it, and the answer says so (X-Cache-Refresh: off)', async () => {
+    const { app, store } = setup();
+    await app.request('/customer/22');
+    const response = await app.request('/customer/22', noCache('no-cache'));
+    expect(response.headers.get('x-cache')).toBe('HIT');
+    expect(response.headers.get('x-cache-refresh')).toBe('off');
+    expect(store.queries).toHaveLength(1);
+    // A request without the directive gets no X-Cache-Refresh at all.
+    expect((await app.request('/customer/22')).headers.get('x-cache-refresh')).toBeNull();
+  });
+
+  it('when honoured, looks the ids up in the table and refreshes the cache (X-Cache: MISS, X-Cache-Refresh: yes)', async () => {
+    const { app, store } = setup({ honorNoCache: true });
+    await app.request('/customer/22,196');
+    store.rows.set('22', [{ title: 'Changed' }]);
+    const response = await app.request('/customer/22,196', noCache('max-age=0, No-Cache'));
+    expect(response.headers.get('x-cache')).toBe('MISS');
+    expect(response.headers.get('x-cache-refresh')).toBe('yes');
+    expect(await json(response)).toEqual([
+      { USER_ID: 22, RECOMMENDATIONS: [{ title: 'Changed' }] },
+      { USER_ID: 196, RECOMMENDATIONS: [{ title: 'Alien' }] },
+    ]);
+    expect(store.queries).toEqual([['22', '196'], ['22', '196']]);
+    // The refreshed row is what the cache answers next.
+    const next = await app.request('/customer/22');
+    expect(next.headers.get('x-cache')).toBe('HIT');
+    expect(await json(next)).toEqual([{ USER_ID: 22, RECOMMENDATIONS: [{ title: 'Changed' }] }]);
+  });
+
+  it('other directives, and no-cache inside another token, do not bypass the cache', async () => {
+    const { app, store } = setup({ honorNoCache: true });
+    await app.request('/customer/22');
+    for (const value of ['max-age=0', 'no-store', 'x-no-cache', 'no-cache-please'])
+      expect((await app.request('/customer/22', noCache(value))).headers.get('x-cache'), value).toBe('HIT');
+    expect(store.queries).toHaveLength(1);
+  });
+
+  it('when honoured and the store is down, answers 503 rather than a stale row', async () => {
+    const { app, store, advance } = setup({ honorNoCache: true, ttlSeconds: 10 });
+    await app.request('/customer/22');
+    advance(11_000);
+    store.down = true;
+    expect((await app.request('/customer/22', noCache('no-cache'))).status).toBe(503);
+    expect((await app.request('/customer/22')).headers.get('x-cache')).toBe('STALE');
+  });
+});
+

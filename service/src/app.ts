@@ -16,6 +16,8 @@ export interface AppDeps {
   log: Logger;
   /** Retry-After (seconds) on a 503 when the store is unreachable. */
   retryAfterSeconds?: number;
+  /** Whether a request's `Cache-Control: no-cache` makes the lookup ask the table (PAPI_CACHE_HONOR_NO_CACHE). */
+  honorNoCache?: boolean;
 }
 
 type Env = {
@@ -30,8 +32,17 @@ type Env = {
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const JSON_TYPE = 'application/json';
+/** The headers of every 200 answer of /customer, built once. */
+const JSON_HEADERS = { 'Content-Type': JSON_TYPE } as const;
 /** Ids named in a strict-mode 404 before the list is cut short. */
 const MISSING_NAMED = 10;
+/** The no-cache request directive (RFC 9111 §5.2.1.4) in a Cache-Control list; directive names are case-insensitive (§5.2). */
+const NO_CACHE = /(?:^|,)\s*no-cache\s*(?:,|$)/i;
+/**
+ * Answers a request that carried `Cache-Control: no-cache`: `yes` when its ids were looked up in the
+ * table, `off` when the service does not honour it (service.cache.honorNoCache) and answered as usual.
+ */
+export const CACHE_REFRESH_HEADER = 'X-Cache-Refresh';
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const { lookup, health, log } = deps;
@@ -55,8 +66,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
         method: c.req.method,
         path: c.get('route') ?? '(unmatched)',
         status: c.res.status,
-        ...(c.get('idCount') === undefined ? {} : { ids: c.get('idCount') }),
-        ...(c.get('cache') === undefined ? {} : { cache: c.get('cache') }),
+        ids: c.get('idCount'),
+        cache: c.get('cache'),
         ms: Math.round((performance.now() - started) * 1000) / 1000,
       });
     }
@@ -72,9 +83,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const parsed = parseIds(c.req.param('ids'), deps.ids);
     if (!parsed.ok) return errorResponse(c, 400, parsed.error);
     c.set('idCount', parsed.ids.length);
-    let result;
+    const noCache = NO_CACHE.test(c.req.header('cache-control') ?? '');
+    const refresh = noCache && deps.honorNoCache === true;
+    if (noCache) c.header(CACHE_REFRESH_HEADER, refresh ? 'yes' : 'off');
+    // A hit is answered without a promise; anything else goes through find().
+    let result = refresh ? undefined : lookup.cached?.(parsed.ids);
     try {
-      result = await lookup.find(parsed.ids);
+      result ??= await lookup.find(parsed.ids, refresh ? { refresh } : undefined);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       c.set('cache', 'MISS');
@@ -83,14 +98,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }
     c.set('cache', result.outcome);
     c.header('X-Cache', result.outcome);
-    const strict = c.req.query('strict');
+    // Only a request with missing ids needs its query string parsed.
+    const strict = result.missing.length > 0 ? c.req.query('strict') : undefined;
     if ((strict === '1' || strict === 'true') && result.missing.length > 0) {
       const named = result.missing.slice(0, MISSING_NAMED).join(', ');
       const more = result.missing.length > MISSING_NAMED ? ` and ${result.missing.length - MISSING_NAMED} more` : '';
       return errorResponse(c, 404, `Not found: ${named}${more}`);
     }
     // The rows are JSON text already: the body is their concatenation, no serialization per hit.
-    return c.body(`[${result.rows.join(',')}]`, 200, { 'Content-Type': JSON_TYPE });
+    return c.body(`[${result.rows.join(',')}]`, 200, JSON_HEADERS);
   });
 
   app.get('/test', (c) => {

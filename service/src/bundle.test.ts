@@ -1,7 +1,7 @@
 // The one-file bundle: built into a temp dir and run there by node alone (no node_modules beside
 // it), with Snowflake unreachable — it must still answer GET /, report 503 on /healthz and
 // /customer, and stop on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,14 @@ describe('service bundle', () => {
     const response = await fetch(`${baseUrl}/`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ result: 'Nothing to see here' });
+  });
+
+  it('listens with a deep accept queue (backlog 4096, or the kernel cap): a connection burst is queued, not dropped', () => {
+    // For a listening socket, ss shows the backlog as Send-Q.
+    const port = new URL(baseUrl).port;
+    const listening = execFileSync('ss', ['-Hltn', `sport = :${port}`], { encoding: 'utf8' }).trim().split(/\s+/);
+    const cap = Number(execFileSync('cat', ['/proc/sys/net/core/somaxconn'], { encoding: 'utf8' }));
+    expect(Number(listening[2])).toBe(Math.min(4096, cap));
   });
 
   it('says 503 when Snowflake is unreachable', async () => {

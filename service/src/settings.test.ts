@@ -23,7 +23,7 @@ describe('readSettings', () => {
       tableSql: '"API"."DATA"."HYBRID_MOVIE_RECOMMENDATIONS"',
       idFormat: 'numeric',
       maxIds: 100,
-      cache: { ttlSeconds: 180 },
+      cache: { ttlSeconds: 180, honorNoCache: false },
       connection: { kind: 'password', account: 'ACME', username: 'svc', password: 'pw' },
     });
   });
@@ -66,6 +66,8 @@ describe('readSettings', () => {
     );
     expect(settings).toMatchObject({ port: 9000, host: '127.0.0.1', tableSql: '"RECS"', idFormat: 'alphanumeric', maxIds: 5, cache: { ttlSeconds: 0, maxEntries: 10 } });
     expect(readSettings({ ...passwordEnv, PAPI_SERVICE_PORT: '8123' }, noFile).port).toBe(8123);
+    expect(readSettings({ ...passwordEnv, PAPI_CACHE_HONOR_NO_CACHE: 'true' }, noFile).cache.honorNoCache).toBe(true);
+    expect(() => readSettings({ ...passwordEnv, PAPI_CACHE_HONOR_NO_CACHE: 'yes' }, noFile)).toThrow(/PAPI_CACHE_HONOR_NO_CACHE must be "true" or "false"/);
   });
 
   it('validates the table name and quotes reserved words', () => {

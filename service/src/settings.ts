@@ -50,7 +50,15 @@ export interface ServiceSettings {
   tableSql: string;
   idFormat: IdFormat;
   maxIds: number;
-  cache: { ttlSeconds: number; maxEntries: number; maxStaleSeconds: number; maxBytes: number; maxNegativeEntries: number };
+  cache: {
+    ttlSeconds: number;
+    maxEntries: number;
+    maxStaleSeconds: number;
+    maxBytes: number;
+    maxNegativeEntries: number;
+    /** A request's `Cache-Control: no-cache` makes its ids be looked up in the table (off: any caller could force a query per request). */
+    honorNoCache: boolean;
+  };
   pool: { min: number; max: number; acquireTimeoutMs: number };
   /** Longest wait for a login or a query before the store counts as unavailable. */
   storeTimeoutMs: number;
@@ -92,6 +100,14 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
   if (idFormatRaw === 'numeric' || idFormatRaw === 'alphanumeric') idFormat = idFormatRaw;
   else problems.push(`PAPI_ID_FORMAT must be "numeric" or "alphanumeric" (got "${idFormatRaw.slice(0, 20)}")`);
 
+  const flag = (name: string, fallback: boolean): boolean => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name} must be "true" or "false" (got "${raw.slice(0, 20)}")`);
+    return fallback;
+  };
+
   const tableSql = tableName(value('PAPI_TABLE') ?? DEFAULT_TABLE, problems);
   const poolMax = integer('PAPI_POOL_MAX', 4, 1, 64);
   const settings: Omit<ServiceSettings, 'connection'> = {
@@ -107,9 +123,12 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
       maxBytes: integer('PAPI_CACHE_MAX_BYTES', 256 * 1024 * 1024, 0, 16 * 1024 * 1024 * 1024),
       // "No such id" answers: few, so unknown ids cannot push real users' rows out.
       maxNegativeEntries: integer('PAPI_CACHE_MAX_NEGATIVE_ENTRIES', 10_000, 0, 10_000_000),
+      honorNoCache: flag('PAPI_CACHE_HONOR_NO_CACHE', false),
     },
     pool: {
-      min: Math.min(integer('PAPI_POOL_MIN', 1, 0, 64), poolMax),
+      // All connections open at start: a login under load (seconds on papi local, hundreds of ms on
+      // Snowflake) would stall every miss queued behind it.
+      min: Math.min(integer('PAPI_POOL_MIN', poolMax, 0, 64), poolMax),
       max: poolMax,
       acquireTimeoutMs: integer('PAPI_POOL_ACQUIRE_TIMEOUT_MS', 10_000, 1, 600_000),
     },

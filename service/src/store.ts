@@ -67,7 +67,8 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
     },
     options.pool,
   );
-  void pool.warm().then((errors) => errors.forEach((error) => log.storeError('warm-up', error)));
+  // Readiness (ping) waits for the warm-up: a container counts as ready with its connections open.
+  const warming = pool.warm().then((errors) => errors.forEach((error) => log.storeError('warm-up', error)));
 
   /** Runs one statement; a lost session is retried once on a fresh connection. */
   async function run(sqlText: string, binds: Bind[]): Promise<{ rows: Row[]; userIdIsNumber: boolean }> {
@@ -112,6 +113,7 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
     async ping() {
       // The table itself, not just the session: a role that lost SELECT (or a table not yet
       // published) must make the service unready, not answer 503 to every lookup.
+      await warming;
       await run(`SELECT 1 FROM ${options.tableSql} LIMIT 1`, []);
     },
     close: () => pool.close(),

@@ -5,7 +5,7 @@
 // behind papi local's ingress: the test page's relative URLs work there.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,28 @@ describe('papi dev --json', () => {
       expect(dev.stdout()).toBe(`${JSON.stringify({ url: dev.url })}\n`);
     } finally {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
+    }
+  });
+
+  it("the service writes its request log into .papi/dev-service.log itself: papi dev relays no line (#16.1)", async () => {
+    const dev = await startDev();
+    try {
+      const [service] = await childrenOf(dev.child.pid!);
+      const logFile = join(project, '.papi', 'dev-service.log');
+      // The service's stdout is the file, not a pipe to papi dev.
+      expect(readlinkSync(`/proc/${service}/fd/1`)).toBe(logFile);
+      const id = `dev-log-${Date.now()}`;
+      expect((await fetch(`${dev.url}/customer/22`, { headers: { 'x-request-id': id } })).status).toBe(200);
+      let line: Record<string, unknown> | undefined;
+      for (let i = 0; i < 100 && !line; i++) {
+        const found = readFileSync(logFile, 'utf8').split('\n').find((l) => l.includes(id));
+        if (found) line = JSON.parse(found) as Record<string, unknown>;
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(line).toMatchObject({ level: 'info', event: 'request', requestId: id, method: 'GET', path: '/customer/:ids', status: 200, ids: 1 });
+    } finally {
+      dev.child.kill('SIGTERM');
+      await dev.exit;
     }
   });
 

@@ -1,5 +1,5 @@
 // One GET over a keep-alive agent (node:http / node:https), timed with performance.now(). The body
-// is read and discarded; only the status and the X-Cache header are kept. Transport failures are
+// is read and discarded; only the status and the X-Cache and X-Cache-Refresh headers are kept. Transport failures are
 // sorted into the kinds the report counts: timeout, reset, refused, other.
 import http from 'node:http';
 import https from 'node:https';
@@ -8,7 +8,7 @@ import type { TokenRenewal } from './renewal.js';
 export type ErrorKind = 'timeout' | 'reset' | 'refused' | 'other';
 
 export type Outcome =
-  | { ok: true; status: number; cache: string | undefined; endMs: number }
+  | { ok: true; status: number; cache: string | undefined; refresh?: string; endMs: number }
   | { ok: false; kind: ErrorKind; code: string; endMs: number };
 
 export interface Target {
@@ -67,8 +67,11 @@ export class HttpClient {
       (res) => {
         const header = res.headers['x-cache'];
         const cache = Array.isArray(header) ? header[0] : header;
+        // The service's answer to Cache-Control: no-cache: yes (looked up in the table) or off (not honoured).
+        const refreshHeader = res.headers['x-cache-refresh'];
+        const refresh = Array.isArray(refreshHeader) ? refreshHeader[0] : refreshHeader;
         res.on('data', noop);
-        res.on('end', () => finish({ ok: true, status: res.statusCode ?? 0, cache, endMs: performance.now() }));
+        res.on('end', () => finish({ ok: true, status: res.statusCode ?? 0, cache, ...(refresh === undefined ? {} : { refresh }), endMs: performance.now() }));
         res.on('error', (error) => finish(failure(error)));
         res.on('aborted', () => finish({ ok: false, kind: 'reset', code: 'ECONNRESET', endMs: performance.now() }));
       },

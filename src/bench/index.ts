@@ -6,7 +6,7 @@ import { UsageError } from '../ui/errors.js';
 import type { Target } from './client.js';
 import type { TokenRenewal } from './renewal.js';
 import { renderHtml } from './html.js';
-import { IdPicker, readIdsFile } from './ids.js';
+import { IdPicker, readIdsFile, type CacheMode } from './ids.js';
 import { jmeterCsv, jmeterSettings, writeJmeterPlan } from './jmeter.js';
 import { benchPlan, type BenchFlags, type BenchPlan } from './options.js';
 import { buildReport, evaluateGates, fmt, type BenchReport } from './report.js';
@@ -16,17 +16,49 @@ export type { BenchFlags };
 
 export type BenchResult =
   | { kind: 'report'; report: BenchReport }
+  | { kind: 'compare'; hit: BenchReport; miss: BenchReport }
   | { kind: 'jmeter'; plan: string; csv: string; settings: ReturnType<typeof jmeterSettings>; withHeaders: boolean };
 
 export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<BenchResult> {
   const plan = benchPlan(flags);
   const target = await loadTarget(ctx, flags.url, plan.headers);
   const ids = plan.idsFile !== undefined ? await readIdsFile(plan.idsFile) : await loadDefaultIds(ctx);
-  const newPicker = () => new IdPicker(ids, { mode: plan.cache, idsPerRequest: plan.idsPerRequest, hotSetSize: plan.hotSet, seed: plan.seed });
 
-  if (plan.exportJmeter !== undefined) return exportJmeter(plan, target, newPicker());
+  if (plan.cache === 'compare') {
+    // The tutorial's "with and without the cache": the same load twice, on the same service, in one run.
+    const hit = await measureMode(ctx, plan, 'hit', target, ids);
+    const miss = await measureMode(ctx, plan, 'miss', target, ids);
+    return { kind: 'compare', hit, miss };
+  }
+  if (plan.exportJmeter !== undefined) return exportJmeter(plan, plan.cache, withCacheMode(target, plan.cache), newPicker(plan, plan.cache, ids));
 
-  const picker = newPicker();
+  const report = await measureMode(ctx, plan, plan.cache, target, ids);
+  report.gates = evaluateGates(report, { p90MaxMs: plan.p90MaxMs, maxErrorRate: plan.maxErrorRate });
+  if (plan.output !== undefined) {
+    await writeFile(plan.output, renderHtml(report));
+    ctx.out.info(`wrote ${plan.output}`);
+  }
+  return { kind: 'report', report };
+}
+
+function newPicker(plan: BenchPlan, mode: CacheMode, ids: string[]): IdPicker {
+  return new IdPicker(ids, { mode, idsPerRequest: plan.idsPerRequest, hotSetSize: plan.hotSet, seed: plan.seed });
+}
+
+/**
+ * A miss run asks the service to look every id up in the table (Cache-Control: no-cache, RFC 9111
+ * §5.2.1.4): ids fresh within the run may still sit in the service's cache from earlier runs.
+ * A Cache-Control given with --header is left as it is.
+ */
+function withCacheMode(target: Target, mode: CacheMode): Target {
+  if (mode !== 'miss' || Object.keys(target.headers).some((name) => name.toLowerCase() === 'cache-control')) return target;
+  return { ...target, headers: { ...target.headers, 'cache-control': 'no-cache' } };
+}
+
+/** One measured run in one cache mode, and its report (gates not evaluated). */
+async function measureMode(ctx: ConnectedContext, plan: BenchPlan, mode: CacheMode, baseTarget: Target, ids: string[]): Promise<BenchReport> {
+  const target = withCacheMode(baseTarget, mode);
+  const picker = newPicker(plan, mode, ids);
   const planned = plannedRequests(plan);
   if (planned !== undefined) picker.ensureCapacity(planned);
 
@@ -38,7 +70,7 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
       requests: plan.requests,
       durationMs: plan.durationMs,
       warmupMs: plan.warmupMs,
-      prime: plan.cache === 'hit',
+      prime: mode === 'hit',
       timeoutMs: plan.timeoutMs,
       maxInFlight: plan.maxInFlight,
       maxSendsPerTick: plan.maxSendsPerTick,
@@ -47,16 +79,15 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
       onProgress,
     });
   const load = plan.model.kind === 'open' ? `${plan.model.rate}/s` : `${plan.model.concurrency} connections`;
+  const title = plan.cache === 'compare' ? `Load ${target.url} at ${load}, cache ${mode}` : `Load ${target.url} at ${load}`;
   const measurement = ctx.interactive
-    ? await ctx.out.task(`Load ${target.url} at ${load}`, (step) =>
-        measure((p) => step.update(`${p.completed}/${p.sent} answered, ${p.errors} errors, p90 ${fmt(p.p90Ms)} ms`)),
-      )
+    ? await ctx.out.task(title, (step) => measure((p) => step.update(`${p.completed}/${p.sent} answered, ${p.errors} errors, p90 ${fmt(p.p90Ms)} ms`)))
     : await measure();
 
   const report = buildReport(measurement, {
     url: target.url,
     headerNames: Object.keys(target.headers),
-    cache: plan.cache,
+    cache: mode,
     idsPerRequest: plan.idsPerRequest,
     idCount: ids.length,
     hotSet: picker.hotSet.length,
@@ -69,18 +100,13 @@ export async function bench(ctx: ConnectedContext, flags: BenchFlags): Promise<B
     seed: plan.seed,
   });
   destroy(measurement);
-  report.gates = evaluateGates(report, { p90MaxMs: plan.p90MaxMs, maxErrorRate: plan.maxErrorRate });
   const refused = (report.errors.byStatus['401'] ?? 0) + (report.errors.byStatus['403'] ?? 0);
   if (refused > 0 && !Object.keys(target.headers).some((name) => name.toLowerCase() === 'authorization'))
     report.notes.push(
       `${refused} requests were refused (HTTP 401/403) and no token was sent: --url sends one only to the deployed endpoint; ` +
         `add one with --header "Authorization: Snowflake Token=\\"$(papi token)\\""`,
     );
-  if (plan.output !== undefined) {
-    await writeFile(plan.output, renderHtml(report));
-    ctx.out.info(`wrote ${plan.output}`);
-  }
-  return { kind: 'report', report };
+  return report;
 }
 
 /**
@@ -159,9 +185,9 @@ function plannedRequests(plan: BenchPlan): number | undefined {
   return Math.min(plan.requests ?? Infinity, byDuration) + warmup;
 }
 
-async function exportJmeter(plan: BenchPlan, target: Target, picker: IdPicker): Promise<BenchResult> {
+async function exportJmeter(plan: BenchPlan, cache: CacheMode, target: Target, picker: IdPicker): Promise<BenchResult> {
   const requests = plannedRequests({ ...plan, warmupMs: 0 }) ?? plan.requests ?? 10_000;
-  if (plan.cache === 'miss' && Number.isFinite(requests)) picker.ensureCapacity(requests);
+  if (cache === 'miss' && Number.isFinite(requests)) picker.ensureCapacity(requests);
   const csv = jmeterCsv(picker, Number.isFinite(requests) ? requests : picker.capacity);
   const written = await writeJmeterPlan(
     plan.exportJmeter!,
@@ -172,7 +198,7 @@ async function exportJmeter(plan: BenchPlan, target: Target, picker: IdPicker): 
       requests: plan.requests,
       durationS: plan.durationMs === undefined ? undefined : plan.durationMs / 1000,
       timeoutMs: plan.timeoutMs,
-      cache: plan.cache,
+      cache,
     },
     csv,
   );

@@ -60,4 +60,11 @@ describe('parseHeaders', () => {
     expect(() => parseHeaders([': value'])).toThrow(UsageError);
     expect(() => parseHeaders(['Bad Name: v'])).toThrow(UsageError);
   });
+
+  it('--cache compare refuses the options that would apply to only one of its two runs', () => {
+    expect(benchPlan({ header: [], cache: 'compare' }).cache).toBe('compare');
+    for (const [flags, name] of [[{ p90Max: 10 }, '--p90-max'], [{ output: 'r.html' }, '--output'], [{ exportJmeter: 'p.jmx' }, '--export-jmeter'], [{ maxErrorRate: 0.1 }, '--max-error-rate']] as const)
+      expect(() => benchPlan({ header: [], cache: 'compare', ...flags })).toThrow(`--cache compare cannot be used with ${name}`);
+  });
 });
+

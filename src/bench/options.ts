@@ -14,7 +14,7 @@ export interface BenchFlags {
   warmup?: number;
   ids?: string;
   idsPerRequest?: number;
-  cache?: CacheMode;
+  cache?: CacheMode | 'compare';
   hotSet?: number;
   seed?: number;
   timeout?: number;
@@ -33,7 +33,8 @@ export interface BenchPlan {
   warmupMs: number;
   idsFile?: string;
   idsPerRequest: number;
-  cache: CacheMode;
+  /** compare: a hit run, then a miss run with the same load, reported side by side. */
+  cache: CacheMode | 'compare';
   hotSet?: number;
   seed: number;
   timeoutMs: number;
@@ -55,6 +56,13 @@ export function benchPlan(flags: BenchFlags): BenchPlan {
     throw new UsageError('--rate and --concurrency cannot be used together', {
       hint: '--rate is the open model (a schedule), --concurrency the closed model (n connections).',
     });
+  if (flags.cache === 'compare') {
+    const clash = (['exportJmeter', 'output', 'p90Max', 'maxErrorRate'] as const).find((name) => flags[name] !== undefined);
+    if (clash !== undefined)
+      throw new UsageError(`--cache compare cannot be used with --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, {
+        hint: 'Run --cache hit and --cache miss separately for a report file, gates or a JMeter plan of each.',
+      });
+  }
   const model: LoadModel =
     flags.concurrency !== undefined ? { kind: 'closed', concurrency: flags.concurrency } : { kind: 'open', rate: flags.rate ?? DEFAULTS.rate };
   return {

@@ -132,6 +132,7 @@ describe('the send-lag rule fits the machine (#17.9)', () => {
       errorKinds: { timeout: 0, reset: 0, refused: 0, other: 0 },
       errorCodes: {},
       cache: { HIT: 100 },
+      cacheRefresh: {},
       timeline: new Timeline(),
       warmup: { requests: 0, primed: 0 },
       idleSendLagP99Ms: idleLagP99Ms,

@@ -112,6 +112,7 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
     );
   }
   const notes: string[] = [];
+  checkCacheMix(m, settings.cache, { invalidReasons, advice, notes });
   if (m.stopReason === 'interrupted') notes.push('interrupted: the figures cover the run so far');
   if (m.stopReason === 'ids-exhausted') notes.push(`stopped early: every id was used once (--cache miss never repeats an id)`);
   const byStatus = Object.fromEntries(Object.entries(m.statuses).filter(([status]) => Number(status) >= 400));
@@ -153,6 +154,51 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
     warmup: m.warmup,
     gates: [],
   };
+}
+
+/** A --cache hit run may have this share of answers that were not hits (entries expiring in a long run). */
+export const HIT_RUN_MISS_SHARE = 0.01;
+
+/**
+ * Whether the X-Cache mix the service reported fits the mode asked for. A miss run sends
+ * Cache-Control: no-cache, so every answer must be a MISS; a hit run is primed, so (nearly) every
+ * answer must be a HIT. Anything else measured something other than what the run says it measured.
+ */
+function checkCacheMix(m: Measurement, mode: CacheMode, out: { invalidReasons: string[]; advice: string[]; notes: string[] }): void {
+  if (mode === 'mixed') return;
+  const answered = Object.entries(m.cache).reduce((n, [k, v]) => (k === 'none' ? n : n + v), 0);
+  if (answered === 0) {
+    if (m.completed > 0) out.notes.push(`the target sent no X-Cache header: whether its answers were cache ${mode === 'miss' ? 'misses' : 'hits'} could not be checked`);
+    return;
+  }
+  if (mode === 'miss') {
+    const ignored = m.cacheRefresh.off ?? 0;
+    const cached = answered - (m.cache.MISS ?? 0);
+    if (ignored > 0) {
+      out.invalidReasons.push(
+        `the service does not honour Cache-Control: no-cache (X-Cache-Refresh: off on ${ignored} answers), so ids it had cached were not looked up` +
+          (cached > 0 ? ` (${cached} of ${answered} answers came from its cache)` : ''),
+      );
+      out.advice.push('set service.cache.honorNoCache: true in papi.yaml and run papi deploy (papi dev: restart it) so a miss run measures the table');
+    } else if (cached > 0) {
+      out.invalidReasons.push(`${cached} of ${answered} answers came from the service's cache (X-Cache ${mixText(m.cache, 'MISS')}) in a --cache miss run`);
+      out.advice.push('the service answered Cache-Control: no-cache from its cache: deploy a papi service with service.cache.honorNoCache: true');
+    }
+    return;
+  }
+  const notHits = answered - (m.cache.HIT ?? 0);
+  if (notHits > answered * HIT_RUN_MISS_SHARE) {
+    out.invalidReasons.push(`${notHits} of ${answered} answers were not cache hits (X-Cache ${mixText(m.cache, 'HIT')}) in a --cache hit run`);
+    out.advice.push('the hot set did not stay cached: a --hot-set above service.cache.maxEntries, a cache TTL shorter than the run, or a service with the cache off (ttlSeconds 0)');
+  }
+}
+
+/** The X-Cache values other than `expected`, with their counts: "HIT 12, PARTIAL 3". */
+function mixText(counts: Record<string, number>, expected: string): string {
+  return Object.entries(counts)
+    .filter(([k]) => k !== expected && k !== 'none')
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 }
 
 export interface Gates {
@@ -218,6 +264,31 @@ export function formatReport(r: BenchReport): string {
     lines.push('');
     for (const gate of r.gates) lines.push(`gate ${gateText(gate)}`);
   }
+  return lines.join('\n');
+}
+
+/** Misses over hits, per percentile: what the cache saves. */
+export function compareRatios(hit: BenchReport, miss: BenchReport): { p50: number; p90: number; p99: number } {
+  const ratio = (m: number, h: number) => (h > 0 ? round(m / h, 2) : 0);
+  return { p50: ratio(miss.latencyMs.p50, hit.latencyMs.p50), p90: ratio(miss.latencyMs.p90, hit.latencyMs.p90), p99: ratio(miss.latencyMs.p99, hit.latencyMs.p99) };
+}
+
+/** --cache compare: both runs in full, then their latencies side by side. */
+export function formatCompare(hit: BenchReport, miss: BenchReport): string {
+  const ratios = compareRatios(hit, miss);
+  const row = (name: string, values: number[]) => `${name.padEnd(22)}${values.map((v) => fmt(v).padStart(9)).join('')}`;
+  const lines = [
+    formatReport(hit),
+    '',
+    formatReport(miss),
+    '',
+    `with and without the cache (latency ms, ${hit.model === 'open' ? 'from the intended start' : 'per response'})`,
+    `${''.padEnd(22)}${['p50', 'p90', 'p99', 'hits'].map((h) => h.padStart(9)).join('')}`,
+    `${row('cache hit', [hit.latencyMs.p50, hit.latencyMs.p90, hit.latencyMs.p99])}${(hit.cache.hitRatio === null ? '–' : pct(hit.cache.hitRatio)).padStart(9)}`,
+    `${row('cache miss (no-cache)', [miss.latencyMs.p50, miss.latencyMs.p90, miss.latencyMs.p99])}${(miss.cache.hitRatio === null ? '–' : pct(miss.cache.hitRatio)).padStart(9)}`,
+    `${row('miss / hit', [ratios.p50, ratios.p90, ratios.p99])}`,
+  ];
+  if (!hit.valid || !miss.valid) lines.push(`INVALID COMPARISON: the ${[!hit.valid && 'hit', !miss.valid && 'miss'].filter(Boolean).join(' and ')} run is invalid (see above)`);
   return lines.join('\n');
 }
 

@@ -86,6 +86,8 @@ export interface Measurement {
   errorKinds: Record<ErrorKind, number>;
   errorCodes: Record<string, number>;
   cache: Record<string, number>;
+  /** X-Cache-Refresh values (the service's answer to Cache-Control: no-cache), by value. */
+  cacheRefresh: Record<string, number>;
   timeline: Timeline;
   warmup: { requests: number; primed: number };
   /** Send lag p99 of the schedule alone on this machine just before the run (null: not measured). */
@@ -176,6 +178,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     errorKinds: { timeout: 0, reset: 0, refused: 0, other: 0 },
     errorCodes: {},
     cache: {},
+    cacheRefresh: {},
     timeline: new Timeline(),
     warmup: { requests: 0, primed: 0 },
     idleSendLagP99Ms: null,
@@ -302,6 +305,10 @@ function record(m: Measurement, atMs: number, intended: number, sentAt: number, 
     m.serviceTime.recordMs(outcome.endMs - sentAt);
     const cache = outcome.cache?.toUpperCase() ?? 'none';
     m.cache[cache] = (m.cache[cache] ?? 0) + 1;
+    if (outcome.refresh !== undefined) {
+      const refresh = outcome.refresh.toLowerCase();
+      m.cacheRefresh[refresh] = (m.cacheRefresh[refresh] ?? 0) + 1;
+    }
     m.timeline.record(atMs, outcome.status >= 400 ? undefined : outcome.endMs - intended);
   } else {
     m.errorKinds[outcome.kind]++;

@@ -107,6 +107,7 @@ export const LEAVES: readonly Leaf[] = [
   setting('service.idFormat', oneOf(['integer', 'alphanumeric']), d.service.idFormat),
   setting('service.cache.ttlSeconds', int(0, 7 * 24 * 3600), d.service.cache.ttlSeconds),
   setting('service.cache.maxEntries', int(0, 10_000_000), d.service.cache.maxEntries),
+  setting('service.cache.honorNoCache', bool, String(d.service.cache.honorNoCache)),
   setting('local.dataDir', path, d.local.dataDir),
   setting('local.port', int(0, 65535), d.local.port),
 ];

@@ -252,6 +252,8 @@ function build(chosen: Map<string, Chosen>, ctx: BuildContext): PapiConfig {
   }
   const connection = root.connection as Record<string, unknown>;
   if (connection.clientSessionKeepAlive !== undefined) connection.clientSessionKeepAlive = connection.clientSessionKeepAlive === 'true';
+  const cache = (root.service as { cache: { honorNoCache: unknown } }).cache;
+  cache.honorNoCache = cache.honorNoCache === 'true';
   const accessUrl = accountUrlOf(connection as Parameters<typeof accountUrlOf>[0]);
   if (accessUrl) connection.accessUrl = accessUrl;
   root.projectDir = ctx.projectDir;

@@ -55,7 +55,8 @@ export interface PapiConfig {
     maxIdsPerRequest: number;
     /** User ids: integer (NUMBER) or alphanumeric (VARCHAR); src/config/id-format.ts. */
     idFormat: IdFormat;
-    cache: { ttlSeconds: number; maxEntries: number };
+    /** honorNoCache: a request's `Cache-Control: no-cache` makes the service ask the table (papi bench --cache miss needs it). */
+    cache: { ttlSeconds: number; maxEntries: number; honorNoCache: boolean };
   };
   local: { dataDir: string; port: number };
   /** Directory holding papi.yaml (or the working directory); relative paths resolve against it. */

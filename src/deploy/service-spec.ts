@@ -42,6 +42,7 @@ export function serviceSpec(config: PapiConfig, image: string): ServiceSpec {
             PAPI_MAX_IDS: String(s.maxIdsPerRequest),
             PAPI_CACHE_TTL_SECONDS: String(s.cache.ttlSeconds),
             PAPI_CACHE_MAX_ENTRIES: String(s.cache.maxEntries),
+            PAPI_CACHE_HONOR_NO_CACHE: String(s.cache.honorNoCache),
             // SPCS sessions have no default warehouse unless the service sets QUERY_WAREHOUSE; be explicit.
             SNOWFLAKE_WAREHOUSE: o.warehouse.name,
           },

@@ -1,6 +1,8 @@
 // papi dev: the service bundle the image contains, run on localhost as a child process against the
 // configured target (papi local, started when none runs, or the account), until Ctrl-C or SIGTERM.
+import { join } from 'node:path';
 import type { TargetContext } from '../context.js';
+import { ensureProjectDir } from '../project.js';
 import { CancelledError, ToolError } from '../ui/errors.js';
 import { serviceEnvironment } from './service-env.js';
 import { startServiceProcess } from './service-process.js';
@@ -8,15 +10,19 @@ import { startServiceProcess } from './service-process.js';
 export interface DevOptions {
   /** Port to listen on (0 picks a free one; default service.port). */
   port?: number;
-  /** Called once the service answers, with its URL. */
-  onReady(url: string): void;
+  /** Called once the service answers, with its URL and the file its log goes to. */
+  onReady(url: string, logFile: string): void;
 }
+
+/** The service's log in papi dev: written by the service itself, not relayed through papi. */
+export const DEV_LOG_FILE = 'dev-service.log';
 
 /** Serves until stopped: resolves on SIGTERM (a normal stop), rejects on Ctrl-C or when the service dies. */
 export async function dev(ctx: TargetContext, options: DevOptions): Promise<void> {
   const config = await ctx.config();
   const port = options.port ?? config.service.port;
   const target = await ctx.target();
+  const logFile = join((await ensureProjectDir(config)).root, DEV_LOG_FILE);
 
   // Ctrl-C aborts ctx.signal (exit 130); SIGTERM (a supervisor, `kill`) is a normal stop. Either way
   // the service process is stopped before papi exits, so none is left behind.
@@ -28,7 +34,9 @@ export async function dev(ctx: TargetContext, options: DevOptions): Promise<void
       .task(`Start the service against ${target.description}`, () =>
         startServiceProcess({
           env: serviceEnvironment(config, target, { port, host: '127.0.0.1' }),
-          onLog: (line) => ctx.out.debug(line),
+          logFile,
+          // Followed (off the service's path) only when someone reads it: --verbose.
+          ...(ctx.out.verbose ? { onLog: (line: string) => ctx.out.debug(line) } : {}),
           signal: AbortSignal.any([ctx.signal, terminate.signal]),
         }),
       )
@@ -38,7 +46,7 @@ export async function dev(ctx: TargetContext, options: DevOptions): Promise<void
         throw error;
       });
     if (!service) return;
-    options.onReady(service.url);
+    options.onReady(service.url, logFile);
     const { database, schema, table } = config.snowflake.api;
     void warnWhenNotReady(service.url, `${database}.${schema}.${table}`, (message) => ctx.out.warn(message));
     const code = await service.exited;

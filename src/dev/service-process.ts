@@ -1,8 +1,12 @@
 // Runs the bundled service (service/dist/server.mjs, the file the image contains) as a child process
 // of the host's node: `papi dev`, the service benchmarks and the end-to-end tests use it. Ready when
-// the service logs its `listening` line; its JSON log lines are passed on to `onLog`.
+// the service logs its `listening` line; its JSON log lines are passed on to `onLog`. With `logFile`
+// the service writes its stdout straight into that file (papi dev): no process relays its request
+// log, so a busy papi dev cannot slow the service; the file is read for the `listening` line, and
+// followed for onLog only when there is one.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { packagePath } from '../paths.js';
 import { PapiError, ToolError, UsageError } from '../ui/errors.js';
@@ -17,7 +21,13 @@ export interface ServiceProcessOptions {
   readyTimeoutMs?: number;
   /** The bundle to run (default: the package's service/dist/server.mjs). */
   bundle?: string;
+  /** The service's stdout is appended to this file (created 0600) instead of a pipe; two services may share it. */
+  logFile?: string;
 }
+
+/** How often the log file is read while waiting for the service, and after it when followed. */
+const LOG_POLL_MS = 50;
+const LOG_FOLLOW_MS = 250;
 
 export interface ServiceProcess {
   url: string;
@@ -36,22 +46,35 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const bundle = options.bundle ?? serviceBundlePath();
   if (!existsSync(bundle))
     throw new PapiError(`the service bundle ${bundle} is missing`, { code: 'BUNDLE_MISSING', hint: 'Run `npm run build` in the papi folder.' });
-  const child = spawn(process.execPath, [bundle], {
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const logFd = options.logFile === undefined ? undefined : openSync(options.logFile, 'a', 0o600);
+  // Only what this service appends is read: from the file's end as it is now.
+  const logStart = logFd === undefined ? 0 : fstatSync(logFd).size;
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [bundle], {
+      env: { PATH: process.env.PATH ?? '', ...options.env },
+      stdio: ['ignore', logFd ?? 'pipe', 'pipe'],
+    });
+  } finally {
+    if (logFd !== undefined) closeSync(logFd);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const recent: string[] = [];
   let ready: ((port: number) => void) | undefined;
-  const listen = (stream: NodeJS.ReadableStream) =>
-    createInterface({ input: stream }).on('line', (line) => {
-      recent.push(line);
-      if (recent.length > 20) recent.shift();
-      options.onLog?.(line);
-      const event = parseJson(line);
-      if (event?.event === 'listening') ready?.(Number(event.port));
-    });
-  listen(child.stdout!);
+  let isReady = false;
+  const onLine = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    options.onLog?.(line);
+    const event = parseJson(line);
+    if (event?.event === 'listening') ready?.(Number(event.port));
+  };
+  const listen = (stream: NodeJS.ReadableStream) => createInterface({ input: stream }).on('line', onLine);
+  if (options.logFile === undefined) listen(child.stdout!);
+  const following =
+    options.logFile === undefined
+      ? Promise.resolve()
+      : followFile(options.logFile, logStart, onLine, () => child.exitCode !== null || child.signalCode !== null || (isReady && !options.onLog)).catch(() => undefined);
   listen(child.stderr!);
 
   const stop = async () => {
@@ -67,11 +90,13 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(failure('did not start listening in time')), options.readyTimeoutMs ?? 15_000);
     ready = (listening) => {
+      isReady = true;
       clearTimeout(timer);
       resolve(listening);
     };
-    void exited.then((code) => {
+    void exited.then(async (code) => {
       clearTimeout(timer);
+      await following; // its last lines, the reason included
       reject(failure(`exited with code ${code} before it was ready`));
     });
   }).catch(async (error: unknown) => {
@@ -92,6 +117,31 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       code: 'SERVICE_FAILED',
       hint: recent.length ? `Its last output:\n${recent.join('\n')}` : 'Run again with --verbose to see its log.',
     });
+  }
+}
+
+/** Reads the lines appended to path, polling, until done() says to stop. */
+async function followFile(path: string, start: number, onLine: (line: string) => void, done: () => boolean): Promise<void> {
+  const file = await openFile(path, 'r');
+  try {
+    let offset = start;
+    let partial = '';
+    const buffer = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const finished = done(); // checked before the read, so the last lines are read once more
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, offset);
+      if (bytesRead > 0) {
+        offset += bytesRead;
+        const lines = (partial + buffer.toString('utf8', 0, bytesRead)).split('\n');
+        partial = lines.pop()!;
+        lines.forEach(onLine);
+        continue;
+      }
+      if (finished) return;
+      await new Promise((resolve) => setTimeout(resolve, done() ? 0 : offset > start ? LOG_FOLLOW_MS : LOG_POLL_MS));
+    }
+  } finally {
+    await file.close();
   }
 }
 

@@ -13,6 +13,8 @@ export class MemoryStore implements Store {
   pings = 0;
   /** While set, every call fails as an unreachable store would. */
   down = false;
+  /** A query asking for any of these ids fails (as a statement of one batch would). */
+  readonly failingIds = new Set<string>();
   /** While set, fetchRows waits for release() before answering. */
   private gate: { promise: Promise<void>; open: () => void } | undefined;
 
@@ -34,6 +36,7 @@ export class MemoryStore implements Store {
     const down = this.down;
     await this.gate?.promise;
     if (down || this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    if (ids.some((id) => this.failingIds.has(id))) throw Object.assign(new Error('statement failed'), { code: '000630' });
     const found = new Map<string, string>();
     for (const id of ids) {
       const recommendations = this.rows.get(id);

@@ -55,7 +55,7 @@ export function pausingHandler(at: number, ms: number): Handler {
 }
 
 /** The API service with an in-memory store of users 1..users, on loopback. */
-export async function startService(users: number): Promise<{ url: string; store: MemoryStore; close(): Promise<void> }> {
+export async function startService(users: number, options: { honorNoCache?: boolean } = {}): Promise<{ url: string; store: MemoryStore; close(): Promise<void> }> {
   const store = new MemoryStore(new Map(Array.from({ length: users }, (_, i) => [String(i + 1), [{ title: `T${i + 1}` }]])));
   const cache = new RowCache({ ttlSeconds: 180, maxEntries: 10_000, maxStaleSeconds: 3600, maxBytes: 256 * 1024 * 1024, maxNegativeEntries: 10_000 });
   const app = createApp({
@@ -63,6 +63,7 @@ export async function startService(users: number): Promise<{ url: string; store:
     health: createHealthCheck(() => store.ping(), { cacheMs: 1000 }),
     ids: { format: 'numeric', maxIds: 100 },
     log: silentLogger,
+    honorNoCache: options.honorNoCache,
   });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({ server: s, port: info.port }));

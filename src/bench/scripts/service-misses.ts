@@ -1,8 +1,8 @@
 // Cache misses (issue 5 item 8), the way a user measures them: a fresh project, `papi setup` on papi
 // local's sample data, `papi dev` serving the bundled service against it, and `papi bench --cache
-// miss` (every id once, so each request is a hybrid-table lookup through the driver) beside `--cache
-// hit` on the same service. The machine is shared: read the figures as orders of magnitude.
-import { mkdtempSync, rmSync } from 'node:fs';
+// compare` (a hit run, then a miss run: every id once with Cache-Control: no-cache, so each request is
+// a hybrid-table lookup through the driver). The machine is shared: read the figures as orders of magnitude.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +21,10 @@ export async function measureMisses(): Promise<void> {
   try {
     console.log('');
     console.log(`cache misses: papi dev against papi local (sample data), open model ${RATE}/s, ${REQUESTS} requests`);
+    await papi('init');
+    // A miss run needs the service to honour Cache-Control: no-cache.
+    const yaml = join(project, 'papi.yaml');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace(/^( +honorNoCache:) false/m, '$1 true'));
     await papi('setup');
     const dev = papi('dev', '--port', '0', '--json');
     try {
@@ -28,11 +32,9 @@ export async function measureMisses(): Promise<void> {
         createInterface({ input: dev.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
         dev.catch(reject);
       });
-      const bench = async (cache: 'miss' | 'hit') => {
-        const run = await papi('bench', '--url', url, '--cache', cache, '--requests', String(REQUESTS), '--rate', String(RATE), '--warmup', '0', '--json');
-        return JSON.parse(run.stdout) as BenchReport;
-      };
-      for (const [name, report] of [['miss', await bench('miss')], ['hit', await bench('hit')]] as const) {
+      const run = await papi('bench', '--url', url, '--cache', 'compare', '--requests', String(REQUESTS), '--rate', String(RATE), '--warmup', '0', '--json');
+      const { compare } = JSON.parse(run.stdout) as { compare: { hit: BenchReport; miss: BenchReport } };
+      for (const [name, report] of [['miss', compare.miss], ['hit', compare.hit]] as const) {
         const l = report.latencyMs;
         console.log(
           `  ${name.padEnd(5)} ${fmt(report.achievedRate).padStart(6)}/s  p50 ${fmt(l.p50).padStart(6)}  p90 ${fmt(l.p90).padStart(6)}  p99 ${fmt(l.p99).padStart(6)} ms` +

@@ -1,6 +1,6 @@
 import { BenchGateError } from '../../bench/errors.js';
 import { MAX_DURATION_S } from '../../bench/options.js';
-import { formatReport, gateText, type BenchReport } from '../../bench/report.js';
+import { compareRatios, formatCompare, formatReport, gateText, type BenchReport } from '../../bench/report.js';
 import type { Context } from '../../context.js';
 import { CancelledError } from '../../ui/errors.js';
 import { defineCommand } from '../define.js';
@@ -21,8 +21,10 @@ export const BENCH_OPTIONS = {
   cache: {
     type: 'choice',
     placeholder: 'mode',
-    choices: ['hit', 'miss', 'mixed'],
-    description: 'id mix: hit (small hot set), miss (never repeat an id), mixed (uniform draws; the default)',
+    choices: ['hit', 'miss', 'mixed', 'compare'],
+    description:
+      'id mix: hit (small hot set), miss (never repeat an id, and ask the service to skip its cache: Cache-Control: no-cache), ' +
+      'mixed (uniform draws; the default), compare (a hit run then a miss run at the same load, side by side)',
   },
   hotSet: { ...count(1_000_000), placeholder: 'n', description: 'ids in the hot set of --cache hit (default 10)' },
   seed: { type: 'int', placeholder: 'n', min: 0, max: 2 ** 31, description: 'seed of the --cache mixed draws, to repeat a run' },
@@ -50,6 +52,7 @@ export default defineCommand({
     { command: 'papi bench --url http://127.0.0.1:8001 --ids cust_ids.csv', description: '10,000 requests at 200/s' },
     { command: 'papi bench --url … --ids ids.csv --cache miss --rate 150', description: 'never repeat an id within the run' },
     { command: 'papi bench --url … --ids ids.csv --cache hit --p90-max 200', description: 'all cache hits; exit 4 above 200 ms p90' },
+    { command: 'papi bench --cache compare --rate 100 --requests 500', description: 'with and without the cache, through the ingress (needs service.cache.honorNoCache: true)' },
     { command: 'papi bench --url … --ids ids.csv --concurrency 16 --duration 30', description: 'closed model: capacity, not user latency' },
     { command: 'papi bench --url … --ids ids.csv --output report.html', description: 'also write a self-contained HTML report' },
     { command: 'papi bench --url … --ids ids.csv --export-jmeter plan.jmx', description: 'write an equivalent JMeter plan (and plan.csv), send nothing' },
@@ -67,9 +70,31 @@ export default defineCommand({
         human: `wrote ${result.plan} (${settings.threads} threads, ${settings.loops < 0 ? 'for the duration' : `${settings.loops} loops`}${settings.perMinute ? `, ${settings.perMinute}/min` : ''}) and ${result.csv}`,
       };
     }
+    if (result.kind === 'compare') return finishCompare(ctx, result.hit, result.miss);
     return finish(ctx, result.report);
   },
 });
+
+function finishCompare(ctx: Context, hit: BenchReport, miss: BenchReport) {
+  const result = {
+    data: { command: 'bench', valid: hit.valid && miss.valid, compare: { hit, miss, missOverHit: compareRatios(hit, miss) } },
+    human: formatCompare(hit, miss),
+  };
+  const interrupted = hit.stopReason === 'interrupted' || miss.stopReason === 'interrupted';
+  const allFailed = [hit, miss].find((r) => r.sent > 0 && r.errors.total >= r.sent - r.cancelled);
+  if (interrupted) {
+    ctx.out.result(result.data, result.human);
+    throw new CancelledError('Interrupted: the report covers the run so far.');
+  }
+  if (allFailed) {
+    ctx.out.result(result.data, result.human);
+    throw new BenchGateError(`every request of the ${allFailed === hit ? 'hit' : 'miss'} run failed: the figures measure errors, not the service`, {
+      code: 'BENCH_ALL_FAILED',
+      hint: 'See the errors above; `papi get <id>` with the same target shows the first one in full.',
+    });
+  }
+  return result;
+}
 
 function finish(ctx: Context, report: BenchReport) {
   const result = { data: report, human: formatReport(report) };

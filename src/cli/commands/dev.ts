@@ -6,6 +6,7 @@ export default defineCommand({
   description:
     'Runs the same one-file bundle the image contains (service/dist/server.mjs) as a child process, ' +
     'connected to papi local (started in the background if needed) or the configured account as the API role. ' +
+    'The service writes its JSON log into .papi/dev-service.log itself (--verbose also prints it). ' +
     'Ctrl-C stops it (exit 130); SIGTERM stops it normally (exit 0).',
   examples: [
     { command: 'papi dev', description: 'serve on http://127.0.0.1:8001 against papi local' },
@@ -27,9 +28,9 @@ export default defineCommand({
     await dev(ctx, {
       port: options.port,
       // Ready: one line for scripts, a hint for people; then it serves until stopped.
-      onReady: (url) => {
+      onReady: (url, logFile) => {
         if (ctx.out.json) ctx.out.raw(`${JSON.stringify({ url })}\n`);
-        else ctx.out.info(`papi dev: ${url}  (try ${url}/customer/22 or ${url}/test; Ctrl-C stops)`);
+        else ctx.out.info(`papi dev: ${url}  (try ${url}/customer/22 or ${url}/test; Ctrl-C stops; the service's log: ${logFile})`);
       },
     });
   },
