@@ -31,9 +31,9 @@ interface DevRun {
   exit: Promise<number | null>;
 }
 
-/** Starts `papi dev --json --port 0` and waits for its one line. */
-async function startDev(): Promise<DevRun> {
-  const child = spawn(process.execPath, [papiBin, 'dev', '--json', '--port', '0'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `papi dev --json --port 0` (or with other flags) and waits for its first line, the URL. */
+async function startDev(flags: string[] = ['--json']): Promise<DevRun> {
+  const child = spawn(process.execPath, [papiBin, 'dev', ...flags, '--port', '0'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   let stdout = '';
   let stderr = '';
@@ -43,9 +43,14 @@ async function startDev(): Promise<DevRun> {
     lines.once('line', resolve);
     void exit.then((code) => reject(new Error(`papi dev exited ${code} before printing its URL:\n${stderr}`)));
   });
+  first.catch(() => undefined); // a run for people may never print a line to stdout
   lines.on('line', (line) => (stdout += `${line}\n`));
-  const line = await first;
-  const { url } = JSON.parse(line) as { url: string };
+  if (!flags.includes('--json')) {
+    // For people the URL goes to stderr ("papi dev: http://…"); stdout carries the request log.
+    for (let i = 0; i < 600 && !/papi dev: http/.test(stderr); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    return { child, url: /papi dev: (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)![1]!, stdout: () => stdout, exit };
+  }
+  const { url } = JSON.parse(await first) as { url: string };
   return { child, url, stdout: () => stdout, exit };
 }
 
@@ -93,8 +98,10 @@ describe('papi dev --json', () => {
       dev.child.kill('SIGINT');
       expect(await dev.exit).toBe(130);
       expect(services.filter(isAlive)).toEqual([]);
-      // The URL line is the one JSON document on stdout, even after the interruption.
-      expect(dev.stdout()).toBe(`${JSON.stringify({ url: dev.url })}\n`);
+      // The URL line comes first on stdout, then the service's request lines as JSON, even after the interruption.
+      const [urlLine, ...rest] = dev.stdout().trimEnd().split('\n');
+      expect(urlLine).toBe(JSON.stringify({ url: dev.url }));
+      expect(rest.map((l) => (JSON.parse(l) as { event: string }).event)).toContain('request');
     } finally {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
     }
@@ -108,7 +115,7 @@ describe('papi dev --json', () => {
       dev.child.kill('SIGTERM');
       expect(await dev.exit).toBe(0);
       expect(services.filter(isAlive)).toEqual([]);
-      expect(dev.stdout()).toBe(`${JSON.stringify({ url: dev.url })}\n`);
+      expect(dev.stdout().split('\n')[0]).toBe(JSON.stringify({ url: dev.url }));
     } finally {
       if (dev.child.exitCode === null) dev.child.kill('SIGKILL');
     }
@@ -133,6 +140,28 @@ describe('papi dev --json', () => {
     } finally {
       dev.child.kill('SIGTERM');
       await dev.exit;
+    }
+  });
+
+  it('prints each request for people as the service answers it, and --no-request-log prints none (#17.12)', async () => {
+    for (const quiet of [false, true]) {
+      const dev = await startDev(quiet ? ['--no-request-log'] : []);
+      try {
+        expect((await fetch(`${dev.url}/customer/22`)).status).toBe(200);
+        expect((await fetch(`${dev.url}/customer/22,196`)).status).toBe(200);
+        // The log file is read every quarter second: give it a few.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const printed = dev.stdout();
+        if (quiet) expect(printed).not.toMatch(/GET \/customer/);
+        else {
+          expect(printed).toMatch(/^\d\d:\d\d:\d\d\.\d{3} GET \/customer\/:ids 200 · 1 id · (HIT|MISS) · [\d.]+ ms$/m);
+          expect(printed).toMatch(/GET \/customer\/:ids 200 · 2 ids/);
+          expect(printed).not.toMatch(/"event"/);
+        }
+      } finally {
+        dev.child.kill('SIGTERM');
+        await dev.exit;
+      }
     }
   });
 

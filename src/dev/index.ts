@@ -12,6 +12,8 @@ export interface DevOptions {
   port?: number;
   /** Called once the service answers, with its URL and the file its log goes to. */
   onReady(url: string, logFile: string): void;
+  /** Each line the service logs (requests, errors), read from its log file; none: the log is not followed. */
+  onLog?(line: string): void;
 }
 
 /** The service's log in papi dev: written by the service itself, not relayed through papi. */
@@ -29,14 +31,16 @@ export async function dev(ctx: TargetContext, options: DevOptions): Promise<void
   const terminate = new AbortController();
   const onTerm = (): void => terminate.abort();
   process.once('SIGTERM', onTerm);
+  let ready = false;
   try {
     const service = await ctx.out
       .task(`Start the service against ${target.description}`, () =>
         startServiceProcess({
           env: serviceEnvironment(config, target, { port, host: '127.0.0.1' }),
           logFile,
-          // Followed (off the service's path) only when someone reads it: --verbose.
-          ...(ctx.out.verbose ? { onLog: (line: string) => ctx.out.debug(line) } : {}),
+          // Followed (off the service's path: the service writes the file itself) only when someone reads it.
+          // Lines from before it is ready (its start) stay in the file: the ready line comes first.
+          ...(options.onLog ? { onLog: (line: string) => ready && options.onLog!(line) } : ctx.out.verbose ? { onLog: (line: string) => ctx.out.debug(line) } : {}),
           signal: AbortSignal.any([ctx.signal, terminate.signal]),
         }),
       )
@@ -47,6 +51,7 @@ export async function dev(ctx: TargetContext, options: DevOptions): Promise<void
       });
     if (!service) return;
     options.onReady(service.url, logFile);
+    ready = true;
     const { database, schema, table } = config.snowflake.api;
     void warnWhenNotReady(service.url, `${database}.${schema}.${table}`, (message) => ctx.out.warn(message));
     const code = await service.exited;
