@@ -68,6 +68,11 @@ describe('startLocal', () => {
     await c.execute('CREATE DATABASE D');
     await c.execute('CREATE STAGE D.PUBLIC.S');
     await c.execute(`PUT file://${upload} @D.PUBLIC.S AUTO_COMPRESS = FALSE`);
+    await c.execute('CREATE TABLE D.PUBLIC.T (A INT)');
+    await c.execute('INSERT INTO D.PUBLIC.T VALUES (1)');
+    // While it runs too: DuckDB's write-ahead log (data.duckdb.wal) exists only until the checkpoint at close.
+    expect(readdirSync(dataDir)).toContain('data.duckdb.wal');
+    expect(open(dataDir)).toEqual([]);
     await c.close();
     await first.close();
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);

@@ -5,6 +5,7 @@
 // Used by `papi local start`, by `papi up` without an account, and by tests on temp directories.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import type { Hono } from 'hono';
 import { openEngine, stageRoot, type LocalEngineApi } from './engine/index.js';
 import { rememberingVerifier } from './password.js';
@@ -69,7 +70,17 @@ export interface LocalSnowflake {
   close(): Promise<void>;
 }
 
+/**
+ * Every file papi local and DuckDB create is the owner's alone (umask 077): DuckDB's write-ahead log,
+ * for one, comes and goes with each checkpoint, so no chmod after the fact could keep up with it.
+ * papi local runs in its own process (papi local start); a worker thread cannot set the umask.
+ */
+function ownerOnlyFiles(): void {
+  if (isMainThread) process.umask(process.umask() | 0o077);
+}
+
 export async function startLocal(options: StartLocalOptions): Promise<LocalSnowflake> {
+  ownerOnlyFiles();
   const dataDir = path.resolve(options.dataDir);
   const user = (options.user ?? DEFAULT_ADMIN_USER).toUpperCase();
   const { password } = await prepareDataDir(dataDir, options.password);
