@@ -47,6 +47,26 @@ describe('papi local stop checks whom it stops', () => {
     expect(other.exitCode).toBeNull();
   });
 
+  it('stops a papi local started by a papi from before instance ids (no instanceId), known by its command line', async () => {
+    // The stand-in has the command line every papi gives the papi local it starts in the background.
+    const dataDir = join(root, 'older');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const older = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', packagePath('bin', 'papi'), 'local', 'start', '--background', '--data-dir', dataDir], { stdio: 'ignore' });
+    children.push(older);
+    const port = await freePort();
+    instanceFile(dataDir, { pid: older.pid, accessUrl: `http://127.0.0.1:${port}`, account: 'PAPI_LOCAL', user: 'PAPI', port, dataDir, startedAt: '2026-01-01T00:00:00Z' });
+
+    // Another directory's older papi local is still not this one's.
+    const elsewhere = join(root, 'elsewhere');
+    instanceFile(elsewhere, { pid: older.pid, accessUrl: `http://127.0.0.1:${port}`, account: 'PAPI_LOCAL', user: 'PAPI', port, dataDir: elsewhere, startedAt: '2026-01-01T00:00:00Z' });
+    expect((await papi('local', 'stop', '--data-dir', elsewhere)).exitCode).toBe(4);
+    expect(isAlive(older.pid!)).toBe(true);
+
+    const run = await papi('local', 'stop', '--data-dir', dataDir, '--json');
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ stopped: true, pid: older.pid });
+  });
+
   it("refuses another directory's papi local (a copied local.json), then stops its own", async () => {
     const own = join(root, 'own');
     local = await startLocalProcess(own);

@@ -57,8 +57,24 @@ const IDENTITY_TIMEOUT_MS = 5_000;
  * pid, instance id and data directory. After a reboot (or a copied data directory) the pid may belong
  * to any other process, which must never be signalled.
  */
+/**
+ * Whether process `pid` is `papi local start … --data-dir <dataDir>` (how every papi starts it in the
+ * background), from /proc: Linux only; elsewhere unknown, so false (refused with what to do).
+ */
+async function startedFor(pid: number, dataDir: string): Promise<boolean> {
+  try {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    const at = argv.indexOf('--data-dir');
+    if (at < 0 || !argv.includes('local') || !argv.includes('start') || !argv.some((a) => /papi/.test(a))) return false;
+    return (await realpath(argv[at + 1]!)) === (await realpath(dataDir));
+  } catch {
+    return false;
+  }
+}
+
 export async function confirmInstance(instance: LocalInstance, dataDir: string): Promise<boolean> {
-  if (instance.instanceId === undefined) return false;
+  // Started by a papi from before instance ids (still running after an update): its command line says.
+  if (instance.instanceId === undefined) return startedFor(instance.pid, dataDir);
   try {
     const response = await fetch(new URL(INSTANCE_PATH, instance.accessUrl), { signal: AbortSignal.timeout(IDENTITY_TIMEOUT_MS) });
     if (!response.ok) return false;
