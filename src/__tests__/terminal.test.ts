@@ -123,4 +123,22 @@ describe('what a new user reads', () => {
     expect(run.exitCode, run.stderr).toBe(130);
     expect(run.stderr).not.toMatch(/error:/);
   }, 240_000);
+
+  it('one Ctrl-C stops papi bench at once with exit 130 and prints the report so far (#17.1)', async () => {
+    // Deployed by the test above; a run that would take a minute, interrupted once it has sent some.
+    const run = await runInPty(['bench', '--rate', '50', '--duration', '60'], { cwd: project, env, interruptOn: 'answered', timeoutS: 90 });
+    expect(run.code, plain(run.output)).toBe(130);
+    expect(plain(run.output)).toMatch(/interrupted/i);
+    expect(plain(run.output)).toMatch(/p50/);
+    expect(plain(run.output)).not.toMatch(/error:/);
+  }, 240_000);
+
+  it('one Ctrl-C stops papi up during its deploy with exit 130, and a rerun completes (#17.1)', async () => {
+    const run = await runInPty(['up'], { cwd: project, env, interruptOn: 'Find the image repository', timeoutS: 120 });
+    expect(run.code, plain(run.output)).toBe(130);
+    expect(plain(run.output)).toContain('Interrupted');
+    expect(plain(run.output)).not.toMatch(/error:/);
+    const rerun = await inPipe('up');
+    expect(rerun.exitCode, rerun.stderr).toBe(0);
+  }, 300_000);
 });
