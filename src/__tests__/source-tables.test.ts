@@ -21,8 +21,8 @@ function must(run: CliRun): CliRun {
   return run;
 }
 
-/** papi.yaml mapping papi's columns to the shop's; `rating` can be set wrong on purpose. */
-function writeConfig(rating: string): void {
+/** papi.yaml mapping papi's columns to the shop's; `rating` and the users' `user` can be set wrong on purpose. */
+function writeConfig(rating: string, customer = 'CUSTOMER_NO'): void {
   writeFileSync(
     join(project, 'papi.yaml'),
     `version: 1
@@ -38,7 +38,7 @@ data:
   columns:
     ratings: { user: CUSTOMER_NO, item: SKU, rating: ${rating}, timestamp: REVIEWED_AT }
     titles: { item: SKU, title: PRODUCT_NAME }
-    users: { user: CUSTOMER_NO }
+    users: { user: ${customer} }
 `,
   );
 }
@@ -68,12 +68,14 @@ afterAll(async () => {
 }, 60_000);
 
 describe('papi setup with data.source: tables', () => {
-  it('names a mapped column the table does not have, and creates nothing', async () => {
-    writeConfig('SCORE');
+  it('names a mapped column the table does not have and one of an unusable type, and creates nothing', async () => {
+    writeConfig('SCORE', 'EMAIL');
     const run = await papi('setup');
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('data.columns.ratings.rating: SHOP.CRM.REVIEWS has no column SCORE');
     expect(run.stderr).toContain('STARS');
+    // Integer user ids (service.idFormat: integer) cannot come from text.
+    expect(run.stderr).toMatch(/data\.columns\.users\.user: SHOP\.CRM\.CUSTOMERS\.EMAIL is VARCHAR\S*; papi reads it as an integer NUMBER/);
     const databases = await admin.execute<{ name: string }>('SHOW DATABASES');
     expect(databases.map((d) => d.name)).not.toContain('MOVIE_RECOMMENDER_DB');
   });
@@ -86,8 +88,6 @@ describe('papi setup with data.source: tables', () => {
   });
 
   it('publishes from the tables in place once granted, and reads new rows on the next run', async () => {
-    await admin.execute('GRANT USAGE ON DATABASE SHOP TO ROLE ML_MODEL_ROLE');
-    await admin.execute('GRANT USAGE ON SCHEMA SHOP.CRM TO ROLE ML_MODEL_ROLE');
     for (const table of ['REVIEWS', 'PRODUCTS', 'CUSTOMERS']) await admin.execute(`GRANT SELECT ON TABLE SHOP.CRM.${table} TO ROLE ML_MODEL_ROLE`);
     const run = must(await papi('setup', '--json'));
     const steps = (JSON.parse(run.stdout) as { steps: Array<{ id: string; outcome: string }> }).steps;
