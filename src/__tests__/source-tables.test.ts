@@ -111,4 +111,11 @@ describe('papi setup with data.source: tables', () => {
     must(await papi('setup'));
     expect(Number((await admin.execute('SELECT COUNT(*) AS N FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS'))[0]!.N)).toBe(9);
   });
+
+  it('papi evaluate loads files only, and says so', async () => {
+    const run = await papi('evaluate');
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toContain('data.source: tables is read in place by papi setup only');
+    expect(run.stderr).toContain('--data sample');
+  });
 });
