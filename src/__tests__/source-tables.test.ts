@@ -1,5 +1,5 @@
 // data.source: tables against papi local: a data team's own ratings, titles and users, in another
-// database under other column names, read in place through views (nothing copied). Setup checks
+// database under other column names (the review time in unix seconds), read in place through views (nothing copied). Setup checks
 // the mapping before creating anything (a missing column is named, exit 2), then that the admin role
 // may SELECT from the tables (the missing GRANT is printed, exit 2), then publishes from them; a row
 // added to the source tables shows up on the next setup without any load.
@@ -50,12 +50,12 @@ beforeAll(async () => {
   // The data team's tables, made through the real driver: 8 customers, 6 products, other column names and types.
   await admin.execute('CREATE DATABASE SHOP');
   await admin.execute('CREATE SCHEMA SHOP.CRM');
-  await admin.execute('CREATE TABLE SHOP.CRM.REVIEWS (CUSTOMER_NO NUMBER(38,0), SKU NUMBER(38,0), STARS NUMBER(3,1), REVIEWED_AT TIMESTAMP_NTZ)');
+  await admin.execute('CREATE TABLE SHOP.CRM.REVIEWS (CUSTOMER_NO NUMBER(38,0), SKU NUMBER(38,0), STARS NUMBER(3,1), REVIEWED_AT NUMBER(38,0))');
   await admin.execute('CREATE TABLE SHOP.CRM.PRODUCTS (SKU NUMBER(38,0), PRODUCT_NAME VARCHAR)');
   await admin.execute('CREATE TABLE SHOP.CRM.CUSTOMERS (CUSTOMER_NO NUMBER(38,0), EMAIL VARCHAR)');
   const reviews: string[] = [];
   for (let user = 1; user <= 8; user++)
-    for (let item = 1; item <= 6; item++) if ((user + item) % 3 !== 0) reviews.push(`(${user}, ${item}, ${((user * item) % 5) + 1}, '2024-12-0${item}T10:00:00')`);
+    for (let item = 1; item <= 6; item++) if ((user + item) % 3 !== 0) reviews.push(`(${user}, ${item}, ${((user * item) % 5) + 1}, ${Date.UTC(2024, 11, item, 10) / 1000})`);
   await admin.execute(`INSERT INTO SHOP.CRM.REVIEWS VALUES ${reviews.join(', ')}`);
   await admin.execute("INSERT INTO SHOP.CRM.PRODUCTS VALUES (1, 'Kettle'), (2, 'Teapot'), (3, 'Mug'), (4, 'Tray'), (5, 'Spoon'), (6, 'Strainer')");
   await admin.execute(`INSERT INTO SHOP.CRM.CUSTOMERS VALUES ${[1, 2, 3, 4, 5, 6, 7, 8].map((n) => `(${n}, 'c${n}@example.com')`).join(', ')}`);
@@ -104,10 +104,15 @@ describe('papi setup with data.source: tables', () => {
     expect(tables.map((t) => t.name)).not.toContain('USER_RATINGS');
     const views = await admin.execute<{ name: string }>('SHOW VIEWS IN SCHEMA MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA');
     expect(views.map((v) => v.name).sort()).toEqual(['TITLE', 'USER', 'USER_RATINGS']);
+    // Unix seconds read as timestamps (the item-knn decay orders ratings by them).
+    const [first] = await admin.execute<{ N: number }>(
+      "SELECT COUNT(*) AS N FROM MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.USER_RATINGS WHERE TIMESTAMP = '2024-12-01 10:00:00'::TIMESTAMP_NTZ AND ITEM_ID = 1",
+    );
+    expect(Number(first!.N)).toBe(5); // item 1's reviews: users 1, 3, 4, 6, 7
 
     // A new customer with reviews: the next setup reads it, nothing loaded.
     await admin.execute('INSERT INTO SHOP.CRM.CUSTOMERS VALUES (9, NULL)');
-    await admin.execute("INSERT INTO SHOP.CRM.REVIEWS VALUES (9, 1, 5, '2024-12-07T10:00:00'), (9, 2, 4, '2024-12-07T10:00:00')");
+    await admin.execute("INSERT INTO SHOP.CRM.REVIEWS VALUES (9, 1, 5, 1733565600), (9, 2, 4, 1733565600)");
     must(await papi('setup'));
     expect(Number((await admin.execute('SELECT COUNT(*) AS N FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS'))[0]!.N)).toBe(9);
   });
