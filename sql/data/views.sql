@@ -1,6 +1,7 @@
 -- data.source: tables: views named like the tables papi loads otherwise, over the account's own
 -- tables, their columns renamed to papi's and cast to its types; nothing is copied, so every
--- recompute (and the scheduled refresh) reads the tables as they are then.
+-- recompute (and the scheduled refresh) reads the tables as they are then. TO_TIMESTAMP_NTZ takes a
+-- timestamp as it is and a number as seconds since the epoch.
 CREATE OR REPLACE VIEW <% ratings_table %> AS
   SELECT
     <% ratings_user %>::<% user_id_type %> AS USER_ID,

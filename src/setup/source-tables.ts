@@ -2,7 +2,10 @@
 // creates views named like the tables it loads otherwise (sql/data/views.sql), so the recommendation
 // SQL stays one; this module resolves the mapping from papi.yaml and checks, before anything is
 // created, that the tables and columns exist with usable types, and (once the admin role exists)
-// that the role may SELECT from them.
+// that the role may SELECT from them. Snowflake facts relied on: DESCRIBE TABLE's name and type
+// columns (https://docs.snowflake.com/en/sql-reference/sql/desc-table), SHOW GRANTS ON <object>'s
+// privilege and grantee_name (https://docs.snowflake.com/en/sql-reference/sql/show-grants), and
+// TO_TIMESTAMP_NTZ(<number>) reading seconds since the epoch (https://docs.snowflake.com/sql-reference/functions/to_timestamp).
 import type { PapiConfig } from '../config/types.js';
 import { checkIdentifier, IdentifierError } from '../snowflake/identifiers.js';
 import type { StatementRunner } from '../snowflake/runner.js';
