@@ -96,6 +96,12 @@ export const LEAVES: readonly Leaf[] = [
 
   setting('data.source', text, d.data.source),
   setting('data.sampleSize', { type: 'enum', values: SAMPLE_SIZES, lower: true }, d.data.sampleSize),
+  // data.source: tables reads these in place (DB.SCHEMA.TABLE), through views (src/setup/source-tables.ts).
+  ...['ratings', 'titles', 'users'].map((t): Leaf => ({ path: `data.tables.${t}`, yamlPath: `data.tables.${t}`, kind: text })),
+  // Their columns by papi's names; unset: papi's own column names (USER_ID, ITEM_ID, RATING, TITLE, ID); no timestamp.
+  ...['ratings.user', 'ratings.item', 'ratings.rating', 'ratings.timestamp', 'titles.item', 'titles.title', 'users.user'].map(
+    (c): Leaf => ({ path: `data.columns.${c}`, yamlPath: `data.columns.${c}`, kind: identifier }),
+  ),
   setting('recommender.algorithm', oneOf(RECOMMENDER_ALGORITHMS), d.recommender.algorithm),
   setting('recommender.neighbors', int(1, 1000), d.recommender.neighbors),
   setting('recommender.halfLife', int(0, 1000), d.recommender.halfLife),

@@ -38,7 +38,18 @@ export interface PapiConfig {
   connection: ConnectionParams;
   snowflake: ObjectNames;
   /** `sampleSize`: which generated sample `--data sample` loads (MovieLens 100K, 1M or 10M in shape). */
-  data: { source: string; sampleSize: SampleSize };
+  data: {
+    source: string;
+    sampleSize: SampleSize;
+    /** `source: tables`: the account's own tables, read in place (DB.SCHEMA.TABLE each). */
+    tables?: { ratings?: string; titles?: string; users?: string };
+    /** Their column names, by papi's names for them. */
+    columns?: {
+      ratings?: { user?: string; item?: string; rating?: string; timestamp?: string };
+      titles?: { item?: string; title?: string };
+      users?: { user?: string };
+    };
+  };
   recommender: {
     /** Which recommender computes the published table (src/recommend/algorithms.ts). */
     algorithm: RecommenderAlgorithm;

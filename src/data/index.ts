@@ -65,6 +65,9 @@ export function cacheDirFromEnv(env: Readonly<Record<string, string | undefined>
 export async function prepareData(source: string, options: PrepareDataOptions): Promise<PreparedData> {
   if (source === 'auto') throw new DataSourceError('--data auto must be resolved for a target first (resolveDataSource)');
   if (source.trim() === '') throw new DataSourceError('--data is empty');
+  // The account's own tables are read in place by papi setup (src/setup/source-tables.ts); nothing to prepare.
+  if (source === 'tables')
+    throw new DataSourceError('data.source: tables is read in place by papi setup only; this command loads files', 'Give it files: --data sample, --data movielens or --data <directory>.');
   const { dir, files } = await createOutputDir(options.tmpDir);
   try {
     let counts: DataCounts;

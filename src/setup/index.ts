@@ -70,7 +70,10 @@ async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: P
   try {
     // The data is read and checked before anything is created: a wrong --data path or a bad file
     // stops the run with nothing changed (it used to fail after every object was made).
-    if (plan.steps.some((step) => step.phase === 'data'))
+    const { readsTables, checkSourceTables } = await import('./source-tables.js');
+    if (plan.steps.some((step) => step.phase === 'data') && readsTables(config))
+      await ctx.out.task('Check the tables (data.source: tables)', () => checkSourceTables(conn, config), () => '');
+    else if (plan.steps.some((step) => step.phase === 'data'))
       prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize }), (p) => p.source);
     const steps = await runSetup({
       conn,

@@ -1,7 +1,7 @@
 // Executes the setup plan step by step with a progress line each. Objects report created/unchanged
 // from Snowflake's status texts; the data, recommend and publish phases are skipped as unchanged when
 // their input fingerprint equals the one recorded by the last run (PAPI_STATE), unless forced.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { PapiConfig } from '../config/types.js';
 import type { Output } from '../ui/output.js';
@@ -14,6 +14,7 @@ import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
 import { checkUserIdColumn } from './id-columns.js';
 import { publish, type PublishOutcome } from './publish.js';
 import { applySchedule } from './schedule.js';
+import { checkSourceGrants, readsTables, sourceTables } from './source-tables.js';
 import { plural } from '../ui/plural.js';
 
 /** Files ready to PUT, by kind (ratings, titles, users), from src/data. */
@@ -82,7 +83,18 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
     // Each later phase sets the warehouse itself, so that `--only <phase>` works on any connection.
     for (const statement of steps[0]?.before ?? []) await runStatement(conn, statement, debug).catch(explainMissingWarehouse(config));
     const state = await readState();
-    if (phase === 'data') {
+    if (phase === 'data' && readsTables(config)) {
+      // The tables change without papi knowing: the views are (re)made and the data counts as new on
+      // every run, so recommend and publish always run on the tables as they are now.
+      await checkSourceGrants(conn, config);
+      for (const step of steps)
+        await run(step, async () => {
+          for (const statement of step.statements) await runStatement(conn, statement, debug);
+          return { outcome: 'applied', detail: sourceTables(config).map((t) => t.parts.join('.')).join(', ') };
+        });
+      await state.set('data', fingerprint('tables', randomUUID()));
+      await state.set('data-source', 'tables');
+    } else if (phase === 'data') {
       const { prepared } = options;
       if (!prepared) throw new Error('the data phase runs without prepared data');
       await checkUserIdColumn(conn, config, debug);

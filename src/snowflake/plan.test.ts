@@ -391,3 +391,28 @@ describe('user id columns follow service.idFormat', () => {
     }
   });
 });
+
+describe('setupPlan with data.source: tables', () => {
+  const fromTables = (data: Partial<PapiConfig['data']>): PapiConfig => ({ ...configWith(), data: { ...DEFAULTS.data, source: 'tables', ...data } });
+  const shop = { ratings: 'SHOP.CRM.REVIEWS', titles: 'shop.crm.products', users: 'SHOP.CRM.CUSTOMERS' };
+
+  it('creates views over the mapped columns instead of loading files, and none of the loaded tables', () => {
+    const steps = setupPlan(fromTables({ tables: shop, columns: { ratings: { user: 'CUSTOMER_NO', item: 'SKU', rating: 'STARS' }, users: { user: 'CUSTOMER_NO' } } }));
+    expect(steps.filter((s) => s.phase === 'data').map((s) => s.id)).toEqual(['source-views']);
+    expect(steps.some((s) => s.upload)).toBe(false);
+    const sql = allSql(steps).join('\n');
+    expect(sql).toContain('CREATE OR REPLACE VIEW MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA."USER" AS');
+    expect(sql).toMatch(/CUSTOMER_NO::NUMBER\(38,0\) AS USER_ID,\s+SKU::NUMBER\(38,0\) AS ITEM_ID,\s+STARS::FLOAT AS RATING,\s+TO_TIMESTAMP_NTZ\(NULL\) AS TIMESTAMP\s+FROM SHOP\.CRM\.REVIEWS/);
+    // Unmapped columns keep papi's names; names fold to upper case as Snowflake stores them.
+    expect(sql).toMatch(/ITEM_ID::NUMBER\(38,0\) AS ITEM_ID, TITLE::VARCHAR AS TITLE\s+FROM SHOP\.CRM\.PRODUCTS/);
+    expect(sql).not.toMatch(/CREATE TABLE IF NOT EXISTS \S*(USER_RATINGS|TITLE|"USER") /);
+    expect(sql).not.toMatch(/ON TABLE \S*(USER_RATINGS|TITLE|"USER") /);
+  });
+
+  it('refuses a missing table, a name that is not DB.SCHEMA.TABLE, and a column that is not a plain name', () => {
+    expect(() => setupPlan(fromTables({ tables: { ratings: shop.ratings, titles: shop.titles } }))).toThrow(/data\.tables\.users is not set/);
+    expect(() => setupPlan(fromTables({ tables: { ...shop, ratings: 'CRM.REVIEWS' } }))).toThrow(/data\.tables\.ratings: "CRM\.REVIEWS" is not a fully qualified name/);
+    expect(() => setupPlan(fromTables({ tables: shop, columns: { titles: { title: 'NAME; DROP TABLE X' } } }))).toThrow(ConfigError);
+    expect(() => setupPlan(fromTables({ tables: shop, columns: { titles: { title: 'NAME; DROP TABLE X' } } }))).toThrow(/data\.columns\.titles\.title/);
+  });
+});

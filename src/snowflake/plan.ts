@@ -24,6 +24,7 @@ import {
   WAREHOUSE_SIZES,
 } from './template.js';
 import { scheduleMinutes } from './schedule.js';
+import { readsTables, sourceTables, viewValues } from '../setup/source-tables.js';
 
 export interface PlannedStatement {
   sql: string;
@@ -96,6 +97,10 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
     throw new ConfigError(`snowflake.api.tableType: "${String(tableType)}" is not one of hybrid, standard`);
   const o = config.snowflake;
   const idType = userIdType(config);
+  // data.source: tables: views over the account's tables take the place of the loaded tables.
+  const fromTables = readsTables(config);
+  // papi's own ratings, titles and users tables, created and granted only when it loads them.
+  const dataTables: TemplateValues = fromTables ? {} : { user_table: names.users, ratings_table: names.ratings, titles_table: names.titles };
 
   const steps: PlanStep[] = [
     step('roles', 'Create roles', 'objects', 'setup/01-roles.sql', {
@@ -113,24 +118,20 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       api_schema: names.apiSchema,
     }),
     step('stage', 'Create stage', 'objects', 'setup/04-stage.sql', { stage: names.stage }),
-    step('tables', 'Create tables', 'objects', 'setup/05-tables.sql', {
+    step('tables', 'Create tables', 'objects', fromTables ? 'setup/05-tables-source.sql' : 'setup/05-tables.sql', {
       user_id_type: idType,
-      user_table: names.users,
-      ratings_table: names.ratings,
-      titles_table: names.titles,
+      ...dataTables,
       recommendations_table: names.recommendations,
       state_table: names.state,
     }),
-    step('grants', 'Grant privileges', 'objects', 'setup/06-grants.sql', {
+    step('grants', 'Grant privileges', 'objects', fromTables ? 'setup/06-grants-source.sql' : 'setup/06-grants.sql', {
       admin_role: names.adminRole,
       api_role: names.apiRole,
       warehouse: names.warehouse,
       recommender_database: names.recommenderDatabase,
       recommender_schema: names.recommenderSchema,
       stage: names.stage,
-      user_table: names.users,
-      ratings_table: names.ratings,
-      titles_table: names.titles,
+      ...dataTables,
       recommendations_table: names.recommendations,
       api_database: names.apiDatabase,
       api_schema: names.apiSchema,
@@ -152,6 +153,33 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       warehouse: names.warehouse,
       api_schema: names.apiSchema,
     }),
+    ...(fromTables ? [viewsStep(config, names)] : loadSteps(names, idType)),
+    recommendStep(config, names),
+    step('publish', `Publish the ${tableType} table`, 'publish', `publish/${tableType}.sql`, {
+      next_table: names.nextTable,
+      table: names.table,
+      recommendations_table: names.recommendations,
+      api_role: names.apiRole,
+      user_id_type: idType,
+    }),
+  ];
+
+  steps.push(scheduleStep(config, names, steps));
+
+  const useWarehouse = step('use-warehouse', 'Use warehouse', 'objects', 'setup/use-warehouse.sql', { warehouse: names.warehouse }).statements;
+  for (const phase of ['data', 'recommend', 'publish', 'schedule'] as const) {
+    const first = steps.find((s) => s.phase === phase);
+    if (first) first.before = useWarehouse;
+  }
+
+  if (options.only) return steps.filter((s) => s.phase === options.only);
+  if (options.skipData) return steps.filter((s) => s.phase === 'objects');
+  return steps;
+}
+
+/** The files papi PUTs and loads into its own tables (every data.source but tables). */
+function loadSteps(names: ResolvedNames, idType: TemplateValue): PlanStep[] {
+  return [
     step('clear-stage', 'Clear the stage folders', 'data', 'data/00-clear-stage.sql', { stage: names.stage }),
     {
       ...step('load-ratings', 'Load ratings', 'data', 'data/01-ratings.sql', {
@@ -179,27 +207,19 @@ export function setupPlan(config: PapiConfig, options: SetupPlanOptions = {}): P
       }),
       upload: { data: 'users', location: stageLocation(names, 'users') },
     },
-    recommendStep(config, names),
-    step('publish', `Publish the ${tableType} table`, 'publish', `publish/${tableType}.sql`, {
-      next_table: names.nextTable,
-      table: names.table,
-      recommendations_table: names.recommendations,
-      api_role: names.apiRole,
-      user_id_type: idType,
-    }),
   ];
+}
 
-  steps.push(scheduleStep(config, names, steps));
-
-  const useWarehouse = step('use-warehouse', 'Use warehouse', 'objects', 'setup/use-warehouse.sql', { warehouse: names.warehouse }).statements;
-  for (const phase of ['data', 'recommend', 'publish', 'schedule'] as const) {
-    const first = steps.find((s) => s.phase === phase);
-    if (first) first.before = useWarehouse;
-  }
-
-  if (options.only) return steps.filter((s) => s.phase === options.only);
-  if (options.skipData) return steps.filter((s) => s.phase === 'objects');
-  return steps;
+/** data.source: tables: views named like papi's tables over the account's own (sql/data/views.sql). */
+function viewsStep(config: PapiConfig, names: ResolvedNames): PlanStep {
+  return step('source-views', 'Read the tables in place (views)', 'data', 'data/views.sql', {
+    ...viewValues(sourceTables(config)),
+    ratings_table: names.ratings,
+    titles_table: names.titles,
+    user_table: names.users,
+    user_id_type: userIdType(config),
+    admin_role: names.adminRole,
+  });
 }
 
 /** The configured algorithm into a work table, then the published rows (cold-start users included) from it. */
