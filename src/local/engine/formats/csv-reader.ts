@@ -98,6 +98,9 @@ export function readCsv(text: string, format: CsvFormat, visit: (record: Readonl
 export class CsvStream {
   /** Text of the record not yet complete: it starts at a line start. */
   private pending = '';
+  /** Pieces pushed since the last scan, and their length. */
+  private unscanned: string[] = [];
+  private unscannedLength = 0;
   private line = 1;
   private readonly record: CsvRecord = { line: 1, fields: [], positions: [] };
 
@@ -107,11 +110,23 @@ export class CsvStream {
   ) {}
 
   push(text: string): void {
-    this.pending = this.scan(this.pending + text, false);
+    this.unscanned.push(text);
+    this.unscannedLength += text.length;
+    // A record longer than what came since (an unclosed quote runs to the end of the file) is scanned
+    // again only once the text has doubled: scanning it again at every piece would take quadratic time.
+    if (this.unscannedLength < this.pending.length) return;
+    this.pending = this.scan(this.take(), false);
   }
 
   end(): void {
-    this.pending = this.scan(this.pending, true);
+    this.pending = this.scan(this.take(), true);
+  }
+
+  private take(): string {
+    const text = this.pending + this.unscanned.join('');
+    this.unscanned = [];
+    this.unscannedLength = 0;
+    return text;
   }
 
   /** Visits the records of `text`, returning the unfinished rest (nothing when `final`). */
