@@ -208,6 +208,14 @@ describe('COPY INTO in batches', () => {
     expect(await sum()).toMatchObject({ N: '140' });
   });
 
+  it('enforces a hybrid table key between batches: a duplicate of a row of an earlier batch loads nothing', async () => {
+    await run(h.engine, h.admin, 'CREATE HYBRID TABLE H (ID NUMBER(38,0) PRIMARY KEY, NAME VARCHAR)');
+    await stageFile('h/', 'dupes.csv', `ID,NAME\n${Array.from({ length: 30 }, (_, i) => `${i + 1},n${i}\n`).join('')}2,again\n`);
+    const err = await failure(h.engine, h.admin, 'COPY INTO H FROM @ST/h/ FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE');
+    expect(err.code).toBe('200001');
+    expect(await rowCount('H')).toBe('0');
+  });
+
   it('SKIP_FILE loads nothing of a file whose bad row comes after its first batches; CONTINUE loads its other rows', async () => {
     await stageFile('c/', 'a.csv', ratings(60, 55));
     await stageFile('c/', 'b.csv', ratings(20));
