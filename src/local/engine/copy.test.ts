@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, harness, run, status, type Harness } from './__tests__/harness.js';
+import { copyTuning } from './statements/files.js';
 
 let h: Harness;
 
@@ -159,5 +160,77 @@ describe('COPY INTO from CSV', () => {
     );
     expect(err.code).toBe('200001');
     expect(await rowCount('H')).toBe('0');
+  });
+});
+
+// COPY reads a staged file in chunks and inserts it in batches, all in one transaction: ON_ERROR =
+// ABORT_STATEMENT loads nothing of the statement, whatever batch the bad row is in; SKIP_FILE loads
+// nothing of that file; CONTINUE loads the other rows.
+// https://docs.snowflake.com/en/sql-reference/sql/copy-into-table (copy options, ON_ERROR)
+describe('COPY INTO in batches', () => {
+  const tuning = { ...copyTuning };
+  beforeEach(() => {
+    copyTuning.batchRows = 3;
+    copyTuning.chunkBytes = 64;
+  });
+  afterEach(() => {
+    Object.assign(copyTuning, tuning);
+  });
+  const HEADER = 'USER_ID,ITEM_ID,RATING,TIMESTAMP\n';
+  /** Ratings 1 … n, one a line; `bad` (1-based row) gets a rating that is no number. */
+  const ratings = (n: number, bad?: number) =>
+    HEADER + Array.from({ length: n }, (_, i) => `${i + 1},"${10 + i}",${i + 1 === bad ? 'x' + i : (i % 5) + 0.5},2024-01-15 10:30:00\n`).join('');
+  const sum = async () => (await run(h.engine, h.admin, 'SELECT COUNT(*) AS N, SUM(USER_ID) AS S FROM R'))[0];
+
+  it('loads files many batches and chunks long completely, gzipped or not', async () => {
+    await stageFile('ratings/', 'a.csv', ratings(100));
+    await stageFile('ratings/', 'b.csv.gz', gzipSync(ratings(50)));
+    const loaded = await run(h.engine, h.admin, COPY);
+    expect(loaded.map((r) => [r.file, r.status, r.rows_parsed, r.rows_loaded])).toEqual([
+      ['st/ratings/a.csv', 'LOADED', '100', '100'],
+      ['st/ratings/b.csv.gz', 'LOADED', '50', '50'],
+    ]);
+    expect(await sum()).toMatchObject({ N: '150', S: String(5050 + 1275) });
+  });
+
+  it('loads nothing when a late batch of a later file has a bad row (ABORT_STATEMENT), naming its line', async () => {
+    await stageFile('ratings/', 'a.csv', ratings(40));
+    await stageFile('ratings/', 'b.csv', ratings(100, 97));
+    const err = await failure(h.engine, h.admin, COPY);
+    expect(err.code).toBe('100038');
+    expect(err.message).toContain("Numeric value 'x96' is not recognized");
+    expect(err.message).toContain("File 'ratings/b.csv', line 98, character");
+    expect(err.message).toContain('Row 97, column "R"["RATING":3]');
+    expect(await sum()).toMatchObject({ N: '0' });
+    // Neither file counts as loaded: once the bad row is fixed, both load.
+    await stageFile('ratings/', 'b.csv', ratings(100));
+    await run(h.engine, h.admin, COPY);
+    expect(await sum()).toMatchObject({ N: '140' });
+  });
+
+  it('enforces a hybrid table key between batches: a duplicate of a row of an earlier batch loads nothing', async () => {
+    await run(h.engine, h.admin, 'CREATE HYBRID TABLE H (ID NUMBER(38,0) PRIMARY KEY, NAME VARCHAR)');
+    await stageFile('h/', 'dupes.csv', `ID,NAME\n${Array.from({ length: 30 }, (_, i) => `${i + 1},n${i}\n`).join('')}2,again\n`);
+    const err = await failure(h.engine, h.admin, 'COPY INTO H FROM @ST/h/ FILE_FORMAT = (TYPE = CSV PARSE_HEADER = TRUE) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE');
+    expect(err.code).toBe('200001');
+    expect(await rowCount('H')).toBe('0');
+  });
+
+  it('SKIP_FILE loads nothing of a file whose bad row comes after its first batches; CONTINUE loads its other rows', async () => {
+    await stageFile('c/', 'a.csv', ratings(60, 55));
+    await stageFile('c/', 'b.csv', ratings(20));
+    const base = COPY.replace('ratings/', 'c/');
+    const skipped = await run(h.engine, h.admin, base.replace('ABORT_STATEMENT', 'SKIP_FILE'));
+    expect(skipped.map((r) => [r.file, r.status, r.rows_parsed, r.rows_loaded, r.errors_seen, r.first_error_line])).toEqual([
+      ['st/c/a.csv', 'LOAD_FAILED', '60', '0', '1', '56'],
+      ['st/c/b.csv', 'LOADED', '20', '20', '0', null],
+    ]);
+    expect(await sum()).toMatchObject({ N: '20' });
+    const continued = await run(h.engine, h.admin, `${base.replace('ABORT_STATEMENT', 'CONTINUE')} FORCE = TRUE`);
+    expect(continued.map((r) => [r.file, r.status, r.rows_parsed, r.rows_loaded, r.errors_seen])).toEqual([
+      ['st/c/a.csv', 'PARTIALLY_LOADED', '60', '59', '1'],
+      ['st/c/b.csv', 'LOADED', '20', '20', '0'],
+    ]);
+    expect(await sum()).toMatchObject({ N: String(20 + 59 + 20) });
   });
 });

@@ -3,7 +3,7 @@
 // RECORD_DELIMITER, EMPTY_FIELD_AS_NULL, NULL_IF), and the same records as the reader it replaced.
 import { describe, expect, it } from 'vitest';
 import type { Properties } from '../sql/ast.js';
-import { csvFormat, readCsv, timestampText, type CsvFormat } from './csv-reader.js';
+import { csvFormat, CsvStream, readCsv, timestampText, type CsvFormat } from './csv-reader.js';
 
 interface Read {
   line: number;
@@ -58,6 +58,32 @@ describe('readCsv', () => {
     for (let file = 0; file < 2000; file++) {
       const text = Array.from({ length: random(30) }, () => pieces[random(pieces.length)]).join('');
       for (const format of formats) expect(read(text, format), JSON.stringify(text)).toEqual(characterByCharacter(text, format));
+    }
+  });
+});
+
+describe('CsvStream', () => {
+  it('reads a text pushed in pieces of any size as readCsv reads it whole (random files, random cuts)', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = ['a', 'bc', '1', ' ', '"', '""', ',', ';;', '\n', '\r\n', '\r', '\\N', ''];
+    const formats = [QUOTED, PLAIN, csvFormat({ FIELD_DELIMITER: str(';;'), FIELD_OPTIONALLY_ENCLOSED_BY: str('"'), TRIM_SPACE: { kind: 'boolean', value: true } } as Properties)];
+    for (let file = 0; file < 2000; file++) {
+      const text = Array.from({ length: random(30) }, () => pieces[random(pieces.length)]).join('');
+      for (const format of formats) {
+        const records: Read[] = [];
+        const stream = new CsvStream(format, (r) => records.push({ line: r.line, fields: [...r.fields], positions: [...r.positions] }));
+        for (let at = 0; at < text.length; ) {
+          const size = 1 + random(5);
+          stream.push(text.slice(at, at + size));
+          at += size;
+        }
+        stream.end();
+        expect(records, JSON.stringify(text)).toEqual(read(text, format));
+      }
     }
   });
 });

@@ -85,75 +85,131 @@ export function fileText(bytes: Buffer): string {
  * 100,000 records at once made COPY spend half its time collecting garbage), so keep what you need.
  */
 export function readCsv(text: string, format: CsvFormat, visit: (record: Readonly<CsvRecord>) => void): void {
-  // Only a one-character enclosing character ever opens a quoted field.
-  const quote = format.enclosedBy?.length === 1 ? format.enclosedBy : undefined;
-  const delimiter = format.delimiter;
-  const n = text.length;
-  // The next delimiter, LF, CRLF and CR at or after i: found once, looked up again only once passed.
-  let nextDelimiter = -1;
-  let nextLf = -1;
-  let nextCrLf = -1;
-  let nextCr = -1;
-  const upTo = (found: number) => (found < 0 ? n : found);
-  const delimiterAt = (i: number) => (nextDelimiter < i ? (nextDelimiter = upTo(text.indexOf(delimiter, i))) : nextDelimiter);
-  const lfAt = (i: number) => (nextLf < i ? (nextLf = upTo(text.indexOf('\n', i))) : nextLf);
-  const crLfAt = (i: number) => (nextCrLf < i ? (nextCrLf = upTo(text.indexOf('\r\n', i))) : nextCrLf);
-  const crAt = (i: number) => (nextCr < i ? (nextCr = upTo(text.indexOf('\r', i))) : nextCr);
-  let line = 1;
-  let lineStart = 0;
-  let i = 0;
-  const record: CsvRecord = { line, fields: [], positions: [] };
-  while (i < n) {
-    record.line = line;
-    record.fields.length = 0;
-    record.positions.length = 0;
-    for (;;) {
-      record.positions.push(i - lineStart + 1);
-      let value: string;
-      let quoted = false;
-      if (quote !== undefined && text[i] === quote) {
-        quoted = true;
-        i++;
-        value = '';
-        for (;;) {
-          const close = upTo(text.indexOf(quote, i));
-          for (let lf = lfAt(i); lf < close; lf = lfAt(lf + 1)) {
-            line++;
-            lineStart = lf + 1;
-          }
-          value += text.slice(i, close);
-          if (close === n) {
-            i = n;
+  const reader = new CsvStream(format, visit);
+  reader.push(text);
+  reader.end();
+}
+
+/**
+ * readCsv over text that comes in pieces (a staged file read chunk by chunk): each push visits the
+ * records it completes; a record that may go on in the next piece waits for it, and end() visits the
+ * last one. Records, lines and positions are exactly those readCsv finds in the whole text.
+ */
+export class CsvStream {
+  /** Text of the record not yet complete: it starts at a line start. */
+  private pending = '';
+  /** Pieces pushed since the last scan, and their length. */
+  private unscanned: string[] = [];
+  private unscannedLength = 0;
+  private line = 1;
+  private readonly record: CsvRecord = { line: 1, fields: [], positions: [] };
+
+  constructor(
+    private readonly format: CsvFormat,
+    private readonly visit: (record: Readonly<CsvRecord>) => void,
+  ) {}
+
+  push(text: string): void {
+    this.unscanned.push(text);
+    this.unscannedLength += text.length;
+    // A record longer than what came since (an unclosed quote runs to the end of the file) is scanned
+    // again only once the text has doubled: scanning it again at every piece would take quadratic time.
+    if (this.unscannedLength < this.pending.length) return;
+    this.pending = this.scan(this.take(), false);
+  }
+
+  end(): void {
+    this.pending = this.scan(this.take(), true);
+  }
+
+  private take(): string {
+    const text = this.pending + this.unscanned.join('');
+    this.unscanned = [];
+    this.unscannedLength = 0;
+    return text;
+  }
+
+  /** Visits the records of `text`, returning the unfinished rest (nothing when `final`). */
+  private scan(text: string, final: boolean): string {
+    const { format, record, visit } = this;
+    // Only a one-character enclosing character ever opens a quoted field.
+    const quote = format.enclosedBy?.length === 1 ? format.enclosedBy : undefined;
+    const delimiter = format.delimiter;
+    const n = text.length;
+    // The next delimiter, LF, CRLF and CR at or after i: found once, looked up again only once passed.
+    let nextDelimiter = -1;
+    let nextLf = -1;
+    let nextCrLf = -1;
+    let nextCr = -1;
+    const upTo = (found: number) => (found < 0 ? n : found);
+    const delimiterAt = (i: number) => (nextDelimiter < i ? (nextDelimiter = upTo(text.indexOf(delimiter, i))) : nextDelimiter);
+    const lfAt = (i: number) => (nextLf < i ? (nextLf = upTo(text.indexOf('\n', i))) : nextLf);
+    const crLfAt = (i: number) => (nextCrLf < i ? (nextCrLf = upTo(text.indexOf('\r\n', i))) : nextCrLf);
+    const crAt = (i: number) => (nextCr < i ? (nextCr = upTo(text.indexOf('\r', i))) : nextCr);
+    let line = this.line;
+    let lineStart = 0;
+    let i = 0;
+    while (i < n) {
+      const recordStart = i;
+      const recordLine = line;
+      record.line = line;
+      record.fields.length = 0;
+      record.positions.length = 0;
+      for (;;) {
+        record.positions.push(i - lineStart + 1);
+        let value: string;
+        let quoted = false;
+        if (quote !== undefined && text[i] === quote) {
+          quoted = true;
+          i++;
+          value = '';
+          for (;;) {
+            const close = upTo(text.indexOf(quote, i));
+            for (let lf = lfAt(i); lf < close; lf = lfAt(lf + 1)) {
+              line++;
+              lineStart = lf + 1;
+            }
+            value += text.slice(i, close);
+            if (close === n) {
+              i = n;
+              break;
+            }
+            if (text[close + 1] === quote) {
+              value += quote;
+              i = close + 2;
+              continue;
+            }
+            i = close + 1;
             break;
           }
-          if (text[close + 1] === quote) {
-            value += quote;
-            i = close + 2;
-            continue;
-          }
-          i = close + 1;
-          break;
+          const stop = Math.min(delimiterAt(i), lfAt(i), crAt(i));
+          if (stop > i) value += text.slice(i, stop);
+          i = stop;
+        } else {
+          const stop = Math.min(delimiterAt(i), lfAt(i), crLfAt(i));
+          value = text.slice(i, stop);
+          i = stop;
         }
-        const stop = Math.min(delimiterAt(i), lfAt(i), crAt(i));
-        if (stop > i) value += text.slice(i, stop);
-        i = stop;
-      } else {
-        const stop = Math.min(delimiterAt(i), lfAt(i), crLfAt(i));
-        value = text.slice(i, stop);
-        i = stop;
+        record.fields.push(fieldValue(value, quoted, format));
+        if (i < n && i === delimiterAt(i)) {
+          i += delimiter.length;
+          continue;
+        }
+        if (text[i] === '\r') i++;
+        if (text[i] === '\n') i++;
+        line++;
+        lineStart = i;
+        break;
       }
-      record.fields.push(fieldValue(value, quoted, format));
-      if (i < n && i === delimiterAt(i)) {
-        i += delimiter.length;
-        continue;
+      // A record that reached the end of the text may go on (a field, a quote, a CRLF) in the next piece.
+      if (i >= n && !final) {
+        this.line = recordLine;
+        return text.slice(recordStart);
       }
-      if (text[i] === '\r') i++;
-      if (text[i] === '\n') i++;
-      line++;
-      lineStart = i;
-      break;
+      visit(record);
     }
-    visit(record);
+    this.line = line;
+    return '';
   }
 }
 

@@ -1,7 +1,10 @@
 // PUT, GET, LIST, REMOVE and COPY INTO on internal stages.
-import { readFileSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
 import { SqlError } from '../../errors.js';
-import { columnLabel, CopyError, copyError, csvFormat, fileFormatType, fieldConverter, fileText, readCsv, type CsvRecord, type FieldLocation } from '../formats/csv-reader.js';
+import { columnLabel, CopyError, copyError, csvFormat, fileFormatType, fieldConverter, fileText, CsvStream, readCsv, type CsvRecord, type FieldLocation } from '../formats/csv-reader.js';
 import { duckdbTypeOf } from '../formats/datatypes.js';
 import { fixedColumn, textColumn } from '../formats/encode.js';
 import { doesNotExist, insufficientPrivileges, invalid, StatementType, statusResult, unsupported } from '../formats/messages.js';
@@ -149,7 +152,8 @@ type OnError = 'ABORT_STATEMENT' | 'SKIP_FILE' | 'CONTINUE';
 interface FileLoad {
   file: StagedFile;
   label: string;
-  rows: Array<Array<string | null>>;
+  /** Rows this file put into the table. */
+  loaded: number;
   parsed: number;
   errors: number;
   firstError?: CopyError;
@@ -208,19 +212,31 @@ export async function copyInto(ex: Exec, stmt: ast.CopyIntoStatement): Promise<S
       '22000',
       'SQL compilation error:\nJSON file format can produce one and only one column of type variant, object, or array. Load data into separate columns using the MATCH_BY_COLUMN_NAME copy option or copy with transformation.',
     );
-  const loads = files.map((file) => (json ? loadJsonFile(file, `${source.prefix}${file.path}`, copy, stripOuterArray) : loadFile(file, `${source.prefix}${file.path}`, copy)));
-
-  await insertRows(ex, table, targetColumns.map((c) => c.name), loads.flatMap((l) => l.rows));
-  for (const load of loads) if (load.rows.length > 0 || load.errors === 0) history[load.file.path] = { md5: load.file.md5, loadedOn: now() };
+  // One transaction for the whole statement: batches go in as the files are read, and a failure
+  // (ON_ERROR = ABORT_STATEMENT, or any other) rolls back all that earlier batches inserted.
+  const loads = await ex.core.storage.transaction(async () => {
+    const inserter = new BatchInserter(ex, table, targetColumns.map((c) => c.name));
+    try {
+      const done: FileLoad[] = [];
+      for (const file of files) {
+        const label = `${source.prefix}${file.path}`;
+        done.push(json ? await loadJsonFile(file, label, copy, stripOuterArray, inserter) : await loadFile(file, label, copy, inserter));
+      }
+      return done;
+    } finally {
+      await inserter.settle(false);
+    }
+  });
+  for (const load of loads) if (load.loaded > 0 || load.errors === 0) history[load.file.path] = { md5: load.file.md5, loadedOn: now() };
   ex.core.changed();
   return {
     kind: 'rows',
     columns: COPY_COLUMNS,
     rows: loads.map((l) => {
-      const status = l.errors === 0 ? 'LOADED' : l.rows.length === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
+      const status = l.errors === 0 ? 'LOADED' : l.loaded === 0 ? 'LOAD_FAILED' : 'PARTIALLY_LOADED';
       const limit = onError === 'CONTINUE' ? l.parsed : 1;
       const first = l.firstError;
-      return [l.label, status, String(l.parsed), String(l.rows.length), String(limit), String(l.errors), first?.text ?? null, first ? String(first.at.line) : null, first ? String(first.at.character) : null, first ? columnLabel(first.at) : null];
+      return [l.label, status, String(l.parsed), String(l.loaded), String(limit), String(l.errors), first?.text ?? null, first ? String(first.at.line) : null, first ? String(first.at.character) : null, first ? columnLabel(first.at) : null];
     }),
     statementTypeId: StatementType.copy,
   };
@@ -255,17 +271,42 @@ interface CopySettings {
   onError: OnError;
 }
 
-function loadFile(file: StagedFile, label: string, copy: CopySettings): FileLoad {
+/**
+ * How much COPY holds at a time: rows converted before they go into the table (DuckDB's scratch),
+ * and bytes read from a staged file per chunk. Internal; tests make them small to cross batches.
+ */
+export const copyTuning = { batchRows: 200_000, chunkBytes: 1 << 20 };
+
+async function loadFile(file: StagedFile, label: string, copy: CopySettings, inserter: BatchInserter): Promise<FileLoad> {
   try {
-    return parseFile(file, label, copy);
+    return await parseFile(file, label, copy, inserter);
   } catch (error) {
     // Errors of the whole file (empty, header) under SKIP_FILE / CONTINUE: the file fails alone.
+    // They come before its first row, so none of its rows went in.
     if (!(error instanceof CopyError) || copy.onError === 'ABORT_STATEMENT') throw error;
-    return { file, label, rows: [], parsed: 0, errors: 1, firstError: error };
+    await inserter.settle(false);
+    return { file, label, loaded: 0, parsed: 0, errors: 1, firstError: error };
   }
 }
 
-function parseFile(file: StagedFile, label: string, { table, columns, format, matchByName, onError }: CopySettings): FileLoad {
+/** The text of a staged file chunk by chunk, gunzipped when it starts with gzip's magic bytes. */
+async function* stagedText(path: string): AsyncGenerator<string> {
+  const magic = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  let gzipped: boolean;
+  try {
+    gzipped = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+  const bytes = createReadStream(path, { highWaterMark: copyTuning.chunkBytes });
+  const source: AsyncIterable<Buffer> = gzipped ? pipeline(bytes, createGunzip({ chunkSize: Math.max(64, copyTuning.chunkBytes) }), () => undefined) : bytes;
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of source) yield decoder.write(chunk);
+  yield decoder.end();
+}
+
+async function parseFile(file: StagedFile, label: string, { table, columns, format, matchByName, onError }: CopySettings, inserter: BatchInserter): Promise<FileLoad> {
   /** Where field `index` of `record` (data row `row`, 1-based) sits, for error messages. */
   const at = (record: Readonly<CsvRecord> | undefined, row: number, index: number, column: string): FieldLocation => ({
     file: file.path,
@@ -312,26 +353,47 @@ function parseFile(file: StagedFile, label: string, { table, columns, format, ma
     });
   };
 
-  const rows: Array<Array<string | null>> = [];
+  // Rows converted since the last batch went to DuckDB. SKIP_FILE keeps a file's batches in the
+  // scratch table until its end (a file with any bad row loads nothing); the others insert each batch.
+  let rows: Array<Array<string | null>> = [];
   const skipped = format.skipHeader + (format.parseHeader ? 1 : 0);
   let records = 0;
   let errors = 0;
+  let loaded = 0;
   let firstError: CopyError | undefined;
-  readCsv(fileText(readFileSync(file.absolute)), format, (record) => {
+  const skipFile = onError === 'SKIP_FILE';
+  const reader = new CsvStream(format, (record) => {
     const index = records++;
     if (index === 0 && format.parseHeader) readHeader(record);
     if (index < skipped) return;
     try {
-      rows.push(convertRecord(record, index - skipped + 1));
+      const row = convertRecord(record, index - skipped + 1);
+      if (!(skipFile && errors > 0)) rows.push(row);
     } catch (error) {
       if (!(error instanceof CopyError) || onError === 'ABORT_STATEMENT') throw error;
       errors++;
       firstError ??= error;
     }
   });
+  const flush = async () => {
+    if (skipFile && errors > 0) rows = [];
+    if (rows.length === 0) return;
+    await inserter.append(rows);
+    loaded += rows.length;
+    rows = [];
+    if (!skipFile) await inserter.settle(true);
+  };
+  for await (const text of stagedText(file.absolute)) {
+    reader.push(text);
+    if (rows.length >= copyTuning.batchRows) await flush();
+  }
+  reader.end();
   if (records === 0) throw copyError('100145', '22000', 'Empty file: no header and no rows', at(undefined, 1, 0, columns[0]?.name ?? '')); // number unverified
+  await flush();
   // SKIP_FILE: a file with any bad row loads nothing.
-  return { file, label, rows: onError === 'SKIP_FILE' && errors > 0 ? [] : rows, parsed: Math.max(0, records - skipped), errors, firstError };
+  const keep = !(skipFile && errors > 0);
+  await inserter.settle(keep);
+  return { file, label, loaded: keep ? loaded : 0, parsed: Math.max(0, records - skipped), errors, firstError };
 }
 
 /**
@@ -339,7 +401,7 @@ function parseFile(file: StagedFile, label: string, { table, columns, format, ma
  * column; STRIP_OUTER_ARRAY makes each element of an outer array a row. Read like PARSE_JSON.
  * https://docs.snowflake.com/en/sql-reference/sql/create-file-format (TYPE = JSON)
  */
-function loadJsonFile(file: StagedFile, label: string, { table, columns, onError }: CopySettings, stripOuterArray: boolean): FileLoad {
+async function loadJsonFile(file: StagedFile, label: string, { table, columns, onError }: CopySettings, stripOuterArray: boolean, inserter: BatchInserter): Promise<FileLoad> {
   let values: string[];
   try {
     values = relaxedJsonValues(fileText(readFileSync(file.absolute)), stripOuterArray);
@@ -348,9 +410,13 @@ function loadJsonFile(file: StagedFile, label: string, { table, columns, onError
     if (error.unsupported) throw unsupported(`${error.message} in a JSON file (papi local stores standard JSON)`);
     const failure = copyError('100069', '22P02', error.message, { file: file.path, line: 1, character: 1, row: 1, table: table.name, column: columns[0]!.name, columnIndex: 1 });
     if (onError === 'ABORT_STATEMENT') throw failure;
-    return { file, label, rows: [], parsed: 0, errors: 1, firstError: failure };
+    return { file, label, loaded: 0, parsed: 0, errors: 1, firstError: failure };
   }
-  return { file, label, rows: values.map((v) => [v]), parsed: values.length, errors: 0 };
+  for (let start = 0; start < values.length; start += copyTuning.batchRows) {
+    await inserter.append(values.slice(start, start + copyTuning.batchRows).map((v) => [v]));
+    await inserter.settle(true);
+  }
+  return { file, label, loaded: values.length, parsed: values.length, errors: 0 };
 }
 
 let loadCounter = 0;
@@ -368,14 +434,31 @@ function castText(text: string, type: string): string {
   return `CASE WHEN contains(${text}, 'e') OR contains(${text}, 'E') THEN ${wide} ELSE COALESCE(TRY_CAST(${text} AS DECIMAL(18,${decimal[2]})), ${wide}) END`;
 }
 
-/** All rows in one go through a DuckDB appender into a scratch table, then one INSERT … SELECT with casts. */
-export async function insertRows(ex: Exec, table: TableEntry, columnNames: string[], rows: Array<Array<string | null>>): Promise<void> {
-  const storage = ex.core.storage;
-  const scratch = `copy_load_${process.pid}_${++loadCounter}`;
-  const types = columnNames.map((name) => duckdbTypeOf(table.columns.find((c) => c.name === name)!.type));
-  await storage.run(`CREATE TEMP TABLE ${quoteIdent(scratch)} (${columnNames.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
-  try {
-    const appender = await storage.raw.createAppender(scratch, 'main', 'temp');
+/**
+ * Rows into the table batch by batch: each batch through a DuckDB appender into a scratch table of
+ * text columns, then INSERT … SELECT with casts. Runs inside COPY's transaction.
+ */
+class BatchInserter {
+  private scratch: string | undefined;
+  private readonly types: string[];
+
+  constructor(
+    private readonly ex: Exec,
+    private readonly table: TableEntry,
+    private readonly columnNames: string[],
+  ) {
+    this.types = columnNames.map((name) => duckdbTypeOf(table.columns.find((c) => c.name === name)!.type));
+  }
+
+  /** Adds rows to the scratch table (made on first use). */
+  async append(rows: Array<Array<string | null>>): Promise<void> {
+    const storage = this.ex.core.storage;
+    if (this.scratch === undefined) {
+      const scratch = `copy_load_${process.pid}_${++loadCounter}`;
+      await storage.run(`CREATE TEMP TABLE ${quoteIdent(scratch)} (${this.columnNames.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
+      this.scratch = scratch;
+    }
+    const appender = await storage.raw.createAppender(this.scratch, 'main', 'temp');
     for (const row of rows) {
       for (const cell of row) {
         if (cell === null) appender.appendNull();
@@ -384,12 +467,18 @@ export async function insertRows(ex: Exec, table: TableEntry, columnNames: strin
       appender.endRow();
     }
     appender.closeSync();
-    await storage.transaction(() =>
-      storage.run(
-        `INSERT INTO ${quoteIdent(table.storage)} (${columnNames.map(quoteIdent).join(', ')}) SELECT ${types.map((t, i) => castText(`c${i}`, t)).join(', ')} FROM ${quoteIdent(scratch)}`,
-      ),
-    );
-  } finally {
+  }
+
+  /** Moves the scratch table's rows into the table (`keep`) or throws them away; the scratch goes. */
+  async settle(keep: boolean): Promise<void> {
+    const scratch = this.scratch;
+    if (scratch === undefined) return;
+    this.scratch = undefined;
+    const storage = this.ex.core.storage;
+    if (keep)
+      await storage.run(
+        `INSERT INTO ${quoteIdent(this.table.storage)} (${this.columnNames.map(quoteIdent).join(', ')}) SELECT ${this.types.map((t, i) => castText(`c${i}`, t)).join(', ')} FROM ${quoteIdent(scratch)}`,
+      );
     await storage.run(`DROP TABLE IF EXISTS ${quoteIdent(scratch)}`);
   }
 }
