@@ -3,8 +3,10 @@
 // 1,000 requests/s through papi local's ingress over the mixed id set, back to back, as a user runs
 // them (each run gets its token the way papi bench does, so a token that expires mid-soak is
 // refreshed like it would be for them). Prints, per minute: errors, dropped sends, p50/p99, and the
-// RSS of papi local and of the service's processes; then the RSS slope in MB per minute (least
-// squares over the ten minutes). Exit 1 when any error or dropped send was counted.
+// RSS of papi local and of the service's processes, sampled every 5 s: the minute's lowest (what is
+// still held after the collector ran) and highest. The slope in MB per minute is fitted to the
+// lowest (least squares over the minutes): one sample a minute would mostly show where the garbage
+// collector's sawtooth happened to be. Exit 1 when any error or dropped send was counted.
 //
 //   npm run soak [-- --minutes 10 --rate 1000 --warmup 60 --project <dir>]
 import { execa } from 'execa';
@@ -30,9 +32,16 @@ interface BenchJson {
 interface Minute {
   minute: number;
   bench: BenchJson;
-  localMb: number;
-  serviceMb: number;
+  local: Range;
+  service: Range;
 }
+
+interface Range {
+  low: number;
+  high: number;
+}
+
+const SAMPLE_EVERY_MS = 5000;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -67,14 +76,20 @@ async function main(): Promise<void> {
     if (warmupS > 0) await bench(warmupS);
 
     const rows: Minute[] = [];
-    console.log('minute     sent  errors  dropped   p50 ms   p99 ms  papi local MB  service MB');
+    console.log('minute     sent  errors  dropped   p50 ms   p99 ms  papi local MB (low-high)  service MB (low-high)');
     for (let minute = 1; minute <= minutes; minute++) {
-      const result = await bench(60);
-      const row = { minute, bench: result, localMb: rssMb([localPid]), serviceMb: rssMb(descendants(localPid)) };
+      const local: number[] = [];
+      const service: number[] = [];
+      const sample = () => (local.push(rssMb([localPid])), service.push(rssMb(descendants(localPid))));
+      const sampler = setInterval(sample, SAMPLE_EVERY_MS);
+      const result = await bench(60).finally(() => clearInterval(sampler));
+      sample();
+      const row = { minute, bench: result, local: range(local), service: range(service) };
       rows.push(row);
+      const shown = (r: Range) => `${r.low.toFixed(1)}-${r.high.toFixed(1)}`;
       console.log(
         `${String(minute).padStart(6)} ${String(result.sent).padStart(8)} ${String(result.errors.total).padStart(7)} ${String(result.dropped).padStart(8)}` +
-          ` ${result.latencyMs.p50.toFixed(2).padStart(8)} ${result.latencyMs.p99.toFixed(2).padStart(8)} ${row.localMb.toFixed(1).padStart(14)} ${row.serviceMb.toFixed(1).padStart(11)}` +
+          ` ${result.latencyMs.p50.toFixed(2).padStart(8)} ${result.latencyMs.p99.toFixed(2).padStart(8)} ${shown(row.local).padStart(25)} ${shown(row.service).padStart(22)}` +
           `${result.valid ? '' : `  INVALID: ${(result.invalidReasons ?? []).join('; ')}`}`,
       );
     }
@@ -82,7 +97,9 @@ async function main(): Promise<void> {
     const dropped = rows.reduce((n, r) => n + r.bench.dropped, 0);
     const sent = rows.reduce((n, r) => n + r.bench.sent, 0);
     console.log(`\n${sent} requests in ${minutes} min at ${rate}/s: ${errors} errors, ${dropped} dropped sends`);
-    console.log(`RSS slope: papi local ${slope(rows.map((r) => r.localMb)).toFixed(2)} MB/min, service ${slope(rows.map((r) => r.serviceMb)).toFixed(2)} MB/min`);
+    console.log(
+      `RSS slope of each minute's lowest: papi local ${slope(rows.map((r) => r.local.low)).toFixed(2)} MB/min, service ${slope(rows.map((r) => r.service.low)).toFixed(2)} MB/min`,
+    );
     process.exitCode = errors === 0 && dropped === 0 ? 0 : 1;
   } finally {
     if (own) {
@@ -123,6 +140,10 @@ function rssMb(pids: number[]): number {
     }
   }
   return kb / 1024;
+}
+
+function range(values: number[]): Range {
+  return { low: Math.min(...values), high: Math.max(...values) };
 }
 
 /** Least-squares slope of the values against their index (per minute). */
