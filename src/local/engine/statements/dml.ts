@@ -29,6 +29,11 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'TRUNCATE';
 interface Resolution {
   /** Tables the statement touched: a query on a table needs a warehouse. */
   tables: TableEntry[];
+  /**
+   * An INFORMATION_SCHEMA relation was inlined as a snapshot of its rows (query and task history
+   * change without a catalog change): the translation holds data, so it is never cached.
+   */
+  snapshot?: boolean;
 }
 
 /** The translator's view of the catalog for one statement, checking `privilege` on `target`. */
@@ -37,7 +42,10 @@ function context(ex: Exec, resolution: Resolution, system: Map<ast.FunctionCall,
   return {
     resolveTable: (name: ast.ObjectName, args?: Record<string, ast.PropertyValue>) => {
       const catalogView = informationSchemaRelation(ex, ex.scope.qualify(name, 'SELECT'), args);
-      if (catalogView) return catalogView;
+      if (catalogView) {
+        resolution.snapshot = true;
+        return catalogView;
+      }
       const { path, table } = findTable(ex, name, 'SELECT', 'Object');
       const privilege: Privilege = target && target.table.id === table.id ? target.privilege : 'SELECT';
       if (!ex.scope.access.has(tableSecurable(table), privilege)) throw insufficientPrivileges(table.kind === 'VIEW' ? 'view' : 'table', table.name);
@@ -143,15 +151,14 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   const bindTypes = ex.binds.map((b) => b.type).join(',');
   const key = [user, role, database ?? '', schema ?? '', warehouse ?? '', bindTypes, ex.sql].join('\u0000');
   let cached = queryCache.get(key);
+  // SYSTEM$ functions are evaluated into the translation: never cached.
   const hasSystem = /SYSTEM\$/i.test(ex.sql);
-  // INFORMATION_SCHEMA's history functions change without a catalog change: never cached.
-  const volatile = hasSystem || /_HISTORY/i.test(ex.sql);
-  if (!cached || cached.version !== version || volatile) {
+  if (!cached || cached.version !== version || hasSystem) {
     const resolution: Resolution = { tables: [] };
     const system = hasSystem ? await evaluateSystemFunctions(ex, stmt) : new Map();
     const translated = translateQuery(stmt.query, context(ex, resolution, system));
     cached = { version, sql: translated.sql, columns: translated.columns, tables: resolution.tables, parameters: parameterCount(translated.sql) };
-    if (!volatile) {
+    if (!hasSystem && !resolution.snapshot) {
       if (queryCache.size >= QUERY_CACHE_LIMIT) queryCache.clear();
       queryCache.set(key, cached);
     }
