@@ -119,10 +119,19 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
   return app;
 }
 
+/**
+ * Connections waiting to be accepted. A load generator at 1,000 requests/s on a cold service opens a
+ * connection for each request in flight, up to a thousand in the first second, while papi local is
+ * busy with the lookups: past Node's default queue of 511 the kernel drops their SYNs and the client
+ * retries after 1 s, then 3 s (TcpExtListenOverflows grew during such runs). The service's own
+ * listener has the same depth (service/src/server.ts).
+ */
+export const INGRESS_LISTEN_BACKLOG = 4096;
+
 export async function startIngress(options: IngressOptions): Promise<IngressListener> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let host = '';
-  const listener = await listenApp(createIngressApp(options, () => host, agent), { port: options.port ?? 0 }).catch((error: unknown) => {
+  const listener = await listenApp(createIngressApp(options, () => host, agent), { port: options.port ?? 0, backlog: INGRESS_LISTEN_BACKLOG }).catch((error: unknown) => {
     agent.destroy();
     throw error;
   });

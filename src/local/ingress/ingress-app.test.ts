@@ -1,11 +1,13 @@
 // The ingress: its refusals through app.request() (the error middleware's {error, message} with
 // 401/403/503), and forwarding through a real listener to a real upstream (headers rewritten, body
 // streamed both ways, 503 with Retry-After when the container's port refuses the connection).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, createTestDirectory } from '../image-registry/__tests__/platform-doubles.js';
-import { createIngressApp, startIngress, type IngressListener } from './index.js';
+import { createIngressApp, INGRESS_LISTEN_BACKLOG, startIngress, type IngressListener } from './index.js';
 
 const service = { database: 'API', schema: 'DATA', name: 'SVC' };
 const authority = createTestAuthority();
@@ -74,6 +76,14 @@ describe('the ingress listener', () => {
     expect(seen?.['sf-context-current-user']).toBe('ALICE');
     // The container's guard (spcs/ingress-guard.ts) lets in only requests with the ingress's secret.
     expect(seen?.['x-papi-local-ingress-secret']).toBe('the-guard-secret');
+  });
+
+  it('listens with a deep accept queue (4096, or the kernel cap): a burst of new connections under load is queued, not dropped', () => {
+    // For a listening socket, ss shows the backlog as Send-Q (Node's default would be 511).
+    const listening = execFileSync('ss', ['-Hltn', `sport = :${ingress.port}`], { encoding: 'utf8' }).trim().split(/\s+/);
+    const cap = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(INGRESS_LISTEN_BACKLOG).toBe(4096);
+    expect(Number(listening[2])).toBe(Math.min(INGRESS_LISTEN_BACKLOG, cap));
   });
 
   it('answers 503 with Retry-After when nothing listens on the container port (a container that just died, #13.8)', async () => {
