@@ -100,6 +100,7 @@ describe('rendering', () => {
     { goal: '3', what: 'setup minus recommend', value: 1850, unit: 'ms', target: { op: '≤', value: 2000 } },
     { goal: '4', what: 'logins | pool', unit: 'count', notRun: 'exit 1: boom' },
     { goal: 'ref', what: 'guard', value: 1.07, unit: 'ratio' },
+    { goal: 'ref', what: 'generator', value: 100, unit: 'rate', target: { op: '≥', value: 5000 } },
   ];
   const table: BenchTable = { date: '2026-12-06T12:34:56.789Z', machine, rows };
 
@@ -124,8 +125,8 @@ describe('rendering', () => {
     expect(text).toMatch(/^1 +service ÷ bare +0\.85× +≥ 0\.90× +NOT MET +bare 40,000\/s$/m);
     expect(text).toMatch(/^3 +setup minus recommend +1\.85 s +≤ 2 s +met$/m);
     expect(text).toMatch(/^4 +logins \| pool +— +— +not run +exit 1: boom$/m);
-    expect(text.trimEnd().endsWith('1 of 2 targets met; 1 benchmark(s) not run')).toBe(true);
-    expect(summary(table)).toBe('1 of 2 targets met; 1 benchmark(s) not run');
+    expect(text.trimEnd().endsWith('1 of 2 goal targets met; 1 benchmark(s) not run')).toBe(true);
+    expect(summary(table)).toBe('1 of 2 goal targets met; 1 benchmark(s) not run');
   });
 
   it('as Markdown: one table row per figure, pipes in cells escaped', () => {
@@ -135,6 +136,7 @@ describe('rendering', () => {
     expect(markdown).toContain('| 1 | service ÷ bare | 0.85× | ≥ 0.90× | NOT MET | bare 40,000/s |');
     expect(markdown).toContain('| 4 | logins \\| pool | — | — | not run | exit 1: boom |');
     expect(markdown).toContain('| ref | guard | 1.07× | — | — |  |');
+    expect(markdown).toContain('| ref | generator | 100/s | ≥ 5,000/s | NOT MET |  |');
   });
 
   it('replaces only the README block between the bench:table markers', () => {
