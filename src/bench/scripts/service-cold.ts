@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { packagePath } from '../../paths.js';
 import { fmt, pct, type BenchReport } from '../report.js';
+import { emitJson } from './json-output.js';
 import { cpuMs, descendants, endedChildrenCpuMs, listenOverflows } from './proc.js';
 
 const RATE = Number(process.env.PAPI_BENCH_RATE ?? 1000);
@@ -77,6 +78,8 @@ async function main(): Promise<void> {
     console.log(
       `  goal (cold: no dropped sends, p99 ≤ ${GOAL_P99_MS} ms): ${ok ? 'MET' : 'NOT MET'} — dropped ${c.dropped}, errors ${c.errors.total}, p99 ${fmt(c.latencyMs.p99)} ms; cold/warm p99 ${(c.latencyMs.p99 / warm.report.latencyMs.p99).toFixed(2)}`,
     );
+    const summary = (r: BenchReport) => ({ rate: r.achievedRate, dropped: r.dropped, errors: r.errors.total, p50Ms: r.latencyMs.p50, p99Ms: r.latencyMs.p99, valid: r.valid });
+    emitJson({ rate: RATE, seconds: SECONDS, cold: summary(cold.report), warm: summary(warm.report) });
   } finally {
     await papi('local', 'stop');
     rmSync(project, { recursive: true, force: true });

@@ -46,6 +46,7 @@ describe('the ingress listener', () => {
   let containerPort: number | undefined;
   let ingress: IngressListener;
   let seen: IncomingHttpHeaders | undefined;
+  let containerConnections = 0;
 
   beforeAll(async () => {
     container = createServer((req, res) => {
@@ -53,6 +54,7 @@ describe('the ingress listener', () => {
       res.writeHead(201, { 'content-type': 'text/plain', 'x-from': 'container' });
       req.pipe(res);
     });
+    container.on('connection', () => containerConnections++);
     await new Promise<void>((resolve) => container.listen(0, '127.0.0.1', resolve));
     containerPort = (container.address() as AddressInfo).port;
     ingress = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => containerPort, guardSecret: 'the-guard-secret' });
@@ -76,6 +78,16 @@ describe('the ingress listener', () => {
     expect(seen?.['sf-context-current-user']).toBe('ALICE');
     // The container's guard (spcs/ingress-guard.ts) lets in only requests with the ingress's secret.
     expect(seen?.['x-papi-local-ingress-secret']).toBe('the-guard-secret');
+  });
+
+  it('forwards over kept-alive connections: sequential requests, each on a new client connection, share one connection to the container', async () => {
+    const before = containerConnections;
+    for (let i = 0; i < 20; i++) {
+      // A new client connection each time (Connection: close): only the ingress's side is kept alive.
+      const response = await fetch(`http://${ingress.host}/echo`, { method: 'POST', headers: { authorization: token('CALLER'), connection: 'close' }, body: `n${i}` });
+      expect(await response.text()).toBe(`n${i}`);
+    }
+    expect(containerConnections - before).toBeLessThanOrEqual(1);
   });
 
   it('listens with a deep accept queue (4096, or the kernel cap): a burst of new connections under load is queued, not dropped', () => {
