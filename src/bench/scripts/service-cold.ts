@@ -70,6 +70,7 @@ async function main(): Promise<void> {
           `${[l.p50, l.p95, l.p99, l.max].map((v) => fmt(v).padStart(6)).join(' ')}     ${(settled === undefined ? 'never' : `${settled.toFixed(1)} s`).padStart(7)}  ${String(overflows ?? 'n/a').padStart(9)}  ` +
           `${cpu.local.toFixed(3).padStart(26)}  ${cpu.service.toFixed(3).padStart(7)}  ${cpu.bench.toFixed(3).padStart(10)}`,
       );
+      if (r.errors.total > 0) console.log(`        errors by status ${JSON.stringify(r.errors.byStatus)}, by kind ${JSON.stringify(r.errors.byKind)}`);
       if (!r.valid) console.log(`        INVALID: ${r.invalidReasons.join('; ')}`);
     }
     console.log(`  settled: from then on, every ${cold.report.timeline.bucketMs} ms of requests (by intended start) had p99 ≤ ${GOAL_P99_MS} ms; overflows: TcpExtListenOverflows during the run, machine-wide`);
