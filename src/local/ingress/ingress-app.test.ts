@@ -3,11 +3,11 @@
 // streamed both ways, 503 with Retry-After when the container's port refuses the connection).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Agent, createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, createTestDirectory } from '../image-registry/__tests__/platform-doubles.js';
-import { createIngressApp, INGRESS_LISTEN_BACKLOG, startIngress, type IngressListener } from './index.js';
+import { createIngressApp, INGRESS_KEEP_ALIVE_TIMEOUT_MS, INGRESS_LISTEN_BACKLOG, startIngress, type IngressListener } from './index.js';
 
 const service = { database: 'API', schema: 'DATA', name: 'SVC' };
 const authority = createTestAuthority();
@@ -88,6 +88,22 @@ describe('the ingress listener', () => {
       expect(await response.text()).toBe(`n${i}`);
     }
     expect(containerConnections - before).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps an idle client connection open for 65 s and says so (Keep-Alive), not the 5 s that reset reused connections', async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+        get(`http://${ingress.host}/`, { agent, headers: { authorization: token('CALLER') } }, (res) => {
+          res.resume();
+          resolve(res.headers['keep-alive'] as string | undefined);
+        }).on('error', reject);
+      });
+      expect(INGRESS_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
+      expect(keepAlive).toBe('timeout=65');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('listens with a deep accept queue (4096, or the kernel cap): a burst of new connections under load is queued, not dropped', () => {
