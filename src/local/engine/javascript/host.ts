@@ -89,11 +89,15 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
   };
 
   host.on('message', (request: string) => {
-    void serve(JSON.parse(request) as Parameters<typeof serve>[0]).then((reply) => {
-      host.postMessage(JSON.stringify(reply));
-      Atomics.store(signal, 0, 1);
-      Atomics.notify(signal, 0);
-    });
+    // The worker sleeps until a reply comes: whatever happens, one comes.
+    void Promise.resolve()
+      .then(() => serve(JSON.parse(request) as Parameters<typeof serve>[0]))
+      .catch((error: unknown) => ({ ok: false, code: '100132', state: 'P0000', message: `papi local could not serve the request: ${String((error as Error)?.message ?? error)}` }))
+      .then((reply) => {
+        host.postMessage(JSON.stringify(reply));
+        Atomics.store(signal, 0, 1);
+        Atomics.notify(signal, 0);
+      });
   });
 
   return new Promise<ReturnedValue>((resolve, reject) => {
