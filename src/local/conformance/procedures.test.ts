@@ -226,6 +226,33 @@ describe('statements in the caller\'s session', () => {
     expect(await c.execute('SELECT I FROM P.S.FILLED ORDER BY I')).toEqual([{ I: 7 }, { I: 8 }]);
   });
 
+  it('writes many rows with one bound JSON text (PARSE_JSON + FLATTEN) and calls another procedure', async () => {
+    await c.execute(`CREATE OR REPLACE PROCEDURE save_scores(n FLOAT) RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$
+      var rows = [];
+      for (var i = 0; i < N; i++) rows.push({u: i, s: i / 2});
+      snowflake.execute({sqlText: 'CREATE OR REPLACE TABLE P.S.SCORES (U NUMBER, S FLOAT)'});
+      var st = snowflake.execute({sqlText: 'INSERT INTO P.S.SCORES SELECT value:u::NUMBER, value:s::FLOAT FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?)))', binds: [JSON.stringify(rows)]});
+      st.next();
+      var pi = snowflake.execute({sqlText: 'CALL sp_pi()'});
+      pi.next();
+      return 'saved ' + st.getColumnValue(1) + ', pi ' + pi.getColumnValue('SP_PI');
+    $$`);
+    expect(await c.execute('CALL save_scores(20000)')).toEqual([{ SAVE_SCORES: 'saved 20000, pi 3.1415926' }]);
+    expect(await c.execute('SELECT COUNT(*) AS N, SUM(S) AS S FROM P.S.SCORES')).toEqual([{ N: 20000, S: 99995000 }]);
+  });
+
+  it('runs a caller\'s rights body in the caller\'s session: a USE inside stays after the CALL', async () => {
+    await c.execute('CREATE SCHEMA IF NOT EXISTS P.OTHER');
+    await c.execute('USE SCHEMA P.S');
+    await c.execute(`CREATE OR REPLACE PROCEDURE P.S.move_on() RETURNS VARCHAR LANGUAGE JAVASCRIPT EXECUTE AS CALLER AS $$
+      snowflake.execute({sqlText: 'USE SCHEMA P.OTHER'});
+      var rs = snowflake.execute({sqlText: 'SELECT CURRENT_SCHEMA()'}); rs.next(); return rs.getColumnValue(1);
+    $$`);
+    expect(await c.execute('CALL move_on()')).toEqual([{ MOVE_ON: 'OTHER' }]);
+    expect(await c.execute('SELECT CURRENT_SCHEMA() AS S')).toEqual([{ S: 'OTHER' }]);
+    await c.execute('USE SCHEMA P.S');
+  });
+
   it('offers no require, no process, and no way out of the sandbox through the API objects', async () => {
     await c.execute(`CREATE OR REPLACE PROCEDURE sandbox() RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$
       var escaped;
