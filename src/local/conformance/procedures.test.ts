@@ -350,9 +350,15 @@ $$`),
     }
   });
 
-  it('keeps procedures across a restart', async () => {
-    await c.close();
+  it('keeps procedures across a restart, and stops a body that loops forever when papi local stops', async () => {
+    await c.execute(`CREATE OR REPLACE PROCEDURE forever() RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$ for (;;) {} $$`);
+    // On its own connection: the driver retries a request cut short for minutes, so nothing waits for it.
+    const loop = await connectAdmin(target.local, { database: 'P', schema: 'S' });
+    void loop.execute('CALL forever()').catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // let the CALL start (a stop before it starts ends it too)
+    // The test is that this returns: a body that never ends does not hold papi local's stop.
     await target.restart();
+    await c.close().catch(() => undefined);
     c = await connectAdmin(target.local);
     await c.execute('USE SCHEMA P.S');
     expect(await c.execute('CALL sp_pi()')).toEqual([{ SP_PI: 3.1415926 }]);
