@@ -69,6 +69,20 @@ describe('CREATE PROCEDURE and CALL', () => {
     expect(await c.execute('CALL read_result_set()')).toEqual([{ READ_RESULT_SET: '1:one,2:two of 2 rows, 2 columns; SELECT ID, NAME FROM P.S.T ORDER BY ID' }]);
   });
 
+  it('reads a result larger than one transfer (300,000 cells) across the boundary, every row once', async () => {
+    await c.execute(`CREATE OR REPLACE PROCEDURE read_many() RETURNS VARIANT LANGUAGE JAVASCRIPT AS $$
+      var rs = snowflake.execute({sqlText: 'SELECT SEQ4() AS I, SEQ4() * 2 AS J FROM TABLE(GENERATOR(ROWCOUNT => 150001)) ORDER BY I'});
+      var n = 0, sum = 0, ordered = true, last = -1;
+      while (rs.next()) {
+        var i = rs.getColumnValue(1);
+        if (i !== last + 1 || rs.getColumnValue('J') !== 2 * i) ordered = false;
+        last = i; sum += i; n++;
+      }
+      return {n: n, sum: sum, ordered: ordered, rowCount: rs.getRowCount(), after: rs.next()};
+    $$`);
+    expect(await c.execute('CALL read_many()')).toEqual([{ READ_MANY: { n: 150001, sum: (150000 * 150001) / 2, ordered: true, rowCount: 150001, after: false } }]);
+  });
+
   it('sees arguments as UPPER CASE variables and binds them into statements', async () => {
     await c.execute(`CREATE OR REPLACE PROCEDURE name_of(id FLOAT, suffix VARCHAR)
       RETURNS VARCHAR

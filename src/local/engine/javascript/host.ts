@@ -10,6 +10,9 @@ import { snowflakeApi, workerMain, type SandboxData } from './sandbox.js';
 /** How many cells one reply carries at most: a 1M-row read is ~10 round trips of a few MB each. */
 const CHUNK_CELLS = 300_000;
 
+/** What a row the ResultSet has moved past is replaced with. */
+const PASSED: Array<string | null> = [];
+
 /** The returned value as the sandbox encodes it (sandbox.ts encode). */
 export interface ReturnedValue {
   kind: 'null' | 'number' | 'string' | 'boolean' | 'date' | 'binary' | 'json';
@@ -64,6 +67,7 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
     resourceLimits: { maxOldGenerationSizeMb: call.memoryMb },
   });
   const results = new Map<number, StatementResult & { kind: 'rows' }>();
+  const releasedUpTo = new Map<number, number>();
   let nextHandle = 1;
 
   const chunk = (result: StatementResult & { kind: 'rows' }, offset: number) => {
@@ -74,7 +78,12 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
   const serve = async (request: { op: string; sqlText?: string; binds?: Bind[]; handle?: number; offset?: number }): Promise<object> => {
     if (request.op === 'fetch') {
       const result = results.get(request.handle!);
-      return { rows: result ? chunk(result, request.offset!) : '[]' };
+      if (!result) return { rows: '[]' };
+      // A ResultSet only moves forward: the rows it has passed can go (a 10M-row read need not hold them all).
+      const released = releasedUpTo.get(request.handle!) ?? 0;
+      for (let i = released; i < request.offset!; i++) result.rows[i] = PASSED;
+      releasedUpTo.set(request.handle!, Math.max(released, request.offset!));
+      return { rows: chunk(result, request.offset!) };
     }
     try {
       const result = await call.execute(request.sqlText!, request.binds ?? []);
