@@ -1,7 +1,7 @@
 // Benchmark (prints figures; not a test): a JavaScript stored procedure reading N rows of
 // (USER_ID, ITEM_ID, RATING) through a ResultSet on papi local — what a recommender procedure does
 // with its ratings — beside the same SELECT fetched by the real snowflake-sdk from outside, and the
-// same SELECT with the body doing no per-row work (the API's own cost).
+// same SELECT with the body doing no per-row work (the API's own cost); and what a CALL costs by itself.
 //   npm run bench:procedure                  (PROCEDURE_ROWS=… PROCEDURE_ROUNDS=… to change)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'papi-bench-procedure-'));
   const local = await startLocal({ dataDir: path.join(dir, 'local') });
-  const timings: Record<string, number[]> = { procedure: [], count: [], driver: [] };
+  const timings: Record<string, number[]> = { procedure: [], count: [], driver: [], constant: [], select: [] };
   try {
     const c = await connect({ account: local.account, accessUrl: local.accessUrl, user: local.user, password: local.password });
     try {
@@ -45,6 +45,16 @@ async function main(): Promise<void> {
         while (rs.next()) n++;
         return n;
       $$`);
+      await c.execute(`CREATE OR REPLACE PROCEDURE ONE() RETURNS FLOAT LANGUAGE JAVASCRIPT AS $$ return 1; $$`);
+      // What a CALL costs by itself (a worker thread started and stopped), beside a trivial SELECT.
+      for (let i = 0; i < 20; i++) {
+        let t0 = performance.now();
+        await c.execute('CALL ONE()');
+        timings.constant!.push(performance.now() - t0);
+        t0 = performance.now();
+        await c.execute('SELECT 1');
+        timings.select!.push(performance.now() - t0);
+      }
       for (let round = 0; round < ROUNDS; round++) {
         let t0 = performance.now();
         const [read] = await c.execute<{ READ_ALL: { rows: number } }>('CALL READ_ALL()');
@@ -65,6 +75,7 @@ async function main(): Promise<void> {
     await local.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  console.log(`a CALL of a procedure returning a constant: ${median(timings.constant!).toFixed(1)} ms, a SELECT 1: ${median(timings.select!).toFixed(1)} ms (medians of 20)`);
   const driver = median(timings.driver!);
   console.log(`JavaScript procedure reading ${ROWS.toLocaleString('en-US')} rows × 3 columns through a ResultSet, median of ${ROUNDS}:`);
   for (const [label, key] of [

@@ -141,6 +141,11 @@ describe('errors', () => {
     expect(failure.message).toMatch(/^Execution error in store procedure UNCAUGHT_QUERY:\nSQL compilation error:\nObject 'P.S.NO_SUCH_TABLE' does not exist or not authorized\.\nAt Statement\.execute, line 2 position \d+$/);
   });
 
+  it('refuses a CALL whose arguments fit no overload', async () => {
+    const failure = await driverFailure(c.execute('CALL sp_pi(1)'));
+    expect([failure.code, failure.message]).toEqual(['001044', "SQL compilation error:\nInvalid argument types for function 'SP_PI': (FIXED)"]);
+  });
+
   it('answers 002141 for a procedure that does not exist', async () => {
     const failure = await driverFailure(c.execute('CALL no_such_proc(1)'));
     expect(failure.code).toBe('002141');
