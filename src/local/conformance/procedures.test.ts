@@ -112,6 +112,15 @@ describe('errors', () => {
     expect(failure.message).toMatch(/^JavaScript execution error: Uncaught Error: it broke in BOOM at 'throw new Error\('it broke'\);' position \d+\nstackstrace: \nBOOM line: 3$/);
   });
 
+  it('creates a body that does not compile, and fails its CALL with a JavaScript compilation error', async () => {
+    await c.execute(`CREATE OR REPLACE PROCEDURE no_compile() RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$
+      var ok = 1;
+      var x = ;
+    $$`);
+    const failure = await driverFailure(c.execute('CALL no_compile()'));
+    expect([failure.code, failure.message]).toEqual(['100131', "JavaScript compilation error: Uncaught SyntaxError: Unexpected token ';' in NO_COMPILE at 'var x = ;'"]);
+  });
+
   it('throws an SQL failure into the body as an exception with code, state and message, which it may catch', async () => {
     // https://docs.snowflake.com/en/developer-guide/stored-procedure/stored-procedures-javascript#catching-an-error-using-try-catch
     await c.execute(`CREATE OR REPLACE PROCEDURE broken_query()
