@@ -378,6 +378,20 @@ $$`),
     }
   });
 
+  it('grants USAGE on all procedures of a schema, and on future ones; refuses ALL of a kind it does not gather', async () => {
+    // https://docs.snowflake.com/en/sql-reference/sql/grant-privilege: ON ALL | FUTURE PROCEDURES IN SCHEMA
+    await c.execute('CREATE ROLE ALL_ROLE');
+    await c.execute('GRANT USAGE ON ALL PROCEDURES IN SCHEMA P.S TO ROLE ALL_ROLE');
+    const granted = await c.execute<{ granted_on: string; name: string }>('SHOW GRANTS TO ROLE ALL_ROLE');
+    expect(granted.filter((g) => g.granted_on === 'PROCEDURE').map((g) => g.name)).toContain('P.S.SP_PI()');
+    await c.execute('GRANT USAGE ON FUTURE PROCEDURES IN SCHEMA P.S TO ROLE ALL_ROLE');
+    await c.execute(`CREATE PROCEDURE P.S.LATER() RETURNS FLOAT LANGUAGE JAVASCRIPT AS $$ return 1; $$`);
+    const later = await c.execute<{ privilege: string; grantee_name: string }>('SHOW GRANTS ON PROCEDURE P.S.LATER()');
+    expect(later.map((g) => [g.privilege, g.grantee_name])).toContainEqual(['USAGE', 'ALL_ROLE']);
+    const refused = await driverFailure(c.execute('GRANT USAGE ON ALL FUNCTIONS IN SCHEMA P.S TO ROLE ALL_ROLE'));
+    expect([refused.code, refused.message]).toEqual(['002040', 'SQL compilation error:\nGRANT … ON ALL FUNCTIONS is not supported by papi local.']);
+  });
+
   it('keeps procedures across a restart, and stops a body that loops forever when papi local stops', async () => {
     await c.execute(`CREATE OR REPLACE PROCEDURE forever() RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$ for (;;) {} $$`);
     // On its own connection: the driver retries a request cut short for minutes, so nothing waits for it.
