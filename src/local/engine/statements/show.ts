@@ -5,6 +5,7 @@ import { doesNotExist, insufficientPrivileges, StatementType, unsupported } from
 import { ACCOUNT_OBJECT_ID, type CatalogState, type SchemaEntry, type ServiceEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, lastPart } from '../model/name-resolution.js';
+import { argumentsText, findProcedure, procedureSecurable, signatureType } from '../model/procedures.js';
 import { findSecurable } from '../model/securables.js';
 import { findService, serviceState } from '../model/service-objects.js';
 import { findTable, tableSecurable } from '../model/tables.js';
@@ -252,6 +253,54 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
         }),
       );
     }
+    case 'PROCEDURES':
+    case 'USER PROCEDURES': {
+      // https://docs.snowflake.com/en/sql-reference/sql/show-procedures: the user's procedures (papi local
+      // has no built-in ones to list), one row per overload.
+      const items = schemasInScope(ex, stmt).flatMap(({ database, schema }) =>
+        Object.values(schema.procedures ?? {})
+          .filter((p) => access.sees(procedureSecurable(p)))
+          .map((p) => ({ name: p.name, p, database, schema: schema.name })),
+      );
+      return result(
+        [
+          ['created_on', 'ts'],
+          ['name', 't'],
+          ['schema_name', 't'],
+          ['is_builtin', 't'],
+          ['is_aggregate', 't'],
+          ['is_ansi', 't'],
+          ['min_num_arguments', 'n'],
+          ['max_num_arguments', 'n'],
+          ['arguments', 't'],
+          ['description', 't'],
+          ['catalog_name', 't'],
+          ['is_table_function', 't'],
+          ['valid_for_clustering', 't'],
+          ['is_secure', 't'],
+          ['secrets', 't'],
+          ['external_access_integrations', 't'],
+        ],
+        filterNames(items, stmt).map(({ p, database, schema }) => [
+          p.createdOn,
+          p.name,
+          schema,
+          'N',
+          'N',
+          'N',
+          p.args.length,
+          p.args.length,
+          argumentsText(p),
+          p.comment ?? 'user-defined procedure',
+          database,
+          'N',
+          'N',
+          'N',
+          null,
+          null,
+        ]),
+      );
+    }
     case 'TASKS': {
       // https://docs.snowflake.com/en/sql-reference/sql/show-tasks: the columns in the documented order.
       const items = schemasInScope(ex, stmt).flatMap(({ database, schema }) =>
@@ -424,8 +473,10 @@ function showGrants(ex: Exec, stmt: ast.ShowStatement): StatementResult {
       if (db.id === id) return display(db.name);
       for (const s of Object.values(db.schemas)) {
         if (s.id === id) return display(db.name, s.name);
-        for (const coll of [s.tables, s.stages, s.imageRepositories, s.services])
+        for (const coll of [s.tables, s.stages, s.imageRepositories, s.services, s.tasks ?? {}, s.fileFormats ?? {}])
           for (const o of Object.values(coll)) if (o.id === id) return display(db.name, s.name, o.name);
+        // A procedure by its signature: P.S.MYPROC(FLOAT).
+        for (const [key, p] of Object.entries(s.procedures ?? {})) if (p.id === id) return `${display(db.name, s.name)}.${key}`;
       }
     }
     for (const coll of [state.warehouses, state.computePools, state.roles, state.users]) for (const o of Object.values(coll)) if (o.id === id) return display(o.name);
@@ -456,7 +507,7 @@ function showGrants(ex: Exec, stmt: ast.ShowStatement): StatementResult {
   }
   if (grants?.kind === 'on') {
     const target = grants.target;
-    const found = target.kind === 'account' ? { objectType: 'ACCOUNT' as const, id: ACCOUNT_OBJECT_ID, owner: 'ACCOUNTADMIN', name: state.account } : target.kind === 'object' ? findSecurable(ex, target.objectType, target.name) : undefined;
+    const found = target.kind === 'account' ? { objectType: 'ACCOUNT' as const, id: ACCOUNT_OBJECT_ID, owner: 'ACCOUNTADMIN', name: state.account } : target.kind === 'object' ? findSecurable(ex, target.objectType, target.name, target.argTypes) : undefined;
     if (!found) throw unsupported('SHOW GRANTS ON ALL');
     const rows: Cell[][] = [];
     if (found.objectType !== 'ACCOUNT') rows.push([new Date().toISOString(), 'OWNERSHIP', found.objectType.replace(' ', '_'), found.name, 'ROLE', found.owner, 'true', found.owner]);
@@ -481,6 +532,7 @@ function ownedBy(state: CatalogState, role: string, nameOf: (t: string, id: numb
       for (const t of Object.values(s.stages)) add('STAGE', t);
       for (const t of Object.values(s.imageRepositories)) add('IMAGE_REPOSITORY', t);
       for (const t of Object.values(s.services)) add('SERVICE', t);
+      for (const t of Object.values(s.procedures ?? {})) add('PROCEDURE', t);
     }
   }
   for (const w of Object.values(state.warehouses)) add('WAREHOUSE', w);
@@ -512,6 +564,20 @@ export async function describe(ex: Exec, stmt: ast.DescribeStatement): Promise<S
         ['RSA_PUBLIC_KEY_2', user.rsaPublicKey2 ?? 'null'], ['RSA_PUBLIC_KEY_2_FP', user.rsaPublicKey2 ? publicKeyFingerprint(user.rsaPublicKey2) : 'null'],
       ];
       return result([['property', 't'], ['value', 't'], ['default', 't'], ['description', 't']], props.map(([k, v]) => [k, v, 'null', '']), StatementType.describe);
+    }
+    case 'PROCEDURE': {
+      // https://docs.snowflake.com/en/sql-reference/sql/desc-procedure
+      const { procedure: p } = findProcedure(ex, stmt.name, stmt.argTypes ?? [], 'DESCRIBE');
+      const rows: Array<[string, string]> = [
+        ['signature', `(${p.args.map((a) => `${a.name} ${signatureType(a.type)}`).join(', ')})`],
+        ['returns', `${p.returns}${p.returnsNotNull ? ' NOT NULL' : ''}`],
+        ['language', p.language],
+        ['null handling', 'CALLED ON NULL INPUT'],
+        ['volatility', 'VOLATILE'],
+        ['execute as', p.executeAs],
+        ['body', p.body],
+      ];
+      return result([['property', 't'], ['value', 't']], rows, StatementType.describe);
     }
     case 'SERVICE': {
       const { path, service } = findService(ex, stmt.name);
