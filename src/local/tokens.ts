@@ -45,8 +45,13 @@ export type SessionResolver = (sessionId: string) => { user: string; role: strin
 /** The catalog's lookup of a programmatic access token's secret (AccountDirectory.verifyProgrammaticAccessToken). */
 export type ProgrammaticAccessTokenLookup = (secret: string) => ProgrammaticAccessTokenClaims | undefined;
 
+/** How many tokens verify() remembers as correctly signed (every SQL API call sends its session token). */
+const VERIFIED_LIMIT = 1000;
+
 export class LocalTokenAuthority implements TokenAuthority {
   private resolver: SessionResolver | undefined;
+  /** Tokens whose signature was checked, with their claims: the kind and the time are still checked on every call. */
+  private readonly verified = new Map<string, TokenClaims>();
   private patLookup: ProgrammaticAccessTokenLookup | undefined;
 
   constructor(
@@ -74,6 +79,13 @@ export class LocalTokenAuthority implements TokenAuthority {
 
   /** The token's claims when it is ours, of the expected kind and unexpired; 'expired' when only the time is wrong. */
   verify(token: string, kind: TokenKind): TokenClaims | 'expired' | undefined {
+    const claims = this.verified.get(token) ?? this.checkSignature(token);
+    if (claims === undefined || claims.kind !== kind) return undefined;
+    return claims.exp * 1000 <= this.now() ? 'expired' : claims;
+  }
+
+  /** The claims of a token signed with this instance's key (well formed), remembered for the next call. */
+  private checkSignature(token: string): TokenClaims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const expected = Buffer.from(this.sign(`${parts[0]}.${parts[1]}`));
@@ -85,8 +97,11 @@ export class LocalTokenAuthority implements TokenAuthority {
     } catch {
       return undefined;
     }
-    if (claims.kind !== kind || typeof claims.exp !== 'number' || typeof claims.user !== 'string') return undefined;
-    return claims.exp * 1000 <= this.now() ? 'expired' : claims;
+    if (typeof claims !== 'object' || claims === null || typeof claims.kind !== 'string' || typeof claims.exp !== 'number' || typeof claims.user !== 'string') return undefined;
+    if (this.verified.size >= VERIFIED_LIMIT) this.verified.clear();
+    // Shared by every later call with this token: nobody may change them.
+    this.verified.set(token, Object.freeze(claims));
+    return claims;
   }
 
   issueOAuthToken(claims: OAuthClaims, ttlSeconds: number): string {
