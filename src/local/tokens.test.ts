@@ -59,6 +59,21 @@ describe('LocalTokenAuthority', () => {
     expect(tokens.verifyOAuthToken('pat-secret')).toBeUndefined();
   });
 
+  it('checks the kind and the time on every call, also for a token whose signature it remembers', async () => {
+    let now = Date.now();
+    const clocked = new LocalTokenAuthority(await loadSecretKey(dir), undefined, () => now);
+    const session = clocked.issue({ kind: 'session', sid: '1', user: 'U' }, 10);
+    expect(clocked.verify(session, 'session')).toMatchObject({ sid: '1', user: 'U' });
+    expect(clocked.verify(session, 'session')).toMatchObject({ sid: '1', user: 'U' });
+    expect(clocked.verify(session, 'master')).toBeUndefined();
+    now += 11_000;
+    expect(clocked.verify(session, 'session')).toBe('expired');
+    // A tampered copy of a remembered token is checked on its own.
+    const [header, payload, signature] = session.split('.');
+    const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), exp: 2 ** 40 })).toString('base64url');
+    expect(clocked.verify(`${header}.${tampered}.${signature}`, 'session')).toBeUndefined();
+  });
+
   it('keeps one secret key per data directory, mode 0600', async () => {
     const first = await loadSecretKey(dir);
     expect(await loadSecretKey(dir)).toEqual(first);

@@ -112,7 +112,7 @@ export class LocalTokenAuthority implements TokenAuthority {
     } catch {
       return undefined;
     }
-    if (typeof claims.exp !== 'number' || typeof claims.user !== 'string') return undefined;
+    if (typeof claims !== 'object' || claims === null || typeof claims.kind !== 'string' || typeof claims.exp !== 'number' || typeof claims.user !== 'string') return undefined;
     if (this.verified.size >= VERIFIED_LIMIT) this.verified.clear();
     this.verified.set(token, claims);
     return claims;
