@@ -1,5 +1,5 @@
-// Logs: one JSON line per event on the given sink (stdout in server.ts, written asynchronously:
-// stdoutSink). Never ids, SQL or secrets: request lines carry the route template and an id count,
+// Logs: one JSON line per event on the given sink (stdout in server.ts, written asynchronously and in
+// batches: fdSink). Never ids, SQL or secrets: request lines carry the route template and an id count,
 // error lines a code and a short message. Request lines, one per request, are built as text
 // directly, with the time's ISO text reused within a millisecond.
 
@@ -82,24 +82,63 @@ export function maskSecrets(text: string): string {
 export const STDOUT_BUFFER_LIMIT = 16 * 1024 * 1024;
 
 /**
- * Writes to stdout without blocking the event loop: sonic-boom (pino's destination) hands the lines
- * to a write on libuv's thread pool and gathers the lines of the meantime into the next one, so a
+ * Lines are gathered this long and handed to sonic-boom as one string. Handed over one by one, each
+ * line became a write of its own on the thread pool whenever the previous one had finished — under
+ * load nearly one per request, and dispatching them cost the event loop about a fifth of a cache hit.
+ */
+export const LOG_BATCH_MS = 5;
+
+export interface LogSink {
+  write(line: string): void;
+  /** Writes what is gathered and buffered, synchronously (before exiting). */
+  flush(): void;
+}
+
+/**
+ * Writes to a file descriptor without blocking the event loop: sonic-boom (pino's destination) hands
+ * the text to a write on libuv's thread pool and gathers what comes meanwhile into the next one, so a
  * slow reader (the container runtime, papi dev) never stalls requests. Measured on a shared 2-core
  * machine, 200,000 request lines: process.stdout.write 13.6–15.8 µs a line, sonic-boom 10.5–14.6,
- * pino with its asynchronous destination 22–29 (its own formatting). flush() before exiting.
+ * pino with its asynchronous destination 22–29 (its own formatting). Lines are batched for
+ * LOG_BATCH_MS first; what is pending is flushed when the process exits.
  */
-export function stdoutSink(): { write(line: string): void; flush(): void } {
-  const out = new SonicBoom({ fd: 1, sync: false, maxLength: STDOUT_BUFFER_LIMIT });
+export function fdSink(fd: number, batchMs = LOG_BATCH_MS): LogSink {
+  const out = new SonicBoom({ fd, sync: false, maxLength: STDOUT_BUFFER_LIMIT });
   // A reader gone (EPIPE) must not take the service down: its log is lost, its answers are not.
   out.on('error', () => undefined);
-  return {
-    write: (line) => void out.write(line),
-    flush: () => {
-      try {
-        out.flushSync();
-      } catch {
-        // Nothing more can be written.
-      }
-    },
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const handOver = (): void => {
+    timer = undefined;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    try {
+      out.write(text);
+    } catch {
+      // Destroyed after an error: nothing more can be written.
+    }
   };
+  const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    handOver();
+    try {
+      out.flushSync();
+    } catch {
+      // Nothing more can be written.
+    }
+  };
+  process.once('exit', flush);
+  return {
+    write: (line) => {
+      pending += line;
+      timer ??= setTimeout(handOver, batchMs);
+    },
+    flush,
+  };
+}
+
+/** The service's log: its stdout, read by the container runtime (SPCS) or papi dev's log file. */
+export function stdoutSink(): LogSink {
+  return fdSink(1);
 }
