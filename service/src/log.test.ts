@@ -58,8 +58,9 @@ describe('fdSink', () => {
       for (let i = 0; i < 200 && readFileSync(file, 'utf8').length < lines.slice(0, 500).join('').length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(readFileSync(file, 'utf8')).toBe(lines.slice(0, 500).join(''));
       lines.slice(500).forEach((line) => sink.write(line));
+      sink.write('{"s":"é😀"}\n');
       sink.flush();
-      expect(readFileSync(file, 'utf8')).toBe(lines.join(''));
+      expect(readFileSync(file, 'utf8')).toBe(`${lines.join('')}{"s":"é😀"}\n`);
       closeSync(fd);
     } finally {
       rmSync(dir, { recursive: true, force: true });

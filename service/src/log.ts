@@ -25,6 +25,13 @@ export interface Logger {
 }
 
 const MESSAGE_LIMIT = 300;
+/** Printable ASCII but " and \: a JSON string as it is. */
+const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** A string as JSON text: quoted as it is when nothing in it needs escaping (what app.ts logs), else JSON.stringify. */
+function quote(text: string): string {
+  return PLAIN_TEXT.test(text) ? `"${text}"` : JSON.stringify(text);
+}
 
 export function createLogger(write: (line: string) => void): Logger {
   let isoMs = -1;
@@ -43,11 +50,11 @@ export function createLogger(write: (line: string) => void): Logger {
   };
   return {
     // The same JSON as emit() would give, without building and stringifying an object per request:
-    // requestId, method, route and cache are plain tokens (app.ts), numbers are numbers.
+    // requestId, method, route and cache are plain tokens (app.ts) quoted as they are, numbers are numbers.
     request: (line) =>
       write(
-        `{"time":"${time()}","level":"${line.status >= 500 ? 'error' : 'info'}","event":"request","requestId":${JSON.stringify(line.requestId)},` +
-          `"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"status":${line.status}` +
+        `{"time":"${time()}","level":"${line.status >= 500 ? 'error' : 'info'}","event":"request","requestId":${quote(line.requestId)},` +
+          `"method":${quote(line.method)},"path":${quote(line.path)},"status":${line.status}` +
           `${line.ids === undefined ? '' : `,"ids":${line.ids}`}${line.cache === undefined ? '' : `,"cache":"${line.cache}"`},"ms":${line.ms}}\n`,
       ),
     info: (event, fields = {}) => emit('info', { event, ...fields }),
@@ -103,7 +110,9 @@ export interface LogSink {
  * LOG_BATCH_MS first; what is pending is flushed when the process exits.
  */
 export function fdSink(fd: number, batchMs = LOG_BATCH_MS): LogSink {
-  const out = new SonicBoom({ fd, sync: false, maxLength: STDOUT_BUFFER_LIMIT });
+  // Buffers, encoded once per batch: in its text mode sonic-boom measures, encodes and re-encodes
+  // every string it is given.
+  const out = new SonicBoom({ fd, sync: false, maxLength: STDOUT_BUFFER_LIMIT, contentMode: 'buffer' });
   // A reader gone (EPIPE) must not take the service down: its log is lost, its answers are not.
   out.on('error', () => undefined);
   let pending = '';
@@ -114,7 +123,8 @@ export function fdSink(fd: number, batchMs = LOG_BATCH_MS): LogSink {
     const text = pending;
     pending = '';
     try {
-      out.write(text);
+      // In buffer mode write() takes a Buffer; its types know only the text mode.
+      out.write(Buffer.from(text) as unknown as string);
     } catch {
       // Destroyed after an error: nothing more can be written.
     }
