@@ -3,6 +3,7 @@
 // error lines a code and a short message. Request lines, one per request, are built as text
 // directly, with the time's ISO text reused within a millisecond.
 
+import { writeSync } from 'node:fs';
 import { SonicBoom } from 'sonic-boom';
 
 export interface RequestLogLine {
@@ -97,6 +98,10 @@ export const STDOUT_BUFFER_LIMIT = 16 * 1024 * 1024;
  */
 export const LOG_BATCH_MS = 20;
 
+/** How often, and how long each time, a final flush waits for a descriptor that is not ready (a reader behind). */
+const EAGAIN_WAITS = 100;
+const EAGAIN_WAIT_MS = 10;
+
 export interface LogSink {
   write(line: string): void;
   /** Writes what is gathered and buffered, synchronously (before exiting). */
@@ -133,12 +138,16 @@ export function fdSink(fd: number, batchMs = LOG_BATCH_MS): LogSink {
   };
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
-    handOver();
+    timer = undefined;
     try {
+      // What sonic-boom holds first (a write it has in flight finishes on its own), then the lines
+      // gathered since, written here: handed over, they would only start another write in flight.
       out.flushSync();
+      if (pending !== '') writeAllSync(fd, Buffer.from(pending));
     } catch {
       // Nothing more can be written.
     }
+    pending = '';
   };
   process.once('exit', flush);
   return {
@@ -148,6 +157,18 @@ export function fdSink(fd: number, batchMs = LOG_BATCH_MS): LogSink {
     },
     flush,
   };
+}
+
+/** Writes all of data now; a descriptor that is not ready yet (EAGAIN) is waited for a little while. */
+function writeAllSync(fd: number, data: Buffer): void {
+  for (let offset = 0, waits = 0; offset < data.length; ) {
+    try {
+      offset += writeSync(fd, data, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || ++waits > EAGAIN_WAITS) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, EAGAIN_WAIT_MS);
+    }
+  }
 }
 
 /** The service's log: its stdout, read by the container runtime (SPCS) or papi dev's log file. */
