@@ -89,12 +89,31 @@ function stopper(...children: ChildProcess[]): () => Promise<void> {
 /** wrk's requests per second against url and the requests it made, wrk pinned to core 1. */
 function wrk(url: string): { rate: number; requests: number } {
   const [command, args] = onCore(1, 'wrk', [...WRK_ARGS, url]);
-  const run = spawnSync(command, args, { encoding: 'utf8' });
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout ?? '');
-  if (!match) throw new Error(`wrk gave no figure:\n${run.stdout}\n${run.stderr}`);
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(run.stdout);
+  return wrkFigures(url, spawnSync(command, args, { encoding: 'utf8' }));
+}
+
+function wrkFigures(url: string, run: { stdout?: string | null; stderr?: string | null }): { rate: number; requests: number } {
+  const stdout = run.stdout ?? '';
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`wrk gave no figure:\n${stdout}\n${run.stderr ?? ''}`);
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
   if (errors) throw new Error(`${url}: ${errors[1]} answers were not 200`);
-  return { rate: Number(match[1]), requests: Number(/(\d+) requests in/.exec(run.stdout)?.[1] ?? 0) };
+  return { rate: Number(match[1]), requests: Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0) };
+}
+
+/**
+ * Two servers loaded at once, each by its own wrk (both on core 1), while they share core 0: the
+ * scheduler gives them equal CPU, so the ratio of the answers they give is the ratio of what an
+ * answer costs each — whatever else keeps the machine busy slows both alike.
+ */
+async function sideBySide(a: Server, b: Server): Promise<number> {
+  const run = async (server: Server) => {
+    const [command, args] = onCore(1, 'wrk', [...WRK_ARGS, `${server.url}/customer/22`]);
+    const { stdout, stderr } = await execa(command, args, { reject: false });
+    return wrkFigures(server.url, { stdout, stderr }).requests;
+  };
+  const [ra, rb] = await Promise.all([run(a), run(b)]);
+  return ra / rb;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -210,7 +229,28 @@ async function main(): Promise<void> {
     const cpuFigures = servers.every((s) => cpuPerAnswer[s.name]?.length === ROUNDS)
       ? { bareUs: median(cpuPerAnswer.bare!), serviceUs: median(cpuPerAnswer.service!), devUs: median(cpuPerAnswer['papi dev']!), serviceOverBare: ratio(cpuPerAnswer, 'bare', 'service'), devOverService: ratio(cpuPerAnswer, 'service', 'papi dev') }
       : undefined;
-    emitJson({ rounds: ROUNDS, pinned: pinnable, wrk: figures(wrkRates), papiBench: figures(papiRates), ...(cpuFigures ? { cpuPerAnswer: cpuFigures } : {}) });
+    // Side by side on core 0 (only when pinned: unpinned, each would take a core of its own).
+    let sharedCore: { serviceOverBare: number; devOverService: number } | undefined;
+    if (pinnable) {
+      const [bareServer, serviceServer, devServer] = ['bare', 'service', 'papi dev'].map((name) => servers.find((s) => s.name === name)!);
+      const pairs: Record<string, number[]> = { service: [], dev: [] };
+      for (let round = 1; round <= ROUNDS; round++) {
+        pairs.service!.push(await sideBySide(serviceServer!, bareServer!));
+        pairs.dev!.push(await sideBySide(devServer!, serviceServer!));
+      }
+      sharedCore = { serviceOverBare: median(pairs.service!), devOverService: median(pairs.dev!) };
+      console.log(
+        `  ${'sharing core 0 (wrk)'.padEnd(22)} service/bare ${sharedCore.serviceOverBare.toFixed(2)} (${pairs.service!.map((r) => r.toFixed(2)).join(', ')})  papi dev/service ${sharedCore.devOverService.toFixed(2)} (${pairs.dev!.map((r) => r.toFixed(2)).join(', ')})  (two at once, each with its own wrk: answers given, one ÷ the other)`,
+      );
+    }
+    emitJson({
+      rounds: ROUNDS,
+      pinned: pinnable,
+      wrk: figures(wrkRates),
+      papiBench: figures(papiRates),
+      ...(cpuFigures ? { cpuPerAnswer: cpuFigures } : {}),
+      ...(sharedCore ? { sharedCore } : {}),
+    });
   } finally {
     for (const server of servers) await server.stop();
     await papi('local', 'stop').catch(() => undefined);

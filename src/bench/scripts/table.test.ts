@@ -37,12 +37,16 @@ describe('rows from each benchmark’s figures', () => {
     expect(rows[0]!.detail).toBe('bare 40,000/s, service 36,000/s');
   });
 
-  it('service: CPU per answer as a reference row when the runs could read it', () => {
+  it('service: CPU per answer and the shared-core ratio as reference rows when measured', () => {
     const rates = { bare: 40_000, service: 36_000, dev: 30_000, serviceOverBare: 0.9, devOverService: 0.83 };
     const cpuPerAnswer = { bareUs: 16, serviceUs: 20, devUs: 22.5, serviceOverBare: 0.8, devOverService: 0.89 };
-    const rows = benchmark('service').rows({ rounds: 3, wrk: rates, papiBench: rates, cpuPerAnswer });
-    expect(rows.map((r) => [r.goal, r.value, met(r)]).at(-1)).toEqual(['ref', 0.8, undefined]);
-    expect(rows.at(-1)!.detail).toBe('bare 16.0 µs, service 20.0 µs, papi dev with its service 22.5 µs (service ÷ papi dev 0.89); less swayed by a busy machine than the rates');
+    const rows = benchmark('service').rows({ rounds: 3, wrk: rates, papiBench: rates, cpuPerAnswer, sharedCore: { serviceOverBare: 0.86, devOverService: 0.93 } });
+    expect(rows.slice(-2).map((r) => [r.goal, r.value, met(r)])).toEqual([
+      ['ref', 0.8, undefined],
+      ['ref', 0.86, undefined],
+    ]);
+    expect(rows.at(-1)!.detail).toMatch(/^papi dev ÷ service 0\.93×/);
+    expect(rows.at(-2)!.detail).toBe('bare 16.0 µs, service 20.0 µs, papi dev with its service 22.5 µs (service ÷ papi dev 0.89); less swayed by a busy machine than the rates');
   });
 
   it('local: papi local ÷ stub for 1 and 10 ids, p50 against 1.5 and p99 against 2', () => {
