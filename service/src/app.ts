@@ -209,7 +209,13 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'>): Hi
     // parse here and goes to the app, which answers it (or refuses it) as it always did.
     const parsed = parseIds(url.slice(CUSTOMER_PREFIX.length), deps.ids);
     if (!parsed.ok) return false;
-    const result = cached(parsed.ids);
+    let result;
+    try {
+      result = cached(parsed.ids);
+    } catch {
+      // The app meets the same failure and answers it as it answers any (500, logged).
+      return false;
+    }
     if (result === undefined) return false;
     const requestId = requestIdFor(headers['x-request-id'] as string | undefined);
     const body = customerBody(result.rows);

@@ -151,6 +151,19 @@ describe('the hit path', () => {
     expect(fast.logged().map(steady)).toEqual(slow.logged().map(steady));
   });
 
+  it('leaves a cache that fails to the app, which answers 500 as for any failure', async () => {
+    const lines: string[] = [];
+    const failing = { find: () => Promise.reject(new Error('cache broken')), cached: (): never => { throw new Error('cache broken'); } };
+    const deps: AppDeps = { lookup: failing, health: async () => true, ids: { format: 'numeric', maxIds: 10 }, log: createLogger((line) => lines.push(line)) };
+    const server = createServiceServer({ app: createApp(deps), hitPath: createHitPath(deps) }, '127.0.0.1');
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push({ close: () => server.close() });
+    const answer = await get((server.address() as AddressInfo).port, '/customer/22');
+    expect(answer.status).toBe(500);
+    expect(JSON.parse(answer.body)).toEqual({ error: 'Internal server error', requestId: answer.headers['x-request-id'] });
+    expect(lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['unhandled_error', 'request']);
+  });
+
   it('leaves requests without a Host, or with one @hono/node-server refuses, to the app', async () => {
     const fast = await start();
     const slow = await start({ hitPath: false });
