@@ -17,7 +17,7 @@
 // Nothing here imports from src/ outside src/local/.
 import type { AccountDirectory, ImageDirectory, ProgrammaticAccessTokenClaims, ServiceKey, ServiceRuntime, StageTransport } from '../platform.js';
 import { OUTPUT_DEFAULTS } from './formats/datetime-output.js';
-import { asSqlError, canceled, StatementType, succeeded, unsupported } from './formats/messages.js';
+import { asSqlError, canceled, succeeded, unsupported } from './formats/messages.js';
 import { mayUseImageRepository, mayUseServiceEndpoints, resumesOnCall, userAuth } from './model/account-directory.js';
 import { saveCatalog, type CatalogState } from './model/catalog.js';
 import { refuseUnavailableFeature } from './model/features.js';
@@ -249,6 +249,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
       const result = await this.dispatch(ex, statement);
+      sessions.noteTransactionEffect(session, statement, result);
       // What a read changes (a warehouse it auto-resumed) may wait for the next save: a read must not
       // fail because the catalog cannot be written now (papi local's disk full).
       if (readOnly) this.persistIfPossible();
@@ -404,8 +405,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'begin':
       case 'commit':
       case 'rollback':
-        // Every statement is its own transaction here; explicit transactions are accepted as no-ops.
-        return succeeded(StatementType.transaction);
+        return sessions.transaction(ex, s);
       case 'comment':
         return succeeded();
       case 'alterDatabase':

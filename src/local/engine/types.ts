@@ -18,6 +18,11 @@ export interface SessionState {
    * the session used, by the database's id, in the order first used (model/tables.ts noteHybridUse).
    */
   queryContext?: Array<{ id: number; timestamp: number }>;
+  /**
+   * An open transaction (BEGIN, or a DML statement under AUTOCOMMIT = FALSE) and how many statements
+   * changed data in it. papi local commits every statement as it runs, so these cannot be undone.
+   */
+  transaction?: { changes: number };
 }
 
 export interface QueryRecord {

@@ -1,11 +1,11 @@
 // Session statements: USE ROLE/DATABASE/SCHEMA/WAREHOUSE and ALTER SESSION.
-import { doesNotExist, invalid, objectUnavailable, roleNotGranted, StatementType, succeeded } from '../formats/messages.js';
+import { doesNotExist, invalid, objectUnavailable, roleNotGranted, StatementType, succeeded, unsupported } from '../formats/messages.js';
 import { optionText } from '../formats/property-values.js';
 import type { Exec } from '../model/core.js';
 import { display } from '../model/name-resolution.js';
 import { userRoles } from '../model/privileges.js';
 import type * as ast from '../sql/ast.js';
-import type { StatementResult } from '../types.js';
+import type { SessionState, StatementResult } from '../types.js';
 
 // ── USE and ALTER SESSION
 
@@ -64,4 +64,38 @@ function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+// Transactions (https://docs.snowflake.com/en/sql-reference/transactions). papi local commits every
+// statement as it runs, so BEGIN … COMMIT behaves as in Snowflake, but a ROLLBACK cannot undo what the
+// transaction changed: it is refused by name instead of answering success over changes that stay.
+// A read-only transaction, or one that changed nothing yet, rolls back as Snowflake's would.
+
+/** BEGIN (ignored inside an open transaction, as Snowflake does), COMMIT, ROLLBACK. */
+export function transaction(ex: Exec, stmt: ast.TransactionStatement): StatementResult {
+  const { session } = ex;
+  if (stmt.kind === 'begin') session.transaction ??= { changes: 0 };
+  else if (stmt.kind === 'commit' || !session.transaction?.changes) delete session.transaction;
+  else {
+    const { changes } = session.transaction;
+    throw unsupported(
+      `ROLLBACK of a transaction that changed data (${changes} statement${changes === 1 ? '' : 's'} since it began; papi local committed each as it ran, ` +
+        'so they stay; COMMIT ends the transaction)',
+    );
+  }
+  return succeeded(StatementType.transaction);
+}
+
+const isDml = (typeId: number) => typeId >= StatementType.dml && typeId < StatementType.scl;
+
+/**
+ * After a statement succeeded: DML counts as a change of the open transaction (and opens one under
+ * AUTOCOMMIT = FALSE); DDL commits the open transaction, as Snowflake's DDL does.
+ */
+export function noteTransactionEffect(session: SessionState, stmt: ast.Statement, result: StatementResult): void {
+  if (result.kind !== 'rows' || stmt.kind === 'begin' || stmt.kind === 'commit' || stmt.kind === 'rollback') return;
+  if (isDml(result.statementTypeId)) {
+    if (!session.transaction && /^(FALSE|OFF|NO|0)$/i.test(session.parameters.AUTOCOMMIT ?? '')) session.transaction = { changes: 0 };
+    if (session.transaction) session.transaction.changes++;
+  } else if (result.statementTypeId === StatementType.ddl && stmt.kind !== 'call') delete session.transaction;
 }
