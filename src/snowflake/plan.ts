@@ -3,7 +3,7 @@
 // fails before anything runs; `--dry-run` prints exactly what a real run would execute.
 import { ID_COLUMN_TYPES } from '../config/id-format.js';
 import type { ObjectNames, PapiConfig } from '../config/types.js';
-import { algorithmStatements, configuredSettings, MAX_TOP_N } from '../recommend/algorithms.js';
+import { algorithmStatements, configuredSettings, MAX_TOP_N, PURESVD_PROCEDURE } from '../recommend/algorithms.js';
 import { ConfigError } from '../ui/errors.js';
 import { SqlSplitError, splitStatements } from './splitter.js';
 import {
@@ -225,7 +225,7 @@ function viewsStep(config: PapiConfig, names: ResolvedNames): PlanStep {
 /** The configured algorithm into a work table, then the published rows (cold-start users included) from it. */
 function recommendStep(config: PapiConfig, names: ResolvedNames): PlanStep {
   const { algorithm, topN } = config.recommender;
-  const tables = { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop };
+  const tables = { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop, procedure: names.pureSvdProcedure };
   const publishable = step('recommend', `Compute recommendations (${algorithm})`, 'recommend', 'recommend/recommendations.sql', {
     recommendations_table: names.recommendations,
     top_table: names.recommendationsTop,
@@ -360,6 +360,7 @@ export function resolveNames(o: ObjectNames) {
     recommendations: recTable(RECOMMENDER_TABLES.recommendations),
     recommendationsTop: recTable(`${RECOMMENDER_TABLES.recommendations}_TOP`),
     state: recTable(RECOMMENDER_TABLES.state),
+    pureSvdProcedure: recTable(PURESVD_PROCEDURE),
     task: recTable(REFRESH_TASK),
     taskName: nameLiteral([REFRESH_TASK], 'snowflake.recommender'),
     ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),
