@@ -282,7 +282,7 @@ describe('loadConfig: papi.yaml validation', () => {
     expect((await load(defaults)).recommender).toEqual({ algorithm: 'item-knn', neighbors: 10, halfLife: 3, factors: 20, iterations: 10, topN: 10 });
     const wrong = sandbox();
     wrong.yaml('version: 1\nrecommender:\n  algorithm: ease\n');
-    expect((await loadError(wrong)).message).toContain('papi.yaml:3 › recommender.algorithm: expected one of item-knn, user-knn, popularity, got "ease"');
+    expect((await loadError(wrong)).message).toContain('papi.yaml:3 › recommender.algorithm: expected one of item-knn, user-knn, popularity, puresvd, got "ease"');
   });
 
   it('requires version: 1', async () => {
