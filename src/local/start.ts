@@ -39,6 +39,8 @@ export interface StartLocalOptions {
   refuseContainerServices?: boolean;
   /** Refuse ALTER TABLE … SWAP WITH between hybrid tables (tests of papi's publish through a view). */
   refuseHybridSwap?: boolean;
+  /** The heap a JavaScript stored procedure's CALL may use, in MB (default 4096; tests of the limit use less). */
+  procedureMemoryMb?: number;
   /** How long a new service instance waits for a node, PENDING with no instance (default 0). */
   schedulingMs?: number;
   /** Token lifetimes (Snowflake: 1 h session, 4 h master); short ones let tests see renewal. */
@@ -147,6 +149,7 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSnowf
       refuseHybridTables: options.refuseHybridTables ?? false,
       refuseContainerServices: options.refuseContainerServices ?? false,
       refuseHybridSwap: options.refuseHybridSwap ?? false,
+      procedureMemoryMb: options.procedureMemoryMb,
       registryHost: `127.0.0.1:${port}`,
       stageTransport: stageStorage.transport,
     });

@@ -35,6 +35,7 @@ import * as ddl from './statements/ddl.js';
 import * as dml from './statements/dml.js';
 import * as files from './statements/files.js';
 import * as grants from './statements/grants.js';
+import * as procedures from './statements/procedures.js';
 import * as services from './statements/services.js';
 import * as sessions from './statements/session.js';
 import * as showing from './statements/show.js';
@@ -43,6 +44,11 @@ import { TaskScheduler } from './task-scheduler.js';
 import type { Bind, Engine, ExecuteOptions, QueryRecord, SessionState, StatementResult, UserAuth } from './types.js';
 
 const PARSE_CACHE_LIMIT = 1000;
+/**
+ * A JavaScript procedure's heap. Snowflake documents a memory limit for JavaScript without a figure;
+ * papi local's is generous enough for a body that reads 10 million rows (docs/local-procedures.md).
+ */
+export const PROCEDURE_MEMORY_MB = 4096;
 /** Waits `ms`, or fails with 000604 as soon as `signal` aborts. */
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -79,6 +85,8 @@ export interface EngineSettings {
   refuseHybridTables: boolean;
   refuseContainerServices?: boolean;
   refuseHybridSwap?: boolean;
+  /** The heap a JavaScript stored procedure's CALL may use, in MB (default PROCEDURE_MEMORY_MB). */
+  procedureMemoryMb?: number;
   registryHost: string;
   stageTransport: StageTransport;
 }
@@ -95,6 +103,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly refuseHybridTables: boolean;
   readonly refuseContainerServices: boolean;
   readonly refuseHybridSwap: boolean;
+  readonly procedureMemoryMb: number;
   readonly registryHost: string;
   readonly stageTransport: StageTransport;
   readonly taskRunner: TaskScheduler;
@@ -110,6 +119,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     this.refuseHybridTables = settings.refuseHybridTables;
     this.refuseContainerServices = settings.refuseContainerServices ?? false;
     this.refuseHybridSwap = settings.refuseHybridSwap ?? false;
+    this.procedureMemoryMb = settings.procedureMemoryMb ?? PROCEDURE_MEMORY_MB;
     this.registryHost = settings.registryHost;
     this.stageTransport = settings.stageTransport;
     this.taskRunner = new TaskScheduler({
@@ -148,14 +158,18 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
 
   async execute(session: SessionState, sql: string, binds: Bind[], options: ExecuteOptions = {}): Promise<StatementResult> {
     const { signal } = options;
-    if (options.describeOnly) return this.exclusive(signal, () => this.run(session, sql, binds, undefined, true));
+    if (options.describeOnly) return this.exclusive(signal, () => this.run(session, sql, binds, undefined, { describeOnly: true }));
     if (options.bindStage !== undefined) {
       const stage = options.bindStage;
       return this.exclusive(signal, () => this.run(session, sql, (ex) => files.stageBinds(ex, stage)));
     }
     const waited = this.services && /SYSTEM\$WAIT_FOR_SERVICES/i.test(sql) ? await this.waitForServices(session, sql, binds) : undefined;
     const slept = /SYSTEM\$WAIT\s*\(/i.test(sql) ? await this.sleepFor(session, sql, binds, signal) : undefined;
-    return this.exclusive(signal, () => this.run(session, sql, binds, slept ? new Map([...(waited ?? []), ...slept]) : waited));
+    return this.exclusive(signal, () => this.run(session, sql, binds, slept ? new Map([...(waited ?? []), ...slept]) : waited, { signal }));
+  }
+
+  nested(session: SessionState, sql: string, binds: Bind[], record = true): Promise<StatementResult> {
+    return this.run(session, sql, binds, undefined, { record });
   }
 
   /**
@@ -210,8 +224,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     sql: string,
     binds: Bind[] | ((ex: Exec) => Bind[]),
     waited?: Map<string, Error | null>,
-    describeOnly = false,
+    options: { describeOnly?: boolean; record?: boolean; signal?: AbortSignal } = {},
   ): Promise<StatementResult> {
+    const { describeOnly = false, record: recorded = true, signal } = options;
     let statement: Statement;
     try {
       statement = this.parse(sql);
@@ -221,10 +236,12 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     // Describing anything but a query would mean planning it without its effects: refused by name.
     if (describeOnly && statement.kind !== 'select') throw asSqlError(unsupported(`describeOnly for a ${statement.kind} statement`));
     const readOnly = statement.kind === 'select';
-    const snapshot = readOnly ? undefined : structuredClone(this.state);
+    // A procedure's statements commit one by one (each rolls its own failure back): a failed CALL keeps them.
+    const procedureCall = statement.kind === 'call' && !statement.call.system;
+    const snapshot = readOnly || procedureCall ? undefined : structuredClone(this.state);
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
-    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly };
-    const record = remember(session, sql);
+    const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly, signal };
+    const record: Partial<QueryRecord> = recorded ? remember(session, sql) : {};
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
@@ -307,6 +324,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'drop': {
         if (s.objectType === 'SERVICE') return services.dropService(ex, s);
         if (s.objectType === 'TASK') return tasks.dropTask(ex, s);
+        if (s.objectType === 'PROCEDURE') return procedures.dropProcedure(ex, s);
         const result = (await ddl.dropObject(ex, s)) ?? (await accountObjects.dropAccountObject(ex, s));
         if (!result) throw unsupported(`DROP ${s.objectType}`);
         return result;
@@ -367,7 +385,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       case 'describe':
         return showing.describe(ex, s);
       case 'call':
-        return dml.call(ex, s);
+        return s.call.system ? dml.call(ex, s) : procedures.callProcedure(ex, s);
+      case 'createProcedure':
+        return procedures.createProcedure(ex, s);
       case 'put':
         return files.put(ex, s);
       case 'get':

@@ -26,6 +26,8 @@ export interface EngineOptions {
   refuseContainerServices?: boolean;
   /** Refuse ALTER TABLE … SWAP WITH between hybrid tables (undocumented on Snowflake; tests of papi's view fallback). */
   refuseHybridSwap?: boolean;
+  /** The heap a JavaScript stored procedure's CALL may use, in MB (default 4096). */
+  procedureMemoryMb?: number;
   /** host:port of the local image registry, for SHOW IMAGE REPOSITORIES' repository_url. */
   registryHost?: string;
   /** How PUT/GET files travel; default: the driver copies them itself (LOCAL_FS), for the engine on its own. */
@@ -48,6 +50,7 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
     refuseHybridTables: options.refuseHybridTables ?? false,
     refuseContainerServices: options.refuseContainerServices ?? false,
     refuseHybridSwap: options.refuseHybridSwap ?? false,
+    procedureMemoryMb: options.procedureMemoryMb,
     registryHost: options.registryHost ?? '127.0.0.1',
     stageTransport: options.stageTransport ?? localFileTransport(options.dataDir),
   });

@@ -85,6 +85,22 @@ export interface TaskEntry extends Owned {
   nextRunAt?: string;
 }
 
+/**
+ * CREATE PROCEDURE … LANGUAGE JAVASCRIPT: its signature, body and rights. Schemas key them by
+ * signature (procedureKey in model/procedures.ts), so overloads of one name live side by side.
+ */
+export interface ProcedureEntry extends Owned {
+  /** Arguments in order: `name` as the body sees it (upper case unless quoted), `type` canonical (NUMBER(38,0)). */
+  args: Array<{ name: string; type: string }>;
+  /** The RETURNS type, canonical. */
+  returns: string;
+  returnsNotNull: boolean;
+  language: 'JAVASCRIPT';
+  executeAs: 'OWNER' | 'CALLER';
+  /** The JavaScript body as written between the delimiters. */
+  body: string;
+}
+
 /** One run of a task (INFORMATION_SCHEMA.TASK_HISTORY). */
 export interface TaskRun {
   runId: number;
@@ -114,6 +130,8 @@ export interface SchemaEntry extends Owned {
   fileFormats?: Record<string, FileFormatEntry>;
   /** Absent in catalogs before version 3 (tasks). */
   tasks?: Record<string, TaskEntry>;
+  /** By signature, NAME(FLOAT, VARCHAR); absent in catalogs before version 4 (procedures). */
+  procedures?: Record<string, ProcedureEntry>;
 }
 
 export interface DatabaseEntry extends Owned {
@@ -133,7 +151,7 @@ export function sampleDataDatabase(id: number): DatabaseEntry {
 }
 
 /** The catalog layout this papi writes; loadCatalog brings older ones up to it. */
-const CATALOG_VERSION = 3;
+const CATALOG_VERSION = 4;
 
 export type RoleEntry = Owned;
 
@@ -204,7 +222,8 @@ export type ObjectType =
   | 'INTEGRATION'
   | 'ROLE'
   | 'USER'
-  | 'TASK';
+  | 'TASK'
+  | 'PROCEDURE';
 
 export interface PrivilegeGrant {
   privilege: string;
@@ -319,7 +338,7 @@ export function newCatalog(account: string): CatalogState {
 }
 
 export function emptySchema(id: number, name: string, owner: string): SchemaEntry {
-  return { id, name, owner, createdOn: now(), tables: {}, stages: {}, imageRepositories: {}, services: {}, fileFormats: {}, tasks: {} };
+  return { id, name, owner, createdOn: now(), tables: {}, stages: {}, imageRepositories: {}, services: {}, fileFormats: {}, tasks: {}, procedures: {} };
 }
 
 const CATALOG_FILE = 'catalog.json';
@@ -341,6 +360,11 @@ export function loadCatalog(dataDir: string): CatalogState | undefined {
     for (const db of Object.values(state.databases)) for (const schema of Object.values(db.schemas)) schema.tasks ??= {};
     state.taskHistory ??= [];
     state.version = 3;
+  }
+  // Version 4 added stored procedures.
+  if (state.version < 4) {
+    for (const db of Object.values(state.databases)) for (const schema of Object.values(db.schemas)) schema.procedures ??= {};
+    state.version = 4;
   }
   return state;
 }

@@ -2,7 +2,7 @@
 // SPCS runtime) and the statement's own context (session, binds, access checks).
 import type { ImageDirectory, ServiceRuntime, StageTransport } from '../../platform.js';
 import type { DataType } from '../sql/ast.js';
-import type { Bind, SessionState } from '../types.js';
+import type { Bind, SessionState, StatementResult } from '../types.js';
 import type { CatalogState, TableEntry } from './catalog.js';
 import type { Scope } from './name-resolution.js';
 import type { Storage } from './storage.js';
@@ -52,6 +52,13 @@ export interface Core {
   nextId(): number;
   /** Marks the catalog changed: saved after the statement, statement caches dropped. */
   changed(): void;
+  /** The heap a JavaScript stored procedure's CALL may use, in MB (javascript/host.ts). */
+  readonly procedureMemoryMb: number;
+  /**
+   * Runs a statement from inside the current one (a stored procedure's body) under the lock it holds:
+   * its own history entry (unless `record` is false), its own rollback of the catalog on failure.
+   */
+  nested(session: SessionState, sql: string, binds: Bind[], record?: boolean): Promise<StatementResult>;
 }
 
 export interface Exec {
@@ -64,4 +71,6 @@ export interface Exec {
   waited?: Map<string, Error | null>;
   /** Answer the result's columns without running the statement (a query's describeOnly request). */
   describeOnly?: boolean;
+  /** Cancels the statement (a running stored procedure stops at once). */
+  signal?: AbortSignal;
 }

@@ -4,6 +4,7 @@ import type * as ast from '../sql/ast.js';
 import type { ObjectType } from './catalog.js';
 import type { Exec } from './core.js';
 import { display } from './name-resolution.js';
+import { findProcedure } from './procedures.js';
 
 export interface FoundSecurable {
   objectType: ObjectType;
@@ -23,7 +24,8 @@ const KIND_WORD: Record<string, string> = {
   'COMPUTE POOL': 'Compute pool',
 };
 
-export function findSecurable(ex: Exec, objectType: ast.ObjectType | 'HYBRID TABLE', name: ast.ObjectName): FoundSecurable {
+/** `argTypes`: a procedure's argument types (GRANT … ON PROCEDURE name(types)). */
+export function findSecurable(ex: Exec, objectType: ast.ObjectType | 'HYBRID TABLE', name: ast.ObjectName, argTypes?: ast.DataType[]): FoundSecurable {
   const { scope, core } = ex;
   const state = core.state;
   const last = name.parts[name.parts.length - 1]!.name;
@@ -61,6 +63,10 @@ export function findSecurable(ex: Exec, objectType: ast.ObjectType | 'HYBRID TAB
       const entry = collection?.[path.name];
       if (!entry || !scope.access.sees({ objectType, id: entry.id, owner: entry.owner })) throw missing();
       return { objectType, id: entry.id, owner: entry.owner, name: display(path.database, path.schema, path.name), entry };
+    }
+    case 'PROCEDURE': {
+      const { path, key, procedure } = findProcedure(ex, name, argTypes ?? [], 'GRANT');
+      return { objectType: 'PROCEDURE', id: procedure.id, owner: procedure.owner, name: `${display(path.database, path.schema)}.${key}`, entry: procedure };
     }
     case 'ROLE': {
       const role = state.roles[last];

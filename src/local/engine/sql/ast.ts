@@ -506,6 +506,7 @@ export type Statement =
   | CreateServiceStatement
   | AlterServiceStatement
   | CreateTaskStatement
+  | CreateProcedureStatement
   | AlterTaskStatement
   | ExecuteTaskStatement
   | GrantPrivilegesStatement
@@ -750,6 +751,8 @@ export interface DropStatement {
   restrict?: boolean;
   /** DROP SERVICE … FORCE */
   force?: boolean;
+  /** DROP PROCEDURE name(types): the argument types that pick the overload. */
+  argTypes?: DataType[];
 }
 
 export interface UndropStatement {
@@ -933,7 +936,7 @@ export interface AlterServiceStatement {
  */
 export type GrantTarget =
   | { kind: 'account' }
-  | { kind: 'object'; objectType: ObjectType; name: ObjectName }
+  | { kind: 'object'; objectType: ObjectType; name: ObjectName; argTypes?: DataType[] }
   | {
       kind: 'all' | 'future';
       pluralType: string;
@@ -1047,12 +1050,33 @@ export interface DescribeStatement {
   name: ObjectName;
   /** DESCRIBE TABLE t TYPE = COLUMNS | STAGE */
   type?: string;
+  /** DESCRIBE PROCEDURE name(types) */
+  argTypes?: DataType[];
 }
 
 /** CALL name(args); SYSTEM$ procedures have `system` set. */
 export interface CallStatement {
   kind: 'call';
   call: FunctionCall;
+  /** A user procedure (not SYSTEM$): its name and each argument's text as written (binds and all). */
+  procedure?: { name: ObjectName; argTexts: string[] };
+}
+
+/**
+ * CREATE [OR REPLACE] PROCEDURE name(arg type, …) RETURNS type [NOT NULL] LANGUAGE JAVASCRIPT
+ * [EXECUTE AS OWNER | CALLER] AS '<body>' (https://docs.snowflake.com/en/sql-reference/sql/create-procedure).
+ */
+export interface CreateProcedureStatement {
+  kind: 'createProcedure';
+  orReplace: boolean;
+  ifNotExists: boolean;
+  name: ObjectName;
+  args: Array<{ name: Ident; type: DataType }>;
+  returns: DataType;
+  returnsNotNull: boolean;
+  executeAs: 'OWNER' | 'CALLER';
+  comment?: string;
+  body: string;
 }
 
 // ── files and stages

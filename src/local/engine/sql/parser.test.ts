@@ -115,6 +115,7 @@ const EXAMPLES: Record<A.StatementKind, string> = {
   truncate: 'TRUNCATE TABLE t',
   merge: 'MERGE INTO t USING s ON t.a = s.a WHEN MATCHED THEN DELETE',
   createTable: 'CREATE TABLE t (a INT)',
+  createProcedure: "CREATE PROCEDURE p(x FLOAT) RETURNS FLOAT LANGUAGE JAVASCRIPT AS 'return X'",
   alterTable: 'ALTER TABLE t SWAP WITH u',
   createView: 'CREATE VIEW v AS SELECT 1',
   createDatabase: 'CREATE DATABASE d',

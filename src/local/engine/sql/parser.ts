@@ -52,6 +52,7 @@ const SHOW_TARGETS = [
   'FILE FORMATS',
   'FUTURE GRANTS',
   'USER FUNCTIONS',
+  'USER PROCEDURES',
   'DATABASES',
   'SCHEMAS',
   'TABLES',
@@ -787,6 +788,71 @@ class Parser {
     return stmt;
   }
 
+  /**
+   * CREATE PROCEDURE after its keyword (https://docs.snowflake.com/en/sql-reference/sql/create-procedure):
+   * JavaScript only; every other language, and the clauses papi local does not run, refused by name.
+   */
+  private createProcedure(orReplace: boolean): A.CreateProcedureStatement {
+    const ifNotExists = this.ifNotExists();
+    const name = this.objectName();
+    this.expectOp('(');
+    const args: A.CreateProcedureStatement['args'] = [];
+    if (!this.acceptOp(')')) {
+      do {
+        const argName = this.ident();
+        const type = this.dataType();
+        if (this.isWord('DEFAULT')) throw unsupported('CREATE PROCEDURE … DEFAULT (optional arguments)');
+        args.push({ name: argName, type });
+      } while (this.acceptOp(','));
+      this.expectOp(')');
+    }
+    this.expectWord('RETURNS');
+    if (this.isWord('TABLE')) throw unsupported('CREATE PROCEDURE … RETURNS TABLE');
+    const returns = this.dataType();
+    const returnsNotNull = this.acceptWords('NOT', 'NULL');
+    if (!returnsNotNull) this.acceptWord('NULL');
+    let language: string | undefined;
+    let executeAs: 'OWNER' | 'CALLER' = 'OWNER';
+    let comment: string | undefined;
+    for (;;) {
+      const t = this.peek();
+      if (t.type !== 'word') this.fail();
+      if (this.acceptWord('LANGUAGE')) {
+        language = this.next().value.toUpperCase();
+        if (language !== 'JAVASCRIPT') throw unsupported(`CREATE PROCEDURE … LANGUAGE ${language === 'SQL' ? 'SQL (Snowflake Scripting)' : language}`);
+      } else if (this.acceptWords('EXECUTE', 'AS')) {
+        if (this.acceptWord('OWNER')) executeAs = 'OWNER';
+        else if (this.acceptWord('CALLER')) executeAs = 'CALLER';
+        else if (this.isWord('RESTRICTED')) throw unsupported('CREATE PROCEDURE … EXECUTE AS RESTRICTED CALLER');
+        else this.fail();
+      } else if (this.isWords('CALLED', 'ON', 'NULL', 'INPUT')) {
+        this.i += 4; // the default
+      } else if (this.isWord('STRICT') || this.isWords('RETURNS', 'NULL', 'ON', 'NULL', 'INPUT')) {
+        throw unsupported('CREATE PROCEDURE … RETURNS NULL ON NULL INPUT');
+      } else if (this.acceptWord('VOLATILE') || this.acceptWord('IMMUTABLE')) {
+        // A hint to the optimizer; no effect on what a CALL does.
+      } else if (t.value === 'COMMENT' && this.isOp('=', 1)) {
+        this.i += 2;
+        comment = this.stringLit();
+      } else if (this.acceptWord('AS')) {
+        if (language === undefined) throw unsupported('CREATE PROCEDURE … LANGUAGE SQL (Snowflake Scripting)');
+        const body = this.stringLit();
+        return { kind: 'createProcedure', orReplace, ifNotExists, name, args, returns, returnsNotNull, executeAs, ...(comment !== undefined ? { comment } : {}), body };
+      } else throw unsupported(`CREATE PROCEDURE … ${t.value}`);
+    }
+  }
+
+  /** `(type, …)`: the argument types that name one overload of a procedure. */
+  private argTypeList(): A.DataType[] {
+    this.expectOp('(');
+    const types: A.DataType[] = [];
+    if (this.acceptOp(')')) return types;
+    do types.push(this.dataType());
+    while (this.acceptOp(','));
+    this.expectOp(')');
+    return types;
+  }
+
   private tableFunctionCall(): A.TableFunctionRef {
     const t = this.peek();
     if (t.type !== 'word') this.fail();
@@ -1513,8 +1579,10 @@ class Parser {
       const properties = this.properties({}, true);
       return { kind: 'createSchema', orReplace, ifNotExists, transient: modifier === 'TRANSIENT', managedAccess, name, comment: this.takeComment(properties), properties };
     }
+    if (this.isWord('PROCEDURE') && modifier === 'SECURE') throw unsupported('CREATE SECURE PROCEDURE');
     onlyFor(undefined, ...(this.isWord('STAGE') || this.isWords('FILE', 'FORMAT') ? ['TEMPORARY'] : []));
     if (this.acceptWord('TASK')) return this.createTask(orReplace);
+    if (this.acceptWord('PROCEDURE')) return this.createProcedure(orReplace);
     if (this.acceptWord('ROLE')) {
       const ifNotExists = this.ifNotExists();
       const name = this.objectName();
@@ -1869,6 +1937,7 @@ class Parser {
     const ifExists = this.ifExists();
     const name = this.objectName();
     const stmt: A.DropStatement = { kind: 'drop', objectType, ifExists, name };
+    if (objectType === 'PROCEDURE') stmt.argTypes = this.argTypeList();
     if (this.acceptWord('CASCADE')) stmt.cascade = true;
     else if (this.acceptWord('RESTRICT')) stmt.restrict = true;
     if (objectType === 'SERVICE' && this.acceptWord('FORCE')) stmt.force = true;
@@ -1998,7 +2067,9 @@ class Parser {
     }
     const objectType = this.objectType();
     if (!objectType) return this.fail();
-    return { kind: 'object', objectType, name: this.objectName() };
+    const name = this.objectName();
+    if (objectType === 'PROCEDURE') return { kind: 'object', objectType, name, argTypes: this.argTypeList() };
+    return { kind: 'object', objectType, name };
   }
 
   private grantee(roleOrUser: boolean): A.Grantee {
@@ -2079,6 +2150,7 @@ class Parser {
     const objectType = this.objectType() ?? 'TABLE';
     const name = this.objectName();
     const stmt: A.DescribeStatement = { kind: 'describe', objectType, name };
+    if (objectType === 'PROCEDURE') stmt.argTypes = this.argTypeList();
     if (this.acceptWord('TYPE')) {
       this.expectOp('=');
       stmt.type = this.next().value;
@@ -2088,8 +2160,23 @@ class Parser {
 
   private callStatement(): A.Statement {
     this.expectWord('CALL');
-    const e = this.nameOrCallForCall();
-    return { kind: 'call', call: e };
+    const first = this.peek();
+    if (first.type === 'word' && first.value.startsWith('SYSTEM$')) return { kind: 'call', call: this.nameOrCallForCall() };
+    // A user procedure: its arguments are kept as written, to be evaluated with the statement's binds.
+    const name = this.objectName();
+    this.expectOp('(');
+    const args: A.FunctionCall['args'] = [];
+    const argTexts: string[] = [];
+    if (!this.acceptOp(')')) {
+      do {
+        const start = this.peek();
+        args.push({ value: this.expr() });
+        argTexts.push(this.sql.slice(start.start, this.tokens[this.i - 1]!.end));
+      } while (this.acceptOp(','));
+      this.expectOp(')');
+    }
+    const last = name.parts[name.parts.length - 1]!;
+    return { kind: 'call', call: { kind: 'function', name: last.name, args, distinct: false, system: false }, procedure: { name, argTexts } };
   }
 
   private nameOrCallForCall(): A.FunctionCall {

@@ -33,7 +33,7 @@ interface Target {
 
 function grantTargets(ex: Exec, on: ast.GrantTarget): Target[] {
   if (on.kind === 'account') return [{ objectType: 'ACCOUNT', id: ACCOUNT_OBJECT_ID, owner: 'ACCOUNTADMIN' }];
-  if (on.kind === 'object') return [findSecurable(ex, on.objectType, on.name)];
+  if (on.kind === 'object') return [findSecurable(ex, on.objectType, on.name, on.argTypes)];
   if (on.kind === 'future') throw unsupported('FUTURE grants here');
   // ALL <objects> IN SCHEMA | DATABASE: every existing object of that kind.
   const plural = on.pluralType.toUpperCase();

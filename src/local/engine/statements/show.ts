@@ -456,7 +456,7 @@ function showGrants(ex: Exec, stmt: ast.ShowStatement): StatementResult {
   }
   if (grants?.kind === 'on') {
     const target = grants.target;
-    const found = target.kind === 'account' ? { objectType: 'ACCOUNT' as const, id: ACCOUNT_OBJECT_ID, owner: 'ACCOUNTADMIN', name: state.account } : target.kind === 'object' ? findSecurable(ex, target.objectType, target.name) : undefined;
+    const found = target.kind === 'account' ? { objectType: 'ACCOUNT' as const, id: ACCOUNT_OBJECT_ID, owner: 'ACCOUNTADMIN', name: state.account } : target.kind === 'object' ? findSecurable(ex, target.objectType, target.name, target.argTypes) : undefined;
     if (!found) throw unsupported('SHOW GRANTS ON ALL');
     const rows: Cell[][] = [];
     if (found.objectType !== 'ACCOUNT') rows.push([new Date().toISOString(), 'OWNERSHIP', found.objectType.replace(' ', '_'), found.name, 'ROLE', found.owner, 'true', found.owner]);
