@@ -17,8 +17,6 @@ export const MAX_FACTORS = 500;
 export const MAX_ITERATIONS = 100;
 /** puresvd's procedure, in the schema of the top table. */
 export const PURESVD_PROCEDURE = 'PAPI_PURESVD';
-/** Its argument types: DROP PROCEDURE names a procedure by them (sql/recommend/puresvd.sql). */
-export const PURESVD_SIGNATURE = ['VARCHAR', 'VARCHAR', 'VARCHAR', 'VARCHAR', 'FLOAT', 'FLOAT', 'FLOAT'] as const;
 /** item-knn leaves out ratings older than this many half-lives (they weigh less than 1/8; measured: no loss). */
 const HALF_LIVES_KEPT = 3;
 

@@ -5,8 +5,11 @@
 // JavaScript procedures: https://docs.snowflake.com/en/developer-guide/stored-procedure/stored-procedures-javascript
 // IDENTIFIER(?) with a bound name: https://docs.snowflake.com/en/sql-reference/identifier-literal
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, startLocalUnderTest, type LocalUnderTest } from '../local/conformance/support.js';
+import { connectAdmin, driverFailure, startLocalUnderTest, type LocalUnderTest } from '../local/conformance/support.js';
+import { DEFAULT_OBJECTS, DEFAULTS } from '../config/defaults.js';
+import type { PapiConfig } from '../config/types.js';
 import type { Connection } from '../snowflake/driver.js';
+import { resolveNames, setupPlan, teardownPlan } from '../snowflake/plan.js';
 import { qualified } from '../snowflake/template.js';
 import { algorithmStatements } from './algorithms.js';
 import { pureSvdReference, type Scored } from './reference.js';
@@ -80,5 +83,33 @@ describe('puresvd procedure equals the exact PureSVD', () => {
     const top = await pureSvdTop(data, 'VARCHAR(64)', id, { factors: 8, iterations: 60, topN: 10 });
     expect([...top.keys()]).toContain('user-001');
     expectClose(top, exact, 1e-6);
+  });
+});
+
+describe("puresvd in papi's schema", () => {
+  it('the admin role papi creates may create and call the procedure (CREATE PROCEDURE on the schema); teardown drops it', async () => {
+    const config = { version: 1, target: 'local', connection: {}, snowflake: structuredClone(DEFAULT_OBJECTS), data: { ...DEFAULTS.data }, recommender: { ...DEFAULTS.recommender, algorithm: 'puresvd' }, service: structuredClone(DEFAULTS.service), local: { ...DEFAULTS.local }, projectDir: '.' } as PapiConfig;
+    const names = resolveNames(config.snowflake);
+    for (const planned of setupPlan(config, { skipData: true })) for (const statement of planned.statements) await c.execute(statement.sql, statement.binds);
+    const data = sampleSlice(10);
+    const { database, schema } = config.snowflake.recommender;
+    await c.execute(`INSERT INTO ${database}.${schema}.USER_RATINGS (USER_ID, ITEM_ID, RATING) SELECT f.value[0]::NUMBER, f.value[1]::NUMBER, f.value[2]::FLOAT FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) f`, [JSON.stringify(data.ratings.map((r) => [r.user, r.item, r.rating]))]);
+    await c.execute(`INSERT INTO ${database}.${schema}.TITLE SELECT f.value::NUMBER, 'Movie' FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) f`, [JSON.stringify(data.titles)]);
+    await c.execute(`INSERT INTO ${database}.${schema}."USER" SELECT f.value::NUMBER FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) f`, [JSON.stringify(data.users)]);
+    await c.execute(`GRANT ROLE ${config.snowflake.adminRole} TO USER ${target.local.user}`);
+    const admin = await connectAdmin(target.local, { role: config.snowflake.adminRole, warehouse: config.snowflake.warehouse.name });
+    try {
+      const tables = { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop, procedure: names.pureSvdProcedure };
+      for (const statement of algorithmStatements('puresvd', { ...DEFAULTS.recommender, factors: 3, iterations: 10 }, 5, tables)) await admin.execute(statement.sql);
+      const [count] = await admin.execute<{ N: number }>(`SELECT COUNT(DISTINCT USER_ID) AS N FROM ${database}.${schema}.MOVIE_RECOMMENDATIONS_TOP`);
+      expect(count!.N).toBe(10);
+    } finally {
+      await admin.close();
+    }
+    const call = algorithmStatements('puresvd', { ...DEFAULTS.recommender }, 5, { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop, procedure: names.pureSvdProcedure }).at(-1)!;
+    expect(call.sql).toMatch(/^CALL /);
+    const drop = teardownPlan(config, { keepData: true }).find((s) => s.id === 'procedure')!;
+    for (const statement of drop.statements) await c.execute(statement.sql);
+    expect((await driverFailure(c.execute(call.sql))).message).toMatch(/Unknown user-defined function/);
   });
 });

@@ -265,6 +265,10 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
   // Titles name the objects, so the confirmation lists what will go, not only its kinds.
   const steps: PlanStep[] = [
     step('task', `Drop task ${shown(names.task)}`, 'teardown', 'teardown/00-task.sql', { task: names.task }),
+    // puresvd's procedure goes with the recommender database; one that --keep-data keeps is dropped alone.
+    ...(options.keepData
+      ? [step('procedure', `Drop procedure ${shown(names.pureSvdProcedure)}`, 'teardown', 'teardown/00-procedure.sql', { procedure: names.pureSvdProcedure })]
+      : []),
     step('service', `Drop service ${shown(names.service)}`, 'teardown', 'teardown/01-service.sql', { service: names.service }),
     step('compute-pool', `Drop compute pool ${shown(names.computePool)}`, 'teardown', 'teardown/02-compute-pool.sql', { compute_pool: names.computePool }),
     step('image-repository', `Drop image repository ${shown(names.imageRepository)}`, 'teardown', 'teardown/03-image-repository.sql', {
