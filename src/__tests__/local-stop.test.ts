@@ -86,3 +86,32 @@ describe('papi local stop checks whom it stops', () => {
     local = undefined;
   }, 90_000);
 });
+
+describe('a local.json whose pid is another process describes nothing running', () => {
+  it('papi local status says none runs, and papi local start starts one instead of trusting the stranger', async () => {
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.push(other);
+    const dataDir = join(root, 'reused');
+    const port = await freePort();
+    instanceFile(dataDir, { pid: other.pid, accessUrl: `http://127.0.0.1:${port}`, account: 'PAPI_LOCAL', user: 'PAPI', port, dataDir, instanceId: 'gone', startedAt: '2026-01-01T00:00:00Z' });
+
+    const status = await papi('local', 'status', '--data-dir', dataDir);
+    expect(status.exitCode, status.stderr).toBe(3);
+    expect(status.stderr).toContain(`No papi local is running for ${dataDir}`);
+
+    const started = await papi('local', 'start', '--detach', '--json', '--data-dir', dataDir);
+    expect(started.exitCode, started.stderr).toBe(0);
+    const running = JSON.parse(started.stdout) as { pid: number; alreadyRunning?: boolean };
+    expect(running.pid).not.toBe(other.pid);
+    expect(running.alreadyRunning).toBeFalsy();
+    try {
+      const now = await papi('local', 'status', '--data-dir', dataDir, '--json');
+      expect(now.exitCode, now.stderr).toBe(0);
+      expect(JSON.parse(now.stdout)).toMatchObject({ pid: running.pid });
+    } finally {
+      const stopped = await papi('local', 'stop', '--data-dir', dataDir, '--json');
+      expect(JSON.parse(stopped.stdout)).toMatchObject({ stopped: true, pid: running.pid });
+    }
+    expect(isAlive(other.pid!)).toBe(true);
+  }, 90_000);
+});

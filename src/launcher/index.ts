@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
-import { confirmInstance, DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, runningInstance, type LocalInstance } from '../local/index.js';
+import { confirmInstance, DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, recordedInstance, runningInstance, type LocalInstance } from '../local/index.js';
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
 import { AuthError, CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
@@ -189,7 +189,7 @@ export interface StopResult {
  * (or with a copied data directory) the pid may be any other process.
  */
 export async function stopLocal(ctx: Context, dataDir: string): Promise<StopResult> {
-  const running = await runningInstance(dataDir);
+  const running = await recordedInstance(dataDir);
   if (!running) return { dataDir, stopped: false };
   if (!(await confirmInstance(running, dataDir))) {
     if (!isAlive(running.pid)) return { dataDir, stopped: false }; // it ended while we asked

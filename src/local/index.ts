@@ -16,6 +16,7 @@ export {
   prepareDataDir,
   readInstance,
   readPassword,
+  recordedInstance,
   runningInstance,
   type LocalInstance,
 } from './instance.js';

@@ -146,10 +146,25 @@ export async function removeInstance(dataDir: string, pid: number): Promise<void
   if (instance && instance.pid === pid) await rm(path.join(dataDir, STATE_FILE), { force: true });
 }
 
-/** The running instance described by local.json, or undefined when none (a stale file is ignored). */
-export async function runningInstance(dataDir: string): Promise<LocalInstance | undefined> {
+/**
+ * What local.json describes while its pid is alive, whoever that pid now is: `papi local stop` uses it
+ * to refuse loudly rather than signal a stranger. Everything else asks runningInstance.
+ */
+export async function recordedInstance(dataDir: string): Promise<LocalInstance | undefined> {
   const instance = await readInstance(dataDir);
   return instance && isAlive(instance.pid) ? instance : undefined;
+}
+
+/**
+ * The papi local running for `dataDir`, or undefined when none. A local.json whose pid is alive but is
+ * not that papi local (the pid reused after a reboot, a file copied from another directory) describes
+ * nothing running, so a command starts a new one instead of waiting on a stranger. Its command line
+ * (Linux) says so without a request, which also keeps one too busy to answer its identity counted.
+ */
+export async function runningInstance(dataDir: string): Promise<LocalInstance | undefined> {
+  const instance = await recordedInstance(dataDir);
+  if (!instance) return undefined;
+  return (await startedFor(instance.pid, dataDir)) || (await confirmInstance(instance, dataDir)) ? instance : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
 // overhead at 1,000/s (send lag and latency from the intended start, which includes the server).
 import { fileURLToPath } from 'node:url';
 import { IdPicker } from '../ids.js';
+import { emitJson } from './json-output.js';
 import { buildReport, fmt, type BenchReport } from '../report.js';
 import { destroy, runBench, type LoadModel } from '../run.js';
 import { SAMPLE_USERS } from './sample-rows.js';
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
         `p99 best ${fmt(p99[0]!)} / median ${fmt(p99[1]!)} ms`,
     );
     console.log(`closed-loop capacity with 32 connections: ${fmt(closed.achievedRate)}/s`);
+    emitJson({ sustainedOpenRate: sustained, overheadRate: OVERHEAD_RATE, sendLagP99MedianMs: lag[1], p99MedianMs: p99[1], closedRate: closed.achievedRate });
   } finally {
     await server.stop();
   }

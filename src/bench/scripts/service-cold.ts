@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { packagePath } from '../../paths.js';
 import { fmt, pct, type BenchReport } from '../report.js';
+import { emitJson } from './json-output.js';
 
 const RATE = Number(process.env.PAPI_BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.PAPI_BENCH_SECONDS ?? 60);
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
     }
     const ok = cold.dropped === 0 && cold.latencyMs.p99 <= GOAL_P99_MS;
     console.log(`  cold/warm p99 ${(cold.latencyMs.p99 / warm.latencyMs.p99).toFixed(2)}; goal (cold: no dropped sends, p99 ≤ ${GOAL_P99_MS} ms) ${ok ? 'ok' : 'NOT MET'}`);
+    const summary = (r: BenchReport) => ({ rate: r.achievedRate, dropped: r.dropped, errors: r.errors.total, p50Ms: r.latencyMs.p50, p99Ms: r.latencyMs.p99, valid: r.valid });
+    emitJson({ rate: RATE, seconds: SECONDS, cold: summary(cold), warm: summary(warm) });
   } finally {
     await papi('local', 'stop');
     rmSync(project, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import { execa } from 'execa';
 import { packagePath } from '../../paths.js';
 import { fmt } from '../report.js';
 import { measure } from './bench.js';
+import { emitJson } from './json-output.js';
 import { measureMisses } from './service-misses.js';
 import { pinSelf } from './servers.js';
 
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
           `  service/bare ${direct.toFixed(2)} (goal ≥ 0.9) ${direct >= 0.9 ? 'ok' : 'BELOW GOAL'}  papi dev/service ${devRatio.toFixed(2)} (goal ≥ 0.8) ${devRatio >= 0.8 ? 'ok' : 'BELOW GOAL'}`,
       );
     }
+    const figures = (rates: Record<string, number[]>) => ({ bare: median(rates.bare!), service: median(rates.service!), dev: median(rates['papi dev']!), serviceOverBare: ratio(rates, 'service', 'bare'), devOverService: ratio(rates, 'papi dev', 'service') });
+    emitJson({ rounds: ROUNDS, pinned: pinnable, wrk: figures(wrkRates), papiBench: figures(papiRates) });
   } finally {
     for (const server of servers) await server.stop();
     await papi('local', 'stop').catch(() => undefined);

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { emitJson } from '../../bench/scripts/json-output.js';
 import { splitCsvLine } from '../../data/csv.js';
 import { generateSample } from '../../data/sample.js';
 import { connect } from '../../snowflake/driver.js';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   console.log(`${'COPY INTO through the driver'.padEnd(36)} ${ms(median(copyMs))} ${ms(Math.min(...copyMs))} ${ms(median(copyCpuMs))}`);
   console.log(`${"papi's own line reader, same file".padEnd(36)} ${ms(median(readerMs))} ${ms(Math.min(...readerMs))} ${ms(median(readerCpuMs))}`);
   console.log(`COPY ÷ reader: wall ×${(median(copyMs) / median(readerMs)).toFixed(1)}, CPU ×${(median(copyCpuMs) / median(readerCpuMs)).toFixed(1)}   (goal: COPY ≤ 500 ms)`);
+  emitJson({ rows: loaded, rounds: ROUNDS, copyWallMs: median(copyMs), copyWallMinMs: Math.min(...copyMs), copyCpuMs: median(copyCpuMs), readerWallMs: median(readerMs), readerCpuMs: median(readerCpuMs) });
 }
 
 main().catch((error: unknown) => {

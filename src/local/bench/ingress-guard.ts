@@ -10,6 +10,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHistogram, performance } from 'node:perf_hooks';
+import { emitJson } from '../../bench/scripts/json-output.js';
 import { GUARD_HEADER, GUARD_SECRET_ENV, guardedArgv, writeGuard } from '../spcs/ingress-guard.js';
 
 const ITERATIONS = positiveInteger(process.env.GUARD_ITERATIONS, 5_000);
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     console.log(`${ROUNDS} alternating rounds of ${ITERATIONS} sequential keep-alive GETs, one caller; medians over rounds`);
     for (const f of [plain, guarded]) console.log(`${f.name.padEnd(30)} p50 ${f.p50.toFixed(3)} ms  p99 ${f.p99.toFixed(3)} ms  ${f.rps.toFixed(0)} req/s`);
     console.log(`guard / plain: p50 ×${(guarded.p50 / plain.p50).toFixed(2)}, p99 ×${(guarded.p99 / plain.p99).toFixed(2)}, throughput ×${(guarded.rps / plain.rps).toFixed(2)}`);
+    emitJson({ rounds: ROUNDS, iterations: ITERATIONS, plain, guarded });
   } finally {
     for (const { child, agent } of servers) {
       agent.destroy();

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { emitJson } from '../../bench/scripts/json-output.js';
 import { connect, type Connection } from '../../snowflake/driver.js';
 import { startLocal } from '../index.js';
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   console.log(`${`one user, ${LOGINS} sessions (a pool)`.padEnd(44)} ${ms(percentile(pool, 50))} ${ms(percentile(pool, 99))}`);
   console.log(`${`${LOGINS} users, each password hashed`.padEnd(44)} ${ms(percentile(distinct, 50))} ${ms(percentile(distinct, 99))}`);
   console.log(`pool ÷ hashed each: p99 ×${(percentile(pool, 99) / percentile(distinct, 99)).toFixed(2)}   (goal: pool p99 ≤ 500 ms)`);
+  emitJson({ logins: LOGINS, rounds: ROUNDS, poolP50Ms: percentile(pool, 50), poolP99Ms: percentile(pool, 99), distinctP50Ms: percentile(distinct, 50), distinctP99Ms: percentile(distinct, 99) });
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
 import { DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { emitJson } from '../../bench/scripts/json-output.js';
 import { connect, type Connection } from '../../snowflake/driver.js';
 import { startLocal } from '../index.js';
 import { startStubSnowflake, type StubAnswers } from './stub-snowflake.js';
@@ -187,6 +188,7 @@ async function main(): Promise<void> {
     const k = duck[i]!;
     console.log(`  ${(i === 0 ? '1 id' : `${BATCH} ids`).padEnd(6)}  p50 ×${(d.p50 / k.p50).toFixed(1)}   p99 ×${(d.p99 / k.p99).toFixed(1)}   throughput ÷${(k.qps / d.qps).toFixed(1)}`);
   }
+  emitJson({ users: USERS, iterations: ITERATIONS, batch: BATCH, local: driver, stub: stubbed, duckdb: duck });
 }
 
 main().catch((error: unknown) => {
