@@ -86,9 +86,10 @@ describe('puresvd procedure equals the exact PureSVD', () => {
   });
 });
 
+const config = { version: 1, target: 'local', connection: {}, snowflake: structuredClone(DEFAULT_OBJECTS), data: { ...DEFAULTS.data }, recommender: { ...DEFAULTS.recommender, algorithm: 'puresvd' }, service: structuredClone(DEFAULTS.service), local: { ...DEFAULTS.local }, projectDir: '.' } as PapiConfig;
+
 describe("puresvd in papi's schema", () => {
   it('the admin role papi creates may create and call the procedure (CREATE PROCEDURE on the schema); teardown drops it', async () => {
-    const config = { version: 1, target: 'local', connection: {}, snowflake: structuredClone(DEFAULT_OBJECTS), data: { ...DEFAULTS.data }, recommender: { ...DEFAULTS.recommender, algorithm: 'puresvd' }, service: structuredClone(DEFAULTS.service), local: { ...DEFAULTS.local }, projectDir: '.' } as PapiConfig;
     const names = resolveNames(config.snowflake);
     for (const planned of setupPlan(config, { skipData: true })) for (const statement of planned.statements) await c.execute(statement.sql, statement.binds);
     const data = sampleSlice(10);
@@ -111,5 +112,32 @@ describe("puresvd in papi's schema", () => {
     const drop = teardownPlan(config, { keepData: true }).find((s) => s.id === 'procedure')!;
     for (const statement of drop.statements) await c.execute(statement.sql);
     expect((await driverFailure(c.execute(call.sql))).message).toMatch(/Unknown user-defined function/);
+  });
+
+  it("runs in the scheduled refresh: the task's body creates and calls the procedure, then publishes", async () => {
+    // The task body holds the procedure's $$ body: papi quotes the whole block as a string (scriptBlock).
+    const plan = setupPlan({ ...config, recommender: { ...config.recommender, schedule: '60 minutes' } });
+    const schedule = plan.find((s) => s.id === 'schedule')!;
+    for (const statement of schedule.statements) await c.execute(statement.sql);
+    const task = 'MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.REFRESH_RECOMMENDATIONS';
+    try {
+      await c.execute(`EXECUTE TASK ${task}`);
+      let run: { STATE: string; ERROR_MESSAGE: string | null } | undefined;
+      while (!run) {
+        [run] = await c.execute<{ STATE: string; ERROR_MESSAGE: string | null }>(
+          "SELECT STATE, ERROR_MESSAGE FROM TABLE(MOVIE_RECOMMENDER_DB.INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'REFRESH_RECOMMENDATIONS')) WHERE STATE IN ('SUCCEEDED', 'FAILED')",
+        );
+        if (!run) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(run).toEqual({ STATE: 'SUCCEEDED', ERROR_MESSAGE: null });
+      const published = await c.execute<{ USER_ID: number; RECOMMENDATIONS: Array<{ movie_id: number; movie_name: string; movie_score: string }> }>('SELECT USER_ID, RECOMMENDATIONS FROM API.DATA.HYBRID_MOVIE_RECOMMENDATIONS ORDER BY USER_ID');
+      expect(published.map((r) => r.USER_ID)).toEqual(sampleSlice(10).users);
+      for (const row of published) {
+        expect(row.RECOMMENDATIONS).toHaveLength(config.recommender.topN);
+        expect(row.RECOMMENDATIONS[0]).toEqual({ movie_id: expect.any(Number), movie_name: 'Movie', movie_score: expect.stringMatching(/^-?\d+\.\d\d$/) });
+      }
+    } finally {
+      await c.execute(`DROP TASK IF EXISTS ${task}`);
+    }
   });
 });
