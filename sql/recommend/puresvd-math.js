@@ -202,11 +202,12 @@ function topRightSingularVectors(matrix, factors, iterations, seed) {
 }
 
 /**
- * One user's best `topN` columns by r_u · Q · Qᵀ among `candidate` columns they have not rated:
+ * One user's best `topN` columns by r_u · Q · Qᵀ among `candidate` columns they have not rated
+ * (`rated`: a zeroed Uint8Array of one mark per column, used as scratch):
  * [{ column, score }] best first, scores rounded to 9 decimals so equal scores tie and go to the lower
  * column (columns are numbered in ascending item id order).
  */
-function userTop(matrix, u, q, width, candidate, topN) {
+function userTop(matrix, u, q, width, candidate, topN, rated) {
   var start = matrix.rowStart[u];
   var end = matrix.rowStart[u + 1];
   var profile = new Float64Array(width);
@@ -215,23 +216,26 @@ function userTop(matrix, u, q, width, candidate, topN) {
     var o = matrix.column[e] * width;
     for (var c = 0; c < width; c++) profile[c] += v * q[o + c];
   }
-  var rated = {};
-  for (var f = start; f < end; f++) rated[matrix.column[f]] = true;
+  // `rated`: a mark per column, set for this user's and cleared before returning (no allocation per user).
+  for (var f = start; f < end; f++) rated[matrix.column[f]] = 1;
   // The best so far, worst first (a sorted list: topN is small).
   var best = [];
+  var floor = -Infinity;
   for (var i = 0; i < matrix.columns; i++) {
     if (!candidate[i] || rated[i]) continue;
     var s = 0;
     var b = i * width;
     for (var d = 0; d < width; d++) s += q[b + d] * profile[d];
+    if (s < floor - 1e-9) continue;
     s = Math.round(s * 1e9) / 1e9;
-    if (best.length === topN && s <= best[0].score) continue;
-    var entry = { column: i, score: s };
+    if (best.length === topN && s <= floor) continue;
     var at = 0;
     // Equal scores: the lower column (seen first) ranks higher, so it sits after the later one.
     while (at < best.length && best[at].score < s) at++;
-    best.splice(at, 0, entry);
+    best.splice(at, 0, { column: i, score: s });
     if (best.length > topN) best.shift();
+    if (best.length === topN) floor = best[0].score;
   }
+  for (var g = start; g < end; g++) rated[matrix.column[g]] = 0;
   return best.reverse();
 }

@@ -21,11 +21,14 @@ function recommendPureSvd(ratingsTable, titlesTable, usersTable, topTable, topN,
     return snowflake.execute({ sqlText: sqlText, binds: binds });
   };
 
-  // R, its rows in user order (the ORDER BY keeps the same users in the same rows on every run).
+  // R, a row per user in user order (the ORDER BY keeps the same users in the same rows on every
+  // run); one result row per user, their items and ratings as two arrays in the same item order.
   var rs = query(
-    'SELECT USER_ID, ITEM_ID, AVG(RATING) AS RATING FROM IDENTIFIER(?) ' +
-      'WHERE USER_ID IS NOT NULL AND ITEM_ID IS NOT NULL AND RATING IS NOT NULL ' +
-      'GROUP BY USER_ID, ITEM_ID ORDER BY USER_ID, ITEM_ID',
+    'SELECT USER_ID, ARRAY_AGG(ITEM_ID) WITHIN GROUP (ORDER BY ITEM_ID) AS ITEMS, ' +
+      'ARRAY_AGG(RATING) WITHIN GROUP (ORDER BY ITEM_ID) AS RATINGS ' +
+      'FROM (SELECT USER_ID, ITEM_ID, AVG(RATING) AS RATING FROM IDENTIFIER(?) ' +
+      'WHERE USER_ID IS NOT NULL AND ITEM_ID IS NOT NULL AND RATING IS NOT NULL GROUP BY USER_ID, ITEM_ID) ' +
+      'GROUP BY USER_ID ORDER BY USER_ID',
     [ratingsTable]
   );
   var userIds = [];
@@ -34,23 +37,23 @@ function recommendPureSvd(ratingsTable, titlesTable, usersTable, topTable, topN,
   var itemOf = new Float64Array(1024);
   var valueOf = new Float64Array(1024);
   var count = 0;
-  var last = null;
   while (rs.next()) {
     var user = rs.getColumnValueAsString(1);
-    if (user !== last) {
-      userRow[user] = userIds.length;
-      userIds.push(user);
-      last = user;
-    }
-    if (count === rowOf.length) {
+    var items = rs.getColumnValue(2);
+    var values = rs.getColumnValue(3);
+    userRow[user] = userIds.length;
+    userIds.push(user);
+    while (count + items.length > rowOf.length) {
       rowOf = grown(rowOf);
       itemOf = grown(itemOf);
       valueOf = grown(valueOf);
     }
-    rowOf[count] = userIds.length - 1;
-    itemOf[count] = rs.getColumnValue(2);
-    valueOf[count] = rs.getColumnValue(3);
-    count++;
+    for (var k = 0; k < items.length; k++) {
+      rowOf[count] = userIds.length - 1;
+      itemOf[count] = Number(items[k]);
+      valueOf[count] = Number(values[k]);
+      count++;
+    }
   }
   // Columns in ascending item id order: ties go to the lower column, so to the lower id.
   var itemIds = Array.from(new Set(itemOf.subarray(0, count))).sort(function (a, b) {
@@ -81,7 +84,7 @@ function recommendPureSvd(ratingsTable, titlesTable, usersTable, topTable, topN,
 
   var fitted = Date.now();
   var q = topRightSingularVectors(matrix, factors, iterations, SEED);
-  var fitMs = Date.now() - fitted;
+  var written = Date.now();
 
   // The top table, its USER_ID of the ratings' type (CTAS of no rows), then the rows in batches.
   query(
@@ -94,17 +97,34 @@ function recommendPureSvd(ratingsTable, titlesTable, usersTable, topTable, topN,
     'SELECT f.value[0]::VARCHAR, f.value[1]::NUMBER(38,0), f.value[2]::FLOAT, f.value[3]::NUMBER(38,0) ' +
     'FROM TABLE(FLATTEN(INPUT => PARSE_JSON(?))) f';
   var batch = [];
-  var written = 0;
+  var rowsWritten = 0;
+  var insertMs = 0;
+  var rated = new Uint8Array(itemIds.length);
   for (var t = 0; t < targets.length; t++) {
-    var best = userTop(matrix, targets[t], q.block, q.width, titled, topN);
+    var best = userTop(matrix, targets[t], q.block, q.width, titled, topN, rated);
     for (var r = 0; r < best.length; r++) batch.push([userIds[targets[t]], itemIds[best[r].column], best[r].score, r + 1]);
     if (batch.length >= INSERT_ROWS || (t === targets.length - 1 && batch.length > 0)) {
+      var inserting = Date.now();
       query(insert, [topTable, JSON.stringify(batch)]);
-      written += batch.length;
+      insertMs += Date.now() - inserting;
+      rowsWritten += batch.length;
       batch = [];
     }
   }
-  return { users: userIds.length, items: itemIds.length, ratings: count, factors: q.width, iterations: iterations, rows: written, fitMs: fitMs, ms: Date.now() - started };
+  // Where the time went: reading the tables, fitting Q, scoring and writing.
+  var done = Date.now();
+  return {
+    users: userIds.length,
+    items: itemIds.length,
+    ratings: count,
+    factors: q.width,
+    iterations: iterations,
+    rows: rowsWritten,
+    readMs: fitted - started,
+    fitMs: written - fitted,
+    scoreMs: done - written - insertMs,
+    insertMs: insertMs
+  };
 }
 
 /** A typed array twice as long, with the same start. */

@@ -15,7 +15,7 @@ interface Sparse {
 interface PureSvdMath {
   sparseRows(rows: ArrayLike<number>, columns: ArrayLike<number>, values: ArrayLike<number>, rowCount: number, columnCount: number): Sparse;
   topRightSingularVectors(matrix: Sparse, factors: number, iterations: number, seed: number): { block: Float64Array; width: number };
-  userTop(matrix: Sparse, u: number, q: Float64Array, width: number, candidate: ArrayLike<number>, topN: number): Array<{ column: number; score: number }>;
+  userTop(matrix: Sparse, u: number, q: Float64Array, width: number, candidate: ArrayLike<number>, topN: number, rated: Uint8Array): Array<{ column: number; score: number }>;
   symmetricEigen(matrix: Float64Array, size: number): { values: Float64Array; vectors: Float64Array };
   orthonormalize(block: Float64Array, length: number, width: number): void;
 }
@@ -49,8 +49,9 @@ function mathTop(ratings: DatedRating[], titles: number[], factors: number, iter
   const titled = new Set(titles);
   const candidate = items.map((item) => (titled.has(item) ? 1 : 0));
   const result = new Map<number, Scored[]>();
+  const rated = new Uint8Array(items.length);
   users.forEach((user, u) => {
-    const best = math.userTop(matrix, u, q.block, q.width, candidate, topN).map((e) => ({ item: items[e.column]!, score: e.score }));
+    const best = math.userTop(matrix, u, q.block, q.width, candidate, topN, rated).map((e) => ({ item: items[e.column]!, score: e.score }));
     if (best.length > 0) result.set(user, best);
   });
   return result;
