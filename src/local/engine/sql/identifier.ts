@@ -5,11 +5,10 @@
 // case), and a bound name leaves the binds (the remaining `?` keep their order). Anything else inside
 // IDENTIFIER( … ) is refused by name.
 import { ErrorCode, SqlError } from '../../errors.js';
-import type { Bind } from '../types.js';
 import { tokenize, type Token } from './lexer.js';
 import { parseNameText, unsupported } from './parser.js';
 
-export function inlineIdentifiers(sql: string, binds: Bind[]): { sql: string; binds: Bind[] } {
+export function inlineIdentifiers<B extends { value: unknown }>(sql: string, binds: B[]): { sql: string; binds: B[] } {
   if (!/IDENTIFIER/i.test(sql)) return { sql, binds };
   let tokens: Token[];
   try {
