@@ -1,6 +1,6 @@
 // Conformance: cancelling a running statement (the driver's statement.cancel(), an abort-request)
 // stops it: it fails with 000604 "SQL execution canceled", promptly, whether it is waiting
-// (SYSTEM$WAIT) or computing, and a cancelled INSERT leaves no rows
+// (SYSTEM$WAIT), computing or running a stored procedure, and a cancelled INSERT leaves no rows
 // (https://docs.snowflake.com/en/developer-guide/node-js/nodejs-driver-execute#canceling-statements).
 import snowflake from 'snowflake-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,15 @@ describe('cancelling a statement', () => {
     expect(ended.ms).toBeLessThan(30_000);
     expect(await run('SELECT COUNT(*) AS N FROM T')).toEqual([{ N: 0 }]);
     // The session goes on as before.
+    expect(await run('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
+  });
+
+  it('stops a JavaScript stored procedure whose body never ends', async () => {
+    // https://docs.snowflake.com/en/developer-guide/stored-procedure/stored-procedures-javascript
+    await run('CREATE OR REPLACE PROCEDURE FOREVER() RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$ for (;;) {} $$');
+    const ended = await cancelDuring('CALL FOREVER()', 1000);
+    expect([ended.code, ended.message]).toEqual(['000604', 'SQL execution canceled']);
+    expect(ended.ms).toBeLessThan(30_000);
     expect(await run('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
   });
 });

@@ -114,6 +114,19 @@ describe('EXECUTE TASK and TASK_HISTORY', () => {
     const refused = await driverFailure(c.execute("SELECT * FROM TABLE(INFORMATION_SCHEMA.TASK_HISTORY(SCHEDULED_TIME_RANGE_START => DATEADD('hour', -1, CURRENT_TIMESTAMP())))"));
     expect([refused.code, refused.message]).toEqual(['002040', expect.stringContaining('SCHEDULED_TIME_RANGE_START')]);
   });
+
+  it('runs a task whose body calls a JavaScript stored procedure', async () => {
+    // https://docs.snowflake.com/en/sql-reference/sql/create-task: the body may be "a call to a stored procedure".
+    await c.execute(`CREATE OR REPLACE PROCEDURE T.S.LOG_STEP(step FLOAT) RETURNS FLOAT LANGUAGE JAVASCRIPT AS $$
+      snowflake.execute({sqlText: 'INSERT INTO T.S.LOG SELECT ?, COUNT(*) FROM T.S.LOG', binds: [STEP]});
+      return STEP;
+    $$`);
+    await c.execute("CREATE TASK BY_PROCEDURE WAREHOUSE = TASK_WH SCHEDULE = '60 MINUTE' AS CALL T.S.LOG_STEP(20)");
+    await c.execute('EXECUTE TASK BY_PROCEDURE');
+    const [run] = await finishedRuns(c, 'BY_PROCEDURE');
+    expect(run).toMatchObject({ STATE: 'SUCCEEDED', ERROR_CODE: null });
+    expect(await c.execute('SELECT STEP FROM T.S.LOG WHERE STEP = 20')).toEqual([{ STEP: 20 }]);
+  });
 });
 
 describe('the schedule', () => {

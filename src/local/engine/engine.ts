@@ -108,6 +108,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   readonly registryHost: string;
   readonly stageTransport: StageTransport;
   readonly taskRunner: TaskScheduler;
+  private readonly closer = new AbortController();
+  /** Aborted when the engine closes: running stored procedures stop. */
+  readonly closing = this.closer.signal;
 
   constructor(
     public state: CatalogState,
@@ -429,6 +432,8 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   }
 
   async close(): Promise<void> {
+    // A stored procedure still running (a loop that never ends) must not keep papi local from stopping.
+    this.closer.abort();
     await this.taskRunner.stop();
     await this.storage.exclusive(async () => {
       this.persist();

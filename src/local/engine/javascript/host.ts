@@ -10,6 +10,9 @@ import { snowflakeApi, workerMain, type SandboxData } from './sandbox.js';
 /** How many cells one reply carries at most: a 1M-row read is ~10 round trips of a few MB each. */
 const CHUNK_CELLS = 300_000;
 
+/** What a row the ResultSet has moved past is replaced with. */
+const PASSED: Array<string | null> = [];
+
 /** The returned value as the sandbox encodes it (sandbox.ts encode). */
 export interface ReturnedValue {
   kind: 'null' | 'number' | 'string' | 'boolean' | 'date' | 'binary' | 'json';
@@ -64,6 +67,7 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
     resourceLimits: { maxOldGenerationSizeMb: call.memoryMb },
   });
   const results = new Map<number, StatementResult & { kind: 'rows' }>();
+  const releasedUpTo = new Map<number, number>();
   let nextHandle = 1;
 
   const chunk = (result: StatementResult & { kind: 'rows' }, offset: number) => {
@@ -74,7 +78,12 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
   const serve = async (request: { op: string; sqlText?: string; binds?: Bind[]; handle?: number; offset?: number }): Promise<object> => {
     if (request.op === 'fetch') {
       const result = results.get(request.handle!);
-      return { rows: result ? chunk(result, request.offset!) : '[]' };
+      if (!result) return { rows: '[]' };
+      // A ResultSet only moves forward: the rows it has passed can go (a 10M-row read need not hold them all).
+      const released = releasedUpTo.get(request.handle!) ?? 0;
+      for (let i = released; i < request.offset!; i++) result.rows[i] = PASSED;
+      releasedUpTo.set(request.handle!, Math.max(released, request.offset!));
+      return { rows: chunk(result, request.offset!) };
     }
     try {
       const result = await call.execute(request.sqlText!, request.binds ?? []);
@@ -89,11 +98,15 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
   };
 
   host.on('message', (request: string) => {
-    void serve(JSON.parse(request) as Parameters<typeof serve>[0]).then((reply) => {
-      host.postMessage(JSON.stringify(reply));
-      Atomics.store(signal, 0, 1);
-      Atomics.notify(signal, 0);
-    });
+    // The worker sleeps until a reply comes: whatever happens, one comes.
+    void Promise.resolve()
+      .then(() => serve(JSON.parse(request) as Parameters<typeof serve>[0]))
+      .catch((error: unknown) => ({ ok: false, code: '100132', state: 'P0000', message: `papi local could not serve the request: ${String((error as Error)?.message ?? error)}` }))
+      .then((reply) => {
+        host.postMessage(JSON.stringify(reply));
+        Atomics.store(signal, 0, 1);
+        Atomics.notify(signal, 0);
+      });
   });
 
   return new Promise<ReturnedValue>((resolve, reject) => {

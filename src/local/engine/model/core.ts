@@ -52,6 +52,8 @@ export interface Core {
   nextId(): number;
   /** Marks the catalog changed: saved after the statement, statement caches dropped. */
   changed(): void;
+  /** Aborted when the engine closes (a running stored procedure stops). */
+  readonly closing: AbortSignal;
   /** The heap a JavaScript stored procedure's CALL may use, in MB (javascript/host.ts). */
   readonly procedureMemoryMb: number;
   /**

@@ -150,7 +150,7 @@ export async function callProcedure(ex: Exec, stmt: ast.CallStatement): Promise<
     args: { columns: args.columns, row: args.rows[0] ?? [] },
     memoryMb: ex.core.procedureMemoryMb,
     execute: (sqlText, binds) => ex.core.nested(session, sqlText, binds),
-    signal: ex.signal,
+    signal: ex.signal ? AbortSignal.any([ex.signal, ex.core.closing]) : ex.core.closing,
   });
   return returnedRow(ex, session, procedure, value);
 }

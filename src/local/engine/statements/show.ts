@@ -5,6 +5,7 @@ import { doesNotExist, insufficientPrivileges, StatementType, unsupported } from
 import { ACCOUNT_OBJECT_ID, type CatalogState, type SchemaEntry, type ServiceEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { display, lastPart } from '../model/name-resolution.js';
+import { argumentsText, findProcedure, procedureSecurable, signatureType } from '../model/procedures.js';
 import { findSecurable } from '../model/securables.js';
 import { findService, serviceState } from '../model/service-objects.js';
 import { findTable, tableSecurable } from '../model/tables.js';
@@ -250,6 +251,54 @@ export async function show(ex: Exec, stmt: ast.ShowStatement): Promise<Statement
           const nodes = p.state === 'SUSPENDED' ? 0 : p.minNodes;
           return [p.name, p.state, p.minNodes, p.maxNodes, p.instanceFamily, n, 0, p.autoSuspendSecs, String(p.autoResume), n > 0 ? nodes : 0, n > 0 ? 0 : nodes, nodes, p.createdOn, p.createdOn, p.createdOn, p.owner, p.comment ?? null, 'false', null];
         }),
+      );
+    }
+    case 'PROCEDURES':
+    case 'USER PROCEDURES': {
+      // https://docs.snowflake.com/en/sql-reference/sql/show-procedures: the user's procedures (papi local
+      // has no built-in ones to list), one row per overload.
+      const items = schemasInScope(ex, stmt).flatMap(({ database, schema }) =>
+        Object.values(schema.procedures ?? {})
+          .filter((p) => access.sees(procedureSecurable(p)))
+          .map((p) => ({ name: p.name, p, database, schema: schema.name })),
+      );
+      return result(
+        [
+          ['created_on', 'ts'],
+          ['name', 't'],
+          ['schema_name', 't'],
+          ['is_builtin', 't'],
+          ['is_aggregate', 't'],
+          ['is_ansi', 't'],
+          ['min_num_arguments', 'n'],
+          ['max_num_arguments', 'n'],
+          ['arguments', 't'],
+          ['description', 't'],
+          ['catalog_name', 't'],
+          ['is_table_function', 't'],
+          ['valid_for_clustering', 't'],
+          ['is_secure', 't'],
+          ['secrets', 't'],
+          ['external_access_integrations', 't'],
+        ],
+        filterNames(items, stmt).map(({ p, database, schema }) => [
+          p.createdOn,
+          p.name,
+          schema,
+          'N',
+          'N',
+          'N',
+          p.args.length,
+          p.args.length,
+          argumentsText(p),
+          p.comment ?? 'user-defined procedure',
+          database,
+          'N',
+          'N',
+          'N',
+          null,
+          null,
+        ]),
       );
     }
     case 'TASKS': {
@@ -512,6 +561,20 @@ export async function describe(ex: Exec, stmt: ast.DescribeStatement): Promise<S
         ['RSA_PUBLIC_KEY_2', user.rsaPublicKey2 ?? 'null'], ['RSA_PUBLIC_KEY_2_FP', user.rsaPublicKey2 ? publicKeyFingerprint(user.rsaPublicKey2) : 'null'],
       ];
       return result([['property', 't'], ['value', 't'], ['default', 't'], ['description', 't']], props.map(([k, v]) => [k, v, 'null', '']), StatementType.describe);
+    }
+    case 'PROCEDURE': {
+      // https://docs.snowflake.com/en/sql-reference/sql/desc-procedure
+      const { procedure: p } = findProcedure(ex, stmt.name, stmt.argTypes ?? [], 'DESCRIBE');
+      const rows: Array<[string, string]> = [
+        ['signature', `(${p.args.map((a) => `${a.name} ${signatureType(a.type)}`).join(', ')})`],
+        ['returns', `${p.returns}${p.returnsNotNull ? ' NOT NULL' : ''}`],
+        ['language', p.language],
+        ['null handling', 'CALLED ON NULL INPUT'],
+        ['volatility', 'VOLATILE'],
+        ['execute as', p.executeAs],
+        ['body', p.body],
+      ];
+      return result([['property', 't'], ['value', 't']], rows, StatementType.describe);
     }
     case 'SERVICE': {
       const { path, service } = findService(ex, stmt.name);
