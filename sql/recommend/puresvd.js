@@ -84,7 +84,7 @@ function recommendPureSvd(ratingsTable, titlesTable, usersTable, topTable, topN,
 
   var fitted = Date.now();
   var q = topRightSingularVectors(matrix, factors, iterations, SEED);
-  var written = Date.now();
+  var scoring = Date.now();
 
   // The top table, its USER_ID of the ratings' type (CTAS of no rows), then the rows in batches.
   query(
@@ -121,8 +121,8 @@ function recommendPureSvd(ratingsTable, titlesTable, usersTable, topTable, topN,
     iterations: iterations,
     rows: rowsWritten,
     readMs: fitted - started,
-    fitMs: written - fitted,
-    scoreMs: done - written - insertMs,
+    fitMs: scoring - fitted,
+    scoreMs: done - scoring - insertMs,
     insertMs: insertMs
   };
 }
