@@ -1,12 +1,15 @@
 // The HTTP API as a pure Hono app: everything it needs comes in `deps`, nothing here binds a port
-// or reads the environment (server.ts does), so tests drive it with app.request().
+// or reads the environment (server.ts does), so tests drive it with app.request(). Beside it, the
+// hit path: a cache hit answered on the node:http layer before Hono (createHitPath), with the same
+// headers, body and log line — defined once here (customerHeaders, customerBody, requestIdFor).
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { HealthCheck } from './health.js';
 import { parseIds, type IdRules } from './ids.js';
 import type { Logger } from './log.js';
-import { StoreUnavailableError, type Lookup } from './lookup.js';
+import { StoreUnavailableError, type CacheOutcome, type Lookup } from './lookup.js';
 import { TEST_PAGE_CSP, TEST_PAGE_HTML } from './page.js';
 
 export interface AppDeps {
@@ -32,8 +35,7 @@ type Env = {
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const JSON_TYPE = 'application/json';
-/** The headers of every 200 answer of /customer, built once. */
-const JSON_HEADERS = { 'Content-Type': JSON_TYPE } as const;
+const CUSTOMER_ROUTE = '/customer/:ids';
 /** Ids named in a strict-mode 404 before the list is cut short. */
 const MISSING_NAMED = 10;
 /** The no-cache request directive (RFC 9111 §5.2.1.4) in a Cache-Control list; directive names are case-insensitive (§5.2). */
@@ -44,6 +46,28 @@ const NO_CACHE = /(?:^|,)\s*no-cache\s*(?:,|$)/i;
  */
 export const CACHE_REFRESH_HEADER = 'X-Cache-Refresh';
 
+/** The request id of an answer: the caller's (or the ingress's) when harmless in logs and headers, else a new one. */
+function requestIdFor(incoming: string | undefined): string {
+  return incoming !== undefined && INCOMING_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+}
+
+/**
+ * The headers of a 200 answer of /customer besides X-Request-Id (which every answer carries), per
+ * X-Cache outcome, built once; lowercase, in the order Hono sends them (its Headers sort by name).
+ */
+const customerHeaders = (outcome: CacheOutcome): Readonly<Record<string, string>> => Object.freeze({ 'content-type': JSON_TYPE, 'x-cache': outcome });
+const CUSTOMER_HEADERS: Record<CacheOutcome, Readonly<Record<string, string>>> = {
+  HIT: customerHeaders('HIT'),
+  MISS: customerHeaders('MISS'),
+  PARTIAL: customerHeaders('PARTIAL'),
+  STALE: customerHeaders('STALE'),
+};
+
+/** The body of a 200 answer of /customer: the rows are JSON text already, so nothing is serialized per answer. */
+function customerBody(rows: readonly string[]): string {
+  return rows.length === 1 ? `[${rows[0]}]` : `[${rows.join(',')}]`;
+}
+
 export function createApp(deps: AppDeps): Hono<Env> {
   const { lookup, health, log } = deps;
   const retryAfter = String(deps.retryAfterSeconds ?? 5);
@@ -52,8 +76,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.use(async (c, next) => {
     const started = performance.now();
     // A caller's (or the ingress's) request id is kept when it is harmless in logs and headers.
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming !== undefined && INCOMING_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const requestId = requestIdFor(c.req.header('x-request-id'));
     c.set('requestId', requestId);
     // Set before the handler runs: a header added after next() makes Hono rebuild the response,
     // which costs @hono/node-server its fast path (half the throughput on cache hits).
@@ -79,7 +102,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   app.get('/customer/:ids', async (c) => {
-    c.set('route', '/customer/:ids');
+    c.set('route', CUSTOMER_ROUTE);
     const parsed = parseIds(c.req.param('ids'), deps.ids);
     if (!parsed.ok) return errorResponse(c, 400, parsed.error);
     c.set('idCount', parsed.ids.length);
@@ -105,8 +128,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       const more = result.missing.length > MISSING_NAMED ? ` and ${result.missing.length - MISSING_NAMED} more` : '';
       return errorResponse(c, 404, `Not found: ${named}${more}`);
     }
-    // The rows are JSON text already: the body is their concatenation, no serialization per hit.
-    return c.body(`[${result.rows.join(',')}]`, 200, JSON_HEADERS);
+    return c.body(customerBody(result.rows), 200, CUSTOMER_HEADERS[result.outcome]);
   });
 
   app.get('/test', (c) => {
@@ -136,4 +158,78 @@ function errorResponse(c: Context<Env>, status: ContentfulStatusCode, message: s
   const requestId = c.get('requestId');
   c.header('X-Request-Id', requestId);
   return c.json({ error: message, requestId }, status);
+}
+
+/** Answers a request on the node:http layer, or returns false to leave it to the Hono app. */
+export type HitPath = (request: IncomingMessage, response: ServerResponse) => boolean;
+
+const CUSTOMER_PREFIX = '/customer/';
+/** Host header values remembered as taken or refused (a service sees a handful). */
+const HOSTS_REMEMBERED = 64;
+
+/** Whether @hono/node-server takes this Host header (it answers 400 to one it refuses: it must see those). */
+function acceptedHost(host: string): boolean {
+  try {
+    const { hostname } = new URL(`http://${host}/`);
+    return hostname.length === host.length || hostname === host.replace(/:\d+$/, '');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The hit path: GET /customer/:ids when every id is freshly cached, answered before Hono builds a
+ * Request, a Context and a Response for it (on a cache hit those were most of the service's time).
+ * It answers only the plainest requests — no query string, no percent-escapes, no Cache-Control,
+ * a plain Host — and leaves everything else to the app, which answers them as it always did. What
+ * it sends is what the app sends for the same request: the same id parsing, cache read, request id,
+ * headers, body and log line.
+ */
+export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'>): HitPath {
+  const { lookup, log } = deps;
+  const cached = lookup.cached?.bind(lookup);
+  if (cached === undefined) return () => false;
+  const [typeName, typeValue, cacheName, cacheValue] = Object.entries(CUSTOMER_HEADERS.HIT).flat();
+  const hosts = new Map<string, boolean>();
+  const plainHost = (host: string): boolean => {
+    let accepted = hosts.get(host);
+    if (accepted === undefined) {
+      accepted = acceptedHost(host);
+      if (hosts.size < HOSTS_REMEMBERED) hosts.set(host, accepted);
+    }
+    return accepted;
+  };
+  return (request, response) => {
+    const url = request.url;
+    if (request.method !== 'GET' || url === undefined || !url.startsWith(CUSTOMER_PREFIX)) return false;
+    const headers = request.headers;
+    if (headers['cache-control'] !== undefined || headers.host === undefined || !plainHost(headers.host)) return false;
+    const started = performance.now();
+    // Ids are letters, digits, _ and -: a query (?strict=1), an escape or a further segment fails to
+    // parse here and goes to the app, which answers it (or refuses it) as it always did.
+    const parsed = parseIds(url.slice(CUSTOMER_PREFIX.length), deps.ids);
+    if (!parsed.ok) return false;
+    let result;
+    try {
+      result = cached(parsed.ids);
+    } catch {
+      // The app meets the same failure and answers it as it answers any (500, logged).
+      return false;
+    }
+    if (result === undefined) return false;
+    const requestId = requestIdFor(headers['x-request-id'] as string | undefined);
+    const body = customerBody(result.rows);
+    response.writeHead(200, [typeName!, typeValue!, cacheName!, cacheValue!, 'x-request-id', requestId, 'Content-Length', String(Buffer.byteLength(body))]);
+    response.end(body);
+    log.request({
+      requestId,
+      method: 'GET',
+      path: CUSTOMER_ROUTE,
+      status: 200,
+      ids: parsed.ids.length,
+      cache: result.outcome,
+      ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
+    return true;
+  };
 }

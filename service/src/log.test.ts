@@ -1,5 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { createLogger, describeError, maskSecrets } from './log.js';
+import { createLogger, describeError, fdSink, maskSecrets } from './log.js';
 
 describe('log', () => {
   it('writes one JSON line per event', () => {
@@ -36,5 +42,56 @@ describe('log', () => {
       message: "SQL compilation error: Object 'X' does not exist ***",
     });
     expect(maskSecrets('short abc')).toBe('short abc');
+  });
+});
+
+describe('fdSink', () => {
+  const lines = Array.from({ length: 1000 }, (_, i) => `{"n":${i}}\n`);
+
+  it('writes every line, in order, once its batch is handed over; flush() writes what is pending at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-log-sink-'));
+    try {
+      const file = join(dir, 'out.log');
+      const fd = openSync(file, 'w');
+      const sink = fdSink(fd, 1);
+      lines.slice(0, 500).forEach((line) => sink.write(line));
+      for (let i = 0; i < 200 && readFileSync(file, 'utf8').length < lines.slice(0, 500).join('').length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(readFileSync(file, 'utf8')).toBe(lines.slice(0, 500).join(''));
+      lines.slice(500).forEach((line) => sink.write(line));
+      sink.write('{"s":"é😀"}\n');
+      sink.flush();
+      expect(readFileSync(file, 'utf8')).toBe(`${lines.join('')}{"s":"é😀"}\n`);
+      closeSync(fd);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes what is pending when the process exits without a flush', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-'));
+    try {
+      // log.ts bundled with sonic-boom, run by node alone, as the service bundle runs.
+      const script = join(dir, 'exit.cjs');
+      await build({
+        stdin: {
+          contents: `import { fdSink } from './log.ts';
+            const sink = fdSink(1, 60_000);
+            for (let i = 0; i < 1000; i++) sink.write('{"n":' + i + '}\\n');
+            process.exit(0);`,
+          resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile: script,
+        logLevel: 'silent',
+      });
+      const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe(lines.join(''));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

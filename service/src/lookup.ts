@@ -74,7 +74,7 @@ export interface LookupDeps {
 
 /** Ids per query when maxBatchIds is not given: the service's default per-request limit. */
 export const DEFAULT_MAX_BATCH_IDS = 100;
-export const DEFAULT_MAX_CONCURRENT_QUERIES = 4;
+export const DEFAULT_MAX_CONCURRENT_QUERIES = 2;
 
 /** How a queued id's promise is settled when its batch answers. */
 interface Waiter {

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { createServiceServer } from './http-server.js';
 import { createLogger, stdoutSink } from './log.js';
 import { createService } from './service.js';
 import { readSettings, SettingsError } from './settings.js';
@@ -33,7 +33,7 @@ function main(): void {
   }
 
   const service = createService(settings, log);
-  const server = createAdaptorServer({ fetch: service.app.fetch, hostname: settings.host });
+  const server = createServiceServer(service, settings.host);
   server.listen({ port: settings.port, host: settings.host, backlog: LISTEN_BACKLOG }, () => {
     const info = server.address() as AddressInfo;
     log.info('listening', {

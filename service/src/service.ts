@@ -2,7 +2,7 @@
 // and the app. server.ts runs this behind a port; the integration tests run the same composition
 // in-process against papi local, so what they check is what ships.
 
-import { createApp } from './app.js';
+import { createApp, createHitPath, type AppDeps, type HitPath } from './app.js';
 import { RowCache } from './cache.js';
 import { createHealthCheck } from './health.js';
 import type { Logger } from './log.js';
@@ -15,6 +15,8 @@ export const HEALTH_CACHE_MS = 1500;
 
 export interface Service {
   app: ReturnType<typeof createApp>;
+  /** Cache hits answered on the node:http layer, before the app (server.ts). */
+  hitPath: HitPath;
   /** Statements the store has sent so far (one per lookup that reached Snowflake). */
   statementCount(): number;
   /** Closes the store's connections. */
@@ -31,7 +33,7 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     log,
   });
   const cache = new RowCache(settings.cache);
-  const app = createApp({
+  const deps: AppDeps = {
     // A batch of misses is bound like one request (at most the per-request limit of ids), and as many
     // batches run as the pool has connections: further misses gather meanwhile.
     lookup: createLookup({ store, cache, log, maxBatchIds: settings.maxIds, maxConcurrentQueries: settings.pool.max }),
@@ -44,6 +46,6 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     // A client told to come back after the back-off finds the store asked again.
     retryAfterSeconds: Math.ceil(OUTAGE_BACKOFF_MS / 1000),
     honorNoCache: settings.cache.honorNoCache,
-  });
-  return { app, statementCount: () => store.statementCount(), close: () => store.close() };
+  };
+  return { app: createApp(deps), hitPath: createHitPath(deps), statementCount: () => store.statementCount(), close: () => store.close() };
 }

@@ -24,6 +24,8 @@ describe('readSettings', () => {
       idFormat: 'numeric',
       maxIds: 100,
       cache: { ttlSeconds: 180, honorNoCache: false },
+      // Two connections, both opened at start (bench:cold measured 2 against 4).
+      pool: { min: 2, max: 2 },
       connection: { kind: 'password', account: 'ACME', username: 'svc', password: 'pw' },
     });
   });

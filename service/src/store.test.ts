@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectionOptions, rowJson } from './store.js';
+import { connectionOptions, paddedIds, rowJson } from './store.js';
 
 describe('rowJson', () => {
   it('writes the row as the tutorial returned it: USER_ID a number, RECOMMENDATIONS JSON', () => {
@@ -23,6 +23,24 @@ describe('rowJson', () => {
 
   it('never writes a number column that is not a number as raw JSON', () => {
     expect(rowJson({ USER_ID: '1,"x":2', RECOMMENDATIONS: null }, true)).toBe('{"USER_ID":"1,\\"x\\":2","RECOMMENDATIONS":null}');
+  });
+});
+
+describe('paddedIds', () => {
+  it('pads a lookup to the next power of two with its last id, so batches of any size share a few statement texts', () => {
+    expect(paddedIds(['7'])).toEqual(['7']);
+    expect(paddedIds(['7', '8'])).toEqual(['7', '8']);
+    expect(paddedIds(['7', '8', '9'])).toEqual(['7', '8', '9', '9']);
+    expect(paddedIds(['1', '2', '3', '4', '5'])).toEqual(['1', '2', '3', '4', '5', '5', '5', '5']);
+    // Sizes 1 to 100 (the default per-request limit): 8 statement texts, never twice the ids.
+    const sizes = new Set<number>();
+    for (let n = 1; n <= 100; n++) {
+      const padded = paddedIds(Array.from({ length: n }, (_, i) => String(i)));
+      expect(padded.slice(0, n)).toEqual(Array.from({ length: n }, (_, i) => String(i)));
+      expect(padded.length).toBeLessThan(2 * n);
+      sizes.add(padded.length);
+    }
+    expect([...sizes]).toEqual([1, 2, 4, 8, 16, 32, 64, 128]);
   });
 });
 

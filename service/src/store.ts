@@ -1,6 +1,6 @@
 // The Snowflake store: a pool of snowflake-sdk connections and ONE statement per lookup,
 //   SELECT USER_ID, RECOMMENDATIONS FROM <table> WHERE USER_ID IN (?, ?, …)
-// with the ids as binds. The table name comes from configuration, validated and quoted in
+// with the ids as binds (padded to a power of two, so few texts recur). The table name comes from configuration, validated and quoted in
 // settings.ts; nothing from the URL is ever SQL text. Each connection is built afresh (inside SPCS
 // the OAuth token file rotates); a query that fails because the session is gone drops that
 // connection and runs once more on a new one.
@@ -102,8 +102,9 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
     async fetchRows(ids) {
       const rows = new Map<string, string>();
       if (ids.length === 0) return rows;
-      const sqlText = `SELECT USER_ID, RECOMMENDATIONS FROM ${options.tableSql} WHERE USER_ID IN (${placeholders(ids.length)})`;
-      const result = await run(sqlText, ids.map((id) => bindFor(id, options.idFormat)));
+      const binds = paddedIds(ids);
+      const sqlText = `SELECT USER_ID, RECOMMENDATIONS FROM ${options.tableSql} WHERE USER_ID IN (${placeholders(binds.length)})`;
+      const result = await run(sqlText, binds.map((id) => bindFor(id, options.idFormat)));
       for (const row of result.rows) {
         const id = rowKey(row.USER_ID, options.idFormat);
         if (id !== undefined) rows.set(id, rowJson(row, result.userIdIsNumber));
@@ -174,6 +175,20 @@ function execute(
     });
   });
   return withTimeout(done, timeoutMs, 'a Snowflake query');
+}
+
+/**
+ * The ids of one lookup padded to the next power of two by repeating the last one (IN ignores the
+ * repeats): a cold burst's batches of every size from 1 to 100 then share 8 statement texts instead
+ * of 100. Each new text is parsed, compiled and prepared once — about 7 ms on papi local, measured,
+ * against 4 for a text seen before — and Snowflake compiles each one too.
+ */
+export function paddedIds(ids: readonly string[]): string[] {
+  let size = 1;
+  while (size < ids.length) size *= 2;
+  const padded = [...ids];
+  while (padded.length < size) padded.push(ids[ids.length - 1]!);
+  return padded;
 }
 
 /** Binds: small integers as numbers (compared as NUMBER everywhere), the rest as exact text. */

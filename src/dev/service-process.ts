@@ -66,6 +66,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     recent.push(line);
     if (recent.length > 20) recent.shift();
     options.onLog?.(line);
+    // Only the `listening` line matters here, once: request lines (thousands a second under load) are not parsed.
+    if (isReady || !line.includes('"listening"')) return;
     const event = parseJson(line);
     if (event?.event === 'listening') ready?.(Number(event.port));
   };

@@ -29,6 +29,51 @@ describe('LocalTokenAuthority', () => {
     expect(tokens.verify(token, 'session')).toBeUndefined();
   });
 
+  it('checks each token signature once, yet refuses a remembered token at once when it expires, for another kind, or as a removed PAT', async () => {
+    let now = Date.now();
+    const tokens = new LocalTokenAuthority(await loadSecretKey(dir), undefined, () => now);
+    const token = tokens.issueOAuthToken({ user: 'SVC', role: 'DATA_API_ROLE', audience: 'abc.local' }, 10);
+    // The ingress checks the same token on every request: one HMAC, whatever the count.
+    for (let i = 0; i < 5; i++) expect(tokens.verifyOAuthToken(token)).toEqual({ user: 'SVC', role: 'DATA_API_ROLE', audience: 'abc.local' });
+    expect(tokens.signatureChecks).toBe(1);
+    // A caller changing the claims it got changes nothing remembered.
+    (tokens.verify(token, 'oauth') as { role: string }).role = 'ACCOUNTADMIN';
+    expect(tokens.verifyOAuthToken(token)?.role).toBe('DATA_API_ROLE');
+    // Remembered, still only good as what it is.
+    expect(tokens.verify(token, 'session')).toBeUndefined();
+    // Expiry is checked on every use: an access token is good for its validity only
+    // (OAUTH_ACCESS_TOKEN_VALIDITY, https://docs.snowflake.com/en/sql-reference/sql/create-security-integration-oauth-snowflake).
+    now += 11_000;
+    expect(tokens.verify(token, 'oauth')).toBe('expired');
+    expect(tokens.verifyOAuthToken(token)).toBeUndefined();
+    // A forged token is never remembered as good.
+    const [header, payload] = token.split('.');
+    expect(tokens.verifyOAuthToken(`${header}.${payload}.forged`)).toBeUndefined();
+    expect(tokens.verifyOAuthToken(`${header}.${payload}.forged`)).toBeUndefined();
+    // A removed programmatic access token is refused at the next request: revoked tokens cannot be
+    // used to authenticate (https://docs.snowflake.com/en/sql-reference/sql/alter-user-remove-programmatic-access-token).
+    const catalog = new Map([['pat-secret', { user: 'SVC', role: 'DATA_API_ROLE', restricted: true }]]);
+    tokens.attachProgrammaticAccessTokens((secret) => catalog.get(secret));
+    expect(tokens.verifyOAuthToken('pat-secret')).toEqual({ user: 'SVC', role: 'DATA_API_ROLE' });
+    catalog.delete('pat-secret');
+    expect(tokens.verifyOAuthToken('pat-secret')).toBeUndefined();
+  });
+
+  it('checks the kind and the time on every call, also for a token whose signature it remembers', async () => {
+    let now = Date.now();
+    const clocked = new LocalTokenAuthority(await loadSecretKey(dir), undefined, () => now);
+    const session = clocked.issue({ kind: 'session', sid: '1', user: 'U' }, 10);
+    expect(clocked.verify(session, 'session')).toMatchObject({ sid: '1', user: 'U' });
+    expect(clocked.verify(session, 'session')).toMatchObject({ sid: '1', user: 'U' });
+    expect(clocked.verify(session, 'master')).toBeUndefined();
+    now += 11_000;
+    expect(clocked.verify(session, 'session')).toBe('expired');
+    // A tampered copy of a remembered token is checked on its own.
+    const [header, payload, signature] = session.split('.');
+    const tampered = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), exp: 2 ** 40 })).toString('base64url');
+    expect(clocked.verify(`${header}.${tampered}.${signature}`, 'session')).toBeUndefined();
+  });
+
   it('keeps one secret key per data directory, mode 0600', async () => {
     const first = await loadSecretKey(dir);
     expect(await loadSecretKey(dir)).toEqual(first);

@@ -22,6 +22,14 @@ interface Rates {
   serviceOverBare: number;
   devOverService: number;
 }
+/** CPU time per answer (µs) during the wrk runs; ratios as rates would be (bare µs ÷ service µs). */
+interface CpuPerAnswer {
+  bareUs: number;
+  serviceUs: number;
+  devUs: number;
+  serviceOverBare: number;
+  devOverService: number;
+}
 interface Lookup {
   p50: number;
   p99: number;
@@ -74,7 +82,13 @@ export const BENCHMARKS: Benchmark[] = [
     // The misses' run that follows by default has no goal in the table.
     env: { PAPI_BENCH_MISSES: '0' },
     rows(figures) {
-      const { wrk, papiBench, rounds } = figures as { wrk: Rates; papiBench: Rates; rounds: number };
+      const { wrk, papiBench, rounds, cpuPerAnswer: cpu, sharedCore } = figures as {
+        wrk: Rates;
+        papiBench: Rates;
+        rounds: number;
+        cpuPerAnswer?: CpuPerAnswer;
+        sharedCore?: { serviceOverBare: number; devOverService: number };
+      };
       return [
         {
           goal: '1',
@@ -92,6 +106,28 @@ export const BENCHMARKS: Benchmark[] = [
           unit: 'ratio',
           detail: `papi dev ÷ service ${papiBench.devOverService.toFixed(2)}×; bare ${perSecond(papiBench.bare)} (the generator's ceiling compresses these towards 1)`,
         },
+        ...(cpu
+          ? [
+              {
+                goal: 'ref',
+                what: 'CPU time per answer during the wrk runs, as a rate ratio: bare µs ÷ service µs',
+                value: cpu.serviceOverBare,
+                unit: 'ratio',
+                detail: `bare ${cpu.bareUs.toFixed(1)} µs, service ${cpu.serviceUs.toFixed(1)} µs, papi dev with its service ${cpu.devUs.toFixed(1)} µs (service ÷ papi dev ${cpu.devOverService.toFixed(2)}); less swayed by a busy machine than the rates`,
+              } satisfies Row,
+            ]
+          : []),
+        ...(sharedCore
+          ? [
+              {
+                goal: 'ref',
+                what: 'two at once sharing core 0, each with its own wrk: service ÷ bare answers',
+                value: sharedCore.serviceOverBare,
+                unit: 'ratio',
+                detail: `papi dev ÷ service ${sharedCore.devOverService.toFixed(2)}×; the scheduler gives both the same CPU, so a busy machine slows both alike`,
+              } satisfies Row,
+            ]
+          : []),
       ];
     },
   },

@@ -22,7 +22,7 @@ import { fmt } from '../report.js';
 import { measure } from './bench.js';
 import { emitJson } from './json-output.js';
 import { measureMisses } from './service-misses.js';
-import { pinSelf } from './servers.js';
+import { cpuMs, pinSelf } from './servers.js';
 
 const ROUNDS = 3;
 const WRK_ARGS = ['-t1', '-c50', '-d6s'];
@@ -33,7 +33,26 @@ const onCore = (core: number, command: string, args: string[]): [string, string[
 interface Server {
   name: string;
   url: string;
+  /** The processes that answer (papi dev: itself and its service), for their CPU time. */
+  pids(): number[];
   stop(): Promise<void>;
+}
+
+/** The direct children of pid (papi dev's service). */
+function childrenOf(pid: number): number[] {
+  const run = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+  return (run.stdout ?? '').split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
+}
+
+/** CPU time (ms) the processes have used so far; undefined where /proc cannot tell. */
+function cpuOf(pids: number[]): number | undefined {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = cpuMs(pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
 }
 
 async function freePort(): Promise<number> {
@@ -67,15 +86,34 @@ function stopper(...children: ChildProcess[]): () => Promise<void> {
   };
 }
 
-/** wrk's requests per second against url, wrk pinned to core 1. */
-function wrk(url: string): number {
+/** wrk's requests per second against url and the requests it made, wrk pinned to core 1. */
+function wrk(url: string): { rate: number; requests: number } {
   const [command, args] = onCore(1, 'wrk', [...WRK_ARGS, url]);
-  const run = spawnSync(command, args, { encoding: 'utf8' });
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(run.stdout ?? '');
-  if (!match) throw new Error(`wrk gave no figure:\n${run.stdout}\n${run.stderr}`);
-  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(run.stdout);
+  return wrkFigures(url, spawnSync(command, args, { encoding: 'utf8' }));
+}
+
+function wrkFigures(url: string, run: { stdout?: string | null; stderr?: string | null }): { rate: number; requests: number } {
+  const stdout = run.stdout ?? '';
+  const match = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`wrk gave no figure:\n${stdout}\n${run.stderr ?? ''}`);
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(stdout);
   if (errors) throw new Error(`${url}: ${errors[1]} answers were not 200`);
-  return Number(match[1]);
+  return { rate: Number(match[1]), requests: Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0) };
+}
+
+/**
+ * Two servers loaded at once, each by its own wrk (both on core 1), while they share core 0: the
+ * scheduler gives them equal CPU, so the ratio of the answers they give is the ratio of what an
+ * answer costs each — whatever else keeps the machine busy slows both alike.
+ */
+async function sideBySide(a: Server, b: Server): Promise<number> {
+  const run = async (server: Server) => {
+    const [command, args] = onCore(1, 'wrk', [...WRK_ARGS, `${server.url}/customer/22`]);
+    const { stdout, stderr } = await execa(command, args, { reject: false });
+    return wrkFigures(server.url, { stdout, stderr }).requests;
+  };
+  const [ra, rb] = await Promise.all([run(a), run(b)]);
+  return ra / rb;
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -118,7 +156,7 @@ async function main(): Promise<void> {
     const [collectorCommand, collectorArgs] = onCore(1, 'sh', ['-c', 'cat > /dev/null']);
     const collector = spawn(collectorCommand, collectorArgs, { stdio: [service.stdout!, 'ignore', 'inherit'] });
     const direct = `http://127.0.0.1:${directPort}`;
-    servers.push({ name: 'service', url: direct, stop: stopper(service, collector) });
+    servers.push({ name: 'service', url: direct, pids: () => [service.pid!], stop: stopper(service, collector) });
     await waitFor(`${direct}/healthz`, service);
 
     // The bare server answers the service's own bytes.
@@ -129,7 +167,7 @@ async function main(): Promise<void> {
     const barePort = await freePort();
     const [bareCommand, bareArgs] = onCore(0, process.execPath, [fileURLToPath(new URL('./bare-server.js', import.meta.url))]);
     const bare = spawn(bareCommand, bareArgs, { env: { ...process.env, PORT: String(barePort), PAPI_BENCH_ROWS: rowsFile }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    servers.unshift({ name: 'bare', url: `http://127.0.0.1:${barePort}`, stop: stopper(bare) });
+    servers.unshift({ name: 'bare', url: `http://127.0.0.1:${barePort}`, pids: () => [bare.pid!], stop: stopper(bare) });
     await waitFor(`http://127.0.0.1:${barePort}/customer/22`, bare);
 
     // papi dev as a developer runs it (its service inherits the pinning).
@@ -137,7 +175,7 @@ async function main(): Promise<void> {
     const [devCommand, devArgs] = onCore(0, process.execPath, [packagePath('bin', 'papi'), 'dev', '--port', String(devPort), '--json']);
     const dev = spawn(devCommand, devArgs, { cwd: project, env, stdio: ['ignore', 'pipe', 'inherit'] });
     dev.stdout!.resume();
-    servers.push({ name: 'papi dev', url: `http://127.0.0.1:${devPort}`, stop: stopper(dev) });
+    servers.push({ name: 'papi dev', url: `http://127.0.0.1:${devPort}`, pids: () => [dev.pid!, ...childrenOf(dev.pid!)], stop: stopper(dev) });
     await waitFor(`http://127.0.0.1:${devPort}/healthz`, dev);
     for (const server of servers) for (const id of ['1', '22']) await fetch(`${server.url}/customer/${id}`).then((r) => r.text());
 
@@ -146,14 +184,27 @@ async function main(): Promise<void> {
     console.log(`cache hits, GET /customer/22: bare node:http vs the service bundle vs papi dev (${pinnable ? 'servers core 0, generators core 1' : 'unpinned'}; load average ${before})`);
     const wrkRates: Record<string, number[]> = {};
     const papiRates: Record<string, number[]> = {};
+    // CPU time per answer (µs) of the answering processes during each wrk run: on a busy machine the
+    // rates above follow whatever else runs on the cores, while this follows what each answer costs.
+    const cpuPerAnswer: Record<string, number[]> = {};
     for (let round = 1; round <= ROUNDS; round++) {
       const order = round % 2 === 1 ? servers : [...servers].reverse();
-      for (const server of order) (wrkRates[server.name] ??= []).push(wrk(`${server.url}/customer/22`));
+      for (const server of order) {
+        const pids = server.pids();
+        const before = cpuOf(pids);
+        const { rate, requests } = wrk(`${server.url}/customer/22`);
+        const after = cpuOf(pids);
+        (wrkRates[server.name] ??= []).push(rate);
+        if (before !== undefined && after !== undefined && requests > 0) (cpuPerAnswer[server.name] ??= []).push(((after - before) * 1000) / requests);
+      }
       for (const server of order) {
         const report = await measure(server.url, { kind: 'closed', concurrency: 32 }, 5, { mode: 'hit', hotSet: 1 }, 1);
         (papiRates[server.name] ??= []).push(report.achievedRate);
       }
-      console.log(`  round ${round}: wrk ${servers.map((s) => `${s.name} ${fmt(wrkRates[s.name]!.at(-1)!)}/s`).join(', ')}; papi bench ${servers.map((s) => `${s.name} ${fmt(papiRates[s.name]!.at(-1)!)}/s`).join(', ')}`);
+      const cpu = (name: string) => (cpuPerAnswer[name]?.length === round ? ` (${cpuPerAnswer[name]!.at(-1)!.toFixed(1)} µs CPU/answer)` : '');
+      console.log(
+        `  round ${round}: wrk ${servers.map((s) => `${s.name} ${fmt(wrkRates[s.name]!.at(-1)!)}/s${cpu(s.name)}`).join(', ')}; papi bench ${servers.map((s) => `${s.name} ${fmt(papiRates[s.name]!.at(-1)!)}/s`).join(', ')}`,
+      );
     }
     const ratio = (rates: Record<string, number[]>, a: string, b: string) => median(rates[a]!.map((x, i) => x / rates[b]![i]!));
     console.log(`medians of ${ROUNDS} rounds (ratios per round, then the median; load average after ${loadavg().map((n) => n.toFixed(1)).join(' ')}):`);
@@ -165,8 +216,41 @@ async function main(): Promise<void> {
           `  service/bare ${direct.toFixed(2)} (goal ≥ 0.9) ${direct >= 0.9 ? 'ok' : 'BELOW GOAL'}  papi dev/service ${devRatio.toFixed(2)} (goal ≥ 0.8) ${devRatio >= 0.8 ? 'ok' : 'BELOW GOAL'}`,
       );
     }
+    if (servers.every((s) => cpuPerAnswer[s.name]?.length === ROUNDS)) {
+      // The rate a server would reach with a core to itself is inversely proportional to its CPU per answer.
+      const direct = ratio(cpuPerAnswer, 'bare', 'service');
+      const devRatio = ratio(cpuPerAnswer, 'service', 'papi dev');
+      console.log(
+        `  ${'CPU per answer (wrk)'.padEnd(22)} bare ${median(cpuPerAnswer.bare!).toFixed(1)} µs  service ${median(cpuPerAnswer.service!).toFixed(1)} µs  papi dev ${median(cpuPerAnswer['papi dev']!).toFixed(1)} µs` +
+          `  service/bare ${direct.toFixed(2)}  papi dev/service ${devRatio.toFixed(2)}  (as rates: bare µs / service µs, service µs / papi dev µs)`,
+      );
+    }
     const figures = (rates: Record<string, number[]>) => ({ bare: median(rates.bare!), service: median(rates.service!), dev: median(rates['papi dev']!), serviceOverBare: ratio(rates, 'service', 'bare'), devOverService: ratio(rates, 'papi dev', 'service') });
-    emitJson({ rounds: ROUNDS, pinned: pinnable, wrk: figures(wrkRates), papiBench: figures(papiRates) });
+    const cpuFigures = servers.every((s) => cpuPerAnswer[s.name]?.length === ROUNDS)
+      ? { bareUs: median(cpuPerAnswer.bare!), serviceUs: median(cpuPerAnswer.service!), devUs: median(cpuPerAnswer['papi dev']!), serviceOverBare: ratio(cpuPerAnswer, 'bare', 'service'), devOverService: ratio(cpuPerAnswer, 'service', 'papi dev') }
+      : undefined;
+    // Side by side on core 0 (only when pinned: unpinned, each would take a core of its own).
+    let sharedCore: { serviceOverBare: number; devOverService: number } | undefined;
+    if (pinnable) {
+      const [bareServer, serviceServer, devServer] = ['bare', 'service', 'papi dev'].map((name) => servers.find((s) => s.name === name)!);
+      const pairs: Record<string, number[]> = { service: [], dev: [] };
+      for (let round = 1; round <= ROUNDS; round++) {
+        pairs.service!.push(await sideBySide(serviceServer!, bareServer!));
+        pairs.dev!.push(await sideBySide(devServer!, serviceServer!));
+      }
+      sharedCore = { serviceOverBare: median(pairs.service!), devOverService: median(pairs.dev!) };
+      console.log(
+        `  ${'sharing core 0 (wrk)'.padEnd(22)} service/bare ${sharedCore.serviceOverBare.toFixed(2)} (${pairs.service!.map((r) => r.toFixed(2)).join(', ')})  papi dev/service ${sharedCore.devOverService.toFixed(2)} (${pairs.dev!.map((r) => r.toFixed(2)).join(', ')})  (two at once, each with its own wrk: answers given, one ÷ the other)`,
+      );
+    }
+    emitJson({
+      rounds: ROUNDS,
+      pinned: pinnable,
+      wrk: figures(wrkRates),
+      papiBench: figures(papiRates),
+      ...(cpuFigures ? { cpuPerAnswer: cpuFigures } : {}),
+      ...(sharedCore ? { sharedCore } : {}),
+    });
   } finally {
     for (const server of servers) await server.stop();
     await papi('local', 'stop').catch(() => undefined);

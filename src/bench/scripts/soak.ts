@@ -10,11 +10,12 @@
 //
 //   npm run soak [-- --minutes 10 --rate 1000 --warmup 60 --project <dir>]
 import { execa } from 'execa';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { descendants, rssMb } from './proc.js';
 
 const papi = fileURLToPath(new URL('../../../bin/papi', import.meta.url));
 
@@ -107,39 +108,6 @@ async function main(): Promise<void> {
       rmSync(project, { recursive: true, force: true });
     }
   }
-}
-
-/** Every process below `root` (the service's containers and their helpers), from /proc. */
-function descendants(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Gone since readdir.
-    }
-  }
-  const found: number[] = [];
-  const walk = (pid: number): void => {
-    for (const [child, parent] of parents) if (parent === pid) (found.push(child), walk(child));
-  };
-  walk(root);
-  return found;
-}
-
-/** Summed VmRSS of the processes, in MB (0 for any that is gone). */
-function rssMb(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // Gone.
-    }
-  }
-  return kb / 1024;
 }
 
 function range(values: number[]): Range {

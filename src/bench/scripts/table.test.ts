@@ -37,6 +37,18 @@ describe('rows from each benchmark’s figures', () => {
     expect(rows[0]!.detail).toBe('bare 40,000/s, service 36,000/s');
   });
 
+  it('service: CPU per answer and the shared-core ratio as reference rows when measured', () => {
+    const rates = { bare: 40_000, service: 36_000, dev: 30_000, serviceOverBare: 0.9, devOverService: 0.83 };
+    const cpuPerAnswer = { bareUs: 16, serviceUs: 20, devUs: 22.5, serviceOverBare: 0.8, devOverService: 0.89 };
+    const rows = benchmark('service').rows({ rounds: 3, wrk: rates, papiBench: rates, cpuPerAnswer, sharedCore: { serviceOverBare: 0.86, devOverService: 0.93 } });
+    expect(rows.slice(-2).map((r) => [r.goal, r.value, met(r)])).toEqual([
+      ['ref', 0.8, undefined],
+      ['ref', 0.86, undefined],
+    ]);
+    expect(rows.at(-1)!.detail).toMatch(/^papi dev ÷ service 0\.93×/);
+    expect(rows.at(-2)!.detail).toBe('bare 16.0 µs, service 20.0 µs, papi dev with its service 22.5 µs (service ÷ papi dev 0.89); less swayed by a busy machine than the rates');
+  });
+
   it('local: papi local ÷ stub for 1 and 10 ids, p50 against 1.5 and p99 against 2', () => {
     const f = (p50: number, p99: number) => ({ p50, p99, qps: 1000 });
     const rows = benchmark('local').rows({ batch: 10, local: [f(1.4, 4), f(3, 5)], stub: [f(1, 2), f(1.5, 2)], duckdb: [f(0.5, 1), f(0.6, 1)] });

@@ -27,10 +27,10 @@ export default defineCommand({
   },
   async run(ctx, _args, options) {
     const { dev } = await import('../../dev/index.js');
-    const { describeServiceLine } = await import('../../dev/request-log.js');
+    const { describeServiceLine, linePrinter } = await import('../../dev/request-log.js');
     await dev(ctx, {
       port: options.port,
-      ...(options.requestLog ? { onLog: (line: string) => ctx.out.raw(`${ctx.out.json ? line : describeServiceLine(line)}\n`) } : {}),
+      ...(options.requestLog ? { onLog: linePrinter((text) => ctx.out.raw(text), ctx.out.json ? undefined : describeServiceLine) } : {}),
       // Ready: one line for scripts, a hint for people; then it serves until stopped.
       onReady: (url, logFile) => {
         if (ctx.out.json) ctx.out.raw(`${JSON.stringify({ url })}\n`);

@@ -112,6 +112,15 @@ describe('errors', () => {
     expect(failure.message).toMatch(/^JavaScript execution error: Uncaught Error: it broke in BOOM at 'throw new Error\('it broke'\);' position \d+\nstackstrace: \nBOOM line: 3$/);
   });
 
+  it('creates a body that does not compile, and fails its CALL with a JavaScript compilation error', async () => {
+    await c.execute(`CREATE OR REPLACE PROCEDURE no_compile() RETURNS VARCHAR LANGUAGE JAVASCRIPT AS $$
+      var ok = 1;
+      var x = ;
+    $$`);
+    const failure = await driverFailure(c.execute('CALL no_compile()'));
+    expect([failure.code, failure.message]).toEqual(['100131', "JavaScript compilation error: Uncaught SyntaxError: Unexpected token ';' in NO_COMPILE at 'var x = ;'"]);
+  });
+
   it('throws an SQL failure into the body as an exception with code, state and message, which it may catch', async () => {
     // https://docs.snowflake.com/en/developer-guide/stored-procedure/stored-procedures-javascript#catching-an-error-using-try-catch
     await c.execute(`CREATE OR REPLACE PROCEDURE broken_query()
@@ -367,6 +376,20 @@ $$`),
     } finally {
       await caller.close();
     }
+  });
+
+  it('grants USAGE on all procedures of a schema, and on future ones; refuses ALL of a kind it does not gather', async () => {
+    // https://docs.snowflake.com/en/sql-reference/sql/grant-privilege: ON ALL | FUTURE PROCEDURES IN SCHEMA
+    await c.execute('CREATE ROLE ALL_ROLE');
+    await c.execute('GRANT USAGE ON ALL PROCEDURES IN SCHEMA P.S TO ROLE ALL_ROLE');
+    const granted = await c.execute<{ granted_on: string; name: string }>('SHOW GRANTS TO ROLE ALL_ROLE');
+    expect(granted.filter((g) => g.granted_on === 'PROCEDURE').map((g) => g.name)).toContain('P.S.SP_PI()');
+    await c.execute('GRANT USAGE ON FUTURE PROCEDURES IN SCHEMA P.S TO ROLE ALL_ROLE');
+    await c.execute(`CREATE PROCEDURE P.S.LATER() RETURNS FLOAT LANGUAGE JAVASCRIPT AS $$ return 1; $$`);
+    const later = await c.execute<{ privilege: string; grantee_name: string }>('SHOW GRANTS ON PROCEDURE P.S.LATER()');
+    expect(later.map((g) => [g.privilege, g.grantee_name])).toContainEqual(['USAGE', 'ALL_ROLE']);
+    const refused = await driverFailure(c.execute('GRANT USAGE ON ALL FUNCTIONS IN SCHEMA P.S TO ROLE ALL_ROLE'));
+    expect([refused.code, refused.message]).toEqual(['002040', 'SQL compilation error:\nGRANT … ON ALL FUNCTIONS is not supported by papi local.']);
   });
 
   it('keeps procedures across a restart, and stops a body that loops forever when papi local stops', async () => {

@@ -20,6 +20,8 @@ export interface ListenOptions {
   port: number;
   /** How long an idle keep-alive connection stays open (default Node's). */
   keepAliveTimeoutMs?: number;
+  /** Connections waiting to be accepted (default Node's 511; the kernel caps it at net.core.somaxconn). */
+  backlog?: number;
 }
 
 /** Listens on 127.0.0.1 (rejects when the port is taken). */
@@ -32,7 +34,7 @@ export async function listenApp(app: { fetch: FetchCallback }, options: ListenOp
   const { port } = options;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen({ port, host: '127.0.0.1', ...(options.backlog === undefined ? {} : { backlog: options.backlog }) }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -119,10 +119,27 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
   return app;
 }
 
+/**
+ * Connections waiting to be accepted. A load generator at 1,000 requests/s on a cold service opens a
+ * connection for each request in flight, up to a thousand in the first second, while papi local is
+ * busy with the lookups: past Node's default queue of 511 the kernel drops their SYNs and the client
+ * retries after 1 s, then 3 s (TcpExtListenOverflows grew during such runs). The service's own
+ * listener has the same depth (service/src/server.ts).
+ */
+export const INGRESS_LISTEN_BACKLOG = 4096;
+
+/**
+ * How long an idle client connection stays open. Node's default of 5 s lost requests: a client that
+ * keeps its idle connections for reuse (papi bench's keep-alive agent; a busy one reads the close
+ * late) sent on a connection the ingress was closing and got ECONNRESET — 100 of a warm minute at
+ * 1,000/s on a busy machine. Longer than a client keeps one idle (the SQL API's listener does the same).
+ */
+export const INGRESS_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export async function startIngress(options: IngressOptions): Promise<IngressListener> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let host = '';
-  const listener = await listenApp(createIngressApp(options, () => host, agent), { port: options.port ?? 0 }).catch((error: unknown) => {
+  const listener = await listenApp(createIngressApp(options, () => host, agent), { port: options.port ?? 0, backlog: INGRESS_LISTEN_BACKLOG, keepAliveTimeoutMs: INGRESS_KEEP_ALIVE_TIMEOUT_MS }).catch((error: unknown) => {
     agent.destroy();
     throw error;
   });

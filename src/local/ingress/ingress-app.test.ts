@@ -1,11 +1,13 @@
 // The ingress: its refusals through app.request() (the error middleware's {error, message} with
 // 401/403/503), and forwarding through a real listener to a real upstream (headers rewritten, body
 // streamed both ways, 503 with Retry-After when the container's port refuses the connection).
-import { Agent, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, createServer, get, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, createTestDirectory } from '../image-registry/__tests__/platform-doubles.js';
-import { createIngressApp, startIngress, type IngressListener } from './index.js';
+import { createIngressApp, INGRESS_KEEP_ALIVE_TIMEOUT_MS, INGRESS_LISTEN_BACKLOG, startIngress, type IngressListener } from './index.js';
 
 const service = { database: 'API', schema: 'DATA', name: 'SVC' };
 const authority = createTestAuthority();
@@ -44,6 +46,7 @@ describe('the ingress listener', () => {
   let containerPort: number | undefined;
   let ingress: IngressListener;
   let seen: IncomingHttpHeaders | undefined;
+  let containerConnections = 0;
 
   beforeAll(async () => {
     container = createServer((req, res) => {
@@ -51,6 +54,7 @@ describe('the ingress listener', () => {
       res.writeHead(201, { 'content-type': 'text/plain', 'x-from': 'container' });
       req.pipe(res);
     });
+    container.on('connection', () => containerConnections++);
     await new Promise<void>((resolve) => container.listen(0, '127.0.0.1', resolve));
     containerPort = (container.address() as AddressInfo).port;
     ingress = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => containerPort, guardSecret: 'the-guard-secret' });
@@ -74,6 +78,40 @@ describe('the ingress listener', () => {
     expect(seen?.['sf-context-current-user']).toBe('ALICE');
     // The container's guard (spcs/ingress-guard.ts) lets in only requests with the ingress's secret.
     expect(seen?.['x-papi-local-ingress-secret']).toBe('the-guard-secret');
+  });
+
+  it('forwards over kept-alive connections: sequential requests, each on a new client connection, share one connection to the container', async () => {
+    const before = containerConnections;
+    for (let i = 0; i < 20; i++) {
+      // A new client connection each time (Connection: close): only the ingress's side is kept alive.
+      const response = await fetch(`http://${ingress.host}/echo`, { method: 'POST', headers: { authorization: token('CALLER'), connection: 'close' }, body: `n${i}` });
+      expect(await response.text()).toBe(`n${i}`);
+    }
+    expect(containerConnections - before).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps an idle client connection open for 65 s and says so (Keep-Alive), not the 5 s that reset reused connections', async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+        get(`http://${ingress.host}/`, { agent, headers: { authorization: token('CALLER') } }, (res) => {
+          res.resume();
+          resolve(res.headers['keep-alive'] as string | undefined);
+        }).on('error', reject);
+      });
+      expect(INGRESS_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
+      expect(keepAlive).toBe('timeout=65');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('listens with a deep accept queue (4096, or the kernel cap): a burst of new connections under load is queued, not dropped', () => {
+    // For a listening socket, ss shows the backlog as Send-Q (Node's default would be 511).
+    const listening = execFileSync('ss', ['-Hltn', `sport = :${ingress.port}`], { encoding: 'utf8' }).trim().split(/\s+/);
+    const cap = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    expect(INGRESS_LISTEN_BACKLOG).toBe(4096);
+    expect(Number(listening[2])).toBe(Math.min(INGRESS_LISTEN_BACKLOG, cap));
   });
 
   it('answers 503 with Retry-After when nothing listens on the container port (a container that just died, #13.8)', async () => {

@@ -16,6 +16,15 @@ describe('splitRows', () => {
     expect(chunks[0]!.body.startsWith('["5","r5"],')).toBe(true);
   });
 
+  it('measures rows by their encoded size: characters JSON escapes count six times', () => {
+    // 100 control characters are 100 characters of text and 600 of JSON: past a 500-byte first answer.
+    const escaped = [['\u0001'.repeat(100)], ['x']];
+    const { inline, chunks } = splitRows(escaped, { firstRows: 100, firstBytes: 500, chunkRows: 10, chunkBytes: 1e6 });
+    expect(inline).toEqual([]);
+    expect(JSON.parse(`[${chunks.map((c) => c.body).join(',')}]`)).toEqual(escaped);
+    expect(splitRows(escaped, { firstRows: 100, firstBytes: 700, chunkRows: 10, chunkBytes: 1e6 })).toEqual({ inline: escaped, chunks: [] });
+  });
+
   it('limits chunks by size too, but never leaves a chunk empty', () => {
     const { chunks } = splitRows(rows, { firstRows: 0, firstBytes: 0, chunkRows: 100, chunkBytes: 1 });
     expect(chunks).toHaveLength(25);

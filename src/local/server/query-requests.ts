@@ -270,6 +270,8 @@ type Row = Array<string | null>;
 
 /** Keeps the first answer small; the rest become chunk bodies (rows joined by commas, no outer brackets). */
 export function splitRows(rows: Row[], limits: ChunkLimits): { inline: Row[]; chunks: Array<{ body: string; rowCount: number }> } {
+  // Most results (every point lookup) surely fit inline: they are not encoded twice to find out.
+  if (rows.length <= limits.firstRows && encodedSizeAtMost(rows) <= limits.firstBytes) return { inline: rows, chunks: [] };
   const encoded = rows.map((row) => JSON.stringify(row));
   let index = 0;
   let bytes = 0;
@@ -286,6 +288,16 @@ export function splitRows(rows: Row[], limits: ChunkLimits): { inline: Row[]; ch
     chunks.push({ body: encoded.slice(start, index).join(','), rowCount: index - start });
   }
   return { inline, chunks };
+}
+
+/** An upper bound of the rows' JSON length: each character escapes to at most 6 (\uXXXX), plus quotes and commas. */
+function encodedSizeAtMost(rows: Row[]): number {
+  let size = 0;
+  for (const row of rows) {
+    size += 2;
+    for (const value of row) size += value === null ? 5 : value.length * 6 + 3;
+  }
+  return size;
 }
 
 function rowtypeOf(column: Column): Record<string, unknown> {

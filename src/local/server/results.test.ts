@@ -18,6 +18,14 @@ describe('ResultStore chunks', () => {
     expect(store.chunk(entry.queryId, 1, 'wrong key')).toBeUndefined();
   });
 
+  it('gives a result without chunks no key, and serves nothing for it whatever the key', async () => {
+    const store = new ResultStore();
+    const entry = await finished(store);
+    store.keepChunks(entry, []);
+    expect(entry.chunkKey).toBeUndefined();
+    for (const key of [undefined, null, '', 'undefined']) expect(store.chunk(entry.queryId, 0, key)).toBeUndefined();
+  });
+
   it('keeps large results on disk, serves them the same, and removes the files on close', async () => {
     const store = new ResultStore();
     const entry = await finished(store);

@@ -26,7 +26,8 @@ export interface QueryEntry {
   chunkFiles?: string[];
   /** Cancels the statement while it runs (the driver's abort-request). */
   readonly abort: AbortController;
-  chunkKey: string;
+  /** The key of the chunk URLs, made only for a result that has chunks (most answers are inline). */
+  chunkKey?: string;
   done: Promise<void>;
 }
 
@@ -59,7 +60,6 @@ export class ResultStore {
       startTime: Date.now(),
       status: 'RUNNING',
       chunks: [],
-      chunkKey: randomBytes(16).toString('hex'),
       abort: new AbortController(),
       done: Promise.resolve(),
     };
@@ -78,6 +78,8 @@ export class ResultStore {
 
   /** Keeps a finished result's chunk bodies: in memory when small, else in files. */
   keepChunks(entry: QueryEntry, bodies: string[]): void {
+    if (bodies.length === 0) return;
+    entry.chunkKey = randomBytes(16).toString('hex');
     const size = bodies.reduce((total, body) => total + body.length, 0);
     if (size <= CHUNKS_IN_MEMORY_BYTES) {
       entry.chunks = bodies;
@@ -91,9 +93,9 @@ export class ResultStore {
     });
   }
 
-  chunk(queryId: string, index: number, key: string | null): string | undefined {
+  chunk(queryId: string, index: number, key: string | null | undefined): string | undefined {
     const entry = this.entries.get(queryId);
-    if (!entry || key !== entry.chunkKey) return undefined;
+    if (!entry || entry.chunkKey === undefined || key !== entry.chunkKey) return undefined;
     if (!entry.chunkFiles) return entry.chunks[index];
     const file = entry.chunkFiles[index];
     return file === undefined ? undefined : readFileSync(file, 'utf8');

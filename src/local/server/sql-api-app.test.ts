@@ -92,6 +92,21 @@ describe('the SQL API app', () => {
     expect(await login.json()).toMatchObject({ success: true });
   });
 
+  it('inflates small gzip bodies on the event loop with the same limits: past the cap a 413, past the inline cap the long way', async () => {
+    // Bodies of a few KB inflate inline, their output capped at 1 MB: a small bomb before login (cap 1 MB) is refused there…
+    const smallBomb = gzipSync(Buffer.alloc(2 * 1024 * 1024), { level: 9 });
+    expect(smallBomb.length).toBeLessThan(16 * 1024);
+    const refused = await fetch(`${local.accessUrl}/session/v1/login-request`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: smallBomb });
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toMatchObject(snowflakeFailure('000603', '54000'));
+    // …and a small query request that inflates past 1 MB, within the query cap (64 MB), is inflated off the loop and runs.
+    const sqlText = `SELECT 'inflated' AS A /* ${'x'.repeat(2 * 1024 * 1024)} */`;
+    const body = gzipSync(JSON.stringify({ sqlText }), { level: 9 });
+    expect(body.length).toBeLessThan(16 * 1024);
+    const answer = await fetch(`${local.accessUrl}/queries/v1/query-request`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Snowflake Token="${token}"` }, body });
+    expect(await answer.json()).toMatchObject({ success: true, data: { rowset: [['inflated']] } });
+  });
+
   it('serves chunks only with their key', async () => {
     const response = await local.app.request('/papi-local/chunks/no-such-query/0?key=x');
     expect(response.status).toBe(404);

@@ -121,8 +121,13 @@ export function runProcedure(call: ProcedureCall): Promise<ReturnedValue> {
     };
     const onAbort = () => finish(() => reject(new SqlError('000604', '57014', 'SQL execution canceled')));
     call.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (message: { ok: boolean; value?: string; sql?: boolean; code?: number; state?: string; message?: string; stackTraceTxt?: string; text?: string; stack?: string }) => {
+    worker.on('message', (message: { ok: boolean; value?: string; compile?: boolean; line?: number; sql?: boolean; code?: number; state?: string; message?: string; stackTraceTxt?: string; text?: string; stack?: string }) => {
       if (message.ok) return finish(() => resolve(JSON.parse(message.value!) as ReturnedValue));
+      if (message.compile) {
+        // The body does not compile (Snowflake checks it at the first CALL, not at CREATE). Code unverified.
+        const source = call.body.split('\n')[(message.line ?? 0) - 1]?.trim() ?? '';
+        return finish(() => reject(new SqlError('100131', 'P0000', `JavaScript compilation error: Uncaught ${message.text} in ${call.name} at '${source}'`)));
+      }
       if (message.sql)
         return finish(() => reject(new SqlError('100183', 'P0000', `Execution error in store procedure ${call.name}:\n${message.message}\n${message.stackTraceTxt}`)));
       finish(() => reject(javascriptError(call.name, call.body, message.text ?? '', message.stack ?? '')));

@@ -49,9 +49,19 @@ export function workerMain(threads: typeof import('node:worker_threads'), vm: ty
     globals[name] = args[i];
   });
   const post = (message: object) => threads.parentPort!.postMessage(message);
+  let script: import('node:vm').Script;
+  try {
+    script = new vm.Script(`(function () {${data.body}\n})()`, { filename: data.name });
+  } catch (error) {
+    // The body does not compile: V8 puts "NAME:line" and the source line first in a SyntaxError's stack.
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown };
+    const at = /^[^\n]*:(\d+)\n/.exec(String(e.stack ?? ''));
+    post({ ok: false, sql: false, compile: true, text: `${String(e.name)}: ${String(e.message)}`, line: at ? Number(at[1]) : 0 });
+    return;
+  }
   let value: unknown;
   try {
-    value = vm.runInContext(`(function () {${data.body}\n})()`, context, { filename: data.name });
+    value = script.runInContext(context);
   } catch (error) {
     const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown; state?: unknown; stackTraceTxt?: unknown } | null;
     if (api.isSqlError(e)) {

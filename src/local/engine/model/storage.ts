@@ -115,7 +115,13 @@ export class Storage {
     return statement;
   }
 
-  /** Prepared once per SQL text, with its binds renumbered for DuckDB (see denseBinds); none when it takes no bind. */
+  /**
+   * Prepared once per SQL text, with its binds renumbered for DuckDB (see denseBinds); none when it takes no bind.
+   * What this saves is the parse: DuckDB (1.5) keeps no plan for a prepared statement that has binds and
+   * reads a table, it plans it again on every run with the values. Measured on a point lookup of 10,000 rows:
+   * 0.13 ms prepared without binds, 0.43 ms with one bind, about 1 ms with ten, whatever the table's size —
+   * the floor of papi local's lookups (npm run bench:local, its DuckDB column pays the same).
+   */
   private async prepare(sql: string): Promise<Prepared> {
     const cached = this.prepared.get(sql);
     if (cached) return cached;

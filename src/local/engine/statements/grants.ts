@@ -37,6 +37,8 @@ function grantTargets(ex: Exec, on: ast.GrantTarget): Target[] {
   if (on.kind === 'future') throw unsupported('FUTURE grants here');
   // ALL <objects> IN SCHEMA | DATABASE: every existing object of that kind.
   const plural = on.pluralType.toUpperCase();
+  // A kind not gathered below would be granted on nothing, silently: refused instead.
+  if (!['SCHEMAS', 'TABLES', 'VIEWS', 'HYBRID TABLES', 'STAGES', 'PROCEDURES'].includes(plural)) throw unsupported(`GRANT … ON ALL ${plural}`);
   const schemas =
     on.in.objectType === 'SCHEMA'
       ? [ex.scope.requireSchema(ex.scope.qualifySchema(on.in.name, 'GRANT'))]
@@ -50,11 +52,12 @@ function grantTargets(ex: Exec, on: ast.GrantTarget): Target[] {
         targets.push({ objectType: isView ? 'VIEW' : 'TABLE', id: t.id, owner: t.owner, entry: t });
     }
     if (plural === 'STAGES') for (const s of Object.values(schema.stages)) targets.push({ objectType: 'STAGE', id: s.id, owner: s.owner, entry: s });
+    if (plural === 'PROCEDURES') for (const p of Object.values(schema.procedures ?? {})) targets.push({ objectType: 'PROCEDURE', id: p.id, owner: p.owner, entry: p });
   }
   return targets;
 }
 
-const FUTURE_TYPES: Record<string, ObjectType> = { TABLES: 'TABLE', 'HYBRID TABLES': 'TABLE', VIEWS: 'VIEW', STAGES: 'STAGE', SCHEMAS: 'SCHEMA', SERVICES: 'SERVICE', 'IMAGE REPOSITORIES': 'IMAGE REPOSITORY' };
+const FUTURE_TYPES: Record<string, ObjectType> = { PROCEDURES: 'PROCEDURE', TABLES: 'TABLE', 'HYBRID TABLES': 'TABLE', VIEWS: 'VIEW', STAGES: 'STAGE', SCHEMAS: 'SCHEMA', SERVICES: 'SERVICE', 'IMAGE REPOSITORIES': 'IMAGE REPOSITORY' };
 
 /** GRANT/REVOKE … ON FUTURE <objects> IN SCHEMA|DATABASE: recorded, applied at each creation. */
 function futureGrants(ex: Exec, on: Extract<ast.GrantTarget, { pluralType: string }>, privileges: string[], role: string, grant: boolean): StatementResult {

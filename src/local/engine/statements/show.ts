@@ -473,8 +473,10 @@ function showGrants(ex: Exec, stmt: ast.ShowStatement): StatementResult {
       if (db.id === id) return display(db.name);
       for (const s of Object.values(db.schemas)) {
         if (s.id === id) return display(db.name, s.name);
-        for (const coll of [s.tables, s.stages, s.imageRepositories, s.services])
+        for (const coll of [s.tables, s.stages, s.imageRepositories, s.services, s.tasks ?? {}, s.fileFormats ?? {}])
           for (const o of Object.values(coll)) if (o.id === id) return display(db.name, s.name, o.name);
+        // A procedure by its signature: P.S.MYPROC(FLOAT).
+        for (const [key, p] of Object.entries(s.procedures ?? {})) if (p.id === id) return `${display(db.name, s.name)}.${key}`;
       }
     }
     for (const coll of [state.warehouses, state.computePools, state.roles, state.users]) for (const o of Object.values(coll)) if (o.id === id) return display(o.name);
@@ -530,6 +532,7 @@ function ownedBy(state: CatalogState, role: string, nameOf: (t: string, id: numb
       for (const t of Object.values(s.stages)) add('STAGE', t);
       for (const t of Object.values(s.imageRepositories)) add('IMAGE_REPOSITORY', t);
       for (const t of Object.values(s.services)) add('SERVICE', t);
+      for (const t of Object.values(s.procedures ?? {})) add('PROCEDURE', t);
     }
   }
   for (const w of Object.values(state.warehouses)) add('WAREHOUSE', w);

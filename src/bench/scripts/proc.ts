@@ -1,0 +1,74 @@
+// What the benchmark scripts read of this machine's processes from /proc (Linux): the processes
+// below one (papi local's service containers), their memory and CPU time, and the kernel's count of
+// connections dropped because a listener's accept queue was full.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Every process below `root` (the service's containers and their helpers), from /proc. */
+export function descendants(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone since readdir.
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number): void => {
+    for (const [child, parent] of parents) if (parent === pid) (found.push(child), walk(child));
+  };
+  walk(root);
+  return found;
+}
+
+/** Summed VmRSS of the processes, in MB (0 for any that is gone). */
+export function rssMb(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // Gone.
+    }
+  }
+  return kb / 1024;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
+const USER_HZ = 100;
+
+/** Summed CPU time (user + system) of the processes so far, in ms (0 for any that is gone). */
+export function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Gone.
+    }
+  }
+  return (ticks * 1000) / USER_HZ;
+}
+
+/** CPU time (user + system) of this process's children that ended and were waited for, in ms (a command run to its end). */
+export function endedChildrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / USER_HZ;
+}
+
+/** TcpExtListenOverflows, machine-wide (connections dropped at a full accept queue); undefined without /proc/net/netstat. */
+export function listenOverflows(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((line) => line.startsWith('TcpExt:'));
+    const names = lines[0]?.split(' ') ?? [];
+    const value = Number(lines[1]?.split(' ')[names.indexOf('ListenOverflows')]);
+    return Number.isFinite(value) && names.includes('ListenOverflows') ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
