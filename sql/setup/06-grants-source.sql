@@ -4,7 +4,7 @@ GRANT USAGE, OPERATE ON WAREHOUSE <% warehouse %> TO ROLE <% admin_role %>;
 
 GRANT USAGE ON DATABASE <% recommender_database %> TO ROLE <% admin_role %>;
 
-GRANT USAGE, CREATE TABLE ON SCHEMA <% recommender_schema %> TO ROLE <% admin_role %>;
+GRANT USAGE, CREATE TABLE, CREATE PROCEDURE ON SCHEMA <% recommender_schema %> TO ROLE <% admin_role %>;
 
 GRANT READ, WRITE ON STAGE <% stage %> TO ROLE <% admin_role %>;
 

@@ -1,9 +1,10 @@
--- The admin role: use the warehouse, read and change the recommender data, use the stage.
+-- The admin role: use the warehouse, read and change the recommender data, use the stage; CREATE
+-- PROCEDURE for the puresvd recommender, a JavaScript procedure in the recommender schema.
 GRANT USAGE, OPERATE ON WAREHOUSE <% warehouse %> TO ROLE <% admin_role %>;
 
 GRANT USAGE ON DATABASE <% recommender_database %> TO ROLE <% admin_role %>;
 
-GRANT USAGE, CREATE TABLE ON SCHEMA <% recommender_schema %> TO ROLE <% admin_role %>;
+GRANT USAGE, CREATE TABLE, CREATE PROCEDURE ON SCHEMA <% recommender_schema %> TO ROLE <% admin_role %>;
 
 GRANT READ, WRITE ON STAGE <% stage %> TO ROLE <% admin_role %>;
 

@@ -18,7 +18,7 @@ export const DEFAULT_OBJECTS: ObjectNames = {
 export const DEFAULTS = {
   data: { source: 'auto', sampleSize: '100k' as SampleSize },
   // item-knn with a half-life of 3 ratings: the best of papi evaluate on MovieLens 100K (see README).
-  recommender: { algorithm: 'item-knn' as RecommenderAlgorithm, neighbors: 10, halfLife: 3, topN: 10 },
+  recommender: { algorithm: 'item-knn' as RecommenderAlgorithm, neighbors: 10, halfLife: 3, factors: 20, iterations: 10, topN: 10 },
   service: { port: 8001, maxIdsPerRequest: 100, idFormat: 'integer' as const, cache: { ttlSeconds: 180, maxEntries: 100_000, honorNoCache: false } },
   local: { dataDir: '.papi/local', port: 0 },
 };

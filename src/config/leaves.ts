@@ -105,6 +105,8 @@ export const LEAVES: readonly Leaf[] = [
   setting('recommender.algorithm', oneOf(RECOMMENDER_ALGORITHMS), d.recommender.algorithm),
   setting('recommender.neighbors', int(1, 1000), d.recommender.neighbors),
   setting('recommender.halfLife', int(0, 1000), d.recommender.halfLife),
+  setting('recommender.factors', int(1, 500), d.recommender.factors),
+  setting('recommender.iterations', int(1, 100), d.recommender.iterations),
   setting('recommender.topN', int(1, 1000), d.recommender.topN),
   // How often a Snowflake task recomputes and republishes ('60 minutes'); none: no task (src/setup/schedule.ts).
   { path: 'recommender.schedule', yamlPath: 'recommender.schedule', kind: text },

@@ -276,13 +276,13 @@ describe('loadConfig: papi.yaml validation', () => {
   it('reads recommender.algorithm and halfLife, and names the algorithms on a wrong one', async () => {
     const box = sandbox();
     box.yaml('version: 1\nrecommender:\n  algorithm: user-knn\n  neighbors: 9\n  halfLife: 5\n');
-    expect((await load(box)).recommender).toEqual({ algorithm: 'user-knn', neighbors: 9, halfLife: 5, topN: 10 });
+    expect((await load(box)).recommender).toEqual({ algorithm: 'user-knn', neighbors: 9, halfLife: 5, factors: 20, iterations: 10, topN: 10 });
     const defaults = sandbox();
     defaults.yaml('version: 1\n');
-    expect((await load(defaults)).recommender).toEqual({ algorithm: 'item-knn', neighbors: 10, halfLife: 3, topN: 10 });
+    expect((await load(defaults)).recommender).toEqual({ algorithm: 'item-knn', neighbors: 10, halfLife: 3, factors: 20, iterations: 10, topN: 10 });
     const wrong = sandbox();
     wrong.yaml('version: 1\nrecommender:\n  algorithm: ease\n');
-    expect((await loadError(wrong)).message).toContain('papi.yaml:3 › recommender.algorithm: expected one of item-knn, user-knn, popularity, got "ease"');
+    expect((await loadError(wrong)).message).toContain('papi.yaml:3 › recommender.algorithm: expected one of item-knn, user-knn, popularity, puresvd, got "ease"');
   });
 
   it('requires version: 1', async () => {

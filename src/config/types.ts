@@ -6,7 +6,7 @@ import type { IdFormat } from './id-format.js';
 export type TargetKind = 'local' | 'snowflake';
 
 export type SampleSize = '100k' | '1m' | '10m';
-export const RECOMMENDER_ALGORITHMS = ['item-knn', 'user-knn', 'popularity'] as const;
+export const RECOMMENDER_ALGORITHMS = ['item-knn', 'user-knn', 'popularity', 'puresvd'] as const;
 export type RecommenderAlgorithm = (typeof RECOMMENDER_ALGORITHMS)[number];
 
 export interface ObjectNames {
@@ -57,6 +57,10 @@ export interface PapiConfig {
     neighbors: number;
     /** item-knn: a user's rating weighs half as much once they have rated this many titles since (0 = no decay). */
     halfLife: number;
+    /** puresvd: latent factors (right singular vectors of the ratings matrix) per user and title. */
+    factors: number;
+    /** puresvd: rounds of subspace iteration that find them (more: closer to the exact SVD, slower). */
+    iterations: number;
     topN: number;
     /** How often a Snowflake task recomputes and republishes (e.g. '60 minutes'); none: no task. */
     schedule?: string;

@@ -11,6 +11,8 @@ import { readPassword, runningInstance } from '../local/index.js';
 import { step } from '../snowflake/plan.js';
 import { connect } from '../snowflake/driver.js';
 import { integer, qualified } from '../snowflake/template.js';
+import { ALGORITHMS } from '../recommend/algorithms.js';
+import { pureSvdReference } from '../recommend/reference.js';
 import type { EvaluateResult } from './index.js';
 
 const table = (name: string) => qualified(['EV', 'T', name]);
@@ -141,6 +143,36 @@ describe('papi evaluate on a tiny directory, through the CLI', () => {
     } finally {
       await admin.close();
     }
+  }, 240_000);
+
+  it('evaluates puresvd (a JavaScript procedure): settings chosen on validation, metrics as the exact PureSVD gives', async () => {
+    const result = await runCli(['evaluate', '--data', data, '--algorithms', 'puresvd', '--json'], { cwd: project, env });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as EvaluateResult;
+    const row = report.rows.find((r) => r.algorithm === 'puresvd')!;
+    expect(row.validation!.map((v) => v.parameters)).toEqual(ALGORITHMS.puresvd.grid);
+    expect(ALGORITHMS.puresvd.grid).toContainEqual(row.parameters);
+    // Train: user 1 rated 1–4, user 2 1, 2, 3, 6, user 3 1, 2, user 4 1, 3, 2, 5, 6 (all 4 stars); test: 5, 4, 4.
+    const train = [
+      [1, [1, 2, 3, 4]],
+      [2, [1, 2, 3, 6]],
+      [3, [1, 2]],
+      [4, [1, 3, 2, 5, 6]],
+    ] as const;
+    const held = new Map([[1, 5], [2, 4], [4, 4]]);
+    const exact = pureSvdReference(
+      train.flatMap(([user, items]) => items.map((item) => ({ user, item, rating: 4, at: null }))),
+      new Set([1, 2, 3, 4, 5, 6]),
+      [...held.keys()],
+      { factors: row.parameters.factors!, topN: 10 },
+    );
+    // One held-out title per user: NDCG = 1/log2(rank + 1), recall 1 when it is in the list, AP = 1/rank.
+    const rank = (user: number) => exact.get(user)!.findIndex((e) => e.item === held.get(user)) + 1;
+    const users = [...held.keys()];
+    const mean = (f: (user: number) => number) => users.reduce((s, u) => s + f(u), 0) / users.length;
+    expect(row.metrics.ndcg).toBeCloseTo(mean((u) => (rank(u) > 0 ? 1 / Math.log2(rank(u) + 1) : 0)), 12);
+    expect(row.metrics.recall).toBeCloseTo(mean((u) => (rank(u) > 0 ? 1 : 0)), 12);
+    expect(row.metrics.map).toBeCloseTo(mean((u) => (rank(u) > 0 ? 1 / rank(u) : 0)), 12);
   }, 240_000);
 
   it('refuses an unknown algorithm before connecting (exit 2)', async () => {

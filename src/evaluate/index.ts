@@ -4,7 +4,7 @@
 // validation split carved from train the same way, then each algorithm is fitted on train and its top
 // 10 scored against the held-out ratings (sql/evaluate/03-metrics.sql). The database is dropped at the end.
 import type { ConnectedContext } from '../context.js';
-import { ALGORITHMS, algorithmStatements, configuredSettings, RECOMMENDER_ALGORITHMS, type AlgorithmSettings, type RecommenderAlgorithm } from '../recommend/algorithms.js';
+import { ALGORITHMS, algorithmStatements, configuredSettings, PURESVD_PROCEDURE, RECOMMENDER_ALGORITHMS, type AlgorithmSettings, type RecommenderAlgorithm } from '../recommend/algorithms.js';
 import { step, userIdType } from '../snowflake/plan.js';
 import { runStatement, type StatementRunner } from '../snowflake/runner.js';
 import { fileUrl, identifier, integer, keyword, pathSegment, qualified, renderValue, WAREHOUSE_SIZES, type TemplateValue } from '../snowflake/template.js';
@@ -15,7 +15,7 @@ export const EVALUATED = ['notebook', ...RECOMMENDER_ALGORITHMS] as const;
 export type Evaluated = (typeof EVALUATED)[number];
 
 /** The notebook: user-knn with 9 other users (its 10 nearest rows include the user). */
-const NOTEBOOK: AlgorithmSettings = { neighbors: 9, halfLife: 0 };
+const NOTEBOOK: AlgorithmSettings = { neighbors: 9, halfLife: 0, factors: 0, iterations: 0 };
 /** Titles per user that are scored: metrics @10. */
 export const K = 10;
 export const DATABASE = 'PAPI_EVALUATE';
@@ -91,6 +91,7 @@ function evaluationNames() {
     validationTest: table('VALIDATION_TEST'),
     validationUsers: table('VALIDATION_USERS'),
     top: table('TOP'),
+    procedure: table(PURESVD_PROCEDURE),
   };
 }
 type Names = ReturnType<typeof evaluationNames>;
@@ -165,14 +166,14 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
             let best = -1;
             for (const candidate of info.grid) {
               const tried = { ...settings, ...candidate };
-              await run(algorithmStatements(algorithm, tried, K, { ratings: names.validationTrain, titles: names.titles, users: names.validationUsers, top: names.top }));
+              await run(algorithmStatements(algorithm, tried, K, { ratings: names.validationTrain, titles: names.titles, users: names.validationUsers, top: names.top, procedure: names.procedure }));
               const { ndcg } = await metrics(conn, names, names.validationTest);
               validation.push({ parameters: info.parameters(tried), ndcg });
               if (ndcg > best) [best, settings] = [ndcg, tried];
             }
           }
           const fitStarted = performance.now();
-          await run(algorithmStatements(algorithm, settings, K, { ratings: names.train, titles: names.titles, users: names.testUsers, top: names.top }));
+          await run(algorithmStatements(algorithm, settings, K, { ratings: names.train, titles: names.titles, users: names.testUsers, top: names.top, procedure: names.procedure }));
           const fitMs = Math.round(performance.now() - fitStarted);
           return {
             algorithm: row,

@@ -3,15 +3,15 @@
 // on small data: hand-made cases (ties, undated and repeated ratings) and a slice of the generated sample.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceRecommendations } from '../data/reference-knn.js';
-import { generateSample } from '../data/sample.js';
 import { harness, run, type Harness } from '../local/engine/__tests__/harness.js';
 import { step } from '../snowflake/plan.js';
 import { identifier, integer, qualified } from '../snowflake/template.js';
 import { algorithmStatements, type AlgorithmSettings, type RecommenderAlgorithm } from './algorithms.js';
 import { itemKnnReference, popularityReference, type DatedRating, type Ranked } from './reference.js';
+import { sampleSlice } from './sample-slice.js';
 
 const table = (name: string) => qualified(['ALGO', 'TEST', name]);
-const TABLES = { ratings: table('USER_RATINGS'), titles: table('TITLE'), users: table('USERS'), top: table('TOP') };
+const TABLES = { ratings: table('USER_RATINGS'), titles: table('TITLE'), users: table('USERS'), top: table('TOP'), procedure: table('PAPI_PURESVD') };
 let h: Harness;
 
 beforeAll(async () => {
@@ -77,30 +77,16 @@ const HAND: DatedRating[] = [
 ];
 const HAND_DATA = { ratings: HAND, titles: [1, 2, 3, 4, 5, 6], users: [1, 2, 3, 4, 5, 6] };
 
-/** The sample's first 40 users' ratings, with their times. */
-function sampleSlice(users: number): { ratings: DatedRating[]; titles: number[]; users: number[] } {
-  const sample = generateSample();
-  const ratings = sample.ratings
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(','))
-    .filter(([user]) => Number(user) <= users)
-    .map(([user, item, rating, at]) => ({ user: Number(user), item: Number(item), rating: Number(rating), at: Date.parse(`${at!.replace(' ', 'T')}Z`) / 1000 }));
-  const titles = [...new Set(ratings.map((r) => r.item))].filter((item) => item % 7 !== 0); // some items without a title
-  return { ratings, titles, users: Array.from({ length: users }, (_, i) => i + 1) };
-}
-
 describe('item-knn SQL equals the TypeScript reference', () => {
   it('by hand: the newest ratings weigh most, undated ones fully, repeated ones once', async () => {
     for (const halfLife of [0, 1, 2]) {
       const reference = itemKnnReference(HAND, new Set(HAND_DATA.titles), HAND_DATA.users, { halfLife, topN: 3 });
-      expect(await sqlTop('item-knn', { neighbors: 10, halfLife }, HAND_DATA, 3), `halfLife ${halfLife}`).toEqual(keyed(reference));
+      expect(await sqlTop('item-knn', { neighbors: 10, halfLife, factors: 20, iterations: 10 }, HAND_DATA, 3), `halfLife ${halfLife}`).toEqual(keyed(reference));
     }
     // User 1 (3 newest, then 2, then 1), halfLife 1: item 5 is similar to 2 and 1 (user 3 rated all
     // three): 0.5 · 1/√(3·1) + 0.25 · 1/√(3·1) ≈ 0.43; item 4 to 2 and 1 via user 2: 0.75/√(3·2) ≈ 0.31;
     // item 6 to 3 via user 4: 1/√(2·1) ≈ 0.71.
-    const one = (await sqlTop('item-knn', { neighbors: 10, halfLife: 1 }, HAND_DATA, 3)).get('1');
+    const one = (await sqlTop('item-knn', { neighbors: 10, halfLife: 1, factors: 20, iterations: 10 }, HAND_DATA, 3)).get('1');
     expect(one).toEqual([
       { item: 6, score: '0.71' },
       { item: 5, score: '0.43' },
@@ -112,7 +98,7 @@ describe('item-knn SQL equals the TypeScript reference', () => {
     const data = sampleSlice(40);
     for (const halfLife of [0, 3]) {
       const reference = itemKnnReference(data.ratings, new Set(data.titles), data.users, { halfLife, topN: 10 });
-      const sql = await sqlTop('item-knn', { neighbors: 10, halfLife }, data, 10);
+      const sql = await sqlTop('item-knn', { neighbors: 10, halfLife, factors: 20, iterations: 10 }, data, 10);
       expect(sql.size).toBe(40);
       expect(sql, `halfLife ${halfLife}`).toEqual(keyed(reference));
     }
@@ -121,15 +107,15 @@ describe('item-knn SQL equals the TypeScript reference', () => {
 
 describe('popularity SQL equals the TypeScript reference', () => {
   it('by hand and on 40 users of the sample', async () => {
-    expect(await sqlTop('popularity', { neighbors: 10, halfLife: 0 }, HAND_DATA, 3)).toEqual(keyed(popularityReference(HAND, new Set(HAND_DATA.titles), HAND_DATA.users, 3)));
+    expect(await sqlTop('popularity', { neighbors: 10, halfLife: 0, factors: 20, iterations: 10 }, HAND_DATA, 3)).toEqual(keyed(popularityReference(HAND, new Set(HAND_DATA.titles), HAND_DATA.users, 3)));
     // User 6 rated nothing: the three most rated titles, 1 and 2 (three users each), then 3 (two, lower id than 5's two).
-    expect((await sqlTop('popularity', { neighbors: 10, halfLife: 0 }, HAND_DATA, 3)).get('6')).toEqual([
+    expect((await sqlTop('popularity', { neighbors: 10, halfLife: 0, factors: 20, iterations: 10 }, HAND_DATA, 3)).get('6')).toEqual([
       { item: 1, score: '3.00' },
       { item: 2, score: '3.00' },
       { item: 3, score: '2.00' },
     ]);
     const data = sampleSlice(40);
-    expect(await sqlTop('popularity', { neighbors: 10, halfLife: 0 }, data, 10)).toEqual(keyed(popularityReference(data.ratings, new Set(data.titles), data.users, 10)));
+    expect(await sqlTop('popularity', { neighbors: 10, halfLife: 0, factors: 20, iterations: 10 }, data, 10)).toEqual(keyed(popularityReference(data.ratings, new Set(data.titles), data.users, 10)));
   });
 });
 
@@ -140,14 +126,14 @@ describe('user-knn SQL equals the TypeScript reference', () => {
     for (const neighbors of [9, 10]) {
       const reference = referenceRecommendations(data.ratings.map((r) => ({ user: Number(r.user), item: r.item, rating: r.rating })), titles, { neighbors, topN: 10 });
       const expected = new Map([...reference].map(([user, list]) => [String(user), list.map((r) => ({ item: r.movie_id, score: r.movie_score }))]));
-      expect(await sqlTop('user-knn', { neighbors, halfLife: 0 }, data, 10), `neighbors ${neighbors}`).toEqual(expected);
+      expect(await sqlTop('user-knn', { neighbors, halfLife: 0, factors: 20, iterations: 10 }, data, 10), `neighbors ${neighbors}`).toEqual(expected);
     }
   });
 });
 
 describe('the published rows (sql/recommend/recommendations.sql)', () => {
   it("pack each user's top list, and give users without ratings the most popular titles", async () => {
-    await sqlTop('item-knn', { neighbors: 10, halfLife: 1 }, HAND_DATA, 3);
+    await sqlTop('item-knn', { neighbors: 10, halfLife: 1, factors: 20, iterations: 10 }, HAND_DATA, 3);
     const [create, drop, grant] = step('r', 'r', 'recommend', 'recommend/recommendations.sql', {
       recommendations_table: table('RECS'),
       top_table: TABLES.top,

@@ -1,17 +1,22 @@
 // papi's recommenders, each one SQL template in sql/recommend/ that Snowflake runs: it reads a
 // ratings table and writes each user's top titles into a table (USER_ID, ITEM_ID, SCORE, ITEM_RANK).
+// puresvd's template creates a JavaScript procedure (its body in sql/recommend/*.js) and CALLs it.
 // `papi setup` then packs that table into the published rows (sql/recommend/recommendations.sql);
 // `papi evaluate` runs the same templates on a hold-out split. One place says which templates there
 // are, which settings each takes and which values papi evaluate tries for them.
 import { RECOMMENDER_ALGORITHMS, type PapiConfig, type RecommenderAlgorithm } from '../config/types.js';
 import { step, type PlannedStatement } from '../snowflake/plan.js';
-import { integer, type TemplateValue } from '../snowflake/template.js';
+import { dollarQuoted, integer, loadScript, nameLiteral, type TemplateValue } from '../snowflake/template.js';
 
 export { RECOMMENDER_ALGORITHMS, type RecommenderAlgorithm };
 
 export const MAX_NEIGHBORS = 1000;
 export const MAX_HALF_LIFE = 1000;
 export const MAX_TOP_N = 1000;
+export const MAX_FACTORS = 500;
+export const MAX_ITERATIONS = 100;
+/** puresvd's procedure, in the schema of the top table. */
+export const PURESVD_PROCEDURE = 'PAPI_PURESVD';
 /** item-knn leaves out ratings older than this many half-lives (they weigh less than 1/8; measured: no loss). */
 const HALF_LIVES_KEPT = 3;
 
@@ -19,6 +24,8 @@ const HALF_LIVES_KEPT = 3;
 export interface AlgorithmSettings {
   neighbors: number;
   halfLife: number;
+  factors: number;
+  iterations: number;
 }
 
 export interface AlgorithmInfo {
@@ -46,6 +53,11 @@ export const ALGORITHMS: Record<RecommenderAlgorithm, AlgorithmInfo> = {
     parameters: () => ({}),
     grid: [],
   },
+  puresvd: {
+    description: 'PureSVD: r_u · Q · Qᵀ, Q the top singular vectors of the ratings (a JavaScript procedure)',
+    parameters: (s) => ({ factors: s.factors, iterations: s.iterations }),
+    grid: [10, 20, 30, 50].flatMap((factors) => [5, 10].map((iterations) => ({ factors, iterations }))),
+  },
 };
 
 /** The tables an algorithm reads and writes (validated names). */
@@ -56,6 +68,8 @@ export interface AlgorithmTables {
   users: TemplateValue;
   /** Written: USER_ID, ITEM_ID, SCORE, ITEM_RANK, the top `topN` per user. */
   top: TemplateValue;
+  /** Where an algorithm that runs as a procedure creates it (puresvd). */
+  procedure: TemplateValue;
 }
 
 /** The statements that compute `algorithm` into `tables.top`. */
@@ -88,6 +102,19 @@ export function algorithmStatements(algorithm: RecommenderAlgorithm, settings: A
     }
     case 'popularity':
       return step(algorithm, algorithm, 'recommend', template, common).statements;
+    case 'puresvd':
+      return step(algorithm, algorithm, 'recommend', template, {
+        procedure: tables.procedure,
+        body: dollarQuoted(pureSvdBody(), 'puresvd'),
+        // The procedure takes the names as strings and reads them through IDENTIFIER(?).
+        ratings_name: asNameLiteral(tables.ratings),
+        titles_name: asNameLiteral(tables.titles),
+        user_name: asNameLiteral(tables.users),
+        top_name: asNameLiteral(tables.top),
+        top_n: common.top_n,
+        factors: integer(settings.factors, { min: 1, max: MAX_FACTORS }, 'recommender.factors'),
+        iterations: integer(settings.iterations, { min: 1, max: MAX_ITERATIONS }, 'recommender.iterations'),
+      }).statements;
     default:
       throw new Error(`unknown algorithm ${JSON.stringify(algorithm)}`);
   }
@@ -95,5 +122,17 @@ export function algorithmStatements(algorithm: RecommenderAlgorithm, settings: A
 
 /** The configured algorithm's settings. */
 export function configuredSettings(config: PapiConfig): AlgorithmSettings {
-  return { neighbors: config.recommender.neighbors, halfLife: config.recommender.halfLife };
+  const { neighbors, halfLife, factors, iterations } = config.recommender;
+  return { neighbors, halfLife, factors, iterations };
+}
+
+/** puresvd's procedure body: the linear algebra, then the entry that reads and writes the tables. */
+export function pureSvdBody(): string {
+  return `${loadScript('recommend/puresvd-math.js')}\n${loadScript('recommend/puresvd.js')}`;
+}
+
+/** A validated table name as a string literal: '"DB"."SCHEMA"."TABLE"'. */
+function asNameLiteral(table: TemplateValue): TemplateValue {
+  if (table.kind !== 'qualified') throw new Error(`expected a qualified table name, got ${table.kind}`);
+  return nameLiteral(table.parts, table.label);
 }

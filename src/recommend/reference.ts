@@ -106,3 +106,90 @@ export function popularityReference(ratings: Iterable<DatedRating>, titles: Read
   }
   return result;
 }
+
+export interface Scored {
+  item: number;
+  score: number;
+}
+
+/**
+ * puresvd, exactly: R is users × items (a user's repeated ratings of an item count once, as their
+ * average); Q holds the top `factors` right singular vectors of R; score(u, j) = (r_u · Q · Qᵀ)_j for
+ * titles j the user has not rated, rounded to 9 decimals, ties to the lower id. Computed another way
+ * than the procedure (sql/recommend/puresvd-math.js): a full eigen-decomposition of the small
+ * users × users matrix R·Rᵀ by Jacobi rotations, whose eigenvectors u_k give Q = Rᵀ·u_k / σ_k.
+ * Dense, O(users³): small data only.
+ */
+export function pureSvdReference(ratings: Iterable<DatedRating>, titles: ReadonlySet<number>, forUsers: Iterable<Id>, options: { factors: number; topN: number }): Map<Id, Scored[]> {
+  const sums = new Map<Id, Map<number, { sum: number; count: number }>>();
+  for (const { user, item, rating } of ratings) {
+    if (!sums.has(user)) sums.set(user, new Map());
+    const cell = sums.get(user)!.get(item) ?? { sum: 0, count: 0 };
+    cell.sum += rating;
+    cell.count += 1;
+    sums.get(user)!.set(item, cell);
+  }
+  const users = [...sums.keys()].sort(byId);
+  const items = [...new Set([...sums.values()].flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
+  const R = users.map((u) => items.map((i) => {
+    const cell = sums.get(u)!.get(i);
+    return cell ? cell.sum / cell.count : 0;
+  }));
+  const m = users.length;
+  const RRt = R.map((a) => R.map((b) => a.reduce((s, x, j) => s + x * b[j]!, 0)));
+  const { values, vectors } = jacobiEigen(RRt);
+  // Strongest first; directions with σ² = 0 carry nothing.
+  const order = values.map((v, k) => [v, k] as const).sort((a, b) => b[0] - a[0]).filter(([v]) => v > 1e-9 * Math.max(...values, 0));
+  const k = Math.min(options.factors, order.length);
+  const Q = items.map((_, j) => order.slice(0, k).map(([value, c]) => {
+    let s = 0;
+    for (let u = 0; u < m; u++) s += R[u]![j]! * vectors[u]![c]!;
+    return s / Math.sqrt(value);
+  }));
+  const result = new Map<Id, Scored[]>();
+  for (const user of forUsers) {
+    const row = users.indexOf(user);
+    if (row < 0) continue;
+    const r = R[row]!;
+    const profile = Array.from({ length: k }, (_, c) => r.reduce((s, x, j) => s + x * Q[j]![c]!, 0));
+    const scores: Scored[] = [];
+    items.forEach((item, j) => {
+      if (sums.get(user)!.has(item) || !titles.has(item)) return;
+      const score = profile.reduce((s, p, c) => s + p * Q[j]![c]!, 0);
+      scores.push({ item, score: Math.round(score * 1e9) / 1e9 });
+    });
+    const best = scores.sort((a, b) => b.score - a.score || a.item - b.item).slice(0, options.topN);
+    if (best.length > 0) result.set(user, best);
+  }
+  return result;
+}
+
+/** Eigenvalues and eigenvectors (columns of `vectors`) of a symmetric matrix, by cyclic Jacobi rotations. */
+export function jacobiEigen(matrix: number[][]): { values: number[]; vectors: number[][] } {
+  const n = matrix.length;
+  const a = matrix.map((row) => [...row]);
+  const v = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j): number => (i === j ? 1 : 0)));
+  for (let sweep = 0; sweep < 200; sweep++) {
+    let off = 0;
+    let total = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        total += a[i]![j]! ** 2;
+        if (j > i) off += a[i]![j]! ** 2;
+      }
+    if (off <= 1e-30 * total) break;
+    for (let p = 0; p < n; p++)
+      for (let q = p + 1; q < n; q++) {
+        if (a[p]![q] === 0) continue;
+        // The rotation that zeroes a[p][q] (Golub & Van Loan, 8.5.2).
+        const tau = (a[q]![q]! - a[p]![p]!) / (2 * a[p]![q]!);
+        const t = Math.sign(tau || 1) / (Math.abs(tau) + Math.hypot(1, tau));
+        const c = 1 / Math.hypot(1, t);
+        const s = t * c;
+        for (const row of a) [row[p], row[q]] = [c * row[p]! - s * row[q]!, s * row[p]! + c * row[q]!];
+        [a[p], a[q]] = [a[p]!.map((x, l) => c * x - s * a[q]![l]!), a[p]!.map((x, l) => s * x + c * a[q]![l]!)];
+        for (const row of v) [row[p], row[q]] = [c * row[p]! - s * row[q]!, s * row[p]! + c * row[q]!];
+      }
+  }
+  return { values: a.map((row, i) => row[i]!), vectors: v };
+}

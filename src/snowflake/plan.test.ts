@@ -321,6 +321,9 @@ describe('teardownPlan', () => {
     const sql = allSql(teardownPlan(configWith(), { keepData: true }));
     expect(sql).not.toContain('DROP DATABASE IF EXISTS MOVIE_RECOMMENDER_DB');
     expect(sql).toContain('DROP DATABASE IF EXISTS API');
+    // puresvd's procedure is no data: it goes (without --keep-data, with its database).
+    expect(sql).toContain('DROP PROCEDURE IF EXISTS MOVIE_RECOMMENDER_DB.MOVIE_RECOMMENDER_SCHEMA.PAPI_PURESVD(VARCHAR, VARCHAR, VARCHAR, VARCHAR, FLOAT, FLOAT, FLOAT)');
+    expect(allSql(teardownPlan(configWith())).filter((s) => s.startsWith('DROP PROCEDURE'))).toEqual([]);
   });
 
   it('--keep-data keeps a database the API objects share with the recommender', () => {

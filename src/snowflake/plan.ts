@@ -3,7 +3,7 @@
 // fails before anything runs; `--dry-run` prints exactly what a real run would execute.
 import { ID_COLUMN_TYPES } from '../config/id-format.js';
 import type { ObjectNames, PapiConfig } from '../config/types.js';
-import { algorithmStatements, configuredSettings, MAX_TOP_N } from '../recommend/algorithms.js';
+import { algorithmStatements, configuredSettings, MAX_TOP_N, PURESVD_PROCEDURE } from '../recommend/algorithms.js';
 import { ConfigError } from '../ui/errors.js';
 import { SqlSplitError, splitStatements } from './splitter.js';
 import {
@@ -225,7 +225,7 @@ function viewsStep(config: PapiConfig, names: ResolvedNames): PlanStep {
 /** The configured algorithm into a work table, then the published rows (cold-start users included) from it. */
 function recommendStep(config: PapiConfig, names: ResolvedNames): PlanStep {
   const { algorithm, topN } = config.recommender;
-  const tables = { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop };
+  const tables = { ratings: names.ratings, titles: names.titles, users: names.users, top: names.recommendationsTop, procedure: names.pureSvdProcedure };
   const publishable = step('recommend', `Compute recommendations (${algorithm})`, 'recommend', 'recommend/recommendations.sql', {
     recommendations_table: names.recommendations,
     top_table: names.recommendationsTop,
@@ -265,6 +265,10 @@ export function teardownPlan(config: PapiConfig, options: TeardownPlanOptions = 
   // Titles name the objects, so the confirmation lists what will go, not only its kinds.
   const steps: PlanStep[] = [
     step('task', `Drop task ${shown(names.task)}`, 'teardown', 'teardown/00-task.sql', { task: names.task }),
+    // puresvd's procedure goes with the recommender database; one that --keep-data keeps is dropped alone.
+    ...(options.keepData
+      ? [step('procedure', `Drop procedure ${shown(names.pureSvdProcedure)}`, 'teardown', 'teardown/00-procedure.sql', { procedure: names.pureSvdProcedure })]
+      : []),
     step('service', `Drop service ${shown(names.service)}`, 'teardown', 'teardown/01-service.sql', { service: names.service }),
     step('compute-pool', `Drop compute pool ${shown(names.computePool)}`, 'teardown', 'teardown/02-compute-pool.sql', { compute_pool: names.computePool }),
     step('image-repository', `Drop image repository ${shown(names.imageRepository)}`, 'teardown', 'teardown/03-image-repository.sql', {
@@ -360,6 +364,7 @@ export function resolveNames(o: ObjectNames) {
     recommendations: recTable(RECOMMENDER_TABLES.recommendations),
     recommendationsTop: recTable(`${RECOMMENDER_TABLES.recommendations}_TOP`),
     state: recTable(RECOMMENDER_TABLES.state),
+    pureSvdProcedure: recTable(PURESVD_PROCEDURE),
     task: recTable(REFRESH_TASK),
     taskName: nameLiteral([REFRESH_TASK], 'snowflake.recommender'),
     ratingsLoad: recTable(`${RECOMMENDER_TABLES.ratings}_LOAD`),

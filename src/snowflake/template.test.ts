@@ -129,7 +129,8 @@ describe('templates in sql/', () => {
     const dir = sqlDirectory();
     for (const folder of readdirSync(dir))
       for (const file of readdirSync(join(dir, folder))) {
-        const text = loadTemplate(`${folder}/${file}`);
+        // A procedure's JavaScript (sql/recommend/*.js) is no template: it is embedded whole.
+        const text = file.endsWith('.js') ? '' : loadTemplate(`${folder}/${file}`);
         const withoutPlaceholders = text.replace(/<%\s*[A-Za-z_][A-Za-z0-9_]*\s*%>/g, '');
         expect(withoutPlaceholders, `${folder}/${file}`).not.toMatch(/<%|%>/);
         const code = text.replace(/--[^\n]*/g, '');

@@ -206,6 +206,12 @@ export function loadTemplate(path: string): string {
   return readFileSync(join(sqlDirectory(), path), 'utf8');
 }
 
+/** Reads a procedure's JavaScript source by its path under sql/, e.g. `recommend/puresvd.js`. */
+export function loadScript(path: string): string {
+  if (!/^[a-z0-9-]+\/[a-z0-9-]+\.js$/.test(path)) throw new TemplateError(`not a script path: ${path}`);
+  return readFileSync(join(sqlDirectory(), path), 'utf8');
+}
+
 /** Loads and renders `sql/<path>`. */
 export function renderFile(path: string, values: TemplateValues): string {
   return renderTemplate(loadTemplate(path), values, path);

@@ -29,6 +29,7 @@ import { plannedSleeps, plannedWaits } from './model/system-functions.js';
 import { verifyToken } from './model/user-credentials.js';
 import type { Statement } from './sql/ast.js';
 import { parse, splitStatements } from './sql/parser.js';
+import { inlineIdentifiers } from './sql/identifier.js';
 import * as accessTokens from './statements/access-tokens.js';
 import * as accountObjects from './statements/account-objects.js';
 import * as ddl from './statements/ddl.js';
@@ -230,8 +231,11 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     options: { describeOnly?: boolean; record?: boolean; signal?: AbortSignal } = {},
   ): Promise<StatementResult> {
     const { describeOnly = false, record: recorded = true, signal } = options;
+    const written = sql;
     let statement: Statement;
     try {
+      // IDENTIFIER(?) / IDENTIFIER('…'): the names written in, a bound one taken out of the binds.
+      if (typeof binds !== 'function') ({ sql, binds } = inlineIdentifiers(sql, binds));
       statement = this.parse(sql);
     } catch (error) {
       throw asSqlError(error);
@@ -244,7 +248,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const snapshot = readOnly || procedureCall ? undefined : structuredClone(this.state);
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
     const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly, signal };
-    const record: Partial<QueryRecord> = recorded ? remember(session, sql) : {};
+    const record: Partial<QueryRecord> = recorded ? remember(session, written) : {};
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
