@@ -182,6 +182,7 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleRun> {
     if (local.exitCode !== 0) return result('failed', { localStartMs, error: `papi local start: ${local.stderr.trim()}` });
     const pid = (JSON.parse(readFileSync(path.join(dir, '.papi', 'local', 'local.json'), 'utf8')) as { pid: number }).pid;
     localPid = pid;
+    current = { dir, pid };
     options.onProject?.(dir, pid);
     last = readProc(pid);
     const sampler = setInterval(() => (last = readProc(pid) ?? last), 1000);
@@ -236,5 +237,21 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleRun> {
       }
     }
     rmSync(dir, { recursive: true, force: true });
+    current = undefined;
   }
+}
+
+let current: { dir: string; pid: number } | undefined;
+
+/** On Ctrl-C or SIGTERM, the run under way leaves nothing behind: its papi local killed, its folder removed. */
+export function cleanUpOnSignal(): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (current) {
+      if (alive(current.pid)) process.kill(current.pid, 'SIGKILL');
+      rmSync(current.dir, { recursive: true, force: true });
+    }
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }

@@ -9,7 +9,7 @@
 //   npm run bench:scale [-- --sizes 100k,1m,10m --algorithms item-knn,user-knn --timeout 30 --json]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { formatDuration, formatTable, parseTimeout, runScale, SCALE_ALGORITHMS, SCALE_SIZES, type ScaleRun } from '../scale.js';
+import { cleanUpOnSignal, formatDuration, formatTable, parseTimeout, runScale, SCALE_ALGORITHMS, SCALE_SIZES, type ScaleRun } from '../scale.js';
 
 function list<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
   const items = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(2);
   }
+  cleanUpOnSignal();
   const startedAt = new Date().toISOString();
   const loadStart = loadavg();
   console.error(`bench:scale ${startedAt}: sizes ${sizes.join(', ')} × ${algorithms.join(', ')}, timeout ${formatDuration(timeoutMs)} a run; load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
