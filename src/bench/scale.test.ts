@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatTable, loadMs, parseStepLine, parseTimeout, recommendMs, runScale, type ScaleRun } from './scale.js';
+import { sampleLines } from '../data/sample.js';
+import { formatTable, joinSizes, loadMs, parseStepLine, parseTimeout, recommendMs, runScale, type ScaleRun } from './scale.js';
 
 describe('bench:scale', () => {
   it("reads setup's step lines, whatever the duration's format", () => {
@@ -8,6 +9,23 @@ describe('bench:scale', () => {
     expect(parseStepLine('✓ Compute recommendations (item-knn) computed (2m5s)')).toEqual({ title: 'Compute recommendations (item-knn) computed', ms: 125_000 });
     expect(parseStepLine('✓ Create roles (92ms)')).toEqual({ title: 'Create roles', ms: 92 });
     expect(parseStepLine('Set up on papi local (http://127.0.0.1:1): 6 of 16 steps changed (32.9s). Next: papi deploy')).toBeUndefined();
+  });
+
+  it('counts the self-joins of the 100k sample as enumerating the pairs does', () => {
+    const byUser = new Map<string, string[]>();
+    const byItem = new Map<string, string[]>();
+    for (const [kind, line] of sampleLines({ size: '100k' })) {
+      if (kind !== 'ratings') continue;
+      const [user, item] = line.split(',') as [string, string];
+      byUser.set(user, [...(byUser.get(user) ?? []), item]);
+      byItem.set(item, [...(byItem.get(item) ?? []), user]);
+    }
+    // Walk the pairs as the SQL joins them: b.ITEM_ID > a.ITEM_ID within a user, b.USER_ID <> a.USER_ID within a title.
+    let itemPairs = 0;
+    for (const items of byUser.values()) for (const a of items) for (const b of items) if (Number(b) > Number(a)) itemPairs++;
+    let userPairs = 0;
+    for (const users of byItem.values()) for (const a of users) for (const b of users) if (b !== a) userPairs++;
+    expect(joinSizes('100k')).toEqual({ ratings: 100_000, itemKnnPairs: itemPairs, userKnnPairs: userPairs });
   });
 
   it('takes the timeout in minutes or seconds, and refuses anything else', () => {

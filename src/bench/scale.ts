@@ -9,6 +9,8 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
+import { sampleLines } from '../data/sample.js';
+import type { SampleSize } from '../config/types.js';
 
 const papi = fileURLToPath(new URL('../../bin/papi', import.meta.url));
 
@@ -37,6 +39,29 @@ export interface ScaleRun {
   timeoutMs: number;
   loadAvg: { start: number; end: number };
   error?: string;
+}
+
+/**
+ * The rows the two recommenders' self-joins produce on a generated sample, counted from its ratings:
+ * item-knn pairs the titles each user rated (each pair once: Σ over users of n(n − 1)/2); user-knn
+ * pairs the users who rated each title (both orders: Σ over titles of r(r − 1)).
+ */
+export function joinSizes(size: SampleSize): { ratings: number; itemKnnPairs: number; userKnnPairs: number } {
+  const perUser = new Map<string, number>();
+  const perItem = new Map<string, number>();
+  let ratings = 0;
+  for (const [kind, line] of sampleLines({ size })) {
+    if (kind !== 'ratings') continue;
+    const [user, item] = line.split(',', 2) as [string, string];
+    perUser.set(user, (perUser.get(user) ?? 0) + 1);
+    perItem.set(item, (perItem.get(item) ?? 0) + 1);
+    ratings++;
+  }
+  let itemKnnPairs = 0;
+  let userKnnPairs = 0;
+  for (const n of perUser.values()) itemKnnPairs += (n * (n - 1)) / 2;
+  for (const r of perItem.values()) userKnnPairs += r * (r - 1);
+  return { ratings, itemKnnPairs, userKnnPairs };
 }
 
 /** A finished step's line on setup's stderr (NO_COLOR, not a TTY): `✓ <title> … (<duration>)`. */

@@ -6,10 +6,10 @@
 // A run past --timeout is stopped (setup killed, papi local stopped, the folder removed) and reported
 // as "did not finish" with the steps it finished.
 //
-//   npm run bench:scale [-- --sizes 100k,1m,10m --algorithms item-knn,user-knn --timeout 30 --json]
+//   npm run bench:scale [-- --sizes 100k,1m,10m --algorithms item-knn,user-knn --timeout 30 --joins --json]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { cleanUpOnSignal, formatDuration, formatTable, parseTimeout, runScale, SCALE_ALGORITHMS, SCALE_SIZES, type ScaleRun } from '../scale.js';
+import { cleanUpOnSignal, formatDuration, formatTable, joinSizes, parseTimeout, runScale, SCALE_ALGORITHMS, SCALE_SIZES, type ScaleRun } from '../scale.js';
 
 function list<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
   const items = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       algorithms: { type: 'string', default: 'item-knn,user-knn' },
       timeout: { type: 'string', default: '30' },
       json: { type: 'boolean', default: false },
+      joins: { type: 'boolean', default: false },
     },
   });
   const sizes = list('sizes', values.sizes, SCALE_SIZES);
@@ -52,12 +53,19 @@ async function main(): Promise<void> {
       console.error(`  → ${run.status}, ${formatDuration(run.wallMs)}${run.cpuS === undefined ? '' : `, papi local ${run.cpuS.toFixed(0)} CPU s, peak ${run.peakRssMb?.toFixed(0)} MB`}${run.error ? `: ${run.error}` : ''}`);
     }
   const loadEnd = loadavg();
+  // Counted from the generated files (a pass over the 10m sample takes about 20 s of CPU): why the curve bends.
+  const joins = values.joins ? sizes.map((size) => ({ size, ...joinSizes(size) })) : undefined;
   if (values.json) {
-    console.log(JSON.stringify({ startedAt, endedAt: new Date().toISOString(), loadAverage: { start: loadStart, end: loadEnd }, timeoutMs, runs }, null, 2));
+    console.log(JSON.stringify({ startedAt, endedAt: new Date().toISOString(), loadAverage: { start: loadStart, end: loadEnd }, timeoutMs, runs, ...(joins ? { joins } : {}) }, null, 2));
   } else {
     console.log(`\npapi setup --data sample --sample-size <size> on papi local, ${startedAt}`);
     console.log(`load average (1, 5, 15 min) at start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(formatTable(runs));
+    if (joins) {
+      console.log('\nrows the self-joins produce: item-knn pairs of titles one user rated, user-knn pairs of users who rated one title');
+      for (const j of joins)
+        console.log(`${j.size.padEnd(5)} ${j.ratings.toLocaleString('en-US').padStart(11)} ratings  item-knn ${j.itemKnnPairs.toLocaleString('en-US').padStart(15)}  user-knn ${j.userKnnPairs.toLocaleString('en-US').padStart(17)}`);
+    }
   }
   process.exitCode = runs.some((r) => r.status === 'failed') ? 1 : 0;
 }
