@@ -50,19 +50,19 @@ describe('bench:scale', () => {
       wallMs: 1_800_000,
       localStartMs: 900,
       steps,
-      unfinished: { after: 'Load users loaded · 71,567 rows', ms: 1_700_000 },
+      unfinished: { after: 'Load users loaded · 71,567 rows', ms: 1_700_000, cpuS: 410 },
       cpuS: 3300,
       peakRssMb: 6100,
       timeoutMs: 1_800_000,
       loadAvg: { start: 4.2, end: 9.75 },
     };
-    const done: ScaleRun = { ...run, size: '100k', status: 'done', wallMs: 34_300, steps: [...steps, { title: 'Compute recommendations (user-knn) computed', ms: 5_000 }], unfinished: undefined };
+    const done: ScaleRun = { ...run, size: '100k', status: 'done', wallMs: 34_300, steps: [...steps, { title: 'Compute recommendations (user-knn) computed', ms: 5_000, cpuS: 4.2 }], unfinished: undefined };
     expect(loadMs(steps)).toBe(61_000);
     expect(recommendMs(done.steps)).toBe(5_000);
     const lines = formatTable([done, run]).split('\n');
     expect(lines[0]).toMatch(/^size\s+algorithm\s+setup wall\s+load\s+recommendations\s+papi local CPU\s+peak RSS\s+load avg\s+note$/);
-    expect(lines[1]).toMatch(/^100k\s+user-knn\s+34\.3 s\s+1 min 01 s\s+5\.0 s\s+3300 s\s+6100 MB\s+4\.2→9\.8$/);
-    expect(lines[2]).toMatch(/^10m\s+user-knn\s+> 30 min 00 s\s+1 min 01 s\s+> 28 min 20 s \(unfinished\).*did not finish after 30 min: stopped 28 min 20 s after "Load users"$/);
+    expect(lines[1]).toMatch(/^100k\s+user-knn\s+34\.3 s\s+1 min 01 s\s+5\.0 s \(4 CPU s\)\s+3300 s\s+6100 MB\s+4\.2→9\.8$/);
+    expect(lines[2]).toMatch(/^10m\s+user-knn\s+> 30 min 00 s\s+1 min 01 s\s+> 28 min 20 s \(410 CPU s\) unfinished.*did not finish after 30 min: stopped 28 min 20 s after "Load users"$/);
   });
 
   it('stops a run at its timeout: reported as did not finish, papi local stopped, the project removed', async () => {

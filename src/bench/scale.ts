@@ -20,6 +20,8 @@ export const SCALE_ALGORITHMS = ['item-knn', 'user-knn', 'popularity', 'puresvd'
 export interface StepTime {
   title: string;
   ms: number;
+  /** papi local's CPU seconds between the previous step's line and this one's. */
+  cpuS?: number;
 }
 
 export interface ScaleRun {
@@ -32,7 +34,7 @@ export interface ScaleRun {
   localStartMs: number;
   steps: StepTime[];
   /** The step that was running when the run was stopped: the one after the last finished. */
-  unfinished?: { after: string; ms: number };
+  unfinished?: { after: string; ms: number; cpuS?: number };
   /** papi local's CPU seconds (user + system) and peak resident memory (VmHWM), from /proc. */
   cpuS?: number;
   peakRssMb?: number;
@@ -83,6 +85,8 @@ const sum = (steps: StepTime[], test: (title: string) => boolean) => steps.filte
 /** Loading the data: clearing the stage, then PUT and COPY INTO of each file. */
 export const loadMs = (steps: StepTime[]) => sum(steps, (t) => t.startsWith('Load ') || t.startsWith('Clear the stage'));
 export const recommendMs = (steps: StepTime[]) => sum(steps, (t) => t.startsWith('Compute recommendations'));
+const recommendCpu = (steps: StepTime[]) => steps.find((s) => s.title.startsWith('Compute recommendations'))?.cpuS;
+const withCpu = (text: string, cpuS: number | undefined) => (cpuS === undefined ? text : `${text} (${cpuS.toFixed(0)} CPU s)`);
 const isRecommend = (steps: StepTime[]) => steps.some((s) => s.title.startsWith('Compute recommendations'));
 
 export function formatDuration(ms: number): string {
@@ -98,11 +102,12 @@ const bare = (title: string) => title.replace(/ (created|unchanged|applied|loade
 /** One line per run: size, algorithm, wall, load, recommendations, papi local's CPU and peak memory. */
 export function formatTable(runs: ScaleRun[]): string {
   const header = ['size', 'algorithm', 'setup wall', 'load', 'recommendations', 'papi local CPU', 'peak RSS', 'load avg', 'note'];
+  // papi local's CPU is its whole run's; the recommendation step's own share is in parentheses.
   const rows = runs.map((r) => {
     const rec = isRecommend(r.steps)
-      ? formatDuration(recommendMs(r.steps))
-      : r.unfinished && r.steps.some((s) => s.title.startsWith('Load ratings'))
-        ? `> ${formatDuration(r.unfinished.ms)} (unfinished)`
+      ? withCpu(formatDuration(recommendMs(r.steps)), recommendCpu(r.steps))
+      : r.unfinished && r.steps.some((s) => s.title.startsWith('Load users'))
+        ? withCpu(`> ${formatDuration(r.unfinished.ms)}`, r.unfinished.cpuS) + ' unfinished'
         : '-';
     const note =
       r.status === 'timeout'
@@ -214,6 +219,13 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleRun> {
 
     const started = performance.now();
     let lastStepAt = started;
+    let cpuAtLastStep = last?.cpuS;
+    const cpuSince = () => {
+      const now = readProc(pid)?.cpuS;
+      const spent = now !== undefined && cpuAtLastStep !== undefined ? now - cpuAtLastStep : undefined;
+      cpuAtLastStep = now ?? cpuAtLastStep;
+      return spent;
+    };
     const setup: ResultPromise = papiIn(['setup', '--data', 'sample', '--sample-size', size]);
     let buffered = '';
     const stderrLines: string[] = [];
@@ -227,6 +239,8 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleRun> {
         const step = parseStepLine(line);
         if (!step) continue;
         lastStepAt = performance.now();
+        const cpuS = cpuSince();
+        if (cpuS !== undefined) step.cpuS = cpuS;
         steps.push(step);
         options.onStep?.(step);
       }
@@ -239,12 +253,13 @@ export async function runScale(options: ScaleRunOptions): Promise<ScaleRun> {
     }, timeoutMs);
     const finished = await setup.finally(() => clearTimeout(timer));
     const stoppedAt = performance.now();
+    const cpuUnfinished = cpuSince();
     clearInterval(sampler);
     last = readProc(pid) ?? last;
     const wallMs = stoppedAt - started;
     if (timedOut) {
       const after = steps.at(-1)?.title ?? 'the start of setup';
-      return result('timeout', { wallMs, localStartMs, unfinished: { after, ms: stoppedAt - lastStepAt } });
+      return result('timeout', { wallMs, localStartMs, unfinished: { after, ms: stoppedAt - lastStepAt, ...(cpuUnfinished === undefined ? {} : { cpuS: cpuUnfinished }) } });
     }
     if (finished.exitCode !== 0) {
       const error = stderrLines.filter((l) => l.startsWith('error:')).join(' ') || `exit ${finished.exitCode}`;
