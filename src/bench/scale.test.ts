@@ -11,21 +11,37 @@ describe('bench:scale', () => {
     expect(parseStepLine('Set up on papi local (http://127.0.0.1:1): 6 of 16 steps changed (32.9s). Next: papi deploy')).toBeUndefined();
   });
 
-  it('counts the self-joins of the 100k sample as enumerating the pairs does', () => {
-    const byUser = new Map<string, string[]>();
-    const byItem = new Map<string, string[]>();
+  it('counts the joins of the 100k sample as enumerating them does', () => {
+    const byUser = new Map<string, Array<{ item: number; at: string }>>();
+    const byItem = new Map<number, string[]>();
     for (const [kind, line] of sampleLines({ size: '100k' })) {
       if (kind !== 'ratings') continue;
-      const [user, item] = line.split(',') as [string, string];
-      byUser.set(user, [...(byUser.get(user) ?? []), item]);
-      byItem.set(item, [...(byItem.get(item) ?? []), user]);
+      const [user, item, , at] = line.split(',') as [string, string, string, string];
+      if (!byUser.has(user)) byUser.set(user, []);
+      if (!byItem.has(Number(item))) byItem.set(Number(item), []);
+      byUser.get(user)!.push({ item: Number(item), at });
+      byItem.get(Number(item))!.push(user);
     }
     // Walk the pairs as the SQL joins them: b.ITEM_ID > a.ITEM_ID within a user, b.USER_ID <> a.USER_ID within a title.
     let itemPairs = 0;
-    for (const items of byUser.values()) for (const a of items) for (const b of items) if (Number(b) > Number(a)) itemPairs++;
+    const similar = new Map<number, Set<number>>();
+    for (const rated of byUser.values())
+      for (const a of rated)
+        for (const b of rated)
+          if (b.item > a.item) {
+            itemPairs++;
+            similar.set(a.item, (similar.get(a.item) ?? new Set()).add(b.item));
+            similar.set(b.item, (similar.get(b.item) ?? new Set()).add(a.item));
+          }
+    // Scoring: each user's 9 newest ratings (by time, then title id) joined with every title similar to them.
+    let scoring = 0;
+    for (const rated of byUser.values()) {
+      const newest = [...rated].sort((p, q) => q.at.localeCompare(p.at) || q.item - p.item).slice(0, 9);
+      for (const { item } of newest) scoring += similar.get(item)?.size ?? 0;
+    }
     let userPairs = 0;
     for (const users of byItem.values()) for (const a of users) for (const b of users) if (b !== a) userPairs++;
-    expect(joinSizes('100k')).toEqual({ ratings: 100_000, itemKnnPairs: itemPairs, userKnnPairs: userPairs });
+    expect(joinSizes('100k')).toEqual({ ratings: 100_000, itemKnnPairs: itemPairs, itemKnnScoring: scoring, userKnnPairs: userPairs });
   });
 
   it('takes the timeout in minutes or seconds, and refuses anything else', () => {

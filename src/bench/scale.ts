@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { sampleLines } from '../data/sample.js';
+import { SAMPLE_SHAPES, sampleLines } from '../data/sample.js';
 import type { SampleSize } from '../config/types.js';
 
 const papi = fileURLToPath(new URL('../../bin/papi', import.meta.url));
@@ -43,27 +43,65 @@ export interface ScaleRun {
   error?: string;
 }
 
+/** Join sizes of the recommenders on a sample (`--joins`). */
+export interface JoinSizes {
+  ratings: number;
+  /** item-knn's both_rated: the pairs of titles each user rated, each pair once (Σ over users of n(n − 1)/2). */
+  itemKnnPairs: number;
+  /** item-knn's scoring: each user's `recent` newest ratings × the titles that share a rater with them. */
+  itemKnnScoring: number;
+  /** user-knn's dot products: the pairs of users who rated each title, both orders (Σ over titles of r(r − 1)). */
+  userKnnPairs: number;
+}
+
 /**
- * The rows the two recommenders' self-joins produce on a generated sample, counted from its ratings:
- * item-knn pairs the titles each user rated (each pair once: Σ over users of n(n − 1)/2); user-knn
- * pairs the users who rated each title (both orders: Σ over titles of r(r − 1)).
+ * The rows the recommenders' joins produce on a generated sample, counted from its ratings as
+ * sql/recommend/*.sql joins them (the sample yields each user's ratings together, one rating per
+ * title). `recent` is item-knn's profile length at its default half-life: 3 half-lives of 3 ratings.
  */
-export function joinSizes(size: SampleSize): { ratings: number; itemKnnPairs: number; userKnnPairs: number } {
-  const perUser = new Map<string, number>();
-  const perItem = new Map<string, number>();
+export function joinSizes(size: SampleSize, recent = 9): JoinSizes {
+  const perItem = new Map<number, number>();
+  const items = SAMPLE_SHAPES[size].titles;
+  const shared = new Uint8Array(Math.ceil(((items + 1) * (items + 1)) / 8)); // title pairs with a rater in common
+  const degree = new Uint32Array(items + 1); // titles sharing a rater with each title
+  const profiles: number[][] = [];
   let ratings = 0;
+  let itemKnnPairs = 0;
+  let user: string | undefined;
+  let rated: Array<[number, string]> = [];
+  const endUser = () => {
+    const n = rated.length;
+    itemKnnPairs += (n * (n - 1)) / 2;
+    for (let x = 0; x < n; x++)
+      for (let y = x + 1; y < n; y++) {
+        const a = Math.min(rated[x]![0], rated[y]![0]);
+        const b = Math.max(rated[x]![0], rated[y]![0]);
+        const bit = a * (items + 1) + b;
+        if (shared[bit >> 3]! & (1 << (bit & 7))) continue;
+        shared[bit >> 3]! |= 1 << (bit & 7);
+        degree[a]!++;
+        degree[b]!++;
+      }
+    // Newest first by (timestamp, title id), as the SQL's profiles.
+    rated.sort((p, q) => (p[1] === q[1] ? q[0] - p[0] : p[1] < q[1] ? 1 : -1));
+    profiles.push(rated.slice(0, recent).map(([item]) => item));
+    rated = [];
+  };
   for (const [kind, line] of sampleLines({ size })) {
     if (kind !== 'ratings') continue;
-    const [user, item] = line.split(',', 2) as [string, string];
-    perUser.set(user, (perUser.get(user) ?? 0) + 1);
-    perItem.set(item, (perItem.get(item) ?? 0) + 1);
+    const [u, item, , at] = line.split(',') as [string, string, string, string];
+    if (u !== user && user !== undefined) endUser();
+    user = u;
+    rated.push([Number(item), at]);
+    perItem.set(Number(item), (perItem.get(Number(item)) ?? 0) + 1);
     ratings++;
   }
-  let itemKnnPairs = 0;
+  if (user !== undefined) endUser();
+  let itemKnnScoring = 0;
+  for (const profile of profiles) for (const item of profile) itemKnnScoring += degree[item]!;
   let userKnnPairs = 0;
-  for (const n of perUser.values()) itemKnnPairs += (n * (n - 1)) / 2;
   for (const r of perItem.values()) userKnnPairs += r * (r - 1);
-  return { ratings, itemKnnPairs, userKnnPairs };
+  return { ratings, itemKnnPairs, itemKnnScoring, userKnnPairs };
 }
 
 /** A finished step's line on setup's stderr (NO_COLOR, not a TTY): `✓ <title> … (<duration>)`. */

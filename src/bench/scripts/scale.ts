@@ -62,9 +62,11 @@ async function main(): Promise<void> {
     console.log(`load average (1, 5, 15 min) at start ${loadStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}\n`);
     console.log(formatTable(runs));
     if (joins) {
-      console.log('\nrows the self-joins produce: item-knn pairs of titles one user rated, user-knn pairs of users who rated one title');
+      console.log('\nrows the joins produce: item-knn pairs of titles one user rated, and its scoring (each user\'s 9 newest ratings ×');
+      console.log('the titles sharing a rater with them); user-knn pairs of users who rated one title (both orders)');
+      const n = (x: number, width: number) => x.toLocaleString('en-US').padStart(width);
       for (const j of joins)
-        console.log(`${j.size.padEnd(5)} ${j.ratings.toLocaleString('en-US').padStart(11)} ratings  item-knn ${j.itemKnnPairs.toLocaleString('en-US').padStart(15)}  user-knn ${j.userKnnPairs.toLocaleString('en-US').padStart(17)}`);
+        console.log(`${j.size.padEnd(5)} ${n(j.ratings, 11)} ratings  item-knn pairs ${n(j.itemKnnPairs, 14)}  scoring ${n(j.itemKnnScoring, 14)}  user-knn pairs ${n(j.userKnnPairs, 15)}`);
     }
   }
   process.exitCode = runs.some((r) => r.status === 'failed') ? 1 : 0;
