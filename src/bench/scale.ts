@@ -60,8 +60,12 @@ export interface JoinSizes {
  * title). `recent` is item-knn's profile length at its default half-life: 3 half-lives of 3 ratings.
  */
 export function joinSizes(size: SampleSize, recent = 9): JoinSizes {
+  return countJoins(sampleLines({ size }), SAMPLE_SHAPES[size].titles, recent);
+}
+
+/** The same count over ratings lines (`user,item,rating,timestamp`, each user's together); `items` is the highest title id. */
+export function countJoins(lines: Iterable<[string, string]>, items: number, recent = 9): JoinSizes {
   const perItem = new Map<number, number>();
-  const items = SAMPLE_SHAPES[size].titles;
   const shared = new Uint8Array(Math.ceil(((items + 1) * (items + 1)) / 8)); // title pairs with a rater in common
   const degree = new Uint32Array(items + 1); // titles sharing a rater with each title
   const profiles: number[][] = [];
@@ -87,7 +91,7 @@ export function joinSizes(size: SampleSize, recent = 9): JoinSizes {
     profiles.push(rated.slice(0, recent).map(([item]) => item));
     rated = [];
   };
-  for (const [kind, line] of sampleLines({ size })) {
+  for (const [kind, line] of lines) {
     if (kind !== 'ratings') continue;
     const [u, item, , at] = line.split(',') as [string, string, string, string];
     if (u !== user && user !== undefined) endUser();
