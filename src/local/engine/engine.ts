@@ -47,7 +47,7 @@ import type { Bind, Engine, ExecuteOptions, QueryRecord, SessionState, Statement
 const PARSE_CACHE_LIMIT = 1000;
 /**
  * A JavaScript procedure's heap. Snowflake documents a memory limit for JavaScript without a figure;
- * papi local's is generous enough for a body that reads 10 million rows (docs/local-procedures.md).
+ * papi local's is generous enough for a body that reads 10 million rows (docs/procedures.md).
  */
 export const PROCEDURE_MEMORY_MB = 4096;
 /** Waits `ms`, or fails with 000604 as soon as `signal` aborts. */
