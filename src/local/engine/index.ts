@@ -43,6 +43,13 @@ export async function openEngine(options: EngineOptions): Promise<LocalEngineApi
   await ensureAdmin(state, options.admin);
   saveCatalog(options.dataDir, state);
   const storage = await Storage.open(options.dataDir);
+  // A statement killed (kill -9) after DuckDB committed but before the catalog was saved left storage
+  // named after an id the catalog never recorded: never hand that id out again.
+  const highest = await storage.highestStorageId();
+  if (highest >= state.nextId) {
+    state.nextId = highest + 1;
+    saveCatalog(options.dataDir, state);
+  }
   const engine = new LocalEngine(state, storage, {
     dataDir: options.dataDir,
     services: options.services,

@@ -138,6 +138,19 @@ export class Storage {
     this.prepared.clear();
   }
 
+  /** The highest id among the tables and views named after an id (tables.ts storageName), or 0. */
+  async highestStorageId(): Promise<number> {
+    const { rows } = await this.query(
+      "SELECT table_name AS name FROM duckdb_tables() WHERE NOT internal UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal",
+    );
+    let highest = 0;
+    for (const [name] of rows) {
+      const id = /^t(\d+)$/.exec(String(name))?.[1];
+      if (id !== undefined) highest = Math.max(highest, Number(id));
+    }
+    return highest;
+  }
+
   get raw(): DuckDBConnection {
     return this.connection;
   }
