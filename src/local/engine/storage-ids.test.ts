@@ -1,7 +1,7 @@
 // papi local killed (kill -9) between DuckDB's commit of a new table and the catalog's save (#13.8's
 // known gap): DuckDB holds a table named after an id the saved catalog still hands out. On the next
-// start the engine must skip past it, or the next CREATE would meet the orphan (a failure at best,
-// another statement's rows at worst). Simulated by writing such a table while papi local is down.
+// start the engine must skip past it, or the next CREATE meets the orphan and fails. Simulated by
+// writing such a table while papi local is down.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { harness, run, status, type Harness } from './__tests__/harness.js';
 import { loadCatalog } from './model/catalog.js';
