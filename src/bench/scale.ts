@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { SAMPLE_SHAPES, sampleLines } from '../data/sample.js';
 import type { SampleSize } from '../config/types.js';
+import { isAlive } from '../local/index.js';
+import { poll } from '../poll.js';
+import { cpuMs, peakRssMb } from './scripts/proc.js';
 
 const papi = fileURLToPath(new URL('../../bin/papi', import.meta.url));
 
@@ -176,34 +179,12 @@ export function formatTable(runs: ScaleRun[]): string {
 
 /** papi local's CPU seconds (utime + stime) and peak resident memory in MB, or undefined once it is gone. */
 export function readProc(pid: number): { cpuS: number; peakRssMb: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of stat (utime, stime), counted after the command's closing parenthesis.
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    return { cpuS: ticks / 100, peakRssMb: hwm / 1024 };
-  } catch {
-    return undefined;
-  }
+  const peak = peakRssMb(pid);
+  return peak === undefined ? undefined : { cpuS: cpuMs([pid]) / 1000, peakRssMb: peak };
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 async function waitGone(pid: number, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (!alive(pid)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return !alive(pid);
+  return (await poll(() => (isAlive(pid) ? undefined : true), { intervalMs: 250, timeoutMs: ms })) ?? false;
 }
 
 export interface ScaleRunOptions {
@@ -329,7 +310,7 @@ let current: { dir: string; pid: number } | undefined;
 export function cleanUpOnSignal(): void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (current) {
-      if (alive(current.pid)) process.kill(current.pid, 'SIGKILL');
+      if (isAlive(current.pid)) process.kill(current.pid, 'SIGKILL');
       rmSync(current.dir, { recursive: true, force: true });
     }
     process.exit(signal === 'SIGINT' ? 130 : 143);

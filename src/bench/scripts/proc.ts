@@ -36,6 +36,15 @@ export function rssMb(pids: number[]): number {
   return kb / 1024;
 }
 
+/** Peak resident memory (VmHWM) of a process in MB, or undefined once it is gone. */
+export function peakRssMb(pid: number): number | undefined {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
 const USER_HZ = 100;
 
