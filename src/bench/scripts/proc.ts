@@ -48,19 +48,22 @@ export function peakRssMb(pid: number): number | undefined {
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on Linux, whatever the kernel's HZ). */
 const USER_HZ = 100;
 
+/** CPU time (user + system) a process has used so far, in ms, or undefined once it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces) start at state; utime and stime are the
+    // 12th and 13th of them, in clock ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Summed CPU time (user + system) of the processes so far, in ms (0 for any that is gone). */
 export function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // Gone.
-    }
-  }
-  return (ticks * 1000) / USER_HZ;
+  return pids.reduce((total, pid) => total + (processCpuMs(pid) ?? 0), 0);
 }
 
 /** CPU time (user + system) of this process's children that ended and were waited for, in ms (a command run to its end). */

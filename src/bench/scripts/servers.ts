@@ -2,7 +2,7 @@
 // generator then pins itself to core 1: unpinned runs lose 16–24 % and are noisier).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 
 export interface RunningServer {
@@ -50,15 +50,3 @@ export async function startServer(script: string): Promise<RunningServer> {
   }
 }
 
-/** CPU time (user + system, ms) a process has used so far, from /proc; undefined elsewhere. */
-export function cpuMs(pid: number): number | undefined {
-  try {
-    // Fields after the command name (which may hold spaces) start at state; utime and stime are
-    // the 12th and 13th of them, in clock ticks (100 per second on Linux).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
-}

@@ -22,7 +22,8 @@ import { fmt } from '../report.js';
 import { measure } from './bench.js';
 import { emitJson } from './json-output.js';
 import { measureMisses } from './service-misses.js';
-import { cpuMs, pinSelf } from './servers.js';
+import { processCpuMs } from './proc.js';
+import { pinSelf } from './servers.js';
 
 const ROUNDS = 3;
 const WRK_ARGS = ['-t1', '-c50', '-d6s'];
@@ -48,7 +49,7 @@ function childrenOf(pid: number): number[] {
 function cpuOf(pids: number[]): number | undefined {
   let total = 0;
   for (const pid of pids) {
-    const ms = cpuMs(pid);
+    const ms = processCpuMs(pid);
     if (ms === undefined) return undefined;
     total += ms;
   }
