@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load.js';
 import { buildAndPushImage, RegistryClient, sessionTokenCredentials, sessionTokenFromConnection } from '../image/index.js';
 import { parseImageReference, type ImageConfig, type ImageManifest } from '../image/oci.js';
 import { readPassword, runningInstance } from '../local/index.js';
+import { poll } from '../poll.js';
 import { connect, type Connection } from '../snowflake/driver.js';
 import { readDeployment, type Deployment } from '../deploy/deployment.js';
 import { serviceSpec } from '../deploy/service-spec.js';
@@ -174,14 +175,22 @@ describe('papi deploy', () => {
   });
 
   it("papi logs shows the service's lines", async () => {
-    const logs = must(await papi('logs', '--lines', '50')).stdout;
-    const events = logs
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { event?: string; path?: string; status?: number });
+    type Event = { event?: string; path?: string; status?: number };
+    const answered = (events: Event[]) => events.some((e) => e.event === 'request' && e.path === '/customer/:ids' && e.status === 200);
+    const read = async (): Promise<Event[]> =>
+      must(await papi('logs', '--lines', '50'))
+        .stdout.split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Event);
+    // The service writes its request log in batches (every 20 ms, service/src/log.ts): a line may reach
+    // the container's log a moment after its answer, so papi logs is asked again until it has come.
+    const events = (await poll(async () => {
+      const seen = await read();
+      return answered(seen) ? seen : undefined;
+    }, { intervalMs: 200, timeoutMs: 10_000 })) ?? (await read());
     expect(events.some((e) => e.event === 'listening')).toBe(true);
     // The `papi get 22` of the previous test, logged by route template (ids never reach the logs).
-    expect(events.some((e) => e.event === 'request' && e.path === '/customer/:ids' && e.status === 200)).toBe(true);
+    expect(answered(events)).toBe(true);
     // --json: one string per line, the same lines.
     const json = JSON.parse(must(await papi('logs', '--lines', '50', '--json')).stdout) as { service: string; lines: string[] };
     expect(json.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { event?: string })).toEqual(events);
