@@ -125,6 +125,8 @@ export class PointLookupIndexes {
   private readonly tables = new Map<number, TableState>();
   /** Rows each table had when last indexed (how long the next one waits). */
   private readonly sizes = new Map<number, number>();
+  /** Lookups answered from an index so far (tests tell the two paths apart by it). */
+  answered = 0;
 
   /** Something may have changed: no index is trusted again until rebuilt from a new scan. */
   forget(): void {
@@ -147,6 +149,7 @@ export class PointLookupIndexes {
     const found: number[] = [];
     for (const key of keys) found.push(...(index.positions.get(key) ?? []));
     found.sort((a, b) => a - b);
+    this.answered++;
     return { types: lookup.columns.map((c) => index.types[c]!), rows: found.map((p) => lookup.columns.map((c) => index.rows[p]![c]!)) };
   }
 
