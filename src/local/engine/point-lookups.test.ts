@@ -147,6 +147,27 @@ describe('the index answers exactly what DuckDB answers', () => {
     await run(h.engine, other, "ALTER SESSION SET TIMEZONE = 'Asia/Tokyo'");
     await run(h.engine, other, 'ALTER SESSION SET ENABLE_STRUCTURED_TYPES_IN_CLIENT_RESPONSE = TRUE');
     await same(`SELECT * FROM H WHERE ID IN (${marks(3)})`, fixed(1, 2, 3), other);
+    // An index built for one session answers another in that other's settings.
+    const sql = `SELECT * FROM H WHERE ID IN (${marks(3)})`;
+    indexes().forget();
+    const usual = await h.engine.execute(other, sql, fixed(4, 5, 6));
+    await warm(sql, fixed(4, 5, 6));
+    const before = indexes().answered;
+    const indexed = await h.engine.execute(other, sql, fixed(4, 5, 6));
+    expect(indexes().answered).toBe(before + 1);
+    expect(JSON.stringify(indexed)).toBe(JSON.stringify(usual));
+  });
+
+  it('a key of a smaller NUMBER(p,0), and ids past its precision or past NUMBER(38,0)', async () => {
+    await run(h.engine, s, 'CREATE HYBRID TABLE SMALL (ID NUMBER(5,0) PRIMARY KEY, V VARCHAR)');
+    await run(h.engine, s, "INSERT INTO SMALL VALUES (1, 'one'), (99999, 'max'), (-99999, 'min')");
+    await same(`SELECT * FROM SMALL WHERE ID IN (${marks(4)})`, fixed(1, 99999, -99999, 2));
+    await same(`SELECT * FROM SMALL WHERE ID IN (${marks(2)})`, fixed(1, 123456));
+    await same(`SELECT * FROM H WHERE ID IN (${marks(2)})`, fixed(1, '9'.repeat(38)));
+    // Past NUMBER(38,0): the usual way, which refuses it (DuckDB's HUGEINT cannot hold the bind).
+    const before = indexes().answered;
+    expect((await failure(h.engine, s, `SELECT ID FROM H WHERE ID IN (${marks(2)})`, fixed(1, '9'.repeat(39)))).code).toBe('002040');
+    expect(indexes().answered).toBe(before);
   });
 
   it('a bind whose comparison is not plain equality goes the usual way (and is still answered right)', async () => {
