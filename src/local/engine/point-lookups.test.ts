@@ -5,10 +5,15 @@
 //   Hybrid tables, their primary key and point lookups: https://docs.snowflake.com/en/user-guide/tables-hybrid
 //   Without ORDER BY Snowflake promises no row order (https://docs.snowflake.com/en/sql-reference/constructs/order-by);
 //   the index gives the order DuckDB's own scan gives, so the two paths never differ.
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalEngine } from './engine.js';
+import type { TableEntry } from './model/catalog.js';
+import { PointLookupIndexes, pointLookupOf } from './model/point-lookups.js';
+import { Storage } from './model/storage.js';
+import { parse } from './sql/parser.js';
 import { failure, harness, run, session, type Harness } from './__tests__/harness.js';
 import type { Bind, SessionState, StatementResult } from './types.js';
 
@@ -328,5 +333,44 @@ describe('no index answers after a change', () => {
     await run(h.engine, s, 'USE SCHEMA D.OTHER');
     expect(await names()).toEqual([['1', 'other']]);
     expect(cells(await warm(LOOKUP, fixed(1, 12)))).toEqual([['1', 'other']]);
+  });
+});
+
+describe('the size bound', () => {
+  it('a table past the row or text limit is never indexed: its lookups go the usual way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-point-lookups-'));
+    const storage = await Storage.open(dir);
+    try {
+      await storage.run('CREATE TABLE t1 (ID DECIMAL(38,0) PRIMARY KEY, V VARCHAR)');
+      await storage.run("INSERT INTO t1 VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+      const table: TableEntry = {
+        id: 1,
+        name: 'T',
+        owner: 'SYSADMIN',
+        createdOn: '',
+        kind: 'HYBRID',
+        storage: 't1',
+        columns: [
+          { name: 'ID', type: 'NUMBER(38,0)', nullable: false },
+          { name: 'V', type: 'VARCHAR', nullable: true },
+        ],
+        primaryKey: ['ID'],
+      };
+      const statement = parse('SELECT ID, V FROM T WHERE ID IN (?, ?)');
+      if (statement.kind !== 'select') throw new Error('a query');
+      const lookup = pointLookupOf(statement.query, table)!;
+      const findAll = async (indexes: PointLookupIndexes) => {
+        let found;
+        for (let i = 0; i < 20; i++) found = await indexes.find(storage, lookup, fixed(3, 1));
+        return found;
+      };
+      const fits = new PointLookupIndexes({ rows: 3, text: 1000 });
+      expect((await findAll(fits))?.rows.map((row) => String(row[1]))).toEqual(['one', 'three']);
+      expect(await findAll(new PointLookupIndexes({ rows: 2, text: 1000 }))).toBeUndefined();
+      expect(await findAll(new PointLookupIndexes({ rows: 3, text: 50 }))).toBeUndefined();
+    } finally {
+      await storage.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

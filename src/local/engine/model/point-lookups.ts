@@ -4,7 +4,7 @@
 //   SELECT <columns of the table, or *> FROM <one hybrid table> WHERE <its one-column key> = ? | IN (?, …)
 // is answered from an index (key → rows) built from one scan of the table, holding the very DuckDB values
 // that scan read; the caller encodes them exactly as it encodes DuckDB's own answer. Anything else —
-// another shape, a bind of another type or form, a table past MAX_ROWS — goes the usual way.
+// another shape, a bind of another type or form, a table past MAX_ROWS or MAX_TEXT — goes the usual way.
 //
 // The index never outlives a change: the engine drops every index (forget) on each statement that is not
 // a query, on every catalog change and when a failed statement is rolled back (engine.ts), the same
@@ -17,8 +17,9 @@ import type { TableEntry } from './catalog.js';
 import type { Storage } from './storage.js';
 import { parseTypeText } from './tables.js';
 
-/** Tables with more rows are not indexed (memory): their lookups go the usual way. */
+/** Tables with more rows, or more text (characters, roughly bytes) are not indexed (memory): their lookups go the usual way. */
 export const MAX_ROWS = 100_000;
+export const MAX_TEXT = 64 * 1024 * 1024;
 /**
  * Lookups a table answers the usual way after a change before it is indexed: a table written between
  * every few lookups never pays a scan per lookup. A larger table waits longer (its scan costs more).
@@ -117,12 +118,15 @@ interface TableState {
   /** Lookups since the last change. */
   lookups: number;
   index?: TableIndex;
-  /** More than MAX_ROWS rows: not indexed until the next change. */
+  /** More than MAX_ROWS rows or MAX_TEXT text: not indexed until the next change. */
   tooLarge?: boolean;
 }
 
 export class PointLookupIndexes {
   private readonly tables = new Map<number, TableState>();
+
+  constructor(private readonly limits = { rows: MAX_ROWS, text: MAX_TEXT }) {}
+
   /** Rows each table had when last indexed (how long the next one waits). */
   private readonly sizes = new Map<number, number>();
   /** Lookups answered from an index so far (tests tell the two paths apart by it). */
@@ -158,9 +162,15 @@ export class PointLookupIndexes {
     if (!state) this.tables.set(lookup.table, (state = { lookups: 0 }));
     if (state.index || state.tooLarge) return state.index;
     if (++state.lookups < lookupsBeforeIndexing(this.sizes.get(lookup.table) ?? 0)) return undefined;
-    const result = await storage.query(`SELECT * FROM ${quoteIdent(lookup.storage)} LIMIT ${MAX_ROWS + 1}`);
+    const result = await storage.query(`SELECT * FROM ${quoteIdent(lookup.storage)} LIMIT ${this.limits.rows + 1}`);
     this.sizes.set(lookup.table, result.rows.length);
-    if (result.rows.length > MAX_ROWS) {
+    if (result.rows.length > this.limits.rows) {
+      state.tooLarge = true;
+      return undefined;
+    }
+    let text = 0;
+    for (const row of result.rows) for (const cell of row) text += typeof cell === 'string' ? cell.length : 16;
+    if (text > this.limits.text) {
       state.tooLarge = true;
       return undefined;
     }
