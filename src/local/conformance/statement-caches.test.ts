@@ -55,7 +55,7 @@ afterAll(async () => {
 /**
  * The same lookup text several times (translated and prepared once), with the binds given: enough
  * times for the table's primary-key index to answer the last ones (model/point-lookups.ts builds it
- * after 8 + rows/1000 lookups since the last change). Every answer must be the same.
+ * after 8 + rows/100 lookups since the last change). Every answer must be the same.
  */
 async function lookup(c: Connection, id: number): Promise<unknown[]> {
   const answers: unknown[][] = [];

@@ -171,12 +171,7 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
   if (cached.pointLookup && !ex.describeOnly && ex.binds.length >= cached.parameters && cached.columns.length === cached.pointLookup.columns.length) {
     const found = await ex.core.pointLookups.find(ex.core.storage, cached.pointLookup, ex.binds);
     if (found) {
-      const encoded = encodeResult(
-        cached.columns.map((c) => c.name),
-        found.types,
-        found.rows,
-        structuredOutput(ex, cached.columns),
-      );
+      const encoded = encodeResult(cached.columns.map((c) => c.name), found.types, found.rows, structuredOutput(ex, cached.columns));
       return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
     }
   }
