@@ -1,7 +1,9 @@
 // Conformance: what papi local remembers between statements never answers for a catalog, a session or
 // data that changed. The point lookup papi's service makes (the same text, new binds) runs from a cached
-// translation (statements/dml.ts), a prepared DuckDB statement (model/storage.ts) and a remembered
-// session token (tokens.ts); each test runs that same text before and after a change, through the real
+// translation (statements/dml.ts), a prepared DuckDB statement (model/storage.ts), the hybrid table's
+// primary-key index (model/point-lookups.ts: built once a table has answered a few lookups since its
+// last change) and a remembered session token (tokens.ts); each test runs that same text before and
+// after a change, often enough for the index to answer, through the real
 // snowflake-sdk, and expects the answer Snowflake would give after the change. A stale cache would be a
 // silently wrong answer.
 //   Hybrid tables and their point lookups: https://docs.snowflake.com/en/user-guide/tables-hybrid
@@ -50,11 +52,16 @@ afterAll(async () => {
   await target?.close();
 });
 
-/** The same lookup text several times (translated and prepared once), with the binds given. */
+/**
+ * The same lookup text several times (translated and prepared once), with the binds given: enough
+ * times for the table's primary-key index to answer the last ones (model/point-lookups.ts builds it
+ * after 8 + rows/100 lookups since the last change). Every answer must be the same.
+ */
 async function lookup(c: Connection, id: number): Promise<unknown[]> {
-  let rows: unknown[] = [];
-  for (let i = 0; i < 3; i++) rows = await c.execute(LOOKUP, [id]);
-  return rows;
+  const answers: unknown[][] = [];
+  for (let i = 0; i < 12; i++) answers.push(await c.execute(LOOKUP, [id]));
+  for (const answer of answers) expect(answer).toEqual(answers[0]);
+  return answers[0]!;
 }
 
 describe('the cached lookup follows every change', () => {
@@ -156,6 +163,29 @@ describe('the cached lookup follows every change', () => {
     await admin.execute('USE DATABASE E');
     await admin.execute('USE SCHEMA OTHER');
     expect(await admin.execute(unqualified, [1])).toEqual([{ ID: 1, V: 'e one' }]);
+  });
+
+  it('the index answers the lookup on the wire exactly as the usual path did (all but the query id and send time)', async () => {
+    const login = await fetch(`${target.local.accessUrl}/session/v1/login-request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { LOGIN_NAME: 'APPUSER', PASSWORD: APP_PASSWORD } }),
+    });
+    const token = ((await login.json()) as { data: { token: string } }).data.token;
+    const ids = [3, 1, 9, 9, 2, 8, 7, 6, 5, 3];
+    const bindings = Object.fromEntries(ids.map((id, i) => [String(i + 1), { type: 'FIXED', value: String(id) }]));
+    await admin.execute("UPDATE D.S.H SET V = 'one' WHERE ID = 1"); // a change: the first answer is DuckDB's
+    const answers: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const response = await fetch(`${target.local.accessUrl}/queries/v1/query-request`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Snowflake Token="${token}"` },
+        body: JSON.stringify({ sqlText: LOOKUP_TEN, bindings }),
+      });
+      answers.push((await response.text()).replace(/"queryId":"[^"]*"/, '"queryId":"-"').replace(/"sendResultTime":\d+/, '"sendResultTime":0'));
+    }
+    expect(JSON.parse(answers[0]!)).toMatchObject({ success: true, data: { total: 3 } });
+    for (const answer of answers) expect(answer).toBe(answers[0]);
   });
 
   it('a remembered session token stops working when its session is closed', async () => {

@@ -23,6 +23,7 @@ import { saveCatalog, type CatalogState } from './model/catalog.js';
 import { refuseUnavailableFeature } from './model/features.js';
 import type { CachedQuery, Core, Exec } from './model/core.js';
 import { Scope } from './model/name-resolution.js';
+import { PointLookupIndexes } from './model/point-lookups.js';
 import { userRoles } from './model/privileges.js';
 import type { Storage } from './model/storage.js';
 import { plannedSleeps, plannedWaits } from './model/system-functions.js';
@@ -95,6 +96,7 @@ export interface EngineSettings {
 export class LocalEngine implements Engine, AccountDirectory, Core {
   private readonly parsed = new Map<string, Statement>();
   readonly queryCache = new Map<string, CachedQuery>();
+  readonly pointLookups = new PointLookupIndexes();
   private dirty = false;
   /** Bumped by every catalog change: cached translations are keyed by it. */
   version = 0;
@@ -150,6 +152,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
   changed(): void {
     this.dirty = true;
     this.version++;
+    this.pointLookups.forget();
   }
 
   statements(sql: string): Array<{ text: string; binds: number }> {
@@ -249,6 +252,9 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
     const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly, signal };
     const record: Partial<QueryRecord> = recorded ? remember(session, written) : {};
+    // Anything but a query may change a table's rows (DML, COPY, DDL, a transaction, a procedure's
+    // body): the primary-key indexes are dropped before it runs and again once it has run.
+    if (!readOnly) this.pointLookups.forget();
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
@@ -258,9 +264,11 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       // fail because the catalog cannot be written now (papi local's disk full).
       if (readOnly) this.persistIfPossible();
       else this.persist();
+      if (!readOnly) this.pointLookups.forget();
       Object.assign(record, { status: 'SUCCESS', end: Date.now() });
       return result;
     } catch (error) {
+      if (!readOnly) this.pointLookups.forget();
       const failure = asSqlError(error);
       Object.assign(record, { status: 'FAILED_WITH_ERROR', end: Date.now(), errorCode: failure.code, errorMessage: failure.message });
       if (snapshot) {
@@ -269,6 +277,7 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
         snapshot.nextId = Math.max(snapshot.nextId, this.state.nextId);
         this.state = snapshot;
         this.version++;
+        this.pointLookups.forget();
         this.storage.forgetPrepared();
       }
       this.dirty = false;

@@ -5,6 +5,7 @@ import type { DataType } from '../sql/ast.js';
 import type { Bind, SessionState, StatementResult } from '../types.js';
 import type { CatalogState, TableEntry } from './catalog.js';
 import type { Scope } from './name-resolution.js';
+import type { PointLookup, PointLookupIndexes } from './point-lookups.js';
 import type { Storage } from './storage.js';
 
 /** A SELECT translated once (statements/dml.ts), valid while the catalog stays at `version`. */
@@ -17,6 +18,8 @@ export interface CachedQuery {
   tables: TableEntry[];
   /** How many bind parameters ($1 … $n) the translated SQL takes. */
   parameters: number;
+  /** A primary-key lookup on one hybrid table, answerable from its index (model/point-lookups.ts). */
+  pointLookup?: PointLookup;
 }
 
 /** The engine's task scheduler (engine/task-scheduler.ts), as statement handlers see it. */
@@ -47,6 +50,8 @@ export interface Core {
   readonly version: number;
   /** Translated SELECTs by SQL text and session values (see statements/dml.ts). */
   readonly queryCache: Map<string, CachedQuery>;
+  /** Hybrid tables' primary-key indexes, dropped on every change (model/point-lookups.ts). */
+  readonly pointLookups: PointLookupIndexes;
   /** Runs tasks on their schedule and on EXECUTE TASK. */
   readonly taskRunner: TaskRunner;
   nextId(): number;

@@ -14,6 +14,7 @@ import { alreadyExists, created, doesNotExist, insufficientPrivileges, invalid, 
 import { now, type TableEntry } from '../model/catalog.js';
 import type { Exec } from '../model/core.js';
 import { informationSchemaRelation } from '../model/information-schema.js';
+import { pointLookupOf } from '../model/point-lookups.js';
 import { display, Scope, type QualifiedName } from '../model/name-resolution.js';
 import { constantArgs, systemCalls, systemFunction } from '../model/system-functions.js';
 import { createTableSql, findTable, installTable, parseTypeText, prepareCreateTable, storageName, tableDefinition, tableKind, tableSecurable } from '../model/tables.js';
@@ -157,13 +158,23 @@ export async function select(ex: Exec, stmt: ast.SelectStatement): Promise<State
     const resolution: Resolution = { tables: [] };
     const system = hasSystem ? await evaluateSystemFunctions(ex, stmt) : new Map();
     const translated = translateQuery(stmt.query, context(ex, resolution, system));
-    cached = { version, sql: translated.sql, columns: translated.columns, tables: resolution.tables, parameters: parameterCount(translated.sql) };
+    const only = resolution.tables.length === 1 && !resolution.snapshot && !hasSystem ? resolution.tables[0] : undefined;
+    const pointLookup = only ? pointLookupOf(stmt.query, only) : undefined;
+    cached = { version, sql: translated.sql, columns: translated.columns, tables: resolution.tables, parameters: parameterCount(translated.sql), ...(pointLookup ? { pointLookup } : {}) };
     if (!hasSystem && !resolution.snapshot) {
       if (queryCache.size >= QUERY_CACHE_LIMIT) queryCache.clear();
       queryCache.set(key, cached);
     }
   }
   if (cached.tables.length > 0) requireWarehouse(ex);
+  // After the checks above, as every query: a primary-key lookup on a hybrid table from its index.
+  if (cached.pointLookup && !ex.describeOnly && ex.binds.length >= cached.parameters && cached.columns.length === cached.pointLookup.columns.length) {
+    const found = await ex.core.pointLookups.find(ex.core.storage, cached.pointLookup, ex.binds);
+    if (found) {
+      const encoded = encodeResult(cached.columns.map((c) => c.name), found.types, found.rows, structuredOutput(ex, cached.columns));
+      return { kind: 'rows', columns: encoded.columns, rows: encoded.rows, statementTypeId: StatementType.select };
+    }
+  }
   // describeOnly: the same query with no rows; binds not sent yet are NULL (they cannot change the columns' names).
   const params = ex.describeOnly ? describeParameters(ex, cached.parameters) : parametersFor(ex, cached.parameters);
   const sql = ex.describeOnly ? `SELECT * FROM (${cached.sql}) LIMIT 0` : cached.sql;
