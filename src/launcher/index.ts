@@ -56,8 +56,11 @@ export interface StartOptions {
   behaviour: LocalBehaviour;
 }
 
+/** What starting papi local in the background uses of a command's context. */
+export type Starter = Pick<Context, 'out' | 'env' | 'cwd' | 'signal'>;
+
 /** Starts papi local in the background and returns once it is ready (or says it already ran). */
-export async function startDetached(ctx: Context, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
+export async function startDetached(ctx: Starter, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
   const { dataDir } = options;
   // Checked and started under the data directory's start lock: a concurrent start waits, then uses ours.
   return withStartLock(
@@ -73,7 +76,7 @@ export async function startDetached(ctx: Context, options: StartOptions): Promis
   );
 }
 
-function startLockOptions(ctx: Context, dataDir: string) {
+function startLockOptions(ctx: Starter, dataDir: string) {
   return {
     timeoutMs: START_LOCK_TIMEOUT_MS,
     signal: ctx.signal,
@@ -138,7 +141,7 @@ async function openLocal(options: StartOptions) {
  * Starts papi local as a detached process of its own (the bundled dist/papi-local.mjs, not the CLI)
  * and waits until it says it is ready on a pipe: no polling, and an early exit is seen at once.
  */
-async function detach(ctx: Context, options: StartOptions, password: string): Promise<Running> {
+async function detach(ctx: Starter, options: StartOptions, password: string): Promise<Running> {
   const { dataDir, port, behaviour } = options;
   // The package's own entry, not process.argv[1]: papi may run inside another program (tests, papi up).
   const entry = packagePath('dist', BACKGROUND_ENTRY);
@@ -246,24 +249,18 @@ export async function localStatus(dataDir: string): Promise<LocalInstance> {
 }
 
 /**
- * `papi local start --detach --json` for the data directory, as a separate papi process (so this one
- * never holds papi local's files): returns once it is ready, or fails with its reason.
+ * What `papi local start --detach` does, for a command that needs papi local and finds none running:
+ * starts one with the default behaviour and returns once it is ready. A failure to start is exit 3,
+ * like any target that cannot be reached (a data directory from a newer papi stays exit 2, Ctrl-C 130).
  */
-export function startInBackground(dataDir: string, port: number, env: Record<string, string | undefined>): Promise<void> {
-  const args = [packagePath('bin', 'papi'), 'local', 'start', '--detach', '--json', '--data-dir', dataDir];
-  if (port) args.push('--port', String(port));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : // Exit 3 like any target that cannot be reached.
-          reject(new AuthError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
-    );
-  });
+export async function startInBackground(ctx: Starter, dataDir: string, port: number): Promise<Running> {
+  const behaviour = { refuseHybridTables: false, refuseContainerServices: false, refuseHybridSwap: false };
+  try {
+    return await startDetached(ctx, { dataDir, port, behaviour });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CancelledError || !(error instanceof PapiError)) throw error;
+    throw new AuthError(`papi local did not start: ${error.message}`, { cause: error, ...(error.hint ? { hint: error.hint } : {}) });
+  }
 }
 
 /** A data directory this papi cannot open is the user's to move or upgrade (exit 2), not a crash. */
