@@ -74,7 +74,7 @@ const start = defineCommand({
       min: 0,
       max: 3600,
       meaning: 'a number of seconds',
-      description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 0.5)',
+      description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 0, at once)',
     },
     oauthTokenLifetime: {
       type: 'int',
