@@ -195,7 +195,8 @@ async function detach(ctx: Starter, options: StartOptions, password: string): Pr
   }
   const ready = readyMessage(text);
   if (!ready || ready.pid !== pid) {
-    const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000).unref())]);
+    // Its exit code, which comes soon after the pipe closed (the timer holds this process until then).
+    const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
     throw new ToolError(`papi local exited before it was ready (exit code ${code ?? 'unknown'}).`, { hint: `Its output:\n${tail(logFile)}` });
   }
   return { ...ready, password, dataDir };
