@@ -1,5 +1,6 @@
-// Build: transpile src/ file by file into dist/ (so heavy modules stay behind dynamic imports and load
-// only in the commands that need them), and bundle the service into one file that runs with node alone.
+// Build: transpile src/ file by file into dist/ (benchmark scripts, tests that run the built code),
+// bundle the CLI (dist/papi/, what bin/papi runs) and papi local's background process
+// (dist/papi-local.mjs), and bundle the service into one file that runs with node alone.
 import { build } from 'esbuild';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,33 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
+
+// CommonJS dependencies inside an ESM bundle call require() and read __dirname/__filename.
+const cjsShim = [
+  "import { createRequire as __papiCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __papiFileURLToPath } from 'node:url';",
+  'const require = __papiCreateRequire(import.meta.url);',
+  'const __filename = __papiFileURLToPath(import.meta.url);',
+  "const __dirname = __papiFileURLToPath(new URL('.', import.meta.url));",
+].join(' ');
+const bundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', banner: { js: cjsShim }, logLevel: 'warning' };
+
+// The CLI as bin/papi runs it: dist/papi/main.js and the chunks its dynamic imports load (split by
+// esbuild, so a command still loads only what it uses), instead of hundreds of files through the ESM
+// loader (node_modules included): every command starts ~100 ms sooner. The chunks sit beside main.js,
+// two levels below the package root like dist/<folder>/*.js, so paths relative to a module still hold.
+// snowflake-sdk (loaded only to connect) and DuckDB's native bindings stay in node_modules.
+await build({
+  ...bundle,
+  entryPoints: { main: 'src/cli/main.ts' },
+  outdir: 'dist/papi',
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  external: ['snowflake-sdk', '@duckdb/node-bindings'],
+});
+
+// papi local as papi starts it in the background: one file with nothing of the CLI.
+await build({ ...bundle, entryPoints: ['src/launcher/papi-local.ts'], outfile: 'dist/papi-local.mjs', external: ['@duckdb/node-bindings'] });
 
 if (existsSync('service/src/server.ts')) {
   // One file that runs with node alone (see service/bundle.mjs for how the driver's cloud SDKs go).

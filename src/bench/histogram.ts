@@ -1,6 +1,12 @@
 // Latency histograms: an HDR histogram (hdr-histogram-js) of integer microseconds for the
 // percentiles, plus fixed 1-2-5 buckets for the text histogram and the distribution chart.
-import { build, type Histogram } from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type { Histogram } from 'hdr-histogram-js';
+
+// Loaded on the first histogram, not with this module: every papi command imports the bench
+// command's definition (and through it this file), and hdr-histogram-js with pako costs ~70 ms.
+let hdrBuild: typeof import('hdr-histogram-js').build | undefined;
+const build: typeof import('hdr-histogram-js').build = (request) => (hdrBuild ??= (createRequire(import.meta.url)('hdr-histogram-js') as typeof import('hdr-histogram-js')).build)(request);
 
 /** Upper bounds (µs) of the distribution buckets: 1-2-5 steps from 50 µs to 20 s, then "more". */
 export const BUCKET_BOUNDS_US: readonly number[] = (() => {

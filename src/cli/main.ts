@@ -71,7 +71,7 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
       target: async () => {
         if (!spec.needs) throw new Error(`papi ${spec.name} uses the target without declaring it (needs)`);
         const { resolveTarget } = await import('../snowflake/target.js');
-        return (target ??= ctx.config().then((c) => resolveTarget(c, out, io.env)));
+        return (target ??= ctx.config().then((c) => resolveTarget(c, { out, env: io.env, cwd: io.cwd, signal: controller.signal })));
       },
       confirm: async (question) => {
         const rl = createInterface({ input: stdin, output: io.stderr as NodeJS.WritableStream });

@@ -129,7 +129,7 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
   if (!options.wait) return result;
 
   const deadline = Date.now() + options.waitTimeoutSeconds * 1000;
-  const poll = options.pollMs ?? (target.kind === 'local' ? 250 : 5000);
+  const poll = options.pollMs ?? waitPollMs(target.kind);
   await out.task(action === 'upgraded' ? 'Wait for the upgrade to finish' : 'Wait for the service to be ready', (step) => waitForReady(options, pushed.specImage, deadline, poll, step.update.bind(step)));
   const host = await out.task('Wait for the public endpoint', (step) => waitForEndpoint(options, deadline, poll, step.update.bind(step)), (h) => h);
 
@@ -147,6 +147,11 @@ export async function deployService(options: DeployOptions): Promise<DeployResul
   };
   await writeDeployment((await ensureProjectDir(config)).deployment, deployment);
   return { ...result, url: deployment.url, deployment };
+}
+
+/** How often a deploy or resume asks how the service is: papi local answers SHOW in milliseconds and starts a service in about a second. */
+export function waitPollMs(target: 'local' | 'snowflake'): number {
+  return target === 'local' ? 50 : 5000;
 }
 
 /** What waiting for the service needs (deploy, and papi resume). */

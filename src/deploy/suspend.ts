@@ -86,9 +86,9 @@ export async function resume(ctx: ConnectedContext, options: ResumeOptions): Pro
   if (!options.wait) return result;
 
   // The same waits as papi deploy: every container READY (on any image: a resume runs the one it ran), then the endpoint.
-  const { waitForEndpoint, waitForReady } = await import('./rollout.js');
+  const { waitForEndpoint, waitForReady, waitPollMs } = await import('./rollout.js');
   const deadline = Date.now() + options.waitTimeoutSeconds * 1000;
-  const pollMs = options.pollMs ?? (target === 'local' ? 250 : 5000);
+  const pollMs = options.pollMs ?? waitPollMs(target);
   const wait = { config, conn, out, signal: ctx.signal };
   await out.task('Wait for the service to be ready', (step) => waitForReady(wait, undefined, deadline, pollMs, step.update.bind(step)));
   const host = await out.task('Wait for the public endpoint', (step) => waitForEndpoint(wait, deadline, pollMs, step.update.bind(step)), (h) => h);

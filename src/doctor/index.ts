@@ -44,7 +44,7 @@ export async function doctor(ctx: Context): Promise<DoctorReport> {
   let conn: Connection;
   let target;
   try {
-    target = await resolveTarget(config, ctx.out, ctx.env);
+    target = await resolveTarget(config, ctx);
     conn = await openConnection(target, ctx.out, ctx.signal);
   } catch (error) {
     if (!(error instanceof PapiError)) throw error;

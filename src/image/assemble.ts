@@ -202,9 +202,12 @@ function addEntry(pack: tar.Pack, header: Partial<tar.Header> & { name: string }
   });
 }
 
-/** gzip with the header's mtime zero and the OS byte fixed (zlib writes a platform-specific one). */
+/**
+ * gzip with the header's mtime zero and the OS byte fixed (zlib writes a platform-specific one). Level 4:
+ * on the 2.5 MB service bundle about 5× faster than level 9 for a layer 7 % larger (512 vs 476 KB).
+ */
 function deterministicGzip(bytes: Buffer): Buffer {
-  const gz = gzipSync(bytes, { level: 9 });
+  const gz = gzipSync(bytes, { level: 4 });
   gz[9] = 0xff;
   return gz;
 }

@@ -5,10 +5,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Context } from '../context.js';
-import { confirmInstance, DataDirError, isAlive, LOG_FILE, prepareDataDir, readInstance, readPassword, recordedInstance, runningInstance, type LocalInstance } from '../local/index.js';
+import { BACKGROUND_ENTRY, confirmInstance, DataDirError, isAlive, LOG_FILE, prepareDataDir, readPassword, recordedInstance, runningInstance, type LocalInstance } from '../local/index.js';
 import { packagePath } from '../paths.js';
 import { poll } from '../poll.js';
+import { READY_FD_ENV, type ReadyMessage } from './ready.js';
 import { AuthError, CancelledError, ExitCode, PapiError, ToolError, UsageError } from '../ui/errors.js';
 import { withStartLock } from './start-lock.js';
 
@@ -54,8 +56,11 @@ export interface StartOptions {
   behaviour: LocalBehaviour;
 }
 
+/** What starting papi local in the background uses of a command's context. */
+export type Starter = Pick<Context, 'out' | 'env' | 'cwd' | 'signal'>;
+
 /** Starts papi local in the background and returns once it is ready (or says it already ran). */
-export async function startDetached(ctx: Context, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
+export async function startDetached(ctx: Starter, options: StartOptions): Promise<Running & { alreadyRunning: boolean }> {
   const { dataDir } = options;
   // Checked and started under the data directory's start lock: a concurrent start waits, then uses ours.
   return withStartLock(
@@ -71,7 +76,7 @@ export async function startDetached(ctx: Context, options: StartOptions): Promis
   );
 }
 
-function startLockOptions(ctx: Context, dataDir: string) {
+function startLockOptions(ctx: Starter, dataDir: string) {
   return {
     timeoutMs: START_LOCK_TIMEOUT_MS,
     signal: ctx.signal,
@@ -84,14 +89,13 @@ function startLockOptions(ctx: Context, dataDir: string) {
  * CancelledError). `onReady` gets how to reach it. When one already runs for the data directory it
  * serves nothing and returns that one, like a detached start does: either way one is running.
  */
-export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void; background?: boolean }): Promise<Running | undefined> {
+export async function serveForeground(ctx: Context, options: StartOptions & { onReady(running: Running): void }): Promise<Running | undefined> {
   const open = async () => {
     const existing = await runningInstance(options.dataDir);
     if (existing) return { existing: pick({ ...existing, password: (await readPassword(options.dataDir)) ?? '', dataDir: options.dataDir }) };
     return { local: await openLocal(options) };
   };
-  // The detached child runs under its parent's start lock; a foreground start takes its own.
-  const opened = options.background ? await open() : await withStartLock(options.dataDir, open, startLockOptions(ctx, options.dataDir));
+  const opened = await withStartLock(options.dataDir, open, startLockOptions(ctx, options.dataDir));
   if ('existing' in opened) return opened.existing;
   const { local } = opened;
 
@@ -133,48 +137,77 @@ async function openLocal(options: StartOptions) {
   }).catch(asUsageError);
 }
 
-/** Starts `papi local start --background` as a detached process and waits until it is ready. */
-async function detach(ctx: Context, options: StartOptions, password: string): Promise<Running> {
+/**
+ * Starts papi local as a detached process of its own (the bundled dist/papi-local.mjs, not the CLI)
+ * and waits until it says it is ready on a pipe: no polling, and an early exit is seen at once.
+ */
+async function detach(ctx: Starter, options: StartOptions, password: string): Promise<Running> {
   const { dataDir, port, behaviour } = options;
   // The package's own entry, not process.argv[1]: papi may run inside another program (tests, papi up).
-  const entry = packagePath('bin', 'papi');
+  const entry = packagePath('dist', BACKGROUND_ENTRY);
   const logFile = path.join(dataDir, LOG_FILE);
   const log = openSync(logFile, 'a', 0o600);
-  const args = [entry, 'local', 'start', '--background', '--data-dir', dataDir, '--port', String(port), ...behaviourArgs(behaviour)];
+  const args = [entry, '--data-dir', dataDir, '--port', String(port), ...behaviourArgs(behaviour)];
   let child;
   try {
     child = spawn(process.execPath, args, {
       detached: true,
-      stdio: ['ignore', log, log],
+      // fd 3: the ready pipe (READY_FD_ENV names it).
+      stdio: ['ignore', log, log, 'pipe'],
       cwd: ctx.cwd,
-      env: { ...process.env, ...definedOnly(ctx.env), NO_COLOR: '1' },
+      env: { ...process.env, ...definedOnly(ctx.env), NO_COLOR: '1', [READY_FD_ENV]: '3' },
     });
   } finally {
     closeSync(log);
   }
   const pid = child.pid;
   if (pid === undefined) throw new ToolError('Could not start papi local in the background.', { hint: `See ${logFile}.` });
-  let exitCode: number | null = null;
-  child.once('exit', (code) => (exitCode = code ?? -1));
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+  const pipe = child.stdio[3] as Readable;
   child.unref();
+  const stop = () => {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
 
-  const ready = await poll(
-    async () => {
-      const state = await readInstance(dataDir);
-      if (state && state.pid === pid) return pick({ ...state, password, dataDir });
-      if (exitCode !== null || !isAlive(pid))
-        throw new ToolError(`papi local exited before it was ready (exit code ${exitCode ?? 'unknown'}).`, { hint: `Its output:\n${tail(logFile)}` });
-      return undefined;
-    },
-    { intervalMs: 100, timeoutMs: READY_TIMEOUT_MS, signal: ctx.signal },
-  ).catch((error: unknown) => {
-    if (!ctx.signal.aborted) throw error;
-    process.kill(pid, 'SIGTERM');
-    throw new CancelledError('Interrupted while papi local was starting; it was stopped.');
-  });
-  if (ready) return ready;
-  process.kill(pid, 'SIGTERM');
-  throw new ToolError(`papi local did not get ready within ${READY_TIMEOUT_MS / 1000} s; it was stopped.`, { hint: `See ${logFile}.` });
+  let text = '';
+  pipe.setEncoding('utf8');
+  pipe.on('data', (chunk: string) => (text += chunk));
+  // The pipe closes when papi local has written its line, or when it exits before.
+  const closed = new Promise<void>((resolve) => pipe.once('close', resolve));
+  const timeout = AbortSignal.timeout(READY_TIMEOUT_MS);
+  const waited = AbortSignal.any([ctx.signal, timeout]);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (waited.aborted) return reject(waited.reason as Error);
+      waited.addEventListener('abort', () => reject(waited.reason as Error), { once: true });
+      void closed.then(resolve);
+    });
+  } catch {
+    stop();
+    if (ctx.signal.aborted) throw new CancelledError('Interrupted while papi local was starting; it was stopped.');
+    throw new ToolError(`papi local did not get ready within ${READY_TIMEOUT_MS / 1000} s; it was stopped.`, { hint: `See ${logFile}.` });
+  } finally {
+    pipe.destroy();
+  }
+  const ready = readyMessage(text);
+  if (!ready || ready.pid !== pid) {
+    // Its exit code, which comes soon after the pipe closed (the timer holds this process until then).
+    const code = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000))]);
+    throw new ToolError(`papi local exited before it was ready (exit code ${code ?? 'unknown'}).`, { hint: `Its output:\n${tail(logFile)}` });
+  }
+  return { ...ready, password, dataDir };
+}
+
+function readyMessage(text: string): ReadyMessage | undefined {
+  try {
+    return JSON.parse(text) as ReadyMessage;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface StopResult {
@@ -217,24 +250,18 @@ export async function localStatus(dataDir: string): Promise<LocalInstance> {
 }
 
 /**
- * `papi local start --detach --json` for the data directory, as a separate papi process (so this one
- * never holds papi local's files): returns once it is ready, or fails with its reason.
+ * What `papi local start --detach` does, for a command that needs papi local and finds none running:
+ * starts one with the default behaviour and returns once it is ready. A failure to start is exit 3,
+ * like any target that cannot be reached (a data directory from a newer papi stays exit 2, Ctrl-C 130).
  */
-export function startInBackground(dataDir: string, port: number, env: Record<string, string | undefined>): Promise<void> {
-  const args = [packagePath('bin', 'papi'), 'local', 'start', '--detach', '--json', '--data-dir', dataDir];
-  if (port) args.push('--port', String(port));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve()
-        : // Exit 3 like any target that cannot be reached.
-          reject(new AuthError(`papi local did not start (exit ${code})`, { hint: stderr.trim().split('\n').slice(-3).join('\n') || undefined })),
-    );
-  });
+export async function startInBackground(ctx: Starter, dataDir: string, port: number): Promise<Running> {
+  const behaviour = { refuseHybridTables: false, refuseContainerServices: false, refuseHybridSwap: false };
+  try {
+    return await startDetached(ctx, { dataDir, port, behaviour });
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof CancelledError || !(error instanceof PapiError)) throw error;
+    throw new AuthError(`papi local did not start: ${error.message}`, { cause: error, ...(error.hint ? { hint: error.hint } : {}) });
+  }
 }
 
 /** A data directory this papi cannot open is the user's to move or upgrade (exit 2), not a crash. */

@@ -7,6 +7,7 @@ import type { LocalSnowflake, StartLocalOptions } from './start.js';
 export type { LocalSnowflake, StartLocalOptions } from './start.js';
 export { LOCAL_REGION } from './platform.js';
 export {
+  BACKGROUND_ENTRY,
   confirmInstance,
   DATA_FORMAT_VERSION,
   DataDirError,

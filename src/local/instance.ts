@@ -57,15 +57,22 @@ const IDENTITY_TIMEOUT_MS = 5_000;
  * pid, instance id and data directory. After a reboot (or a copied data directory) the pid may belong
  * to any other process, which must never be signalled.
  */
+/** The file papi local runs from when papi starts it in the background (dist/papi-local.mjs, one bundle). */
+export const BACKGROUND_ENTRY = 'papi-local.mjs';
+
 /**
- * Whether process `pid` is `papi local start … --data-dir <dataDir>` (how every papi starts it in the
- * background), from /proc: Linux only; elsewhere unknown, so false (refused with what to do).
+ * Whether process `pid` is `node …/papi-local.mjs --data-dir <dataDir>` (how papi starts it in the
+ * background), or `papi local start … --data-dir <dataDir>` (the foreground command, and how papis
+ * before the bundled entry started it), from /proc: Linux only; elsewhere unknown, so false (refused
+ * with what to do).
  */
 async function startedFor(pid: number, dataDir: string): Promise<boolean> {
   try {
     const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
     const at = argv.indexOf('--data-dir');
-    if (at < 0 || !argv.includes('local') || !argv.includes('start') || !argv.some((a) => /papi/.test(a))) return false;
+    const background = argv.some((a) => path.basename(a) === BACKGROUND_ENTRY);
+    const command = argv.includes('local') && argv.includes('start') && argv.some((a) => /papi/.test(a));
+    if (at < 0 || !(background || command)) return false;
     return (await realpath(argv[at + 1]!)) === (await realpath(dataDir));
   } catch {
     return false;

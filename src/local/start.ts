@@ -48,7 +48,7 @@ export interface StartLocalOptions {
   /** Lifetime of the OAuth access tokens /oauth/token issues for the ingress (default 1 hour). */
   oauthTokenSeconds?: number;
   chunkLimits?: ChunkLimits;
-  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 0.5 s: long enough for papi to see it, short for `papi up`; SPCS takes minutes). */
+  /** How long SHOW ENDPOINTS says "provisioning in progress" after a service first runs (default 0: papi up does not wait for a delay it only simulates; SPCS takes minutes, and tests of the wait ask for one). */
   endpointProvisioningMs?: number;
 }
 

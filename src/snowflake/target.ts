@@ -27,7 +27,17 @@ export interface Target {
 /** How often a connection to papi local checks that its process still runs. */
 const LOCAL_WATCH_MS = 250;
 
-export async function resolveTarget(config: PapiConfig, out: Output, env: Record<string, string | undefined>): Promise<Target> {
+/** What resolving the target uses of a command's context (papi local may have to be started). */
+export interface TargetIO {
+  out: Output;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Ctrl-C while papi local starts stops it. */
+  signal: AbortSignal;
+}
+
+export async function resolveTarget(config: PapiConfig, io: TargetIO): Promise<Target> {
+  const { out } = io;
   if (config.target === 'snowflake') {
     requireConnection(config);
     const params = config.connection;
@@ -42,7 +52,10 @@ export async function resolveTarget(config: PapiConfig, out: Output, env: Record
     const { startInBackground } = await import('../launcher/index.js');
     await ensureProjectDirFor(config, dataDir);
     // Say where: a command run in a subfolder or beside another papi.yaml must not surprise anyone.
-    await out.task(`Start papi local in the background for the project in ${config.projectDir}`, () => startInBackground(dataDir, config.local.port, env), () => `(data: ${dataDir})`);
+    // In this process (no second papi to load): papi local itself starts as a detached process. The
+    // driver, which the command loads next, loads meanwhile (this process only waits for the child).
+    void import('./driver.js').then((driver) => driver.loadDriver({ debug: (message) => out.debug(message) })).catch(() => undefined);
+    await out.task(`Start papi local in the background for the project in ${config.projectDir}`, () => startInBackground(io, dataDir, config.local.port), () => `(data: ${dataDir})`);
     running = await runningInstance(dataDir);
     if (!running) throw new AuthError(`papi local did not start for ${dataDir}`, { hint: 'Run `papi local start` to see why.' });
     out.info(`papi local keeps running for the next commands (data: ${dataDir}); stop it with \`papi local stop\`.`);

@@ -74,7 +74,7 @@ const start = defineCommand({
       min: 0,
       max: 3600,
       meaning: 'a number of seconds',
-      description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 0.5)',
+      description: 'how long new endpoints stay "provisioning" (SPCS takes minutes; default 0, at once)',
     },
     oauthTokenLifetime: {
       type: 'int',
@@ -84,8 +84,6 @@ const start = defineCommand({
       meaning: 'a number of seconds',
       description: 'lifetime of the ingress (OAuth) tokens it issues (default 3600; short ones to try token renewal)',
     },
-    // Set by --detach on the child it starts: its output goes to a log file, so no password in it.
-    background: { type: 'boolean', hidden: true, description: 'internal: the detached child' },
   },
   async run(ctx, _args, options) {
     const config = await ctx.config();
@@ -115,11 +113,9 @@ const start = defineCommand({
     }
     const existing = await serveForeground(ctx, {
       ...startOptions,
-      background: Boolean(options.background),
       // Printed when ready, not as the command's result: the command goes on serving.
       onReady: (running) => {
-        if (options.background) ctx.out.raw(`${new Date().toISOString()} papi local ready at ${running.accessUrl} (pid ${running.pid}, data ${dir})\n`);
-        else if (ctx.out.json) ctx.out.raw(`${JSON.stringify(running)}\n`);
+        if (ctx.out.json) ctx.out.raw(`${JSON.stringify(running)}\n`);
         else ctx.out.raw(`${describe(running, 'Stop it with Ctrl-C.')}\n`);
       },
     });

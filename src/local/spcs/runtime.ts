@@ -44,7 +44,7 @@ export interface ServiceRuntimeOptions {
   /** The SQL API's URL, http://127.0.0.1:PORT (known once the server listens). */
   accessUrl: () => string;
   account: string | (() => string);
-  /** How long SHOW ENDPOINTS shows the provisioning text after the service first runs (default 2 s). */
+  /** How long SHOW ENDPOINTS shows the provisioning text after the service first runs (default 0: at once; `papi local start --endpoint-delay`). */
   endpointProvisioningMs?: number;
   /**
    * How long a new instance waits for a node before its containers start (default 0). Meanwhile the
@@ -128,8 +128,9 @@ interface SavedService {
 
 export function createServiceRuntime(options: ServiceRuntimeOptions): LocalServiceRuntime {
   const services = new Map<string, Service>();
-  const timings: ContainerTimings = { probeIntervalMs: 250, readyWithoutProbeMs: 1000, stopGraceMs: 5000, restartBackoffMs: 1000, restartBackoffMaxMs: 30_000, ...options.timings };
-  const provisioningMs = options.endpointProvisioningMs ?? 500;
+  // A probe is one loopback request: every 50 ms a starting container is READY within 50 ms of answering.
+  const timings: ContainerTimings = { probeIntervalMs: 50, readyWithoutProbeMs: 1000, stopGraceMs: 5000, restartBackoffMs: 1000, restartBackoffMaxMs: 30_000, ...options.timings };
+  const provisioningMs = options.endpointProvisioningMs ?? 0;
   const schedulingMs = options.schedulingMs ?? 0;
   const tokenTtl = options.tokenTtlSeconds ?? 3600;
   const tokenRefresh = Math.min(options.tokenRefreshSeconds ?? 600, Math.max(1, Math.floor(tokenTtl / 2)));
