@@ -202,8 +202,23 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'>): Hi
   return (request, response) => {
     const url = request.url;
     if (request.method !== 'GET' || url === undefined || !url.startsWith(CUSTOMER_PREFIX)) return false;
-    const headers = request.headers;
-    if (headers['cache-control'] !== undefined || headers.host === undefined || !plainHost(headers.host)) return false;
+    // The headers as received (request.headers would build an object of all of them): the hit path
+    // needs Host and X-Request-Id, and leaves to the app any request with Cache-Control or with
+    // either of them twice (how node and Hono combine repeated headers is theirs to apply).
+    let host: string | undefined;
+    let incomingId: string | undefined;
+    const raw = request.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      if (name.length === 4 && name.toLowerCase() === 'host') {
+        if (host !== undefined) return false;
+        host = raw[i + 1]!;
+      } else if (name.length === 12 && name.toLowerCase() === 'x-request-id') {
+        if (incomingId !== undefined) return false;
+        incomingId = raw[i + 1]!;
+      } else if (name.length === 13 && name.toLowerCase() === 'cache-control') return false;
+    }
+    if (host === undefined || !plainHost(host)) return false;
     const started = performance.now();
     // Ids are letters, digits, _ and -: a query (?strict=1), an escape or a further segment fails to
     // parse here and goes to the app, which answers it (or refuses it) as it always did.
@@ -217,7 +232,7 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'>): Hi
       return false;
     }
     if (result === undefined) return false;
-    const requestId = requestIdFor(headers['x-request-id'] as string | undefined);
+    const requestId = requestIdFor(incomingId);
     const body = customerBody(result.rows);
     response.writeHead(200, [typeName!, typeValue!, cacheName!, cacheValue!, 'x-request-id', requestId, 'Content-Length', String(Buffer.byteLength(body))]);
     response.end(body);

@@ -43,6 +43,15 @@ describe('TtlCache', () => {
     expect(cache.size).toBe(3);
   });
 
+  it('leaves a hit among the most recently used quarter where it is; any other hit moves to the end', () => {
+    const cache = new TtlCache<string>({ ttlSeconds: 60, maxEntries: 8, maxStaleSeconds: 0 }, clock().now);
+    for (let i = 1; i <= 8; i++) cache.set(`h${i}`, 'v');
+    cache.get('h7'); // the second newest of 8: stays before h8 (strict LRU would move it after h8)
+    cache.get('h1'); // the oldest: moves to the end
+    for (let i = 1; i <= 6; i++) cache.set(`x${i}`, 'v'); // evicts the 6 oldest: h2 … h7
+    expect(['h1', 'h2', 'h6', 'h7', 'h8'].map((key) => cache.get(key) !== undefined)).toEqual([true, false, false, false, true]);
+  });
+
   it('refreshes an entry that is set again', () => {
     const time = clock();
     const cache = new TtlCache<string>({ ttlSeconds: 1, maxEntries: 3, maxStaleSeconds: 10 }, time.now);

@@ -164,6 +164,27 @@ describe('the hit path', () => {
     expect(lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['unhandled_error', 'request']);
   });
 
+  it('reads Host, X-Request-Id and Cache-Control in any case, and leaves repeated ones to the app', async () => {
+    const fast = await start({ honorNoCache: true });
+    const slow = await start({ hitPath: false, honorNoCache: true });
+    const steadyText = (answer: string) => answer.replace(/^(Date|x-request-id): .*\r\n/gim, '').replace(/"requestId":"[^"]+"/, '');
+    for (const service of [fast, slow]) await get(service.port, '/customer/22');
+    const answers: string[] = [];
+    for (const headers of [
+      'HOST: localhost\r\nX-REQUEST-ID: upper-case\r\n',
+      'Host: localhost\r\nCACHE-CONTROL: no-cache\r\n',
+      'Host: localhost\r\nx-request-id: one\r\nX-Request-Id: two\r\n',
+      'Host: localhost\r\nHost: other\r\n',
+    ]) {
+      const text = `GET /customer/22 HTTP/1.0\r\n${headers}\r\n`;
+      const before = fast.hits();
+      const [a, b] = [await rawRequest(fast.port, text), await rawRequest(slow.port, text)];
+      expect(steadyText(a), JSON.stringify(headers)).toBe(steadyText(b));
+      answers.push(`${a.slice(9, 12)} ${fast.hits() - before} ${/^x-request-id: (.*)\r$/im.exec(a)?.[1] === 'upper-case'}`);
+    }
+    expect(answers).toEqual(['200 1 true', '200 0 false', '200 0 false', '200 0 false']);
+  });
+
   it('leaves requests without a Host, or with one @hono/node-server refuses, to the app', async () => {
     const fast = await start();
     const slow = await start({ hitPath: false });
