@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ReadyAnswer } from './cache.js';
 import type { HealthCheck } from './health.js';
 import { parseIds, type IdRules } from './ids.js';
 import type { Logger } from './log.js';
@@ -48,7 +49,28 @@ export const CACHE_REFRESH_HEADER = 'X-Cache-Refresh';
 
 /** The request id of an answer: the caller's (or the ingress's) when harmless in logs and headers, else a new one. */
 function requestIdFor(incoming: string | undefined): string {
-  return incoming !== undefined && INCOMING_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+  return incoming !== undefined && INCOMING_REQUEST_ID.test(incoming) ? incoming : newRequestId();
+}
+
+/** 2^48: the values of a UUID's last 12 hex digits. */
+const ID_COUNTS = 2 ** 48;
+let idPrefix = '';
+let idCount = ID_COUNTS;
+
+/**
+ * A new request id, shaped as a UUID (v4): one random UUID drawn, then its last 12 hex digits count
+ * up from a random start (2^47 ids or more per draw). Unique across processes by the draw's other 74
+ * random bits, at a fraction of the cost of crypto.randomUUID() per request (about 6 % of a cache
+ * hit's CPU, side by side under wrk). Request ids correlate log lines; they are no secret.
+ */
+export function newRequestId(): string {
+  if (idCount >= ID_COUNTS) {
+    const uuid = crypto.randomUUID();
+    idPrefix = uuid.slice(0, 24);
+    // Start in the lower half, so a draw lasts at least 2^47 ids.
+    idCount = Number.parseInt(uuid.slice(24), 16) % (ID_COUNTS / 2);
+  }
+  return idPrefix + (idCount++).toString(16).padStart(12, '0');
 }
 
 /**
@@ -67,6 +89,15 @@ const CUSTOMER_HEADERS: Record<CacheOutcome, Readonly<Record<string, string>>> =
 function customerBody(rows: readonly string[]): string {
   return rows.length === 1 ? `[${rows[0]}]` : `[${rows.join(',')}]`;
 }
+
+/** The answer to a request for one id, as its bytes (RowCache keeps one per row, made when the row is stored). */
+export function readyAnswer(row: string | null): ReadyAnswer {
+  const body = Buffer.from(customerBody(row === null ? [] : [row]));
+  return { body, contentLength: String(body.length) };
+}
+
+/** The answer to a request for one id the table does not have. */
+const NO_ROW = readyAnswer(null);
 
 export function createApp(deps: AppDeps): Hono<Env> {
   const { lookup, health, log } = deps;
@@ -177,6 +208,14 @@ function acceptedHost(host: string): boolean {
   }
 }
 
+export interface HitPathDeps {
+  /**
+   * The cache the lookup reads (the service's RowCache), for its ready answers: a hit on one id sends
+   * them as they are. Its fresh entries are the lookup's hits (lookup.ts cached()).
+   */
+  answers?: { readyAnswer(id: string): ReadyAnswer | null | undefined };
+}
+
 /**
  * The hit path: GET /customer/:ids when every id is freshly cached, answered before Hono builds a
  * Request, a Context and a Response for it (on a cache hit those were most of the service's time).
@@ -185,8 +224,8 @@ function acceptedHost(host: string): boolean {
  * it sends is what the app sends for the same request: the same id parsing, cache read, request id,
  * headers, body and log line.
  */
-export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'>): HitPath {
-  const { lookup, log } = deps;
+export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & HitPathDeps): HitPath {
+  const { lookup, log, answers } = deps;
   const cached = lookup.cached?.bind(lookup);
   if (cached === undefined) return () => false;
   const [typeName, typeValue, cacheName, cacheValue] = Object.entries(CUSTOMER_HEADERS.HIT).flat();
@@ -224,25 +263,37 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'>): Hi
     // parse here and goes to the app, which answers it (or refuses it) as it always did.
     const parsed = parseIds(url.slice(CUSTOMER_PREFIX.length), deps.ids);
     if (!parsed.ok) return false;
-    let result;
-    try {
-      result = cached(parsed.ids);
-    } catch {
-      // The app meets the same failure and answers it as it answers any (500, logged).
-      return false;
+    const ids = parsed.ids;
+    // One id: its ready answer (or none for an id the table does not have), when fresh.
+    let ready = ids.length === 1 ? answers?.readyAnswer(ids[0]!) : undefined;
+    if (ready === null) ready = NO_ROW;
+    let body: string | Buffer;
+    let contentLength: string;
+    if (ready !== undefined) {
+      body = ready.body;
+      contentLength = ready.contentLength;
+    } else {
+      let result;
+      try {
+        result = cached(ids);
+      } catch {
+        // The app meets the same failure and answers it as it answers any (500, logged).
+        return false;
+      }
+      if (result === undefined) return false;
+      body = customerBody(result.rows);
+      contentLength = String(Buffer.byteLength(body));
     }
-    if (result === undefined) return false;
     const requestId = requestIdFor(incomingId);
-    const body = customerBody(result.rows);
-    response.writeHead(200, [typeName!, typeValue!, cacheName!, cacheValue!, 'x-request-id', requestId, 'Content-Length', String(Buffer.byteLength(body))]);
+    response.writeHead(200, [typeName!, typeValue!, cacheName!, cacheValue!, 'x-request-id', requestId, 'Content-Length', contentLength]);
     response.end(body);
     log.request({
       requestId,
       method: 'GET',
       path: CUSTOMER_ROUTE,
       status: 200,
-      ids: parsed.ids.length,
-      cache: result.outcome,
+      ids: ids.length,
+      cache: 'HIT',
       ms: Math.round((performance.now() - started) * 1000) / 1000,
     });
     return true;

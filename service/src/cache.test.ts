@@ -98,6 +98,25 @@ describe('RowCache', () => {
     expect(cache.get('unknown-9999')).toEqual({ fresh: true, value: null });
   });
 
+  it('keeps a ready answer per row, counts its bytes, and gives it only while the row is fresh', () => {
+    const time = clock();
+    const ready = (row: string) => ({ body: Buffer.from(`[${row}]`), contentLength: String(row.length + 2) });
+    const cache = new RowCache({ ...options, ttlSeconds: 1, maxStaleSeconds: 10 }, time.now, ready);
+    cache.set('22', '{"ID":22}');
+    cache.set('404', null);
+    expect(cache.readyAnswer('22')).toEqual({ body: Buffer.from('[{"ID":22}]'), contentLength: '11' });
+    expect(cache.readyAnswer('404')).toBeNull();
+    expect(cache.readyAnswer('7')).toBeUndefined();
+    expect(cache.stats()).toEqual({ rows: 1, bytes: 18 + 11, absent: 1 });
+    time.advance(1500);
+    expect([cache.readyAnswer('22'), cache.readyAnswer('404')]).toEqual([undefined, undefined]);
+    expect(cache.get('22')).toEqual({ fresh: false, value: '{"ID":22}' });
+    // Without a maker of ready answers, rows have none: the hit path asks the lookup.
+    const plain = new RowCache(options, time.now);
+    plain.set('22', '{"ID":22}');
+    expect(plain.readyAnswer('22')).toBeUndefined();
+  });
+
   it('an id moves between the two when its answer changes', () => {
     const cache = new RowCache(options, clock().now);
     cache.set('7', null);

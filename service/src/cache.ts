@@ -110,18 +110,35 @@ export interface RowCacheOptions extends CacheOptions {
   maxNegativeEntries: number;
 }
 
+/** A row as it is also kept, made once when it is stored: a one-id answer ready to send (app.ts readyAnswer). */
+export interface ReadyAnswer {
+  body: Buffer;
+  /** body.length as the Content-Length header's text. */
+  contentLength: string;
+}
+
+interface Row {
+  text: string;
+  ready: ReadyAnswer | undefined;
+}
+
 /**
  * The per-id cache of rows (JSON text) and of "no such id" answers (null), kept apart: requests for
  * many unknown ids fill only the small negative cache and never evict the rows of real users; rows
- * are bounded by bytes as well as entries.
+ * are bounded by bytes as well as entries. Given `ready`, each row is also kept as the answer to a
+ * request for that one id, so a cache hit sends bytes made once rather than a string encoded per hit.
  */
 export class RowCache {
-  private readonly rows: TtlCache<string>;
+  private readonly rows: TtlCache<Row>;
   private readonly absent: TtlCache<null>;
 
-  constructor(options: RowCacheOptions, now: Clock = Date.now) {
-    // UTF-16 code units, two bytes each: what a JS string of the row holds.
-    this.rows = new TtlCache<string>(options, now, (row) => row.length * 2);
+  constructor(
+    options: RowCacheOptions,
+    now: Clock = Date.now,
+    private readonly ready?: (row: string) => ReadyAnswer,
+  ) {
+    // UTF-16 code units, two bytes each: what a JS string of the row holds; and the ready answer's bytes.
+    this.rows = new TtlCache<Row>(options, now, (row) => row.text.length * 2 + (row.ready?.body.length ?? 0));
     this.absent = new TtlCache<null>({ ...options, maxEntries: options.maxNegativeEntries }, now);
   }
 
@@ -134,7 +151,16 @@ export class RowCache {
   }
 
   get(id: string): CacheRead<string | null> {
-    return this.rows.get(id) ?? this.absent.get(id);
+    const row = this.rows.get(id);
+    if (row === undefined) return this.absent.get(id);
+    return { fresh: row.fresh, value: row.value.text } as CacheRead<string>;
+  }
+
+  /** The ready answer of a fresh row, null for a fresh "no such id", undefined for anything else (not cached, stale, not made). */
+  readyAnswer(id: string): ReadyAnswer | null | undefined {
+    const row = this.rows.get(id);
+    if (row !== undefined) return row.fresh ? row.value.ready : undefined;
+    return this.absent.get(id)?.fresh ? null : undefined;
   }
 
   set(id: string, value: string | null): void {
@@ -143,7 +169,7 @@ export class RowCache {
       this.absent.set(id, null);
     } else {
       this.absent.remove(id);
-      this.rows.set(id, value);
+      if (this.rows.enabled) this.rows.set(id, { text: value, ready: this.ready?.(value) });
     }
   }
 
