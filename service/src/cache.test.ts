@@ -52,6 +52,19 @@ describe('TtlCache', () => {
     expect(['h1', 'h2', 'h6', 'h7', 'h8'].map((key) => cache.get(key) !== undefined)).toEqual([true, false, false, false, true]);
   });
 
+  it('getFresh gives a fresh entry (marking it used, as get does) and nothing for a stale or missing one', () => {
+    const time = clock();
+    const cache = new TtlCache<string>({ ttlSeconds: 1, maxEntries: 2, maxStaleSeconds: 10 }, time.now);
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.getFresh('a')?.value).toBe('A');
+    cache.set('c', 'C'); // a was used after b: b goes
+    expect([cache.get('a')?.value, cache.get('b'), cache.get('c')?.value]).toEqual(['A', undefined, 'C']);
+    time.advance(1500);
+    expect([cache.getFresh('a'), cache.getFresh('zz')]).toEqual([undefined, undefined]);
+    expect(cache.get('a')).toEqual({ fresh: false, value: 'A' });
+  });
+
   it('refreshes an entry that is set again', () => {
     const time = clock();
     const cache = new TtlCache<string>({ ttlSeconds: 1, maxEntries: 3, maxStaleSeconds: 10 }, time.now);

@@ -64,6 +64,19 @@ export class TtlCache<V> {
   get(key: string): CacheRead<V> {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
+    const state = this.state(key, entry);
+    if (state === 'gone') return undefined;
+    return state === 'fresh' ? { fresh: true, value: entry.value } : { fresh: false, value: entry.value };
+  }
+
+  /** A fresh entry (marked recently used, as get() does), else undefined: get() without an answer object to allocate. */
+  getFresh(key: string): { readonly value: V } | undefined {
+    const entry = this.entries.get(key);
+    return entry !== undefined && this.state(key, entry) === 'fresh' ? entry : undefined;
+  }
+
+  /** Whether an entry is fresh (then marked recently used), stale, or past the stale limit (then removed). */
+  private state(key: string, entry: Entry<V>): 'fresh' | 'stale' | 'gone' {
     const age = this.now() - entry.storedAt;
     if (age < this.ttlMs) {
       // Re-insert so Map order stays least- to most-recently used (but for the newest quarter).
@@ -72,13 +85,13 @@ export class TtlCache<V> {
         entry.seq = ++this.lastSeq;
         this.entries.set(key, entry);
       }
-      return { fresh: true, value: entry.value };
+      return 'fresh';
     }
     if (age >= this.keepMs) {
       this.remove(key);
-      return undefined;
+      return 'gone';
     }
-    return { fresh: false, value: entry.value };
+    return 'stale';
   }
 
   set(key: string, value: V): void {
@@ -158,9 +171,10 @@ export class RowCache {
 
   /** The ready answer of a fresh row, null for a fresh "no such id", undefined for anything else (not cached, stale, not made). */
   readyAnswer(id: string): ReadyAnswer | null | undefined {
-    const row = this.rows.get(id);
-    if (row !== undefined) return row.fresh ? row.value.ready : undefined;
-    return this.absent.get(id)?.fresh ? null : undefined;
+    const row = this.rows.getFresh(id);
+    if (row !== undefined) return row.value.ready;
+    // An id is in one of the two at most (set() moves it).
+    return this.absent.getFresh(id) !== undefined ? null : undefined;
   }
 
   set(id: string, value: string | null): void {

@@ -34,7 +34,19 @@ function quote(text: string): string {
   return PLAIN_TEXT.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
+/** Tokens seen as method or path (a handful: GET, /customer/:ids, …) with their JSON text, so each is checked once. */
+const QUOTED_TOKENS_KEPT = 64;
+
 export function createLogger(write: (line: string) => void): Logger {
+  const quotedTokens = new Map<string, string>();
+  const quoteToken = (token: string): string => {
+    let quoted = quotedTokens.get(token);
+    if (quoted === undefined) {
+      quoted = quote(token);
+      if (quotedTokens.size < QUOTED_TOKENS_KEPT) quotedTokens.set(token, quoted);
+    }
+    return quoted;
+  };
   let isoMs = -1;
   let iso = '';
   /** The current time as ISO text; the same string for every line of one millisecond. */
@@ -55,7 +67,7 @@ export function createLogger(write: (line: string) => void): Logger {
     request: (line) =>
       write(
         `{"time":"${time()}","level":"${line.status >= 500 ? 'error' : 'info'}","event":"request","requestId":${quote(line.requestId)},` +
-          `"method":${quote(line.method)},"path":${quote(line.path)},"status":${line.status}` +
+          `"method":${quoteToken(line.method)},"path":${quoteToken(line.path)},"status":${line.status}` +
           `${line.ids === undefined ? '' : `,"ids":${line.ids}`}${line.cache === undefined ? '' : `,"cache":"${line.cache}"`},"ms":${line.ms}}\n`,
       ),
     info: (event, fields = {}) => emit('info', { event, ...fields }),
