@@ -288,7 +288,7 @@ describe('Cache-Control: no-cache on GET /customer/:ids (RFC 9111 §5.2.1.4)', (
 
 describe('newRequestId', () => {
   it('gives UUID-shaped (v4) ids that count up from one random draw, all distinct', () => {
-    const ids = Array.from({ length: 1000 }, () => newRequestId());
+    const ids = Array.from({ length: 10_000 }, () => newRequestId()); // more than one block of 4096
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(ids.map((id) => id.slice(0, 24))).size).toBe(1);
