@@ -43,6 +43,28 @@ describe('TtlCache', () => {
     expect(cache.size).toBe(3);
   });
 
+  it('leaves a hit among the most recently used quarter where it is; any other hit moves to the end', () => {
+    const cache = new TtlCache<string>({ ttlSeconds: 60, maxEntries: 8, maxStaleSeconds: 0 }, clock().now);
+    for (let i = 1; i <= 8; i++) cache.set(`h${i}`, 'v');
+    cache.get('h7'); // the second newest of 8: stays before h8 (strict LRU would move it after h8)
+    cache.get('h1'); // the oldest: moves to the end
+    for (let i = 1; i <= 6; i++) cache.set(`x${i}`, 'v'); // evicts the 6 oldest: h2 … h7
+    expect(['h1', 'h2', 'h6', 'h7', 'h8'].map((key) => cache.get(key) !== undefined)).toEqual([true, false, false, false, true]);
+  });
+
+  it('getFresh gives a fresh entry (marking it used, as get does) and nothing for a stale or missing one', () => {
+    const time = clock();
+    const cache = new TtlCache<string>({ ttlSeconds: 1, maxEntries: 2, maxStaleSeconds: 10 }, time.now);
+    cache.set('a', 'A');
+    cache.set('b', 'B');
+    expect(cache.getFresh('a')?.value).toBe('A');
+    cache.set('c', 'C'); // a was used after b: b goes
+    expect([cache.get('a')?.value, cache.get('b'), cache.get('c')?.value]).toEqual(['A', undefined, 'C']);
+    time.advance(1500);
+    expect([cache.getFresh('a'), cache.getFresh('zz')]).toEqual([undefined, undefined]);
+    expect(cache.get('a')).toEqual({ fresh: false, value: 'A' });
+  });
+
   it('refreshes an entry that is set again', () => {
     const time = clock();
     const cache = new TtlCache<string>({ ttlSeconds: 1, maxEntries: 3, maxStaleSeconds: 10 }, time.now);
@@ -87,6 +109,25 @@ describe('RowCache', () => {
     expect(cache.get('22')).toEqual({ fresh: true, value: '{"ID":22}' });
     expect(cache.stats()).toEqual({ rows: 1, bytes: 18, absent: 10 });
     expect(cache.get('unknown-9999')).toEqual({ fresh: true, value: null });
+  });
+
+  it('keeps a ready answer per row, counts its bytes, and gives it only while the row is fresh', () => {
+    const time = clock();
+    const ready = (row: string) => ({ body: Buffer.from(`[${row}]`), contentLength: String(row.length + 2) });
+    const cache = new RowCache({ ...options, ttlSeconds: 1, maxStaleSeconds: 10 }, time.now, ready);
+    cache.set('22', '{"ID":22}');
+    cache.set('404', null);
+    expect(cache.readyAnswer('22')).toEqual({ body: Buffer.from('[{"ID":22}]'), contentLength: '11' });
+    expect(cache.readyAnswer('404')).toBeNull();
+    expect(cache.readyAnswer('7')).toBeUndefined();
+    expect(cache.stats()).toEqual({ rows: 1, bytes: 18 + 11, absent: 1 });
+    time.advance(1500);
+    expect([cache.readyAnswer('22'), cache.readyAnswer('404')]).toEqual([undefined, undefined]);
+    expect(cache.get('22')).toEqual({ fresh: false, value: '{"ID":22}' });
+    // Without a maker of ready answers, rows have none: the hit path asks the lookup.
+    const plain = new RowCache(options, time.now);
+    plain.set('22', '{"ID":22}');
+    expect(plain.readyAnswer('22')).toBeUndefined();
   });
 
   it('an id moves between the two when its answer changes', () => {

@@ -5,12 +5,12 @@
 import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, createHitPath, type AppDeps, type HitPath } from './app.js';
-import { TtlCache } from './cache.js';
+import { createApp, createHitPath, readyAnswer, type AppDeps, type HitPath } from './app.js';
+import { RowCache } from './cache.js';
 import { createHealthCheck } from './health.js';
 import { createServiceServer } from './http-server.js';
 import { createLogger } from './log.js';
-import { createLookup, type CachedRow } from './lookup.js';
+import { createLookup } from './lookup.js';
 import { MemoryStore, sampleRows } from './__tests__/memory-store.js';
 
 const servers: Array<{ close(): void }> = [];
@@ -22,14 +22,18 @@ afterEach(() => {
 async function start(options: { hitPath?: boolean; honorNoCache?: boolean } = {}) {
   const lines: string[] = [];
   const store = new MemoryStore(sampleRows());
+  // The service's cache, with its ready answers (service.ts).
+  const cache = new RowCache({ ttlSeconds: 180, maxEntries: 1000, maxStaleSeconds: 3600, maxNegativeEntries: 100 }, Date.now, readyAnswer);
   const deps: AppDeps = {
-    lookup: createLookup({ store, cache: new TtlCache<CachedRow>({ ttlSeconds: 180, maxEntries: 1000, maxStaleSeconds: 3600 }), log: createLogger(() => undefined) }),
+    lookup: createLookup({ store, cache, log: createLogger(() => undefined) }),
     health: createHealthCheck(() => store.ping(), { cacheMs: 1000 }),
     ids: { format: 'numeric', maxIds: 100 },
     log: createLogger((line) => lines.push(line)),
     honorNoCache: options.honorNoCache,
   };
-  const hitPath = createHitPath(deps);
+  let readyAnswers = 0;
+  const answers = { readyAnswer: (id: string) => (readyAnswers++, cache.readyAnswer(id)) };
+  const hitPath = createHitPath({ ...deps, answers });
   let answered = 0;
   const counted: HitPath = (req, res) => {
     const hit = options.hitPath !== false && hitPath(req, res);
@@ -40,7 +44,7 @@ async function start(options: { hitPath?: boolean; honorNoCache?: boolean } = {}
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push({ close: () => server.close() });
   const port = (server.address() as AddressInfo).port;
-  return { port, store, lines, logged: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), hits: () => answered };
+  return { port, store, lines, logged: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>), hits: () => answered, readyAnswers: () => readyAnswers };
 }
 
 interface Answer {
@@ -108,6 +112,28 @@ describe('the hit path', () => {
     expect(fast.lines.every((line) => line.endsWith('\n'))).toBe(true);
   });
 
+  it('answers a hit on one id (a row, or an id the table does not have) from its ready answer, as the app does', async () => {
+    const fast = await start();
+    const slow = await start({ hitPath: false });
+    const bodies: string[] = [];
+    for (const path of ['/customer/22', '/customer/404']) {
+      const answers: Answer[] = [];
+      for (const service of [fast, slow]) {
+        await get(service.port, path); // fills the cache
+        answers.push(await get(service.port, path, { 'x-request-id': 'same-id' }));
+      }
+      const [viaHitPath, viaApp] = answers as [Answer, Answer];
+      expect(viaHitPath.raw, path).toEqual(viaApp.raw);
+      expect(viaHitPath.raw.slice(0, 4)).toEqual(['content-type', 'application/json', 'x-cache', 'HIT']);
+      expect(viaHitPath.body, path).toBe(viaApp.body);
+      expect(steady(fast.logged().at(-1)!)).toEqual(steady(slow.logged().at(-1)!));
+      bodies.push(viaHitPath.body);
+    }
+    expect(bodies.map((body) => (JSON.parse(body) as Array<{ USER_ID: number }>).map((row) => row.USER_ID))).toEqual([[22], []]);
+    expect(fast.hits()).toBe(2);
+    expect(fast.readyAnswers()).toBe(4); // each request for one id asked for its ready answer first
+  });
+
   it('gives a hit a new request id unless the incoming one is harmless, as the app does', async () => {
     const fast = await start();
     await get(fast.port, '/customer/22');
@@ -162,6 +188,27 @@ describe('the hit path', () => {
     expect(answer.status).toBe(500);
     expect(JSON.parse(answer.body)).toEqual({ error: 'Internal server error', requestId: answer.headers['x-request-id'] });
     expect(lines.map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['unhandled_error', 'request']);
+  });
+
+  it('reads Host, X-Request-Id and Cache-Control in any case, and leaves repeated ones to the app', async () => {
+    const fast = await start({ honorNoCache: true });
+    const slow = await start({ hitPath: false, honorNoCache: true });
+    const steadyText = (answer: string) => answer.replace(/^(Date|x-request-id): .*\r\n/gim, '').replace(/"requestId":"[^"]+"/, '');
+    for (const service of [fast, slow]) await get(service.port, '/customer/22');
+    const answers: string[] = [];
+    for (const headers of [
+      'HOST: localhost\r\nX-REQUEST-ID: upper-case\r\n',
+      'Host: localhost\r\nCACHE-CONTROL: no-cache\r\n',
+      'Host: localhost\r\nx-request-id: one\r\nX-Request-Id: two\r\n',
+      'Host: localhost\r\nHost: other\r\n',
+    ]) {
+      const text = `GET /customer/22 HTTP/1.0\r\n${headers}\r\n`;
+      const before = fast.hits();
+      const [a, b] = [await rawRequest(fast.port, text), await rawRequest(slow.port, text)];
+      expect(steadyText(a), JSON.stringify(headers)).toBe(steadyText(b));
+      answers.push(`${a.slice(9, 12)} ${fast.hits() - before} ${/^x-request-id: (.*)\r$/im.exec(a)?.[1] === 'upper-case'}`);
+    }
+    expect(answers).toEqual(['200 1 true', '200 0 false', '200 0 false', '200 0 false']);
   });
 
   it('leaves requests without a Host, or with one @hono/node-server refuses, to the app', async () => {

@@ -24,6 +24,11 @@ const ALPHANUMERIC = /^[A-Za-z0-9_-]{1,64}$/;
 const QUOTE_LIMIT = 40;
 
 export function parseIds(raw: string, rules: IdRules): ParsedIds {
+  // One id (most requests): no list to split, no duplicates to look for.
+  if (!raw.includes(',') && rules.maxIds >= 1) {
+    const id = rules.format === 'numeric' ? numericId(raw) : alphanumericId(raw);
+    return typeof id === 'string' ? { ok: true, ids: [id] } : { ok: false, error: badPart(id, 0, raw, rules.format) };
+  }
   const parts = raw.split(',');
   if (parts.length > rules.maxIds) {
     return { ok: false, error: `too many ids: ${parts.length} (at most ${rules.maxIds} per request)` };
@@ -34,7 +39,7 @@ export function parseIds(raw: string, rules: IdRules): ParsedIds {
     const part = parts[index]!;
     const id = rules.format === 'numeric' ? numericId(part) : alphanumericId(part);
     if (typeof id !== 'string') {
-      return { ok: false, error: `${id.problem} at position ${index + 1}: ${quotePart(part)}; ${expected(rules.format)}` };
+      return { ok: false, error: badPart(id, index, part, rules.format) };
     }
     if (!seen.has(id)) {
       seen.add(id);
@@ -46,10 +51,14 @@ export function parseIds(raw: string, rules: IdRules): ParsedIds {
 
 type Problem = { problem: string };
 
+function badPart(id: Problem, index: number, part: string, format: IdFormat): string {
+  return `${id.problem} at position ${index + 1}: ${quotePart(part)}; ${expected(format)}`;
+}
+
 function numericId(part: string): string | Problem {
   if (part.length === 0) return { problem: 'empty id' };
   if (!NUMERIC.test(part)) return { problem: 'invalid id' };
-  const canonical = part.replace(/^0+/, '');
+  const canonical = part.charCodeAt(0) === 0x30 ? part.replace(/^0+/, '') : part;
   if (canonical.length === 0) return { problem: 'invalid id (zero)' };
   return canonical;
 }

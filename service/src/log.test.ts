@@ -67,6 +67,22 @@ describe('fdSink', () => {
     }
   });
 
+  it('writes batches larger than its first buffer, and lines of any size, byte for byte', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-log-grow-'));
+    try {
+      const file = join(dir, 'out.log');
+      const fd = openSync(file, 'w');
+      const sink = fdSink(fd, 60_000);
+      const big = [`{"s":"${'é'.repeat(100_000)}"}\n`, ...lines, `{"s":"${'x'.repeat(300_000)}😀"}\n`, '{"lone":"\ud800"}\n'];
+      big.forEach((line) => sink.write(line));
+      sink.flush();
+      closeSync(fd);
+      expect(readFileSync(file)).toEqual(Buffer.from(big.join('')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes what is pending when the process exits without a flush', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-'));
     try {

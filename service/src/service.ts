@@ -2,7 +2,7 @@
 // and the app. server.ts runs this behind a port; the integration tests run the same composition
 // in-process against papi local, so what they check is what ships.
 
-import { createApp, createHitPath, type AppDeps, type HitPath } from './app.js';
+import { createApp, createHitPath, readyAnswer, type AppDeps, type HitPath } from './app.js';
 import { RowCache } from './cache.js';
 import { createHealthCheck } from './health.js';
 import type { Logger } from './log.js';
@@ -32,7 +32,7 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     timeoutMs: settings.storeTimeoutMs,
     log,
   });
-  const cache = new RowCache(settings.cache);
+  const cache = new RowCache(settings.cache, Date.now, readyAnswer);
   const deps: AppDeps = {
     // A batch of misses is bound like one request (at most the per-request limit of ids), and as many
     // batches run as the pool has connections: further misses gather meanwhile.
@@ -47,5 +47,5 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     retryAfterSeconds: Math.ceil(OUTAGE_BACKOFF_MS / 1000),
     honorNoCache: settings.cache.honorNoCache,
   };
-  return { app: createApp(deps), hitPath: createHitPath(deps), statementCount: () => store.statementCount(), close: () => store.close() };
+  return { app: createApp(deps), hitPath: createHitPath({ ...deps, answers: cache }), statementCount: () => store.statementCount(), close: () => store.close() };
 }
