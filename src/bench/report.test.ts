@@ -134,6 +134,7 @@ describe('the send-lag rule fits the machine (#17.9)', () => {
       cache: { HIT: 100 },
       cacheRefresh: {},
       timeline: new Timeline(),
+      start: new Timeline(5000),
       warmup: { requests: 0, primed: 0 },
       idleSendLagP99Ms: idleLagP99Ms,
     } satisfies Measurement;

@@ -80,6 +80,8 @@ export interface BenchReport {
   cache: { hitRatio: number | null; counts: Record<string, number> };
   distribution: Bucket[];
   timeline: { bucketMs: number; points: TimelinePoint[] };
+  /** The run's first seconds at 100 ms a slice (the slices with requests). */
+  start: { bucketMs: number; points: TimelinePoint[] };
   warmup: { requests: number; primed: number };
   gates: GateResult[];
 }
@@ -151,6 +153,7 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
     cache: { hitRatio: withHeader > 0 ? round((m.cache.HIT ?? 0) / withHeader, 4) : null, counts: { ...m.cache } },
     distribution: m.latency.distribution(),
     timeline: { bucketMs: m.timeline.widthMs, points: m.timeline.points() },
+    start: { bucketMs: m.start.widthMs, points: m.start.points() },
     warmup: m.warmup,
     gates: [],
   };

@@ -121,6 +121,23 @@ describe('open model schedule', () => {
     expect(m.completed).toBe(60);
   });
 
+  it("keeps the run's first seconds by 100 ms: answers, misses, requests in flight and the connections it opened (#16.5)", async () => {
+    // Slow enough that requests overlap (new connections), a miss every third answer.
+    const s = await server((_req, res, index) => setTimeout(() => answer(res, 200, index % 3 === 0 ? 'MISS' : 'HIT'), 30));
+    const m = keep(await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 200 }, requests: 60 }));
+    const connections = s.connections;
+    const points = m.start.points();
+    expect(m.start.widthMs).toBe(100);
+    expect(points.reduce((n, p) => n + p.count, 0)).toBe(60);
+    expect(points.reduce((n, p) => n + p.misses, 0)).toBe(20);
+    // Every connection the server saw was opened by the run, and counted once.
+    expect(points.reduce((n, p) => n + p.opened, 0)).toBe(connections);
+    expect(connections).toBeGreaterThan(1);
+    // 30 ms answers at one every 5 ms: several in flight at once.
+    expect(Math.max(...points.map((p) => p.maxInFlight))).toBeGreaterThan(1);
+    expect(reportOf(m).start.points).toHaveLength(points.length);
+  });
+
   it('drops sends beyond the in-flight cap, counts them, and marks the run invalid', async () => {
     const s = await server((_req, res) => setTimeout(() => answer(res), 100));
     const m = keep(

@@ -89,6 +89,8 @@ export interface Measurement {
   /** X-Cache-Refresh values (the service's answer to Cache-Control: no-cache), by value. */
   cacheRefresh: Record<string, number>;
   timeline: Timeline;
+  /** The first START_SPAN_MS at 100 ms a slice, with in-flight requests, connections opened and misses. */
+  start: Timeline;
   warmup: { requests: number; primed: number };
   /** Send lag p99 of the schedule alone on this machine just before the run (null: not measured). */
   idleSendLagP99Ms: number | null;
@@ -102,6 +104,9 @@ export const DEFAULTS = {
   maxSendsPerTick: 100,
   progressEveryMs: 500,
 } as const;
+
+/** How much of the start of a run the detailed timeline keeps. */
+export const START_SPAN_MS = 5000;
 
 /** When request i of an open-model run is due: t0 + i/rate, in ms. */
 export function intendedStartMs(t0Ms: number, index: number, rate: number): number {
@@ -180,6 +185,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     cache: {},
     cacheRefresh: {},
     timeline: new Timeline(),
+    start: new Timeline(START_SPAN_MS),
     warmup: { requests: 0, primed: 0 },
     idleSendLagP99Ms: null,
   };
@@ -189,6 +195,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
   const t0 = performance.now() + 1;
   let lastEnd = t0;
   let lastSend = t0;
+  client.onConnection = () => m.start.opened(performance.now() - t0);
 
   return new Promise<Measurement>((resolve) => {
     let stopping = false;
@@ -202,6 +209,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     const maybeFinish = () => {
       if (!stopping || inFlight.size > 0 || settled) return;
       settled = true;
+      client.onConnection = undefined;
       clearInterval(progressTimer);
       options.signal?.removeEventListener('abort', onAbort);
       m.sendWindowMs = Math.max(0, lastSend - t0);
@@ -243,6 +251,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
         maybeFinish();
       });
       inFlight.add(handle);
+      m.start.sent(intended - t0, inFlight.size);
     };
 
     const model = options.model;
@@ -309,11 +318,14 @@ function record(m: Measurement, atMs: number, intended: number, sentAt: number, 
       const refresh = outcome.refresh.toLowerCase();
       m.cacheRefresh[refresh] = (m.cacheRefresh[refresh] ?? 0) + 1;
     }
-    m.timeline.record(atMs, outcome.status >= 400 ? undefined : outcome.endMs - intended);
+    const latency = outcome.status >= 400 ? undefined : outcome.endMs - intended;
+    m.timeline.record(atMs, latency);
+    m.start.record(atMs, latency, cache !== 'HIT' && cache !== 'none');
   } else {
     m.errorKinds[outcome.kind]++;
     m.errorCodes[outcome.code] = (m.errorCodes[outcome.code] ?? 0) + 1;
     m.timeline.record(atMs, undefined);
+    m.start.record(atMs, undefined);
   }
 }
 
