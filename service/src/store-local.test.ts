@@ -201,6 +201,19 @@ describe('the Snowflake store against papi local, as a least-privilege role', ()
     expect((await get(startService(), '/healthz')).status).toBe(200);
   });
 
+  it('runs every lookup text once before it reports ready, without counting or caching anything (#16.5)', async () => {
+    const service = startService({ PAPI_MAX_IDS: '20' });
+    const prepared = () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'lookups_prepared');
+    const seen = prepared().length;
+    expect((await get(service, '/healthz')).status).toBe(200);
+    // Ready means prepared: 1, 2, 4, 8, 16 and 32 binds (ids per lookup up to 20, padded), none failed.
+    // (Other services of this file prepare up to 128 binds: 8 statements.)
+    expect(prepared().slice(seen)).toContainEqual(expect.objectContaining({ statements: 6, failed: 0 }));
+    // Not lookups: only the readiness query counted, and the first request for an id is still a miss.
+    expect(service.statementCount()).toBe(1);
+    expect((await get(service, '/customer/22')).cache).toBe('MISS');
+  });
+
   it('logged JSON lines only, without passwords, ids or SQL', () => {
     expect(logLines.length).toBeGreaterThan(10);
     for (const line of logLines) expect(() => JSON.parse(line) as unknown).not.toThrow();
