@@ -3,12 +3,13 @@
 //
 // Open model (default): request i is due at t0 + i/rate whatever the responses do, and its latency
 // is measured from that intended start (wrt2's rule), so a stalled server cannot hide its queue
-// (coordinated omission). The loop sleeps with setTimeout until ~2 ms before the next due time and
-// then spins with setImmediate (I/O still runs between spins): timers alone are late by 1 ms or more.
+// (coordinated omission). A clock thread wakes the loop at each due time (clock.ts): Node's timers
+// are late by 1 ms or more, and spinning until the due time would keep a core busy.
 // Each tick sends at most maxSendsPerTick due requests (the rest are late: send lag); a due request
 // that would exceed maxInFlight is dropped and counted. Closed model: N connections, each sends its
 // next request when the last one returns; latency is then measured from the actual send.
 import { idleSendLagP99 } from './calibrate.js';
+import { openDueClock } from './clock.js';
 import { HttpClient, type ErrorKind, type Outcome, type Target } from './client.js';
 import { LatencyHistogram } from './histogram.js';
 import type { IdPicker } from './ids.js';
@@ -165,7 +166,9 @@ export function pathFor(ids: readonly string[]): string {
   return `/customer/${ids.map(encodeURIComponent).join(',')}`;
 }
 
-function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> {
+async function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> {
+  // Open model: the clock's thread is running before the first due time is fixed.
+  const clock = options.model.kind === 'open' ? await openDueClock() : undefined;
   const m: Measurement = {
     model: options.model,
     startedAt: new Date().toISOString(),
@@ -203,6 +206,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     const stop = (reason: StopReason) => {
       if (stopping) return;
       stopping = true;
+      clock?.stop();
       m.stopReason = reason;
       maybeFinish();
     };
@@ -282,11 +286,10 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
           index++;
           sentThisTick++;
         }
-        const wait = intendedStartMs(t0, index, rate) - performance.now();
-        if (wait > 2) setTimeout(tick, wait - 1.5);
-        else setImmediate(tick);
+        // More were due than one tick sends: the rest go out after the I/O waiting meanwhile.
+        if (sentThisTick >= maxPerTick && intendedStartMs(t0, index, rate) <= performance.now()) setImmediate(tick);
       };
-      setTimeout(tick, 0);
+      clock!.start(t0, 1000 / rate, tick);
     } else {
       let claimed = 0;
       const next = () => {
