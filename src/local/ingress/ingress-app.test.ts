@@ -114,6 +114,39 @@ describe('the ingress listener', () => {
     expect(Number(listening[2])).toBe(Math.min(INGRESS_LISTEN_BACKLOG, cap));
   });
 
+  it('forwards a request while 100 others wait for the container: no cap on connections to it makes quick answers queue behind slow ones (#16.5)', async () => {
+    const held: Array<() => void> = [];
+    const slow = createServer((req, res) => {
+      if (req.url === '/slow') held.push(() => res.end('slow'));
+      else res.end('quick');
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowPort = (slow.address() as AddressInfo).port;
+    const front = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => slowPort });
+    const clients = new Agent({ keepAlive: true, maxSockets: 200 });
+    const ask = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        get(`http://${front.host}${path}`, { agent: clients, headers: { authorization: token('CALLER') } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+    try {
+      const slowAnswers = Array.from({ length: 100 }, () => ask('/slow'));
+      while (held.length < 100) await new Promise((resolve) => setTimeout(resolve, 10));
+      // With 64 connections to the container this waited for a slow answer to free one (forever here).
+      expect(await ask('/quick')).toBe('quick');
+      expect(held).toHaveLength(100);
+      for (const release of held) release();
+      expect(new Set(await Promise.all(slowAnswers))).toEqual(new Set(['slow']));
+    } finally {
+      clients.destroy();
+      await front.close();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
   it('answers 503 with Retry-After when nothing listens on the container port (a container that just died, #13.8)', async () => {
     const closed = containerPort;
     await new Promise((resolve) => container.close(resolve));
