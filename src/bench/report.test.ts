@@ -124,6 +124,7 @@ describe('the send-lag rule fits the machine (#17.9)', () => {
       sent: 100,
       completed: 100,
       dropped: 0,
+      peakInFlight: 1,
       cancelled: 0,
       latency: new LatencyHistogram(),
       serviceTime: new LatencyHistogram(),

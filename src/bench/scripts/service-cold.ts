@@ -7,7 +7,7 @@
 // runs: the CPU each process spent per request (papi local: ingress and SQL API; the service; papi
 // bench itself), and the connections the kernel dropped at a full accept queue (machine-wide). And
 // when the cold run settled: from which moment on every slice of the timeline had p99 ≤ 50 ms.
-//   npm run bench:cold        (PAPI_BENCH_RATE=… PAPI_BENCH_SECONDS=… to change)
+//   npm run bench:cold        (PAPI_BENCH_RATE=… PAPI_BENCH_SECONDS=… PAPI_BENCH_CONNECTIONS=… to change)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ import { cpuMs, descendants, endedChildrenCpuMs, listenOverflows } from './proc.
 const RATE = Number(process.env.PAPI_BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.PAPI_BENCH_SECONDS ?? 60);
 const GOAL_P99_MS = 50;
+/** papi bench's --connections (its default when unset). */
+const CONNECTIONS = process.env.PAPI_BENCH_CONNECTIONS;
 /** How much of the cold run's start is printed slice by slice. */
 const START_PRINT_S = Number(process.env.PAPI_BENCH_START_SECONDS ?? 3);
 
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     const servicePids = descendants(localPid);
     const bench = async (): Promise<Run> => {
       const before = { local: cpuMs([localPid]), service: cpuMs(servicePids), bench: endedChildrenCpuMs(), overflows: listenOverflows() };
-      const run = await papi('bench', '--rate', String(RATE), '--duration', String(SECONDS), '--json');
+      const run = await papi('bench', '--rate', String(RATE), '--duration', String(SECONDS), ...(CONNECTIONS ? ['--connections', CONNECTIONS] : []), '--json');
       if (!run.stdout) throw new Error(`papi bench failed:\n${run.stderr}`);
       const report = JSON.parse(run.stdout) as BenchReport;
       const answered = Math.max(1, report.completed);
