@@ -72,10 +72,12 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
   );
   // Readiness (ping) waits for the warm-up: a container counts as ready with its connections open
   // and every lookup text it will send run once (see prepareLookups).
-  const warming = pool
-    .warm()
-    .then((errors) => errors.forEach((error) => log.storeError('warm-up', error)))
-    .then(() => prepareLookups());
+  const warming = pool.warm().then(async (errors) => {
+    errors.forEach((error) => log.storeError('warm-up', error));
+    // No connection opened: the store is unreachable, and preparing would only make readiness wait
+    // for more failed logins before it says so.
+    if (pool.size.total > 0) await prepareLookups();
+  });
 
   /** Runs one statement; a lost session is retried once on a fresh connection. */
   async function run(sqlText: string, binds: Bind[], counted = true): Promise<{ rows: Row[]; userIdIsNumber: boolean }> {
