@@ -31,6 +31,7 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     pool: settings.pool,
     timeoutMs: settings.storeTimeoutMs,
     log,
+    maxBatchIds: settings.maxIds,
   });
   const cache = new RowCache(settings.cache, Date.now, readyAnswer);
   const deps: AppDeps = {

@@ -4,6 +4,8 @@
 // X-Cache, strict mode, the cache switched off, hostile ids and what the logs leave out; and, on a
 // papi local with short-lived sessions, the SPCS token file read afresh when a session expires.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,15 @@ import { createService, type Service } from './service.js';
 import { readSettings } from './settings.js';
 
 const READER_PASSWORD = 'reader-Secret-4f9a1c';
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 let dir: string;
 let local: LocalSnowflake;
@@ -199,6 +210,35 @@ describe('the Snowflake store against papi local, as a least-privilege role', ()
     // Readiness asks the table too: a service that cannot read it is not ready.
     expect((await get(service, '/healthz')).status).toBe(503);
     expect((await get(startService(), '/healthz')).status).toBe(200);
+  });
+
+  it('runs every lookup text once before it reports ready, without counting or caching anything (#16.5)', async () => {
+    const service = startService({ PAPI_MAX_IDS: '20' });
+    const prepared = () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((entry) => entry.event === 'lookups_prepared');
+    const seen = prepared().length;
+    expect((await get(service, '/healthz')).status).toBe(200);
+    // Ready means prepared: 1, 2, 4, 8, 16 and 32 binds (ids per lookup up to 20, padded), none failed.
+    // (Other services of this file prepare up to 128 binds: 8 statements.)
+    expect(prepared().slice(seen)).toContainEqual(expect.objectContaining({ statements: 6, failed: 0 }));
+    // Not lookups: only the readiness query counted, and the first request for an id is still a miss.
+    expect(service.statementCount()).toBe(1);
+    expect((await get(service, '/customer/22')).cache).toBe('MISS');
+  });
+
+  it('prepares nothing when no connection could be opened: readiness says so without more failed logins (#16.5)', async () => {
+    const own: string[] = [];
+    const unreachable = createService(
+      readSettings(
+        { SNOWFLAKE_ACCOUNT: local.account, SNOWFLAKE_ACCESS_URL: `http://127.0.0.1:${await closedPort()}`, SNOWFLAKE_USER: READER_USER, SNOWFLAKE_PASSWORD: READER_PASSWORD, PAPI_TABLE: TABLE, PAPI_POOL_MAX: '2', PAPI_STORE_TIMEOUT_MS: '10000' },
+        () => false,
+      ),
+      createLogger((line) => own.push(line)),
+    );
+    services.push(unreachable);
+    expect((await unreachable.app.request('/healthz')).status).toBe(503);
+    const during = own.map((line) => (JSON.parse(line) as { during?: string }).during);
+    expect(during).toContain('warm-up');
+    expect(during).not.toContain('preparing lookups');
   });
 
   it('logged JSON lines only, without passwords, ids or SQL', () => {

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { Connection, ConnectionOptions, RowStatement, Bind } from 'snowflake-sdk';
 import type { IdFormat } from './ids.js';
 import type { Logger } from './log.js';
+import { DEFAULT_MAX_BATCH_IDS } from './lookup.js';
 import { Pool } from './pool.js';
 import { loadSnowflakeSdk } from './sdk.js';
 import type { ConnectionSettings, ServiceSettings } from './settings.js';
@@ -35,9 +36,11 @@ export interface SnowflakeStoreOptions {
   pool: ServiceSettings['pool'];
   timeoutMs: number;
   log: Logger;
+  /** Most ids in one lookup (the service's per-request limit): the lookup texts prepared at start go up to it. */
+  maxBatchIds?: number;
 }
 
-/** The store papi's service runs with. Opens `pool.min` connections in the background. */
+/** The store papi's service runs with. Opens `pool.min` connections and prepares its lookups in the background. */
 export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { statementCount(): number } {
   const { timeoutMs, log } = options;
   let statements = 0;
@@ -67,11 +70,17 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
     },
     options.pool,
   );
-  // Readiness (ping) waits for the warm-up: a container counts as ready with its connections open.
-  const warming = pool.warm().then((errors) => errors.forEach((error) => log.storeError('warm-up', error)));
+  // Readiness (ping) waits for the warm-up: a container counts as ready with its connections open
+  // and every lookup text it will send run once (see prepareLookups).
+  const warming = pool.warm().then(async (errors) => {
+    errors.forEach((error) => log.storeError('warm-up', error));
+    // No connection opened: the store is unreachable, and preparing would only make readiness wait
+    // for more failed logins before it says so.
+    if (pool.size.total > 0) await prepareLookups();
+  });
 
   /** Runs one statement; a lost session is retried once on a fresh connection. */
-  async function run(sqlText: string, binds: Bind[]): Promise<{ rows: Row[]; userIdIsNumber: boolean }> {
+  async function run(sqlText: string, binds: Bind[], counted = true): Promise<{ rows: Row[]; userIdIsNumber: boolean }> {
     for (let attempt = 1; ; attempt++) {
       let lost = false; // the session is gone: worth one more try on a new connection
       let broken = false; // the connection must not be reused
@@ -79,7 +88,7 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
         return await pool.use(
           async (connection) => {
             try {
-              return await execute(connection, sqlText, binds, timeoutMs, () => statements++);
+              return await execute(connection, sqlText, binds, timeoutMs, () => counted && statements++);
             } catch (error) {
               lost = isSessionGone(error) || !connection.isUp();
               broken = lost || error instanceof StoreTimeoutError || sqlStateOf(error) === undefined;
@@ -97,14 +106,37 @@ export function createSnowflakeStore(options: SnowflakeStoreOptions): Store & { 
   }
 
   const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
+  const lookupSql = (binds: number): string => `SELECT USER_ID, RECOMMENDATIONS FROM ${options.tableSql} WHERE USER_ID IN (${placeholders(binds)})`;
+
+  /**
+   * Runs each lookup text once (every padded size up to maxBatchIds, binding an id no user has), so
+   * the first requests after start do not each pay a text's first parse and plan: on papi local a
+   * first run took 11 ms against 4, and a cold start sends all of them within a second. Nothing it
+   * reads is kept. A failure is logged and the service starts anyway (lookups then retry as usual).
+   */
+  async function prepareLookups(): Promise<void> {
+    const started = Date.now();
+    const sizes = paddedSizes(options.maxBatchIds ?? DEFAULT_MAX_BATCH_IDS);
+    const probe = bindFor(options.idFormat === 'numeric' ? '0' : '', options.idFormat);
+    const failed = (
+      await Promise.all(
+        sizes.map((size) =>
+          run(lookupSql(size), Array.from({ length: size }, () => probe), false).then(
+            () => false,
+            (error: unknown) => (log.storeError('preparing lookups', error), true),
+          ),
+        ),
+      )
+    ).filter(Boolean).length;
+    log.info('lookups_prepared', { statements: sizes.length - failed, failed, ms: Date.now() - started });
+  }
 
   return {
     async fetchRows(ids) {
       const rows = new Map<string, string>();
       if (ids.length === 0) return rows;
       const binds = paddedIds(ids);
-      const sqlText = `SELECT USER_ID, RECOMMENDATIONS FROM ${options.tableSql} WHERE USER_ID IN (${placeholders(binds.length)})`;
-      const result = await run(sqlText, binds.map((id) => bindFor(id, options.idFormat)));
+      const result = await run(lookupSql(binds.length), binds.map((id) => bindFor(id, options.idFormat)));
       for (const row of result.rows) {
         const id = rowKey(row.USER_ID, options.idFormat);
         if (id !== undefined) rows.set(id, rowJson(row, result.userIdIsNumber));
@@ -184,11 +216,24 @@ function execute(
  * against 4 for a text seen before — and Snowflake compiles each one too.
  */
 export function paddedIds(ids: readonly string[]): string[] {
-  let size = 1;
-  while (size < ids.length) size *= 2;
+  const size = paddedSize(ids.length);
   const padded = [...ids];
   while (padded.length < size) padded.push(ids[ids.length - 1]!);
   return padded;
+}
+
+/** The bind count a lookup of `count` ids is padded to: the next power of two. */
+function paddedSize(count: number): number {
+  let size = 1;
+  while (size < count) size *= 2;
+  return size;
+}
+
+/** Every bind count a lookup of 1 to maxIds ids can have: 1, 2, 4, … up to paddedSize(maxIds). */
+export function paddedSizes(maxIds: number): number[] {
+  const sizes: number[] = [];
+  for (let size = 1; size <= paddedSize(maxIds); size *= 2) sizes.push(size);
+  return sizes;
 }
 
 /** Binds: small integers as numbers (compared as NUMBER everywhere), the rest as exact text. */

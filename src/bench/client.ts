@@ -26,6 +26,9 @@ export class HttpClient {
   private readonly base: URL;
   private readonly prefix: string;
   private readonly headers: Record<string, string>;
+  private readonly sockets = new WeakSet<object>();
+  /** Called when a request goes out on a connection no request used before (one just opened). */
+  onConnection: (() => void) | undefined;
 
   constructor(
     target: Target,
@@ -76,6 +79,13 @@ export class HttpClient {
         res.on('aborted', () => finish({ ok: false, kind: 'reset', code: 'ECONNRESET', endMs: performance.now() }));
       },
     );
+    if (this.onConnection) {
+      req.once('socket', (socket) => {
+        if (this.sockets.has(socket)) return;
+        this.sockets.add(socket);
+        this.onConnection?.();
+      });
+    }
     req.setTimeout(this.timeoutMs, () => req.destroy(new TimeoutError()));
     req.on('error', (error) => finish(failure(error)));
     req.end();

@@ -74,6 +74,7 @@ async function measureMode(ctx: ConnectedContext, plan: BenchPlan, mode: CacheMo
       timeoutMs: plan.timeoutMs,
       maxInFlight: plan.maxInFlight,
       maxSendsPerTick: plan.maxSendsPerTick,
+      connections: plan.connections,
       calibrateMs: plan.model.kind === 'open' ? calibrationMs(plan.model.rate) : 0,
       signal: ctx.signal,
       onProgress,
@@ -97,6 +98,7 @@ async function measureMode(ctx: ConnectedContext, plan: BenchPlan, mode: CacheMo
     timeoutMs: plan.timeoutMs,
     maxInFlight: plan.maxInFlight,
     maxSendsPerTick: plan.maxSendsPerTick,
+    connections: plan.model.kind === 'open' ? plan.connections : plan.model.concurrency,
     seed: plan.seed,
   });
   destroy(measurement);

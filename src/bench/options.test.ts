@@ -29,6 +29,12 @@ describe('benchPlan', () => {
     expect(plan({ duration: '30', requests: '5' })).toMatchObject({ requests: 5, durationMs: 30_000 });
   });
 
+  it('--connections bounds the open model\'s connections (default: one per request in flight)', () => {
+    expect(plan({}).connections).toBe(1000);
+    expect(plan({ maxInFlight: '50' }).connections).toBe(50);
+    expect(plan({ connections: '16' }).connections).toBe(16);
+  });
+
   it('--concurrency is the closed model', () => {
     expect(plan({ concurrency: '16' }).model).toEqual({ kind: 'closed', concurrency: 16 });
   });

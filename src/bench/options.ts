@@ -20,6 +20,7 @@ export interface BenchFlags {
   timeout?: number;
   maxInFlight?: number;
   maxSendsPerTick?: number;
+  connections?: number;
   output?: string;
   p90Max?: number;
   maxErrorRate?: number;
@@ -40,6 +41,8 @@ export interface BenchPlan {
   timeoutMs: number;
   maxInFlight: number;
   maxSendsPerTick: number;
+  /** Open model: most connections open at once (a due request waits for a free one); default one per request in flight. */
+  connections: number;
   output?: string;
   p90MaxMs?: number;
   maxErrorRate?: number;
@@ -78,6 +81,7 @@ export function benchPlan(flags: BenchFlags): BenchPlan {
     timeoutMs: flags.timeout === undefined ? DEFAULTS.timeoutMs : flags.timeout * 1000,
     maxInFlight: flags.maxInFlight ?? DEFAULTS.maxInFlight,
     maxSendsPerTick: flags.maxSendsPerTick ?? DEFAULTS.maxSendsPerTick,
+    connections: flags.connections ?? flags.maxInFlight ?? DEFAULTS.maxInFlight,
     output: flags.output,
     p90MaxMs: flags.p90Max,
     maxErrorRate: flags.maxErrorRate,

@@ -124,6 +124,7 @@ describe('the send-lag rule fits the machine (#17.9)', () => {
       sent: 100,
       completed: 100,
       dropped: 0,
+      peakInFlight: 1,
       cancelled: 0,
       latency: new LatencyHistogram(),
       serviceTime: new LatencyHistogram(),
@@ -134,6 +135,7 @@ describe('the send-lag rule fits the machine (#17.9)', () => {
       cache: { HIT: 100 },
       cacheRefresh: {},
       timeline: new Timeline(),
+      start: new Timeline(5000),
       warmup: { requests: 0, primed: 0 },
       idleSendLagP99Ms: idleLagP99Ms,
     } satisfies Measurement;

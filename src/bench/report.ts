@@ -35,6 +35,8 @@ export interface RunSettings {
   timeoutMs: number;
   maxInFlight: number;
   maxSendsPerTick: number;
+  /** Connections the generator kept open at most (the open model's --connections, the closed model's concurrency). */
+  connections?: number;
   seed: number;
 }
 
@@ -58,6 +60,8 @@ export interface BenchReport {
   sent: number;
   completed: number;
   dropped: number;
+  /** Most requests in flight at once. */
+  peakInFlight: number;
   cancelled: number;
   /** Sends per second over the send window. */
   offeredRate: number;
@@ -80,6 +84,8 @@ export interface BenchReport {
   cache: { hitRatio: number | null; counts: Record<string, number> };
   distribution: Bucket[];
   timeline: { bucketMs: number; points: TimelinePoint[] };
+  /** The run's first seconds at 100 ms a slice (the slices with requests). */
+  start: { bucketMs: number; points: TimelinePoint[] };
   warmup: { requests: number; primed: number };
   gates: GateResult[];
 }
@@ -113,6 +119,11 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
   }
   const notes: string[] = [];
   checkCacheMix(m, settings.cache, { invalidReasons, advice, notes });
+  if (open && settings.connections !== undefined && m.peakInFlight > settings.connections)
+    notes.push(
+      `up to ${m.peakInFlight} requests were in flight on ${settings.connections} connections: the rest waited in papi bench for a free one ` +
+        `(that wait is in their latency, measured from the intended start); --connections opens more`,
+    );
   if (m.stopReason === 'interrupted') notes.push('interrupted: the figures cover the run so far');
   if (m.stopReason === 'ids-exhausted') notes.push(`stopped early: every id was used once (--cache miss never repeats an id)`);
   const byStatus = Object.fromEntries(Object.entries(m.statuses).filter(([status]) => Number(status) >= 400));
@@ -134,6 +145,7 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
     sent: m.sent,
     completed: m.completed,
     dropped: m.dropped,
+    peakInFlight: m.peakInFlight,
     cancelled: m.cancelled,
     offeredRate: m.sendWindowMs > 0 ? round((m.sent - 1) / (m.sendWindowMs / 1000), 1) : 0,
     achievedRate: m.elapsedMs > 0 ? round(m.completed / (m.elapsedMs / 1000), 1) : 0,
@@ -151,6 +163,7 @@ export function buildReport(m: Measurement, settings: RunSettings): BenchReport 
     cache: { hitRatio: withHeader > 0 ? round((m.cache.HIT ?? 0) / withHeader, 4) : null, counts: { ...m.cache } },
     distribution: m.latency.distribution(),
     timeline: { bucketMs: m.timeline.widthMs, points: m.timeline.points() },
+    start: { bucketMs: m.start.widthMs, points: m.start.points() },
     warmup: m.warmup,
     gates: [],
   };

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { answer, closedPort, pausingHandler, closeTrackedServers, trackedServer, startService } from './__tests__/servers.js';
 import { IdPicker } from './ids.js';
-import { buildReport } from './report.js';
+import { buildReport, type RunSettings } from './report.js';
 import { destroy, errorCount, intendedStartMs, runBench, type Measurement, type RequestRecord } from './run.js';
 
 const ids = Array.from({ length: 1000 }, (_, i) => String(i + 1));
@@ -19,8 +19,7 @@ function keep(m: Measurement): Measurement {
   return m;
 }
 
-const reportOf = (m: Measurement) =>
-  buildReport(m, {
+const settingsOf = (): RunSettings => ({
     url: 'x',
     headerNames: [],
     cache: 'mixed',
@@ -35,6 +34,7 @@ const reportOf = (m: Measurement) =>
     maxSendsPerTick: 100,
     seed: 1,
   });
+const reportOf = (m: Measurement) => buildReport(m, settingsOf());
 
 describe('open model schedule', () => {
   it('starts request i at t0 + i/rate, sends in order, never before its time, latency from the intended start', async () => {
@@ -119,6 +119,43 @@ describe('open model schedule', () => {
     expect(late.filter((ms) => ms >= 50).length).toBeGreaterThanOrEqual(9);
     expect(m.sendLag.percentiles().max).toBeGreaterThanOrEqual(50);
     expect(m.completed).toBe(60);
+  });
+
+  it("keeps the run's first seconds by 100 ms: answers, misses, requests in flight and the connections it opened (#16.5)", async () => {
+    // Slow enough that requests overlap (new connections), a miss every third answer.
+    const s = await server((_req, res, index) => setTimeout(() => answer(res, 200, index % 3 === 0 ? 'MISS' : 'HIT'), 30));
+    const m = keep(await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 200 }, requests: 60 }));
+    const connections = s.connections;
+    const points = m.start.points();
+    expect(m.start.widthMs).toBe(100);
+    expect(points.reduce((n, p) => n + p.count, 0)).toBe(60);
+    expect(points.reduce((n, p) => n + p.misses, 0)).toBe(20);
+    // Every connection the server saw was opened by the run, and counted once.
+    expect(points.reduce((n, p) => n + p.opened, 0)).toBe(connections);
+    expect(connections).toBeGreaterThan(1);
+    // 30 ms answers at one every 5 ms: several in flight at once.
+    expect(Math.max(...points.map((p) => p.maxInFlight))).toBeGreaterThan(1);
+    expect(reportOf(m).start.points).toHaveLength(points.length);
+  });
+
+  it('open model: keeps at most --connections connections; requests beyond wait for one, and the wait is in their latency (#16.5)', async () => {
+    // 40 ms answers at one every 5 ms: about 8 in flight at once, on 3 connections.
+    const s = await server((_req, res) => setTimeout(() => answer(res), 40));
+    const records: RequestRecord[] = [];
+    const m = keep(
+      await runBench({ target: { url: s.url, headers: {} }, ids: mixed(), model: { kind: 'open', rate: 200 }, requests: 40, connections: 3, onRequest: (r) => records.push(r) }),
+    );
+    expect(m.completed).toBe(40);
+    expect(m.dropped).toBe(0);
+    expect(s.connections).toBe(3);
+    expect(s.maxConcurrent).toBeLessThanOrEqual(3);
+    expect(m.peakInFlight).toBeGreaterThan(3);
+    // Three connections answer at most 3 per 40 ms: the last requests waited well past their own 40 ms.
+    const slowest = Math.max(...records.map((r) => r.endMs - r.intendedMs));
+    expect(slowest).toBeGreaterThan(80);
+    expect(m.latency.percentiles().max).toBeGreaterThan(80);
+    expect(reportOf(m).notes.join()).toBe('');
+    expect(buildReport(m, { ...settingsOf(), connections: 3 }).notes.join()).toMatch(/in flight on 3 connections: the rest waited in papi bench/);
   });
 
   it('drops sends beyond the in-flight cap, counts them, and marks the run invalid', async () => {

@@ -3,12 +3,13 @@
 //
 // Open model (default): request i is due at t0 + i/rate whatever the responses do, and its latency
 // is measured from that intended start (wrt2's rule), so a stalled server cannot hide its queue
-// (coordinated omission). The loop sleeps with setTimeout until ~2 ms before the next due time and
-// then spins with setImmediate (I/O still runs between spins): timers alone are late by 1 ms or more.
+// (coordinated omission). A clock thread wakes the loop at each due time (clock.ts): Node's timers
+// are late by 1 ms or more, and spinning until the due time would keep a core busy.
 // Each tick sends at most maxSendsPerTick due requests (the rest are late: send lag); a due request
 // that would exceed maxInFlight is dropped and counted. Closed model: N connections, each sends its
 // next request when the last one returns; latency is then measured from the actual send.
 import { idleSendLagP99 } from './calibrate.js';
+import { openDueClock } from './clock.js';
 import { HttpClient, type ErrorKind, type Outcome, type Target } from './client.js';
 import { LatencyHistogram } from './histogram.js';
 import type { IdPicker } from './ids.js';
@@ -32,6 +33,8 @@ export interface BenchOptions {
   timeoutMs?: number;
   maxInFlight?: number;
   maxSendsPerTick?: number;
+  /** Open model: most connections open at once (default maxInFlight); a due request with none free waits for one (its wait is in its latency). */
+  connections?: number;
   /** Open model: measure the schedule's own lag with nothing sent, this long, before the run (0: not). */
   calibrateMs?: number;
   /** Aborting stops sending; what was measured so far is returned (stopReason "interrupted"). */
@@ -74,6 +77,8 @@ export interface Measurement {
   sent: number;
   completed: number;
   dropped: number;
+  /** Most requests in flight at once (sent, not yet answered; waiting for a connection included). */
+  peakInFlight: number;
   /** In flight when the run was interrupted; neither answered nor errors. */
   cancelled: number;
   /** From the intended start (open) or the send (closed): what a user waits. */
@@ -89,6 +94,8 @@ export interface Measurement {
   /** X-Cache-Refresh values (the service's answer to Cache-Control: no-cache), by value. */
   cacheRefresh: Record<string, number>;
   timeline: Timeline;
+  /** The first START_SPAN_MS at 100 ms a slice, with in-flight requests, connections opened and misses. */
+  start: Timeline;
   warmup: { requests: number; primed: number };
   /** Send lag p99 of the schedule alone on this machine just before the run (null: not measured). */
   idleSendLagP99Ms: number | null;
@@ -103,6 +110,9 @@ export const DEFAULTS = {
   progressEveryMs: 500,
 } as const;
 
+/** How much of the start of a run the detailed timeline keeps. */
+export const START_SPAN_MS = 5000;
+
 /** When request i of an open-model run is due: t0 + i/rate, in ms. */
 export function intendedStartMs(t0Ms: number, index: number, rate: number): number {
   return t0Ms + (index * 1000) / rate;
@@ -110,7 +120,11 @@ export function intendedStartMs(t0Ms: number, index: number, rate: number): numb
 
 export async function runBench(options: BenchOptions): Promise<Measurement> {
   const maxInFlight = options.maxInFlight ?? DEFAULTS.maxInFlight;
-  const client = new HttpClient(options.target, options.timeoutMs ?? DEFAULTS.timeoutMs, maxInFlight);
+  // Open model: by default a connection per request in flight (kept alive, reused when free). With
+  // `connections` a bounded set, as wrk2 keeps: a request that finds every one busy waits for one, and
+  // as latency is measured from its intended start the wait is in the figures, not hidden.
+  const sockets = options.model.kind === 'open' ? Math.min(maxInFlight, options.connections ?? maxInFlight) : maxInFlight;
+  const client = new HttpClient(options.target, options.timeoutMs ?? DEFAULTS.timeoutMs, sockets);
   const renewal = options.target.renewal ? keepTokenFresh(options.target.renewal, (authorization) => client.setAuthorization(authorization)) : undefined;
   try {
     let primed = 0;
@@ -160,7 +174,9 @@ export function pathFor(ids: readonly string[]): string {
   return `/customer/${ids.map(encodeURIComponent).join(',')}`;
 }
 
-function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> {
+async function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> {
+  // Open model: the clock's thread is running before the first due time is fixed.
+  const clock = options.model.kind === 'open' ? await openDueClock() : undefined;
   const m: Measurement = {
     model: options.model,
     startedAt: new Date().toISOString(),
@@ -170,6 +186,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     sent: 0,
     completed: 0,
     dropped: 0,
+    peakInFlight: 0,
     cancelled: 0,
     latency: new LatencyHistogram(),
     serviceTime: new LatencyHistogram(),
@@ -180,6 +197,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     cache: {},
     cacheRefresh: {},
     timeline: new Timeline(),
+    start: new Timeline(START_SPAN_MS),
     warmup: { requests: 0, primed: 0 },
     idleSendLagP99Ms: null,
   };
@@ -189,6 +207,7 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
   const t0 = performance.now() + 1;
   let lastEnd = t0;
   let lastSend = t0;
+  client.onConnection = () => m.start.opened(performance.now() - t0);
 
   return new Promise<Measurement>((resolve) => {
     let stopping = false;
@@ -196,12 +215,14 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
     const stop = (reason: StopReason) => {
       if (stopping) return;
       stopping = true;
+      clock?.stop();
       m.stopReason = reason;
       maybeFinish();
     };
     const maybeFinish = () => {
       if (!stopping || inFlight.size > 0 || settled) return;
       settled = true;
+      client.onConnection = undefined;
       clearInterval(progressTimer);
       options.signal?.removeEventListener('abort', onAbort);
       m.sendWindowMs = Math.max(0, lastSend - t0);
@@ -243,6 +264,8 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
         maybeFinish();
       });
       inFlight.add(handle);
+      if (inFlight.size > m.peakInFlight) m.peakInFlight = inFlight.size;
+      m.start.sent(intended - t0, inFlight.size);
     };
 
     const model = options.model;
@@ -273,11 +296,10 @@ function phase(client: HttpClient, options: BenchOptions): Promise<Measurement> 
           index++;
           sentThisTick++;
         }
-        const wait = intendedStartMs(t0, index, rate) - performance.now();
-        if (wait > 2) setTimeout(tick, wait - 1.5);
-        else setImmediate(tick);
+        // More were due than one tick sends: the rest go out after the I/O waiting meanwhile.
+        if (sentThisTick >= maxPerTick && intendedStartMs(t0, index, rate) <= performance.now()) setImmediate(tick);
       };
-      setTimeout(tick, 0);
+      clock!.start(t0, 1000 / rate, tick);
     } else {
       let claimed = 0;
       const next = () => {
@@ -309,11 +331,14 @@ function record(m: Measurement, atMs: number, intended: number, sentAt: number, 
       const refresh = outcome.refresh.toLowerCase();
       m.cacheRefresh[refresh] = (m.cacheRefresh[refresh] ?? 0) + 1;
     }
-    m.timeline.record(atMs, outcome.status >= 400 ? undefined : outcome.endMs - intended);
+    const latency = outcome.status >= 400 ? undefined : outcome.endMs - intended;
+    m.timeline.record(atMs, latency);
+    m.start.record(atMs, latency, cache !== 'HIT' && cache !== 'none');
   } else {
     m.errorKinds[outcome.kind]++;
     m.errorCodes[outcome.code] = (m.errorCodes[outcome.code] ?? 0) + 1;
     m.timeline.record(atMs, undefined);
+    m.start.record(atMs, undefined);
   }
 }
 

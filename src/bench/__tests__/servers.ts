@@ -16,6 +16,8 @@ export interface TestServer {
   paths: string[];
   /** Most requests being handled at once. */
   maxConcurrent: number;
+  /** Connections accepted. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export const answer = (res: http.ServerResponse, status = 200, cache = 'HIT') =>
 
 export async function startServer(handler: Handler = (_req, res) => answer(res)): Promise<TestServer> {
   let concurrent = 0;
-  const state: TestServer = { url: '', paths: [], maxConcurrent: 0, close: async () => {} };
+  const state: TestServer = { url: '', paths: [], maxConcurrent: 0, connections: 0, close: async () => {} };
   const server = http.createServer((req, res) => {
     const index = state.paths.push(req.url ?? '') - 1;
     concurrent++;
@@ -34,6 +36,7 @@ export async function startServer(handler: Handler = (_req, res) => answer(res))
     res.on('close', () => concurrent--);
     handler(req, res, index);
   });
+  server.on('connection', () => state.connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   state.close = () =>

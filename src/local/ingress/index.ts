@@ -136,8 +136,17 @@ export const INGRESS_LISTEN_BACKLOG = 4096;
  */
 export const INGRESS_KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/**
+ * Idle connections to the container kept for reuse. Busy ones are not capped: with a cap (it was 64)
+ * requests beyond it waited in the ingress for a connection, so on a cold cache the container's
+ * quick answers (cache hits) queued behind its slow ones (misses waiting for the store) — the whole
+ * first seconds of a cold run at 1,000/s sat in that queue. The container's own listener takes a
+ * burst of connections (service/src/server.ts, backlog 4096).
+ */
+export const INGRESS_IDLE_UPSTREAM_SOCKETS = 256;
+
 export async function startIngress(options: IngressOptions): Promise<IngressListener> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: INGRESS_IDLE_UPSTREAM_SOCKETS });
   let host = '';
   const listener = await listenApp(createIngressApp(options, () => host, agent), { port: options.port ?? 0, backlog: INGRESS_LISTEN_BACKLOG, keepAliveTimeoutMs: INGRESS_KEEP_ALIVE_TIMEOUT_MS }).catch((error: unknown) => {
     agent.destroy();

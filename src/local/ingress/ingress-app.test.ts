@@ -114,6 +114,71 @@ describe('the ingress listener', () => {
     expect(Number(listening[2])).toBe(Math.min(INGRESS_LISTEN_BACKLOG, cap));
   });
 
+  it('forwards a request while 100 others wait for the container: no cap on connections to it makes quick answers queue behind slow ones (#16.5)', async () => {
+    const held: Array<() => void> = [];
+    const slow = createServer((req, res) => {
+      if (req.url === '/slow') held.push(() => res.end('slow'));
+      else res.end('quick');
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowPort = (slow.address() as AddressInfo).port;
+    const front = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => slowPort });
+    const clients = new Agent({ keepAlive: true, maxSockets: 200 });
+    const ask = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        get(`http://${front.host}${path}`, { agent: clients, headers: { authorization: token('CALLER') } }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+    try {
+      const slowAnswers = Array.from({ length: 100 }, () => ask('/slow'));
+      while (held.length < 100) await new Promise((resolve) => setTimeout(resolve, 10));
+      // With 64 connections to the container this waited for a slow answer to free one (forever here).
+      expect(await ask('/quick')).toBe('quick');
+      expect(held).toHaveLength(100);
+      for (const release of held) release();
+      expect(new Set(await Promise.all(slowAnswers))).toEqual(new Set(['slow']));
+    } finally {
+      clients.destroy();
+      await front.close();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
+  it('sends a GET once more on a new connection when the container closed the kept-alive one it went out on (#16.5)', async () => {
+    // Each connection answers its first request and is cut on its second: what a container closing an
+    // idle connection (Node's 5 s keep-alive timeout) looks like to a request sent on it at that moment.
+    const perConnection = new WeakMap<object, number>();
+    let cut = 0;
+    const closing = createServer((req, res) => {
+      const n = (perConnection.get(req.socket) ?? 0) + 1;
+      perConnection.set(req.socket, n);
+      if (n === 1) return res.end(`answered ${req.method}`);
+      cut++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const closingPort = (closing.address() as AddressInfo).port;
+    const front = await startIngress({ service, endpoint: 'api', tokens: authority, directory, upstream: () => closingPort });
+    try {
+      const first = await fetch(`http://${front.host}/a`, { headers: { authorization: token('CALLER') } });
+      expect(await first.text()).toBe('answered GET');
+      // Goes out on the kept-alive connection, which is cut: sent again on a new one (was a 503).
+      const second = await fetch(`http://${front.host}/b`, { headers: { authorization: token('CALLER') } });
+      expect([second.status, await second.text()]).toEqual([200, 'answered GET']);
+      expect(cut).toBe(1);
+      // A request with a body is not sent twice: the cut is answered 503 as before.
+      const post = await fetch(`http://${front.host}/c`, { method: 'POST', headers: { authorization: token('CALLER') }, body: 'once' });
+      expect(post.status).toBe(503);
+      expect(cut).toBe(2);
+    } finally {
+      await front.close();
+      await new Promise((resolve) => closing.close(resolve));
+    }
+  });
+
   it('answers 503 with Retry-After when nothing listens on the container port (a container that just died, #13.8)', async () => {
     const closed = containerPort;
     await new Promise((resolve) => container.close(resolve));

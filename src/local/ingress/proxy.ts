@@ -2,7 +2,7 @@
 // keep-alive and its answer piped back, byte for byte and without buffering (it sits on the latency
 // path of every service call). It writes the Node response itself, so it runs only under
 // @hono/node-server.
-import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
+import { request, type Agent, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { LocalHttpEnv } from '../http/local-http-env.js';
@@ -28,21 +28,34 @@ export class UpstreamError extends Error {
 export function forwardToContainer(c: Context<LocalHttpEnv>, port: number, user: string, agent: Agent, guardSecret?: string): Promise<Response> {
   const { incoming, outgoing } = c.env ?? {};
   if (!incoming || !outgoing) return Promise.reject(new Error('the ingress forwards only when served by @hono/node-server'));
+  const headers = forwardedHeaders(incoming.headers, user, guardSecret);
   return new Promise((resolve, reject) => {
-    const upstream = request(
-      { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: forwardedHeaders(incoming.headers, user, guardSecret), agent },
-      (answer) => {
-        const headers: Record<string, string | string[]> = {};
-        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-        outgoing.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+    const send = (retried: boolean): void => {
+      const upstream = request({ host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers, agent }, (answer) => {
+        const kept: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) kept[name] = value;
+        outgoing.writeHead(answer.statusCode ?? 502, answer.statusMessage, kept);
         answer.pipe(outgoing);
         resolve(RESPONSE_ALREADY_SENT);
-      },
-    );
-    // Before the answer: the error middleware answers 502. After it: the connection is cut.
-    upstream.on('error', (error) => (outgoing.headersSent ? outgoing.destroy(error) : reject(new UpstreamError(error.message, (error as NodeJS.ErrnoException).code))));
-    incoming.pipe(upstream);
+      });
+      upstream.on('error', (error) => {
+        // A kept-alive connection the container closed as the request went out (its idle timeout
+        // meeting our reuse): a request without a body is sent once more, on a new connection.
+        if (!retried && !outgoing.headersSent && upstream.reusedSocket && bodiless(incoming)) return send(true);
+        // Before the answer: the error middleware answers 502/503. After it: the connection is cut.
+        if (outgoing.headersSent) outgoing.destroy(error);
+        else reject(new UpstreamError(error.message, (error as NodeJS.ErrnoException).code));
+      });
+      if (retried || bodiless(incoming)) upstream.end();
+      else incoming.pipe(upstream);
+    };
+    send(false);
   });
+}
+
+/** A GET or HEAD without a body: safe to send twice, and nothing to read from the client. */
+function bodiless(incoming: IncomingMessage): boolean {
+  return (incoming.method === 'GET' || incoming.method === 'HEAD') && incoming.headers['transfer-encoding'] === undefined && (incoming.headers['content-length'] ?? '0') === '0';
 }
 
 /** Incoming headers minus hop-by-hop, the caller's token and any Sf-Context-*; plus the current user and the guard's secret. */
