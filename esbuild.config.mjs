@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleService, cjsBanner } from './service/bundle.mjs';
 
 // Tests, their helpers and papi local's conformance suite run from source under vitest: not built, not shipped.
 const TEST_FOLDERS = new Set(['__tests__', 'conformance']);
@@ -30,14 +31,7 @@ await build({
 });
 
 // CommonJS dependencies inside an ESM bundle call require() and read __dirname/__filename.
-const cjsShim = [
-  "import { createRequire as __papiCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __papiFileURLToPath } from 'node:url';",
-  'const require = __papiCreateRequire(import.meta.url);',
-  'const __filename = __papiFileURLToPath(import.meta.url);',
-  "const __dirname = __papiFileURLToPath(new URL('.', import.meta.url));",
-].join(' ');
-const bundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', banner: { js: cjsShim }, logLevel: 'warning' };
+const bundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: 'linked', banner: { js: cjsBanner }, logLevel: 'warning' };
 
 // The CLI as bin/papi runs it: dist/papi/main.js and the chunks its dynamic imports load (split by
 // esbuild, so a command still loads only what it uses), instead of hundreds of files through the ESM
@@ -58,6 +52,5 @@ await build({ ...bundle, entryPoints: ['src/launcher/papi-local.ts'], outfile: '
 
 if (existsSync('service/src/server.ts')) {
   // One file that runs with node alone (see service/bundle.mjs for how the driver's cloud SDKs go).
-  const { bundleService } = await import('./service/bundle.mjs');
   await bundleService();
 }

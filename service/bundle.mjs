@@ -26,7 +26,8 @@ const stubUnusedPackages = {
 };
 
 // CommonJS dependencies call require() and read __dirname/__filename: give the ESM bundle those.
-const banner = [
+// esbuild.config.mjs gives papi's own bundles (the CLI, papi local) the same banner.
+export const cjsBanner = [
   "import { createRequire as __papiCreateRequire } from 'node:module';",
   "import { fileURLToPath as __papiFileURLToPath } from 'node:url';",
   'const require = __papiCreateRequire(import.meta.url);',
@@ -49,7 +50,7 @@ export async function bundleService({ outfile = fileURLToPath(new URL('./dist/se
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    banner: { js: banner },
+    banner: { js: cjsBanner },
     plugins: [stubUnusedPackages],
   });
   return result.metafile;
