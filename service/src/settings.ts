@@ -115,6 +115,8 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
   // CPU on both sides (the driver's request, gzip, the statement), and a store that runs statements
   // one at a time (papi local) only queues the extra ones; misses meanwhile gather into the next batch.
   // On Snowflake two lookups in flight of tens of ms each still carry thousands of ids a second.
+  // Measured again once papi local answered key lookups from its index (npm run bench:cold, 30 s runs,
+  // alternated, quiet machine): cold p99 four 195 and 276 ms, two 199 and 185 ms — no better.
   const poolMax = integer('PAPI_POOL_MAX', 2, 1, 64);
   const settings: Omit<ServiceSettings, 'connection'> = {
     host: value('PAPI_HOST') ?? '0.0.0.0',
