@@ -52,11 +52,6 @@ export interface InstanceIdentity {
 export const INSTANCE_PATH = '/papi-local/instance';
 const IDENTITY_TIMEOUT_MS = 5_000;
 
-/**
- * Whether local.json's pid really is the papi local of `dataDir`: its accessUrl answers with the same
- * pid, instance id and data directory. After a reboot (or a copied data directory) the pid may belong
- * to any other process, which must never be signalled.
- */
 /** The file papi local runs from when papi starts it in the background (dist/papi-local.mjs, one bundle). */
 export const BACKGROUND_ENTRY = 'papi-local.mjs';
 
@@ -79,6 +74,11 @@ async function startedFor(pid: number, dataDir: string): Promise<boolean> {
   }
 }
 
+/**
+ * Whether local.json's pid really is the papi local of `dataDir`: its accessUrl answers with the same
+ * pid, instance id and data directory. After a reboot (or a copied data directory) the pid may belong
+ * to any other process, which must never be signalled.
+ */
 export async function confirmInstance(instance: LocalInstance, dataDir: string): Promise<boolean> {
   // Started by a papi from before instance ids (still running after an update): its command line says.
   if (instance.instanceId === undefined) return startedFor(instance.pid, dataDir);
