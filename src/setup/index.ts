@@ -66,25 +66,15 @@ async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: P
   const { platformOf } = await import('../snowflake/platform.js');
   const papiLocal = target.kind === 'local' || (await platformOf(conn)).papiLocal;
   const source = data.resolveDataSource(config.data.source, papiLocal ? 'local' : 'snowflake');
-  type Prepared = Awaited<ReturnType<typeof data.prepareData>>;
-  let prepared: Prepared | (() => Promise<Prepared>) | undefined;
-  let making: Promise<Prepared> | undefined;
+  let prepared: Awaited<ReturnType<typeof data.prepareData>> | undefined;
   try {
+    // The data is read and checked before anything is created: a wrong --data path or a bad file
+    // stops the run with nothing changed (it used to fail after every object was made).
     const { readsTables, checkSourceTables } = await import('./source-tables.js');
-    const prepare = () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize });
     if (plan.steps.some((step) => step.phase === 'data') && readsTables(config))
       await ctx.out.task('Check the tables (data.source: tables)', () => checkSourceTables(conn, config), () => '');
-    else if (plan.steps.some((step) => step.phase === 'data') && source === 'sample') {
-      // The generated sample has nothing to check: it is made while the objects are created (the
-      // target does that work meanwhile) and shown once the data phase needs it.
-      making = prepare();
-      making.catch(() => undefined); // awaited (and reported) by the data phase, or removed below
-      const made = making;
-      prepared = () => ctx.out.task('Prepare data', () => made, (p) => p.source);
-    } else if (plan.steps.some((step) => step.phase === 'data'))
-      // Files are read and checked before anything is created: a wrong --data path or a bad file
-      // stops the run with nothing changed (it used to fail after every object was made).
-      prepared = await ctx.out.task('Prepare data', prepare, (p) => p.source);
+    else if (plan.steps.some((step) => step.phase === 'data'))
+      prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize }), (p) => p.source);
     const steps = await runSetup({
       conn,
       config,
@@ -99,8 +89,7 @@ async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: P
   } catch (error) {
     throw explainHybridUnsupported(error);
   } finally {
-    const made = typeof prepared === 'function' ? await making?.catch(() => undefined) : prepared;
-    await made?.remove();
+    await prepared?.remove();
   }
 }
 

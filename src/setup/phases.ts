@@ -41,11 +41,8 @@ export interface SetupRunOptions {
   config: PapiConfig;
   steps: PlanStep[];
   out: Output;
-  /**
-   * The data files (present when the plan has a data phase): read and checked before the run, or
-   * being made during it (the generated sample), which the data phase waits for.
-   */
-  prepared?: PreparedFiles | (() => Promise<PreparedFiles>);
+  /** The data files, read and checked before the run (present when the plan has a data phase). */
+  prepared?: PreparedFiles;
   tableType: 'hybrid' | 'standard';
   /** Re-run the data, recommend and publish phases even when their input did not change. */
   force?: boolean;
@@ -98,7 +95,7 @@ export async function runSetup(options: SetupRunOptions): Promise<StepReport[]> 
       await state.set('data', fingerprint('tables', randomUUID()));
       await state.set('data-source', 'tables');
     } else if (phase === 'data') {
-      const prepared = typeof options.prepared === 'function' ? await options.prepared() : options.prepared;
+      const { prepared } = options;
       if (!prepared) throw new Error('the data phase runs without prepared data');
       await checkUserIdColumn(conn, config, debug);
       const dataPrint = fingerprint(...(await Promise.all(Object.entries(prepared.files).sort().map(async ([k, f]) => `${k}:${await fileHash(f)}`))));
