@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ReadyAnswer } from './cache.js';
 import type { HealthCheck } from './health.js';
 import { parseIds, type IdRules } from './ids.js';
+import { rememberFirst } from './memo.js';
 import type { Logger } from './log.js';
 import { StoreUnavailableError, type CacheOutcome, type Lookup } from './lookup.js';
 import { TEST_PAGE_CSP, TEST_PAGE_HTML } from './page.js';
@@ -239,15 +240,7 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & Hi
   const cached = lookup.cached?.bind(lookup);
   if (cached === undefined) return () => false;
   const [typeName, typeValue, cacheName, cacheValue] = Object.entries(CUSTOMER_HEADERS.HIT).flat();
-  const hosts = new Map<string, boolean>();
-  const plainHost = (host: string): boolean => {
-    let accepted = hosts.get(host);
-    if (accepted === undefined) {
-      accepted = acceptedHost(host);
-      if (hosts.size < HOSTS_REMEMBERED) hosts.set(host, accepted);
-    }
-    return accepted;
-  };
+  const plainHost = rememberFirst(acceptedHost, HOSTS_REMEMBERED);
   return (request, response) => {
     const url = request.url;
     if (request.method !== 'GET' || url === undefined || !url.startsWith(CUSTOMER_PREFIX)) return false;

@@ -5,6 +5,7 @@
 
 import { writeSync } from 'node:fs';
 import { SonicBoom } from 'sonic-boom';
+import { rememberFirst } from './memo.js';
 
 export interface RequestLogLine {
   requestId: string;
@@ -38,15 +39,7 @@ function quote(text: string): string {
 const QUOTED_TOKENS_KEPT = 64;
 
 export function createLogger(write: (line: string) => void): Logger {
-  const quotedTokens = new Map<string, string>();
-  const quoteToken = (token: string): string => {
-    let quoted = quotedTokens.get(token);
-    if (quoted === undefined) {
-      quoted = quote(token);
-      if (quotedTokens.size < QUOTED_TOKENS_KEPT) quotedTokens.set(token, quoted);
-    }
-    return quoted;
-  };
+  const quoteToken = rememberFirst(quote, QUOTED_TOKENS_KEPT);
   let isoMs = -1;
   let iso = '';
   /** The current time as ISO text; the same string for every line of one millisecond. */
