@@ -27,18 +27,14 @@ export async function idleSendLagP99(options: CalibrationOptions): Promise<numbe
       lag.destroy();
       resolve(p99);
     };
-    let finished = false;
+    // finish() stops the clock: no call comes after it.
     clock.start(t0, interval, () => {
-      if (finished) return;
       const now = performance.now();
       while (index < due && t0 + index * interval <= now) {
         lag.recordMs(performance.now() - (t0 + index * interval));
         index++;
       }
-      if (index >= due || options.signal?.aborted) {
-        finished = true;
-        finish();
-      }
+      if (index >= due || options.signal?.aborted) finish();
     });
   });
 }
