@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ReadyAnswer } from './cache.js';
+import { monotonicMs } from './clock.js';
 import type { HealthCheck } from './health.js';
 import { parseIds, type IdRules } from './ids.js';
 import { rememberFirst } from './memo.js';
@@ -101,10 +102,14 @@ function customerBody(rows: readonly string[]): string {
   return rows.length === 1 ? `[${rows[0]}]` : `[${rows.join(',')}]`;
 }
 
-/** The answer to a request for one id, as its bytes (RowCache keeps one per row, made when the row is stored). */
+/**
+ * The answer to a request for one id (RowCache keeps one per row, made when the row is stored): its
+ * text and Content-Length. Text rather than bytes: node:http sends a text body in one write with the
+ * headers, a Buffer as a write of its own (+1.5 % of cache hits, side by side).
+ */
 export function readyAnswer(row: string | null): ReadyAnswer {
-  const body = Buffer.from(customerBody(row === null ? [] : [row]));
-  return { body, contentLength: String(body.length) };
+  const body = customerBody(row === null ? [] : [row]);
+  return { body, contentLength: String(Buffer.byteLength(body)) };
 }
 
 /** The answer to a request for one id the table does not have. */
@@ -116,7 +121,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>();
 
   app.use(async (c, next) => {
-    const started = performance.now();
+    const started = monotonicMs();
     // A caller's (or the ingress's) request id is kept when it is harmless in logs and headers.
     const requestId = requestIdFor(c.req.header('x-request-id'));
     c.set('requestId', requestId);
@@ -126,6 +131,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     try {
       await next();
     } finally {
+      const ended = monotonicMs();
       log.request({
         requestId,
         method: c.req.method,
@@ -133,7 +139,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
         status: c.res.status,
         ids: c.get('idCount'),
         cache: c.get('cache'),
-        ms: Math.round((performance.now() - started) * 1000) / 1000,
+        ms: Math.round((ended - started) * 1000) / 1000,
+        at: ended,
       });
     }
   });
@@ -222,9 +229,10 @@ function acceptedHost(host: string): boolean {
 export interface HitPathDeps {
   /**
    * The cache the lookup reads (the service's RowCache), for its ready answers: a hit on one id sends
-   * them as they are. Its fresh entries are the lookup's hits (lookup.ts cached()).
+   * them as they are. Its fresh entries are the lookup's hits (lookup.ts cached()). `now` is the
+   * request's start on the monotonic clock (clock.ts monotonicMs): the cache must run on that clock.
    */
-  answers?: { readyAnswer(id: string): ReadyAnswer | null | undefined };
+  answers?: { readyAnswer(id: string, now: number): ReadyAnswer | null | undefined };
 }
 
 /**
@@ -241,6 +249,8 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & Hi
   if (cached === undefined) return () => false;
   const [typeName, typeValue, cacheName, cacheValue] = Object.entries(CUSTOMER_HEADERS.HIT).flat();
   const plainHost = rememberFirst(acceptedHost, HOSTS_REMEMBERED);
+  // The answer's headers, filled in per request (writeHead reads them at once and keeps nothing).
+  const headers = [typeName!, typeValue!, cacheName!, cacheValue!, 'x-request-id', '', 'Content-Length', ''];
   return (request, response) => {
     const url = request.url;
     if (request.method !== 'GET' || url === undefined || !url.startsWith(CUSTOMER_PREFIX)) return false;
@@ -252,7 +262,8 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & Hi
     const raw = request.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
-      if (name.length === 4 && name.toLowerCase() === 'host') {
+      // The usual spellings first: toLowerCase() makes a new string.
+      if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) {
         if (host !== undefined) return false;
         host = raw[i + 1]!;
       } else if (name.length === 12 && name.toLowerCase() === 'x-request-id') {
@@ -261,16 +272,16 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & Hi
       } else if (name.length === 13 && name.toLowerCase() === 'cache-control') return false;
     }
     if (host === undefined || !plainHost(host)) return false;
-    const started = performance.now();
+    const started = monotonicMs();
     // Ids are letters, digits, _ and -: a query (?strict=1), an escape or a further segment fails to
     // parse here and goes to the app, which answers it (or refuses it) as it always did.
     const parsed = parseIds(url.slice(CUSTOMER_PREFIX.length), deps.ids);
     if (!parsed.ok) return false;
     const ids = parsed.ids;
     // One id: its ready answer (or none for an id the table does not have), when fresh.
-    let ready = ids.length === 1 ? answers?.readyAnswer(ids[0]!) : undefined;
+    let ready = ids.length === 1 ? answers?.readyAnswer(ids[0]!, started) : undefined;
     if (ready === null) ready = NO_ROW;
-    let body: string | Buffer;
+    let body: string;
     let contentLength: string;
     if (ready !== undefined) {
       body = ready.body;
@@ -288,8 +299,11 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & Hi
       contentLength = String(Buffer.byteLength(body));
     }
     const requestId = requestIdFor(incomingId);
-    response.writeHead(200, [typeName!, typeValue!, cacheName!, cacheValue!, 'x-request-id', requestId, 'Content-Length', contentLength]);
+    headers[5] = requestId;
+    headers[7] = contentLength;
+    response.writeHead(200, headers);
     response.end(body);
+    const ended = monotonicMs();
     log.request({
       requestId,
       method: 'GET',
@@ -297,7 +311,8 @@ export function createHitPath(deps: Pick<AppDeps, 'lookup' | 'ids' | 'log'> & Hi
       status: 200,
       ids: ids.length,
       cache: 'HIT',
-      ms: Math.round((performance.now() - started) * 1000) / 1000,
+      ms: Math.round((ended - started) * 1000) / 1000,
+      at: ended,
     });
     return true;
   };

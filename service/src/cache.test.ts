@@ -113,14 +113,18 @@ describe('RowCache', () => {
 
   it('keeps a ready answer per row, counts its bytes, and gives it only while the row is fresh', () => {
     const time = clock();
-    const ready = (row: string) => ({ body: Buffer.from(`[${row}]`), contentLength: String(row.length + 2) });
+    const ready = (row: string) => ({ body: `[${row}]`, contentLength: String(row.length + 2) });
     const cache = new RowCache({ ...options, ttlSeconds: 1, maxStaleSeconds: 10 }, time.now, ready);
     cache.set('22', '{"ID":22}');
     cache.set('404', null);
-    expect(cache.readyAnswer('22')).toEqual({ body: Buffer.from('[{"ID":22}]'), contentLength: '11' });
+    expect(cache.readyAnswer('22')).toEqual({ body: '[{"ID":22}]', contentLength: '11' });
     expect(cache.readyAnswer('404')).toBeNull();
     expect(cache.readyAnswer('7')).toBeUndefined();
-    expect(cache.stats()).toEqual({ rows: 1, bytes: 18 + 11, absent: 1 });
+    // The row's 9 and its answer's 11 UTF-16 units, two bytes each.
+    expect(cache.stats()).toEqual({ rows: 1, bytes: (9 + 11) * 2, absent: 1 });
+    // A reading of the clock the caller already made stands in for the cache's own.
+    expect(cache.readyAnswer('22', time.now() + 1500)).toBeUndefined();
+    expect(cache.readyAnswer('404', time.now() + 999)).toBeNull();
     time.advance(1500);
     expect([cache.readyAnswer('22'), cache.readyAnswer('404')]).toEqual([undefined, undefined]);
     expect(cache.get('22')).toEqual({ fresh: false, value: '{"ID":22}' });

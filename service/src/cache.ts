@@ -70,14 +70,14 @@ export class TtlCache<V> {
   }
 
   /** A fresh entry (marked recently used, as get() does), else undefined: get() without an answer object to allocate. */
-  getFresh(key: string): { readonly value: V } | undefined {
+  getFresh(key: string, now = this.now()): { readonly value: V } | undefined {
     const entry = this.entries.get(key);
-    return entry !== undefined && this.state(key, entry) === 'fresh' ? entry : undefined;
+    return entry !== undefined && this.state(key, entry, now) === 'fresh' ? entry : undefined;
   }
 
   /** Whether an entry is fresh (then marked recently used), stale, or past the stale limit (then removed). */
-  private state(key: string, entry: Entry<V>): 'fresh' | 'stale' | 'gone' {
-    const age = this.now() - entry.storedAt;
+  private state(key: string, entry: Entry<V>, now = this.now()): 'fresh' | 'stale' | 'gone' {
+    const age = now - entry.storedAt;
     if (age < this.ttlMs) {
       // Re-insert so Map order stays least- to most-recently used (but for the newest quarter).
       if (this.lastSeq - entry.seq >= this.entries.size / 4) {
@@ -125,8 +125,8 @@ export interface RowCacheOptions extends CacheOptions {
 
 /** A row as it is also kept, made once when it is stored: a one-id answer ready to send (app.ts readyAnswer). */
 export interface ReadyAnswer {
-  body: Buffer;
-  /** body.length as the Content-Length header's text. */
+  body: string;
+  /** The body's length in UTF-8 bytes, as the Content-Length header's text. */
   contentLength: string;
 }
 
@@ -147,11 +147,11 @@ export class RowCache {
 
   constructor(
     options: RowCacheOptions,
-    now: Clock = Date.now,
+    private readonly now: Clock = Date.now,
     private readonly ready?: (row: string) => ReadyAnswer,
   ) {
-    // UTF-16 code units, two bytes each: what a JS string of the row holds; and the ready answer's bytes.
-    this.rows = new TtlCache<Row>(options, now, (row) => row.text.length * 2 + (row.ready?.body.length ?? 0));
+    // UTF-16 code units, two bytes each: what a JS string of the row and of its ready answer hold.
+    this.rows = new TtlCache<Row>(options, now, (row) => (row.text.length + (row.ready?.body.length ?? 0)) * 2);
     this.absent = new TtlCache<null>({ ...options, maxEntries: options.maxNegativeEntries }, now);
   }
 
@@ -169,12 +169,15 @@ export class RowCache {
     return { fresh: row.fresh, value: row.value.text } as CacheRead<string>;
   }
 
-  /** The ready answer of a fresh row, null for a fresh "no such id", undefined for anything else (not cached, stale, not made). */
-  readyAnswer(id: string): ReadyAnswer | null | undefined {
-    const row = this.rows.getFresh(id);
+  /**
+   * The ready answer of a fresh row, null for a fresh "no such id", undefined for anything else (not
+   * cached, stale, not made). `now`: a reading of the cache's clock the caller has already made.
+   */
+  readyAnswer(id: string, now = this.now()): ReadyAnswer | null | undefined {
+    const row = this.rows.getFresh(id, now);
     if (row !== undefined) return row.value.ready;
     // An id is in one of the two at most (set() moves it).
-    return this.absent.getFresh(id) !== undefined ? null : undefined;
+    return this.absent.getFresh(id, now) !== undefined ? null : undefined;
   }
 
   set(id: string, value: string | null): void {

@@ -7,6 +7,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp, createHitPath, readyAnswer, type AppDeps, type HitPath } from './app.js';
 import { RowCache } from './cache.js';
+import { monotonicMs } from './clock.js';
 import { createHealthCheck } from './health.js';
 import { createServiceServer } from './http-server.js';
 import { createLogger } from './log.js';
@@ -23,7 +24,7 @@ async function start(options: { hitPath?: boolean; honorNoCache?: boolean } = {}
   const lines: string[] = [];
   const store = new MemoryStore(sampleRows());
   // The service's cache, with its ready answers (service.ts).
-  const cache = new RowCache({ ttlSeconds: 180, maxEntries: 1000, maxStaleSeconds: 3600, maxNegativeEntries: 100 }, Date.now, readyAnswer);
+  const cache = new RowCache({ ttlSeconds: 180, maxEntries: 1000, maxStaleSeconds: 3600, maxNegativeEntries: 100 }, monotonicMs, readyAnswer);
   const deps: AppDeps = {
     lookup: createLookup({ store, cache, log: createLogger(() => undefined) }),
     health: createHealthCheck(() => store.ping(), { cacheMs: 1000 }),
@@ -32,7 +33,7 @@ async function start(options: { hitPath?: boolean; honorNoCache?: boolean } = {}
     honorNoCache: options.honorNoCache,
   };
   let readyAnswers = 0;
-  const answers = { readyAnswer: (id: string) => (readyAnswers++, cache.readyAnswer(id)) };
+  const answers = { readyAnswer: (id: string, now: number) => (readyAnswers++, cache.readyAnswer(id, now)) };
   const hitPath = createHitPath({ ...deps, answers });
   let answered = 0;
   const counted: HitPath = (req, res) => {

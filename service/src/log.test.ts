@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { monotonicMs } from './clock.js';
 import { createLogger, describeError, fdSink, maskSecrets } from './log.js';
 
 describe('log', () => {
@@ -25,11 +27,34 @@ describe('log', () => {
     const log = createLogger((line) => lines.push(line));
     log.request({ requestId: 'a"b\\c', method: 'GET', path: '/customer/:ids', status: 200, ids: 3, cache: 'PARTIAL', ms: 0.25 });
     log.request({ requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ms: 2 });
+    // The fields after the id are kept from one line to the next while they match: each change shows.
+    log.request({ requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ms: 2 });
+    log.request({ requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ids: 1, ms: 2 });
+    log.request({ requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 503, ids: 1, cache: 'MISS', ms: 2 });
+    log.request({ requestId: 'r', method: 'GET', path: '/', status: 503, ids: 1, cache: 'MISS', ms: 2 });
+    log.request({ requestId: 'r', method: 'GET', path: '/', status: 503, ids: 1, cache: 'STALE', ms: 2 });
+    expect(lines.slice(2).map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      { time: expect.any(String), level: 'info', event: 'request', requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ms: 2 },
+      { time: expect.any(String), level: 'info', event: 'request', requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ids: 1, ms: 2 },
+      { time: expect.any(String), level: 'error', event: 'request', requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 503, ids: 1, cache: 'MISS', ms: 2 },
+      { time: expect.any(String), level: 'error', event: 'request', requestId: 'r', method: 'GET', path: '/', status: 503, ids: 1, cache: 'MISS', ms: 2 },
+      { time: expect.any(String), level: 'error', event: 'request', requestId: 'r', method: 'GET', path: '/', status: 503, ids: 1, cache: 'STALE', ms: 2 },
+    ]);
     const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(Object.keys(first!)).toEqual(['time', 'level', 'event', 'requestId', 'method', 'path', 'status', 'ids', 'cache', 'ms']);
     expect(first).toMatchObject({ level: 'info', requestId: 'a"b\\c', ids: 3, cache: 'PARTIAL', ms: 0.25 });
     expect(new Date(first!.time as string).toISOString()).toBe(first!.time);
     expect(second).toEqual({ time: expect.any(String), level: 'info', event: 'request', requestId: 'r', method: 'HEAD', path: '(unmatched)', status: 404, ms: 2 });
+  });
+
+  it("takes a request line's time from its `at` reading of the monotonic clock", () => {
+    const lines: string[] = [];
+    const log = createLogger((line) => lines.push(line));
+    log.request({ requestId: 'r', method: 'GET', path: '/', status: 200, ms: 1, at: monotonicMs() - 60_000 });
+    log.request({ requestId: 'r', method: 'GET', path: '/', status: 200, ms: 1 });
+    const [past, now] = lines.map((line) => Date.parse((JSON.parse(line) as { time: string }).time));
+    expect(Math.abs(now! - Date.now())).toBeLessThan(1000);
+    expect(Math.abs(now! - past! - 60_000)).toBeLessThan(1000);
   });
 
   it('describes store errors with code and SQLSTATE, on one line, tokens masked', () => {
@@ -78,6 +103,50 @@ describe('fdSink', () => {
       sink.flush();
       closeSync(fd);
       expect(readFileSync(file)).toEqual(Buffer.from(big.join('')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reuses the buffer of a batch once written, and never one still waiting for a slow reader', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-log-reuse-'));
+    try {
+      // Batches every millisecond, each line naming its round: the first rounds meet a reader that
+      // is not reading yet (a full pipe: buffers still held), the later ones a reader keeping up
+      // (written batches: their buffers taken again). Any batch overwritten before it was written
+      // shows up as lost, repeated or mixed lines.
+      const script = join(dir, 'reuse.cjs');
+      await build({
+        stdin: {
+          contents: `import { fdSink } from './log.ts';
+            const sink = fdSink(1, 1);
+            const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+            (async () => {
+              for (let round = 0; round < 40; round++) {
+                for (let i = 0; i < 500; i++) sink.write('{"round":' + round + ',"n":' + i + ',"pad":"' + 'x'.repeat(round % 7 * 40) + '"}\\n');
+                await pause(round < 20 ? 1 : 15);
+              }
+              sink.flush();
+            })();`,
+          resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile: script,
+        logLevel: 'silent',
+      });
+      const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.pause();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stdout.resume();
+      const [code] = (await once(child, 'close')) as [number];
+      expect(code).toBe(0);
+      const expected = Array.from({ length: 40 }, (_, round) => Array.from({ length: 500 }, (_, i) => `{"round":${round},"n":${i},"pad":"${'x'.repeat((round % 7) * 40)}"}\n`).join('')).join('');
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,6 +4,7 @@
 
 import { createApp, createHitPath, readyAnswer, type AppDeps, type HitPath } from './app.js';
 import { RowCache } from './cache.js';
+import { monotonicMs } from './clock.js';
 import { createHealthCheck } from './health.js';
 import type { Logger } from './log.js';
 import { createLookup, OUTAGE_BACKOFF_MS } from './lookup.js';
@@ -33,7 +34,8 @@ export function createService(settings: ServiceSettings, log: Logger): Service {
     log,
     maxBatchIds: settings.maxIds,
   });
-  const cache = new RowCache(settings.cache, Date.now, readyAnswer);
+  // On the monotonic clock: the hit path hands it the reading it makes at a request's start (app.ts).
+  const cache = new RowCache(settings.cache, monotonicMs, readyAnswer);
   const deps: AppDeps = {
     // A batch of misses is bound like one request (at most the per-request limit of ids), and as many
     // batches run as the pool has connections: further misses gather meanwhile.

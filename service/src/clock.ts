@@ -1,0 +1,29 @@
+// The service's clocks. A cache hit reads the clock twice, when it starts and when it is answered,
+// and takes all it needs from those two readings: the cache's freshness (on the monotonic clock),
+// the request's duration and its log line's wall time. Each reading costs ~0.1 µs here, about 2 % of
+// a cache hit's CPU for the two readings it used to make besides those.
+
+/** Milliseconds on the monotonic clock, performance.now(): request durations and the cache's ages are measured on it. */
+export const monotonicMs = (): number => performance.now();
+
+/** How often a wall time made from a monotonic reading is checked against Date.now(). */
+const WALL_CHECK_MS = 1000;
+
+/**
+ * Wall-clock milliseconds for a monotonic reading: performance.timeOrigin plus the reading, checked
+ * against Date.now() at most once a second, so a wall clock set since the process started (NTP
+ * stepping it) is followed within a second. Readings from monotonicMs().
+ */
+export function wallClock(dateNow: () => number = Date.now, origin = performance.timeOrigin): (monotonic: number) => number {
+  let offset = origin;
+  let nextCheck = 0;
+  return (monotonic) => {
+    if (monotonic >= nextCheck) {
+      nextCheck = monotonic + WALL_CHECK_MS;
+      // Date.now() is whole milliseconds: a difference within one is its rounding, not a step.
+      const drift = dateNow() - (offset + monotonic);
+      if (drift > 1 || drift < -1) offset += drift;
+    }
+    return offset + monotonic;
+  };
+}
