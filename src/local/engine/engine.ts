@@ -28,7 +28,7 @@ import { userRoles } from './model/privileges.js';
 import type { Storage } from './model/storage.js';
 import { plannedSleeps, plannedWaits } from './model/system-functions.js';
 import { verifyToken } from './model/user-credentials.js';
-import type { Statement } from './sql/ast.js';
+import type { Statement, StatementKind } from './sql/ast.js';
 import { parse, splitStatements } from './sql/parser.js';
 import { inlineIdentifiers } from './sql/identifier.js';
 import * as accessTokens from './statements/access-tokens.js';
@@ -69,6 +69,8 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** How many statements a session's query history keeps. */
 const HISTORY_LIMIT = 100;
+/** Statements besides queries that never change a table's rows: the primary-key indexes outlive them. */
+const ROW_KEEPING: ReadonlySet<StatementKind> = new Set<StatementKind>(['show', 'describe', 'use', 'alterSession', 'explain', 'list']);
 
 /** Adds a RUNNING statement to the session's history (the caller records how it ends). */
 function remember(session: SessionState, sql: string): QueryRecord {
@@ -252,9 +254,12 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
     const sessionBefore = { ...session, parameters: { ...session.parameters } };
     const ex: Exec = { core: this, scope: new Scope(this.state, session), session, binds: typeof binds === 'function' ? [] : binds, sql, waited, describeOnly, signal };
     const record: Partial<QueryRecord> = recorded ? remember(session, written) : {};
-    // Anything but a query may change a table's rows (DML, COPY, DDL, a transaction, a procedure's
-    // body): the primary-key indexes are dropped before it runs and again once it has run.
-    if (!readOnly) this.pointLookups.forget();
+    // Anything that may change a table's rows (DML, COPY, DDL, a transaction, a procedure's body):
+    // the primary-key indexes are dropped before it runs and again once it has run. Statements that
+    // only read the catalog or set the session keep them: papi bench's SHOW ENDPOINTS just before a
+    // cold run made its first 18 lookups go the slow way while the first misses waited (#16.5).
+    const keepsRows = readOnly || ROW_KEEPING.has(statement.kind);
+    if (!keepsRows) this.pointLookups.forget();
     try {
       if (typeof binds === 'function') ex.binds = binds(ex);
       await this.storage.useTimeZone(session.parameters.TIMEZONE ?? OUTPUT_DEFAULTS.TIMEZONE);
@@ -264,11 +269,11 @@ export class LocalEngine implements Engine, AccountDirectory, Core {
       // fail because the catalog cannot be written now (papi local's disk full).
       if (readOnly) this.persistIfPossible();
       else this.persist();
-      if (!readOnly) this.pointLookups.forget();
+      if (!keepsRows) this.pointLookups.forget();
       Object.assign(record, { status: 'SUCCESS', end: Date.now() });
       return result;
     } catch (error) {
-      if (!readOnly) this.pointLookups.forget();
+      if (!keepsRows) this.pointLookups.forget();
       const failure = asSqlError(error);
       Object.assign(record, { status: 'FAILED_WITH_ERROR', end: Date.now(), errorCode: failure.code, errorMessage: failure.message });
       if (snapshot) {

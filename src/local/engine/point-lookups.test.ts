@@ -336,6 +336,36 @@ describe('no index answers after a change', () => {
   });
 });
 
+describe('when the index is built (#16.5)', () => {
+  /** Lookups of `binds` answered the usual way before the index answers one (at most 100). */
+  async function usualBeforeIndex(binds: Bind[]): Promise<number> {
+    const before = indexes().answered;
+    let usual = 0;
+    for (; usual < 100 && indexes().answered === before; usual++) await h.engine.execute(s, `SELECT ID, NAME FROM H WHERE ID IN (${marks(binds.length)})`, binds);
+    return usual - 1;
+  }
+
+  it('after as many keys as single-key lookups took: one lookup of many keys, then the index', async () => {
+    indexes().forget();
+    const single = await usualBeforeIndex(fixed(1));
+    expect(single).toBeGreaterThan(1);
+    indexes().forget();
+    // A batch of misses (the service sends up to 100 ids a lookup) counts as its keys.
+    expect(await usualBeforeIndex(fixed(...Array.from({ length: single + 1 }, (_, i) => i + 1)))).toBe(1);
+  });
+
+  it('SHOW, DESCRIBE, USE and ALTER SESSION keep the index: they change no rows', async () => {
+    const LOOKUP = `SELECT ID, NAME FROM H WHERE ID IN (${marks(2)})`;
+    await warm(LOOKUP, fixed(1, 12));
+    for (const sql of ['SHOW TABLES', 'DESCRIBE TABLE H', 'USE ROLE ACCOUNTADMIN', "ALTER SESSION SET TIMEZONE = 'UTC'"]) {
+      await run(h.engine, s, sql);
+      const before = indexes().answered;
+      await h.engine.execute(s, LOOKUP, fixed(1, 12));
+      expect(indexes().answered, `the index answers right after ${sql}`).toBe(before + 1);
+    }
+  });
+});
+
 describe('the size bound', () => {
   it('a table past the row or text limit is never indexed: its lookups go the usual way', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-point-lookups-'));

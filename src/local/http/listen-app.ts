@@ -1,6 +1,6 @@
 // Serves a Hono app with @hono/node-server on 127.0.0.1, keeping connections alive (the driver and
 // the ingress's callers reuse them).
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 
@@ -22,6 +22,8 @@ export interface ListenOptions {
   keepAliveTimeoutMs?: number;
   /** Connections waiting to be accepted (default Node's 511; the kernel caps it at net.core.somaxconn). */
   backlog?: number;
+  /** Sees each request first; one it answers (true) never reaches the app (the ingress's fast path). */
+  front?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /** Listens on 127.0.0.1 (rejects when the port is taken). */
@@ -29,7 +31,9 @@ export async function listenApp(app: { fetch: FetchCallback }, options: ListenOp
   // hostname: the URL's host when a request has no Host header (HTTP/1.0). node-server keeps its default
   // of installing its lightweight Request/Response as the globals: Hono's answers then skip building a
   // full Response, which keeps the query path as fast as the hand-routed server was (bench:local).
-  const server = createServer({ keepAlive: true }, getRequestListener(app.fetch, { hostname: '127.0.0.1' }));
+  const listener = getRequestListener(app.fetch, { hostname: '127.0.0.1' });
+  const { front } = options;
+  const server = createServer({ keepAlive: true }, front ? (req, res) => front(req, res) || void listener(req, res) : listener);
   if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   const { port } = options;
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,8 @@
 // for this endpoint's host. Requests are forwarded with keep-alive to the ready container port, with
 // `Sf-Context-Current-User` set and other `Sf-Context-*` removed (proxy.ts). A browser without a
 // token signs in instead and carries a session cookie (browser-sign-in.ts); the same role check applies.
+// API calls with a token take the fast path (fast-path.ts) on the node:http layer in front of the
+// app; both paths make the same checks (gate.ts) and answer the same refusals (refusal.ts).
 //
 // Answers (JSON; Snowflake's own ingress text for API clients is UNCONFIRMED, these are papi's):
 //   401 {"error":"UNAUTHORIZED","message":"…"}  missing, malformed, invalid, expired, removed or other-endpoint token
@@ -25,7 +27,10 @@ import type { LocalHttpEnv } from '../http/local-http-env.js';
 import { requestHeader } from '../http/request-body.js';
 import type { AccountDirectory, ServiceKey, TokenAuthority } from '../platform.js';
 import { BrowserSignIn, SIGN_IN_PREFIX, type PasswordSignIn } from './browser-sign-in.js';
-import { forwardToContainer, UpstreamError } from './proxy.js';
+import { createFastPath } from './fast-path.js';
+import { createGate, type Gate } from './gate.js';
+import { forwardToContainer } from './proxy.js';
+import { IngressError, refusalBody, refusalFor, refusalHeaders } from './refusal.js';
 
 export interface IngressOptions {
   service: ServiceKey;
@@ -51,46 +56,19 @@ export interface IngressListener {
   close(): Promise<void>;
 }
 
-export type IngressStatus = 401 | 403 | 500 | 502 | 503;
-
-/** A refusal of the ingress, answered as `{error, message}` with its status. */
-export class IngressError extends Error {
-  constructor(
-    readonly status: IngressStatus,
-    readonly error: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IngressError';
-  }
-}
+export { IngressError, type IngressStatus } from './refusal.js';
 
 export const ingressErrorAnswer: ErrorAnswer = (error, c) => {
-  const refusal =
-    error instanceof IngressError
-      ? error
-      : error instanceof UpstreamError && GONE.has(error.code ?? '')
-        ? new IngressError(503, 'SERVICE_UNAVAILABLE', 'The service is not answering: its container is not running (papi local restarts a container that exited).')
-        : error instanceof UpstreamError
-        ? new IngressError(502, 'BAD_GATEWAY', 'The service did not answer.')
-        : new IngressError(500, 'INTERNAL_ERROR', error instanceof Error ? error.message : String(error));
-  // No instance ready is temporary (a start, a restart after a crash): clients may retry soon.
-  if (refusal.status === 503) c.header('Retry-After', String(RETRY_AFTER_S));
-  return c.json({ error: refusal.error, message: refusal.message }, refusal.status);
+  const refusal = refusalFor(error);
+  for (const [name, value] of Object.entries(refusalHeaders(refusal))) c.header(name, value);
+  return c.json(refusalBody(refusal), refusal.status);
 };
 
-const RETRY_AFTER_S = 1;
-/** The container's port refused or dropped the connection before answering: no instance is serving. */
-const GONE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
-
-const TOKEN_HEADER = /^Snowflake Token="([^"]+)"$/;
-
 /** The ingress's app; `host()` is the listener's `127.0.0.1:PORT` (a token's audience must name it). */
-export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: () => string, agent: Agent): Hono<LocalHttpEnv> {
-  const serviceName = `${options.service.database}.${options.service.schema}.${options.service.name}`;
+export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: () => string, agent: Agent, gate: Gate = createGate(options, host)): Hono<LocalHttpEnv> {
+  const { serviceName, mayUse } = gate;
   const app = new Hono<LocalHttpEnv>();
   app.onError(answerErrorsWith(ingressErrorAnswer));
-  const mayUse = (role: string): boolean => options.directory.canUseServiceEndpoints(role, options.service);
   const browsers = options.signIn ? new BrowserSignIn({ host, serviceName, signIn: options.signIn, mayUse }) : undefined;
   if (browsers) app.route(SIGN_IN_PREFIX, browsers.routes());
   app.all('*', (c) => {
@@ -101,20 +79,13 @@ export function createIngressApp(options: Omit<IngressOptions, 'port'>, host: ()
     if (session && !browsers!.mayCarrySession(c)) {
       throw new IngressError(403, 'FORBIDDEN', `A ${c.req.method} with a browser session must come from a page of this endpoint (Origin).`);
     }
-    const match = TOKEN_HEADER.exec(authorization ?? '');
-    const claims: { user: string; role: string; audience?: string } | undefined = session ?? (match ? options.tokens.verifyOAuthToken(match[1]!) : undefined);
-    if (!claims) {
-      throw new IngressError(401, 'UNAUTHORIZED', match ? 'Invalid or expired access token.' : 'Missing authorization: send Authorization: Snowflake Token="<token>".');
-    }
-    if (claims.audience !== undefined && !sameHost(claims.audience, host())) throw new IngressError(401, 'UNAUTHORIZED', 'The OAuth access token was issued for another endpoint.');
+    const claims: { user: string; role: string; audience?: string } = session ?? gate.caller(authorization);
+    gate.checkAudience(claims);
     if (!mayUse(claims.role)) {
       if (session && browsers?.wantsPage(c)) return browsers.forbiddenPage(c, session);
-      throw new IngressError(403, 'FORBIDDEN', `Role ${claims.role} is not authorized to use the endpoints of service ${serviceName}.`);
+      throw gate.forbidden(claims.role);
     }
-    if (options.suspended?.()) throw new IngressError(503, 'SERVICE_SUSPENDED', `Service ${serviceName} is suspended: resume it with ALTER SERVICE ${serviceName} RESUME.`);
-    const port = options.upstream();
-    if (port === undefined) throw new IngressError(503, 'SERVICE_UNAVAILABLE', `Service ${serviceName} is not ready.`);
-    return forwardToContainer(c, port, claims.user, agent, options.guardSecret);
+    return forwardToContainer(c, gate.readyPort(), claims.user, agent, options.guardSecret);
   });
   return app;
 }
@@ -148,7 +119,9 @@ export const INGRESS_IDLE_UPSTREAM_SOCKETS = 256;
 export async function startIngress(options: IngressOptions): Promise<IngressListener> {
   const agent = new Agent({ keepAlive: true, maxFreeSockets: INGRESS_IDLE_UPSTREAM_SOCKETS });
   let host = '';
-  const listener = await listenApp(createIngressApp(options, () => host, agent), { port: options.port ?? 0, backlog: INGRESS_LISTEN_BACKLOG, keepAliveTimeoutMs: INGRESS_KEEP_ALIVE_TIMEOUT_MS }).catch((error: unknown) => {
+  const gate = createGate(options, () => host);
+  const front = createFastPath(gate, agent, options.guardSecret);
+  const listener = await listenApp(createIngressApp(options, () => host, agent, gate), { port: options.port ?? 0, backlog: INGRESS_LISTEN_BACKLOG, keepAliveTimeoutMs: INGRESS_KEEP_ALIVE_TIMEOUT_MS, front }).catch((error: unknown) => {
     agent.destroy();
     throw error;
   });
@@ -161,9 +134,4 @@ export async function startIngress(options: IngressOptions): Promise<IngressList
       await listener.close();
     },
   };
-}
-
-function sameHost(audience: string, host: string): boolean {
-  const normalized = audience.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
-  return normalized === host || normalized === host.replace('127.0.0.1', 'localhost');
 }

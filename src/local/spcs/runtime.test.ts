@@ -204,6 +204,9 @@ describe('a service from a pushed image', () => {
     expect(((await direct.json()) as { message: string }).message).toMatch(/only through the service endpoint's ingress/);
     const guessed = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { 'x-papi-local-ingress-secret': 'guess' } });
     expect(guessed.status).toBe(403);
+    // A guess as long as the secret (32 random bytes, base64url) is refused too.
+    const sameLength = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { 'x-papi-local-ingress-secret': 'g'.repeat(43) } });
+    expect(sameLength.status).toBe(403);
   });
 
   it('SUSPEND stops the process and RESUME starts it again on the same ingress', async () => {
