@@ -15,7 +15,7 @@ import { createOutputDir, removeOutputDir, type DataCounts, type DataKind } from
 import { writeSample, type SampleSize } from './sample.js';
 import { plural } from '../ui/plural.js';
 
-export { DATA_KINDS, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
+export { DATA_KINDS, gzipForUpload, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
 export { MOVIELENS_100K, type DataProgress } from './movielens.js';
 export { generateSample, SAMPLE_SHAPE, SAMPLE_SHAPES, SAMPLE_SIZES, type SampleSize } from './sample.js';
 export * from './errors.js';

@@ -2,10 +2,13 @@
 // sub-folder named after the stage folder it is PUT into (src/snowflake/plan.ts STAGE_FOLDERS), so
 // `<dir>/ratings/ratings.csv` goes to `@stage/ratings/`. Headers match the tables' column names,
 // which COPY INTO … MATCH_BY_COLUMN_NAME reads.
+import { createReadStream, createWriteStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { STAGE_FOLDERS } from '../snowflake/plan.js';
 
 export const DATA_KINDS = ['users', 'ratings', 'titles'] as const;
@@ -37,6 +40,18 @@ export async function createOutputDir(parent = tmpdir()): Promise<{ dir: string;
 
 export async function removeOutputDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * `<file>.gz` beside a prepared file, for PUT. The driver gzips what it uploads (AUTO_COMPRESS) at
+ * zlib's default level 6: for the sample's 3 MB of ratings ~0.25 s of CPU, against ~0.05 s at level
+ * 1 here (the upload ~20% larger). A .gz file it uploads as it is, under the same stage file name
+ * (`ratings.csv.gz`), so COPY INTO reads the same.
+ */
+export async function gzipForUpload(path: string): Promise<string> {
+  const gz = `${path}.gz`;
+  await pipeline(createReadStream(path), createGzip({ level: 1 }), createWriteStream(gz, { mode: 0o600 }));
+  return gz;
 }
 
 const BUFFER_BYTES = 1 << 20;
