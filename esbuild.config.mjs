@@ -42,7 +42,8 @@ const bundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20'
 // (driver-bundle.mjs); DuckDB's native bindings stay in node_modules.
 await build({
   ...bundle,
-  entryPoints: { main: 'src/cli/main.ts' },
+  // sample-worker: papi setup makes the generated sample in a worker thread (src/data/sample.ts).
+  entryPoints: { main: 'src/cli/main.ts', 'sample-worker': 'src/data/sample-worker.ts' },
   outdir: 'dist/papi',
   splitting: true,
   chunkNames: '[name]-[hash]',
