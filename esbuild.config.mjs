@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { readdirSync, rmSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleService, cjsBanner } from './service/bundle.mjs';
+import { deferDriverPackages } from './driver-bundle.mjs';
 
 // Tests, their helpers and papi local's conformance suite run from source under vitest: not built, not shipped.
 const TEST_FOLDERS = new Set(['__tests__', 'conformance']);
@@ -37,14 +38,17 @@ const bundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20'
 // esbuild, so a command still loads only what it uses), instead of hundreds of files through the ESM
 // loader (node_modules included): every command starts ~100 ms sooner. The chunks sit beside main.js,
 // two levels below the package root like dist/<folder>/*.js, so paths relative to a module still hold.
-// snowflake-sdk (loaded only to connect) and DuckDB's native bindings stay in node_modules.
+// snowflake-sdk is bundled too, in the chunk loaded to connect, its cloud SDKs deferred until used
+// (driver-bundle.mjs); DuckDB's native bindings stay in node_modules.
 await build({
   ...bundle,
-  entryPoints: { main: 'src/cli/main.ts' },
+  // sample-worker: papi setup makes the generated sample in a worker thread (src/data/sample.ts).
+  entryPoints: { main: 'src/cli/main.ts', 'sample-worker': 'src/data/sample-worker.ts' },
   outdir: 'dist/papi',
   splitting: true,
   chunkNames: '[name]-[hash]',
-  external: ['snowflake-sdk', '@duckdb/node-bindings'],
+  external: ['@duckdb/node-bindings'],
+  plugins: [deferDriverPackages()],
 });
 
 // papi local as papi starts it in the background: one file with nothing of the CLI.

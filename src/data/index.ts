@@ -12,10 +12,10 @@ import { directoryInputs } from './directory.js';
 import { DataSourceError } from './errors.js';
 import { movielensArchive, movielensInputs, type DataProgress } from './movielens.js';
 import { createOutputDir, removeOutputDir, type DataCounts, type DataKind } from './output.js';
-import { writeSample, type SampleSize } from './sample.js';
+import { writeSample, writeSampleInWorker, type SampleSize } from './sample.js';
 import { plural } from '../ui/plural.js';
 
-export { DATA_KINDS, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
+export { DATA_KINDS, gzipForUpload, HEADERS, layoutPaths, type DataCounts, type DataKind } from './output.js';
 export { MOVIELENS_100K, type DataProgress } from './movielens.js';
 export { generateSample, SAMPLE_SHAPE, SAMPLE_SHAPES, SAMPLE_SIZES, type SampleSize } from './sample.js';
 export * from './errors.js';
@@ -34,6 +34,8 @@ export interface PrepareDataOptions {
   idFormat?: IdFormat;
   /** Which generated sample `--data sample` makes (data.sampleSize; default 100k). */
   sampleSize?: SampleSize;
+  /** Make the sample in a worker thread (papi setup, while papi local starts). */
+  sampleInWorker?: boolean;
   /** Another archive than GroupLens's (tests). */
   movielens?: { url?: string; sha256?: string };
 }
@@ -75,7 +77,7 @@ export async function prepareData(source: string, options: PrepareDataOptions): 
     const idFormat = options.idFormat ?? 'integer';
     if (source === 'sample') {
       const size = options.sampleSize ?? '100k';
-      counts = await writeSample(files, { size, idFormat, signal: options.signal });
+      counts = await (options.sampleInWorker ? writeSampleInWorker : writeSample)(files, { size, idFormat, signal: options.signal });
       origin = `sample${size === '100k' ? '' : ` ${size}`}${idFormat === 'integer' ? '' : ' (alphanumeric ids)'}`;
     } else if (source === 'movielens') {
       const archive = await movielensArchive({ ...options, ...options.movielens });

@@ -7,6 +7,9 @@
 // Determinism: a seeded 32-bit generator and only + - * / and floor on doubles (no Math.pow, log
 // or exp, whose last bits may differ between platforms). The files are written as they are made
 // (10m is about 300 MB of ratings): only the per-item and per-user tables stay in memory.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { sampleUserId, type IdFormat } from '../config/id-format.js';
 import type { SampleSize } from '../config/types.js';
 export type { SampleSize };
@@ -203,6 +206,33 @@ export async function writeSample(files: Record<DataKind, string>, options: Samp
     throw error;
   }
   return { users: writers.users.rows, ratings: writers.ratings.rows, titles: writers.titles.rows };
+}
+
+/**
+ * writeSample in a worker thread, so the thread that asked can go on (papi setup starts papi local
+ * meanwhile). Built, the worker is sample-worker.js beside this module; run from source (tests under
+ * vitest), there is none and the sample is made here. Aborting `signal` stops the worker.
+ */
+export async function writeSampleInWorker(files: Record<DataKind, string>, options: SampleOptions & { signal?: AbortSignal } = {}): Promise<DataCounts> {
+  const entry = fileURLToPath(new URL('./sample-worker.js', import.meta.url));
+  const { signal, ...sampleOptions } = options;
+  if (!existsSync(entry)) return writeSample(files, options);
+  signal?.throwIfAborted();
+  const worker = new Worker(entry, { workerData: { files, options: sampleOptions } });
+  const onAbort = () => void worker.terminate();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    const answer = await new Promise<{ counts?: DataCounts; error?: string }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(signal?.aborted ? signal.reason : new Error(`the sample's worker exited (code ${code}) without an answer`)));
+    });
+    if (answer.error !== undefined) throw new Error(answer.error);
+    return answer.counts!;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await worker.terminate();
+  }
 }
 
 /** mulberry32: a small, well-mixed 32-bit generator; exact in doubles, so identical everywhere. */

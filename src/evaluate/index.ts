@@ -136,7 +136,7 @@ export async function evaluate(ctx: ConnectedContext, options: EvaluateOptions):
     }, (d) => d);
     await ctx.out.task('Load the data', async () => {
       for (const kind of ['ratings', 'titles', 'users'] as const) {
-        await run(step('put', '', 'data', 'data/put.sql', { file: fileUrl(prepared.files[kind]), stage: names.stage, folder: pathSegment(kind) }).statements);
+        await run(step('put', '', 'data', 'data/put.sql', { file: fileUrl(await data.gzipForUpload(prepared.files[kind])), stage: names.stage, folder: pathSegment(kind) }).statements);
         const template = { ratings: 'data/01-ratings.sql', titles: 'data/02-titles.sql', users: 'data/03-users.sql' }[kind];
         const table: Record<string, TemplateValue> = {
           ratings: { ratings_table: names.ratings, user_id_type: idType },

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../local/index.js';
 import { packagePath } from '../paths.js';
+import { Output } from '../ui/output.js';
+import { startInBackground } from './index.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'papi-detach-'));
 const papi = (...argv: string[]) => execa(process.execPath, [packagePath('bin', 'papi'), ...argv], { cwd: root, env: { HOME: root, NO_COLOR: '1' }, reject: false, timeout: 60_000 });
@@ -58,5 +60,19 @@ describe('papi local start --detach', () => {
     }
     expect(existsSync(path.join(dataDir, 'start.lock'))).toBe(false);
     expect(existsSync(path.join(dataDir, 'local.json'))).toBe(false);
+  }, 60_000);
+
+  it('hands the starter the spawned pid while papi local is still starting (#16.3: the CLI loads the driver then, not before the spawn)', async () => {
+    const dataDir = path.join(root, 'while-starting');
+    const out = new Output({ stdout: process.stdout, stderr: process.stderr, json: true, verbose: false, colorLevel: 0, spinners: false });
+    const ctx = { out, env: { HOME: root }, cwd: root, signal: new AbortController().signal };
+    const seen: Array<{ pid: number; alive: boolean; ready: boolean }> = [];
+    // local.json is papi local's word that it is ready: not there yet when the starter gets the pid.
+    const running = await startInBackground(ctx, dataDir, 0, (pid) => seen.push({ pid, alive: isAlive(pid), ready: existsSync(path.join(dataDir, 'local.json')) }));
+    try {
+      expect(seen).toEqual([{ pid: running.pid, alive: true, ready: false }]);
+    } finally {
+      await papi('local', 'stop', '--data-dir', dataDir);
+    }
   }, 60_000);
 });

@@ -54,6 +54,11 @@ export interface StartOptions {
   /** Admin password (default: generated once and stored 0600 in the data directory). */
   password?: string;
   behaviour: LocalBehaviour;
+  /**
+   * Called once the background process is spawned, while this one only waits for it: work for the
+   * other core (the CLI loads the driver then; loaded before the spawn, it delayed papi local's start).
+   */
+  whileStarting?: (pid: number) => void;
 }
 
 /** What starting papi local in the background uses of a command's context. */
@@ -162,6 +167,7 @@ async function detach(ctx: Starter, options: StartOptions, password: string): Pr
   }
   const pid = child.pid;
   if (pid === undefined) throw new ToolError('Could not start papi local in the background.', { hint: `See ${logFile}.` });
+  options.whileStarting?.(pid);
   const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
   const pipe = child.stdio[3] as Readable;
   child.unref();
@@ -254,10 +260,10 @@ export async function localStatus(dataDir: string): Promise<LocalInstance> {
  * starts one with the default behaviour and returns once it is ready. A failure to start is exit 3,
  * like any target that cannot be reached (a data directory from a newer papi stays exit 2, Ctrl-C 130).
  */
-export async function startInBackground(ctx: Starter, dataDir: string, port: number): Promise<Running> {
+export async function startInBackground(ctx: Starter, dataDir: string, port: number, whileStarting?: (pid: number) => void): Promise<Running> {
   const behaviour = { refuseHybridTables: false, refuseContainerServices: false, refuseHybridSwap: false };
   try {
-    return await startDetached(ctx, { dataDir, port, behaviour });
+    return await startDetached(ctx, { dataDir, port, behaviour, ...(whileStarting ? { whileStarting } : {}) });
   } catch (error) {
     if (error instanceof UsageError || error instanceof CancelledError || !(error instanceof PapiError)) throw error;
     throw new AuthError(`papi local did not start: ${error.message}`, { cause: error, ...(error.hint ? { hint: error.hint } : {}) });

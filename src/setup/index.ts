@@ -59,22 +59,29 @@ export async function setup(ctx: ConnectedContext, options: SetupOptions): Promi
 async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: PapiConfig, plan: SetupPlan): Promise<SetupResult> {
   const { runSetup } = await import('./phases.js');
   const data = await import('../data/index.js');
-  const target = await ctx.target();
-  const started = performance.now();
-  const conn = await ctx.connection();
-  // papi local reached through a connection gets the generated sample too (it has no network either).
-  const { platformOf } = await import('../snowflake/platform.js');
-  const papiLocal = target.kind === 'local' || (await platformOf(conn)).papiLocal;
-  const source = data.resolveDataSource(config.data.source, papiLocal ? 'local' : 'snowflake');
+  const { readsTables, checkSourceTables } = await import('./source-tables.js');
+  const loadsFiles = plan.steps.some((step) => step.phase === 'data') && !readsTables(config);
+  const prepare = (source: string, sampleInWorker = false) =>
+    data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize, sampleInWorker });
+  // The generated sample for papi local is made in a worker while papi local starts (this thread then
+  // mostly waits for it); still before anything is created. Other sources are read once connected.
+  const early = loadsFiles && config.target !== 'snowflake' && data.resolveDataSource(config.data.source, 'local') === 'sample' ? prepare('sample', true) : undefined;
+  // Never left unhandled when the run stops before it is awaited (papi local failed to start).
+  early?.catch(() => undefined);
   let prepared: Awaited<ReturnType<typeof data.prepareData>> | undefined;
   try {
+    const target = await ctx.target();
+    const started = performance.now();
+    const conn = await ctx.connection();
+    // papi local reached through a connection gets the generated sample too (it has no network either).
+    const { platformOf } = await import('../snowflake/platform.js');
+    const papiLocal = target.kind === 'local' || (await platformOf(conn)).papiLocal;
+    const source = data.resolveDataSource(config.data.source, papiLocal ? 'local' : 'snowflake');
     // The data is read and checked before anything is created: a wrong --data path or a bad file
     // stops the run with nothing changed (it used to fail after every object was made).
-    const { readsTables, checkSourceTables } = await import('./source-tables.js');
     if (plan.steps.some((step) => step.phase === 'data') && readsTables(config))
       await ctx.out.task('Check the tables (data.source: tables)', () => checkSourceTables(conn, config), () => '');
-    else if (plan.steps.some((step) => step.phase === 'data'))
-      prepared = await ctx.out.task('Prepare data', () => data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize }), (p) => p.source);
+    else if (loadsFiles) prepared = await ctx.out.task('Prepare data', () => early ?? prepare(source), (p) => p.source);
     const steps = await runSetup({
       conn,
       config,
@@ -89,7 +96,7 @@ async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: P
   } catch (error) {
     throw explainHybridUnsupported(error);
   } finally {
-    await prepared?.remove();
+    await (prepared ?? (await early?.catch(() => undefined)))?.remove();
   }
 }
 

@@ -10,6 +10,7 @@ import { resolveNames, step as renderStep, type PlanStep, type SetupPhase } from
 import { SnowflakeError, UsageError } from '../ui/errors.js';
 import { runStatement, type Row, type StatementRunner } from '../snowflake/runner.js';
 import { fileUrl, pathSegment, type TemplateValue } from '../snowflake/template.js';
+import { gzipForUpload } from '../data/output.js';
 import { fingerprint, isMissingObject, SetupState } from './fingerprints.js';
 import { checkUserIdColumn } from './id-columns.js';
 import { publish, type PublishOutcome } from './publish.js';
@@ -206,7 +207,7 @@ async function putFiles(conn: StatementRunner, config: PapiConfig, kind: string,
   if (!file) throw new Error(`no ${kind} file was prepared`);
   const names = resolveNames(config.snowflake);
   const put = renderStep('put', 'Upload', 'data', 'data/put.sql', {
-    file: fileUrl(file),
+    file: fileUrl(await gzipForUpload(file)),
     stage: names.stage,
     folder: pathSegment(kind),
   });

@@ -53,9 +53,11 @@ export async function resolveTarget(config: PapiConfig, io: TargetIO): Promise<T
     await ensureProjectDirFor(config, dataDir);
     // Say where: a command run in a subfolder or beside another papi.yaml must not surprise anyone.
     // In this process (no second papi to load): papi local itself starts as a detached process. The
-    // driver, which the command loads next, loads meanwhile (this process only waits for the child).
-    void import('./driver.js').then((driver) => driver.loadDriver({ debug: (message) => out.debug(message) })).catch(() => undefined);
-    await out.task(`Start papi local in the background for the project in ${config.projectDir}`, () => startInBackground(io, dataDir, config.local.port), () => `(data: ${dataDir})`);
+    // driver, which the command loads next, loads meanwhile (this process only waits for the child) —
+    // once the child is spawned: its load holds this process's event loop, and begun before, it
+    // delayed the spawn by as long.
+    const loadDriver = () => void import('./driver.js').then((driver) => driver.loadDriver({ debug: (message) => out.debug(message) })).catch(() => undefined);
+    await out.task(`Start papi local in the background for the project in ${config.projectDir}`, () => startInBackground(io, dataDir, config.local.port, loadDriver), () => `(data: ${dataDir})`);
     running = await runningInstance(dataDir);
     if (!running) throw new AuthError(`papi local did not start for ${dataDir}`, { hint: 'Run `papi local start` to see why.' });
     out.info(`papi local keeps running for the next commands (data: ${dataDir}); stop it with \`papi local stop\`.`);
