@@ -14,10 +14,16 @@
 // one reused, most recently freed first); with maxSockets all in use a request waits, first come
 // first served, and its timeout starts when it gets a connection.
 import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import tls from 'node:tls';
-import { HTTPParser } from 'http-parser-js';
+import type { HTTPParser as Parser } from 'http-parser-js';
 import type { TokenRenewal } from './renewal.js';
+
+// Loaded with the first connection, not with this module: every papi command imports the bench
+// command's definition (see histogram.ts), and only papi bench sends requests.
+let parserClass: typeof Parser | undefined;
+const httpParser = (): typeof Parser => (parserClass ??= (createRequire(import.meta.url)('http-parser-js') as typeof import('http-parser-js')).HTTPParser);
 
 export type ErrorKind = 'timeout' | 'reset' | 'refused' | 'other';
 
@@ -214,7 +220,7 @@ class Request {
 
 class Connection {
   request: Request | undefined;
-  private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
+  private readonly parser: InstanceType<typeof Parser>;
   private status = 0;
   private cache: string | undefined;
   private refresh: string | undefined;
@@ -224,6 +230,8 @@ class Connection {
     private readonly client: HttpClient,
     readonly socket: net.Socket,
   ) {
+    const HTTPParser = httpParser();
+    this.parser = new HTTPParser(HTTPParser.RESPONSE);
     this.parser[HTTPParser.kOnHeadersComplete] = (info) => {
       this.status = info.statusCode;
       this.keepAlive = info.shouldKeepAlive;
