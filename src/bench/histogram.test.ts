@@ -20,6 +20,15 @@ describe('LatencyHistogram percentiles', () => {
     expect(h.count).toBe(10_000);
   });
 
+  it("a timeline slice's summary: p50, p99 and max as percentiles() gives them", () => {
+    const h = new LatencyHistogram(2);
+    for (let us = 1; us <= 5000; us += 7) h.recordMs(us / 1000);
+    h.recordMs(250);
+    const { p50, p99, max } = h.percentiles();
+    expect(h.sliceSummary()).toEqual({ p50, p99, max });
+    expect(new LatencyHistogram(2).sliceSummary()).toEqual({ p50: 0, p99: 0, max: 0 });
+  });
+
   it('fixed values: every percentile is the value', () => {
     const h = new LatencyHistogram();
     for (let i = 0; i < 1000; i++) h.recordMs(2.5);

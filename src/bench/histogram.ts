@@ -73,6 +73,14 @@ export class LatencyHistogram {
     };
   }
 
+  /**
+   * p50, p99 and max only, as percentiles() has them: a timeline slice needs no more, and min and
+   * above all mean (hdr-histogram-js walks every recorded value for it) were most of the report's cost.
+   */
+  sliceSummary(): { p50: number; p99: number; max: number } {
+    return { p50: this.percentileMs(50), p99: this.percentileMs(99), max: this.percentileMs(100) };
+  }
+
   /** The 1-2-5 buckets from the first to the last non-empty one. */
   distribution(): Bucket[] {
     const first = this.buckets.findIndex((n) => n > 0);

@@ -65,7 +65,7 @@ export class Timeline {
     const points: TimelinePoint[] = [];
     this.slots.forEach((slot, index) => {
       if (!slot) return;
-      const p = slot.latency.percentiles();
+      const p = slot.latency.sliceSummary();
       points.push({
         atS: (index * this.widthMs) / 1000,
         count: slot.latency.count,
