@@ -8,7 +8,7 @@ import type { TokenRenewal } from './renewal.js';
 import { renderHtml } from './html.js';
 import { IdPicker, readIdsFile, type CacheMode } from './ids.js';
 import { jmeterCsv, jmeterSettings, writeJmeterPlan } from './jmeter.js';
-import { benchPlan, type BenchFlags, type BenchPlan } from './options.js';
+import { benchPlan, defaultConnections, type BenchFlags, type BenchPlan } from './options.js';
 import { buildReport, evaluateGates, fmt, type BenchReport } from './report.js';
 import { destroy, runBench, type Progress } from './run.js';
 
@@ -58,6 +58,7 @@ function withCacheMode(target: Target, mode: CacheMode): Target {
 /** One measured run in one cache mode, and its report (gates not evaluated). */
 async function measureMode(ctx: ConnectedContext, plan: BenchPlan, mode: CacheMode, baseTarget: Target, ids: string[]): Promise<BenchReport> {
   const target = withCacheMode(baseTarget, mode);
+  const connections = plan.connections ?? defaultConnections(target.url, plan.maxInFlight);
   const picker = newPicker(plan, mode, ids);
   const planned = plannedRequests(plan);
   if (planned !== undefined) picker.ensureCapacity(planned);
@@ -74,7 +75,7 @@ async function measureMode(ctx: ConnectedContext, plan: BenchPlan, mode: CacheMo
       timeoutMs: plan.timeoutMs,
       maxInFlight: plan.maxInFlight,
       maxSendsPerTick: plan.maxSendsPerTick,
-      connections: plan.connections,
+      connections,
       calibrateMs: plan.model.kind === 'open' ? calibrationMs(plan.model.rate) : 0,
       signal: ctx.signal,
       onProgress,
@@ -98,7 +99,7 @@ async function measureMode(ctx: ConnectedContext, plan: BenchPlan, mode: CacheMo
     timeoutMs: plan.timeoutMs,
     maxInFlight: plan.maxInFlight,
     maxSendsPerTick: plan.maxSendsPerTick,
-    connections: plan.model.kind === 'open' ? plan.connections : plan.model.concurrency,
+    connections: plan.model.kind === 'open' ? connections : plan.model.concurrency,
     seed: plan.seed,
   });
   destroy(measurement);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_OPTIONS } from '../cli/commands/bench.js';
 import { parseOptions } from '../cli/define.js';
 import { UsageError } from '../ui/errors.js';
-import { benchPlan, parseHeaders, type BenchFlags } from './options.js';
+import { benchPlan, defaultConnections, parseHeaders, type BenchFlags } from './options.js';
 
 /** The flags as the CLI hands them over: commander's text, typed and checked by the declarations. */
 function plan(raw: Record<string, string>) {
@@ -29,10 +29,16 @@ describe('benchPlan', () => {
     expect(plan({ duration: '30', requests: '5' })).toMatchObject({ requests: 5, durationMs: 30_000 });
   });
 
-  it('--connections bounds the open model\'s connections (default: one per request in flight)', () => {
-    expect(plan({}).connections).toBe(1000);
+  it('--connections bounds the open model\'s connections (default: decided by the endpoint)', () => {
+    expect(plan({}).connections).toBeUndefined();
     expect(plan({ maxInFlight: '50' }).connections).toBe(50);
     expect(plan({ connections: '16' }).connections).toBe(16);
+  });
+
+  it('by default, 64 connections to an endpoint on this machine and one per request in flight to any other', () => {
+    for (const url of ['http://127.0.0.1:8080', 'http://localhost:3000/x', 'http://[::1]:9000', 'http://127.1.2.3']) expect(defaultConnections(url, 1000)).toBe(64);
+    expect(defaultConnections('http://127.0.0.1:8080', 10)).toBe(10);
+    for (const url of ['https://abc-myorg-myacct.snowflakecomputing.app', 'http://10.0.0.5:8080', 'http://127.0.0.1.example.com']) expect(defaultConnections(url, 1000)).toBe(1000);
   });
 
   it('--concurrency is the closed model', () => {

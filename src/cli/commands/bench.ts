@@ -31,7 +31,7 @@ export const BENCH_OPTIONS = {
   timeout: { type: 'number', placeholder: 'seconds', min: 0.001, max: 600, description: 'per-request timeout (default 10)' },
   maxInFlight: { ...count(100_000), placeholder: 'n', description: 'open model: requests in flight before sends are dropped (default 1000)' },
   maxSendsPerTick: { ...count(100_000), placeholder: 'n', description: 'open model: sends per timer tick before the rest wait (default 100)' },
-  connections: { ...count(100_000), placeholder: 'n', description: 'open model: most connections open; a due request waits for a free one, its wait counted in its latency (default: --max-in-flight)' },
+  connections: { ...count(100_000), placeholder: 'n', description: 'open model: most connections open; a due request waits for a free one, its wait counted in its latency (default: 64 to an endpoint on this machine such as papi local, else --max-in-flight)' },
   output: { type: 'string', placeholder: 'file.html', description: 'write a self-contained HTML report' },
   p90Max: { type: 'number', placeholder: 'ms', min: 0, max: Infinity, description: 'exit 4 when p90 is above this' },
   maxErrorRate: { type: 'number', placeholder: 'fraction', min: 0, max: 1, description: 'exit 4 when the error rate (0–1) is above this' },
