@@ -70,6 +70,20 @@ describe('log', () => {
   });
 });
 
+/** `contents` (importing ./log.ts) bundled with sonic-boom into `dir`, to run with node alone as the service bundle runs. */
+async function bundledScript(dir: string, contents: string): Promise<string> {
+  const script = join(dir, 'script.cjs');
+  await build({
+    stdin: { contents, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: script,
+    logLevel: 'silent',
+  });
+  return script;
+}
+
 describe('fdSink', () => {
   const lines = Array.from({ length: 1000 }, (_, i) => `{"n":${i}}\n`);
 
@@ -115,28 +129,19 @@ describe('fdSink', () => {
       // is not reading yet (a full pipe: buffers still held), the later ones a reader keeping up
       // (written batches: their buffers taken again). Any batch overwritten before it was written
       // shows up as lost, repeated or mixed lines.
-      const script = join(dir, 'reuse.cjs');
-      await build({
-        stdin: {
-          contents: `import { fdSink } from './log.ts';
-            const sink = fdSink(1, 1);
-            const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-            (async () => {
-              for (let round = 0; round < 40; round++) {
-                for (let i = 0; i < 500; i++) sink.write('{"round":' + round + ',"n":' + i + ',"pad":"' + 'x'.repeat(round % 7 * 40) + '"}\\n');
-                await pause(round < 20 ? 1 : 15);
-              }
-              sink.flush();
-            })();`,
-          resolveDir: fileURLToPath(new URL('.', import.meta.url)),
-          loader: 'ts',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile: script,
-        logLevel: 'silent',
-      });
+      const script = await bundledScript(
+        dir,
+        `import { fdSink } from './log.ts';
+        const sink = fdSink(1, 1);
+        const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+        (async () => {
+          for (let round = 0; round < 40; round++) {
+            for (let i = 0; i < 500; i++) sink.write('{"round":' + round + ',"n":' + i + ',"pad":"' + 'x'.repeat(round % 7 * 40) + '"}\\n');
+            await pause(round < 20 ? 1 : 15);
+          }
+          sink.flush();
+        })();`,
+      );
       const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.pause();
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -155,23 +160,13 @@ describe('fdSink', () => {
   it('writes what is pending when the process exits without a flush', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-'));
     try {
-      // log.ts bundled with sonic-boom, run by node alone, as the service bundle runs.
-      const script = join(dir, 'exit.cjs');
-      await build({
-        stdin: {
-          contents: `import { fdSink } from './log.ts';
-            const sink = fdSink(1, 60_000);
-            for (let i = 0; i < 1000; i++) sink.write('{"n":' + i + '}\\n');
-            process.exit(0);`,
-          resolveDir: fileURLToPath(new URL('.', import.meta.url)),
-          loader: 'ts',
-        },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        outfile: script,
-        logLevel: 'silent',
-      });
+      const script = await bundledScript(
+        dir,
+        `import { fdSink } from './log.ts';
+        const sink = fdSink(1, 60_000);
+        for (let i = 0; i < 1000; i++) sink.write('{"n":' + i + '}\\n');
+        process.exit(0);`,
+      );
       const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
       expect(run.stderr).toBe('');
       expect(run.stdout).toBe(lines.join(''));
