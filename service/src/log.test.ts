@@ -106,6 +106,24 @@ describe('fdSink', () => {
     }
   });
 
+  it('hands an event line over at once, with the request lines gathered before it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-log-now-'));
+    try {
+      const file = join(dir, 'out.log');
+      const fd = openSync(file, 'w');
+      // A minute's batch: only the event line can make anything reach the file in this test.
+      const log = createLogger(fdSink(fd, 60_000).write);
+      log.request({ requestId: 'r', method: 'GET', path: '/customer/:ids', status: 200, ids: 1, cache: 'HIT', ms: 0.01 });
+      log.info('listening', { port: 8080 });
+      const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      for (let i = 0; i < 200 && lines().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(lines().map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['request', 'listening']);
+      closeSync(fd);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes batches larger than its first buffer, and lines of any size, byte for byte', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-log-grow-'));
     try {
