@@ -1,7 +1,7 @@
 // The service's clocks. A cache hit reads the clock twice, when it starts and when it is answered,
 // and takes all it needs from those two readings: the cache's freshness (on the monotonic clock),
-// the request's duration and its log line's wall time. Each reading costs ~0.1 µs here, about 2 % of
-// a cache hit's CPU for the two readings it used to make besides those.
+// the request's duration and its log line's wall time. Each reading costs about 0.1 µs on these
+// machines (a loop of performance.now() or Date.now()), against ~15 µs for a whole cache hit.
 
 /** Milliseconds on the monotonic clock, performance.now(): request durations and the cache's ages are measured on it. */
 export const monotonicMs = (): number => performance.now();
