@@ -3,6 +3,7 @@
 // token as plain text (itself a JWT); a JSON body with access_token is accepted too. Neither the JWT
 // nor the token is ever logged or put into an error message.
 import { AuthError, UsageError, type PapiErrorOptions } from '../ui/errors.js';
+import { isLoopbackHost } from '../config/account-url.js';
 import { bareHost } from './jwt-account.js';
 import { tryDecodeJwtExpiry } from './jwt.js';
 
@@ -144,8 +145,7 @@ function tokenEndpoint(accountUrl: string): URL {
   } catch {
     throw new UsageError(`Invalid account URL "${accountUrl}".`, { code: 'ACCOUNT_URL_INVALID', hint: 'Expected https://<account>.snowflakecomputing.com' });
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.startsWith('127.');
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     // The JWT is a credential: plain HTTP only to this machine (papi local).
     throw new UsageError(`Refusing to send credentials to ${url.origin}: HTTPS is required.`, { code: 'ACCOUNT_URL_INSECURE' });
   }

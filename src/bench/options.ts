@@ -1,4 +1,5 @@
 // The flags of `papi bench`, validated into one typed plan before anything is sent.
+import { isLoopbackHost } from '../config/account-url.js';
 import { UsageError } from '../ui/errors.js';
 import type { CacheMode } from './ids.js';
 import { DEFAULTS, type LoadModel } from './run.js';
@@ -105,12 +106,7 @@ export function benchPlan(flags: BenchFlags): BenchPlan {
 export const LOCAL_CONNECTIONS = 64;
 
 export function defaultConnections(url: string, maxInFlight: number): number {
-  return onThisMachine(new URL(url).hostname) ? Math.min(LOCAL_CONNECTIONS, maxInFlight) : maxInFlight;
-}
-
-/** localhost, 127.0.0.0/8 or ::1 (a URL's hostname keeps an IPv6 address's brackets). */
-function onThisMachine(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return isLoopbackHost(new URL(url).hostname) ? Math.min(LOCAL_CONNECTIONS, maxInFlight) : maxInFlight;
 }
 
 /** `--header "Name: value"`, repeatable. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountUrlOf, hostProblem } from './account-url.js';
+import { accountUrlOf, hostProblem, isLoopbackHost } from './account-url.js';
 
 describe('accountUrlOf', () => {
   it('builds the URL from host, protocol and port as the Snowflake CLI and the drivers do', () => {
@@ -26,5 +26,12 @@ describe('hostProblem', () => {
     expect(hostProblem({ host: 'https://a.example.com/path' })).toMatch(/has a path/);
     expect(hostProblem({ host: 'https://a.example.com', port: 8080 })).toMatch(/port and protocol would be ignored/);
     expect(hostProblem({ host: 'not a host' })).toMatch(/is not a host name/);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('is localhost, an address in 127.0.0.0/8 or ::1, not a name that starts like one', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['127.0.0.1.example.com', '127.evil.example', 'example.com', '10.0.0.5', '[::2]']) expect(isLoopbackHost(host), host).toBe(false);
   });
 });

@@ -43,7 +43,11 @@ export function hostProblem(connection: UrlKeys): string | undefined {
   return undefined;
 }
 
-/** http is for papi local and test endpoints: on anything else the password and tokens travel in clear text. */
+/**
+ * A host on this machine: localhost, an address in 127.0.0.0/8, or ::1 (a URL's hostname keeps an
+ * IPv6 address's brackets). http is for these only: on anything else the password and tokens travel
+ * in clear text. An address, not a prefix: 127.0.0.1.example.com is somebody else's host.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.startsWith('127.') || hostname === '[::1]' || hostname === '::1';
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
