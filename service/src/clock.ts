@@ -12,16 +12,18 @@ const WALL_CHECK_MS = 1000;
 /**
  * Wall-clock milliseconds for a monotonic reading: performance.timeOrigin plus the reading, checked
  * against Date.now() at most once a second, so a wall clock set since the process started (NTP
- * stepping it) is followed within a second. Readings from monotonicMs().
+ * stepping it) is followed within a second. Readings from monotonicMs(), of now or of the past (a
+ * log line made after its request): the check compares Date.now() with a reading of its own.
  */
-export function wallClock(dateNow: () => number = Date.now, origin = performance.timeOrigin): (monotonic: number) => number {
+export function wallClock(dateNow: () => number = Date.now, origin = performance.timeOrigin, monotonicNow: () => number = monotonicMs): (monotonic: number) => number {
   let offset = origin;
   let nextCheck = 0;
   return (monotonic) => {
     if (monotonic >= nextCheck) {
-      nextCheck = monotonic + WALL_CHECK_MS;
+      const now = monotonicNow();
+      nextCheck = now + WALL_CHECK_MS;
       // Date.now() is whole milliseconds: a difference within one is its rounding, not a step.
-      const drift = dateNow() - (offset + monotonic);
+      const drift = dateNow() - (offset + now);
       if (drift > 1 || drift < -1) offset += drift;
     }
     return offset + monotonic;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { monotonicMs } from './clock.js';
-import { createLogger, describeError, fdSink, maskSecrets } from './log.js';
+import { createLogger, describeError, fdSink, maskSecrets, type RequestLogLine } from './log.js';
 
 describe('log', () => {
   it('writes one JSON line per event', () => {
@@ -57,6 +57,60 @@ describe('log', () => {
     expect(Math.abs(now! - past! - 60_000)).toBeLessThan(1000);
   });
 
+  it('writes durations as JSON numbers, the same text as String()', () => {
+    const lines: string[] = [];
+    const log = createLogger((line) => lines.push(line));
+    const durations = [...Array.from({ length: 1000 }, (_, us) => us / 1000), 0.0005, 1, 1.5, 12.345, 1e21, 0.1 + 0.2];
+    for (const ms of durations) log.request({ requestId: 'r', method: 'GET', path: '/', status: 200, ms });
+    expect(lines.map((line) => /"ms":([^}]*)\}/.exec(line)![1])).toEqual(durations.map(String));
+  });
+
+  describe('with batchMs, request lines kept and made together', () => {
+    const sample = (count: number, from = 0): RequestLogLine[] => {
+      const at = monotonicMs();
+      return Array.from({ length: count }, (_, n) => {
+        const i = n + from;
+        return { requestId: i === 7 ? 'a"b' : `r${i}`, method: 'GET', path: i % 50 === 0 ? '/' : '/customer/:ids', status: i % 30 === 0 ? 503 : 200, ids: i % 3 === 0 ? undefined : 1, cache: 'HIT', ms: i % 9 === 0 ? 1234.5 : i / 1000, at: at + i * 0.3 };
+      });
+    };
+    const requestIds = (texts: string[]): string[] => texts.join('').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { requestId: string }).requestId);
+
+    it('writes them after batchMs, the same text as made one by one, at most 64 lines to a write', async () => {
+      const lines = sample(200);
+      const oneByOne: string[] = [];
+      const unbatched = createLogger((text) => oneByOne.push(text));
+      const batchedTexts: string[] = [];
+      const batched = createLogger((text) => batchedTexts.push(text), { batchMs: 20 });
+      for (const line of lines) {
+        unbatched.request(line);
+        batched.request(line);
+      }
+      expect(batchedTexts).toEqual([]);
+      for (let i = 0; i < 200 && batchedTexts.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(batchedTexts.join('')).toBe(oneByOne.join(''));
+      expect(batchedTexts.map((text) => text.split('\n').length - 1)).toEqual([64, 64, 64, 8]);
+    });
+
+    it('writes the lines kept before an event ahead of it, at once', () => {
+      const texts: string[] = [];
+      const log = createLogger((text) => texts.push(text), { batchMs: 60_000 });
+      sample(3).forEach((line) => log.request(line));
+      log.info('stopping', { signal: 'SIGTERM' });
+      expect(texts.join('').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['request', 'request', 'request', 'stopping']);
+    });
+
+    it('makes them early once 16,384 are kept, and flush() writes the rest', () => {
+      const texts: string[] = [];
+      const log = createLogger((text) => texts.push(text), { batchMs: 60_000 });
+      sample(16_385).forEach((line) => log.request(line));
+      const ids = requestIds(texts);
+      expect(ids).toHaveLength(16_384);
+      expect(ids.at(-1)).toBe('r16383');
+      log.flush();
+      expect(requestIds(texts)).toHaveLength(16_385);
+    });
+  });
+
   it('describes store errors with code and SQLSTATE, on one line, tokens masked', () => {
     const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJBQ01FLlNWQyJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
     const error = Object.assign(new Error(`SQL compilation error:\nObject 'X' does not exist ${token}`), { code: '002003', sqlState: '42S02' });
@@ -92,8 +146,12 @@ describe('fdSink', () => {
     try {
       const file = join(dir, 'out.log');
       const fd = openSync(file, 'w');
-      const sink = fdSink(fd, 1);
-      lines.slice(0, 500).forEach((line) => sink.write(line));
+      const sink = fdSink(fd);
+      lines.slice(0, 499).forEach((line) => sink.write(line));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Nothing is written before a write says `now`.
+      expect(readFileSync(file, 'utf8')).toBe('');
+      sink.write(lines[499]!, true);
       for (let i = 0; i < 200 && readFileSync(file, 'utf8').length < lines.slice(0, 500).join('').length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(readFileSync(file, 'utf8')).toBe(lines.slice(0, 500).join(''));
       lines.slice(500).forEach((line) => sink.write(line));
@@ -106,13 +164,13 @@ describe('fdSink', () => {
     }
   });
 
-  it('hands an event line over at once, with the request lines gathered before it', async () => {
+  it('hands an event line over at once, with the request lines kept before it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-log-now-'));
     try {
       const file = join(dir, 'out.log');
       const fd = openSync(file, 'w');
       // A minute's batch: only the event line can make anything reach the file in this test.
-      const log = createLogger(fdSink(fd, 60_000).write);
+      const log = createLogger(fdSink(fd), { batchMs: 60_000 });
       log.request({ requestId: 'r', method: 'GET', path: '/customer/:ids', status: 200, ids: 1, cache: 'HIT', ms: 0.01 });
       log.info('listening', { port: 8080 });
       const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
@@ -129,7 +187,7 @@ describe('fdSink', () => {
     try {
       const file = join(dir, 'out.log');
       const fd = openSync(file, 'w');
-      const sink = fdSink(fd, 60_000);
+      const sink = fdSink(fd);
       const big = [`{"s":"${'é'.repeat(100_000)}"}\n`, ...lines, `{"s":"${'x'.repeat(300_000)}😀"}\n`, '{"lone":"\ud800"}\n'];
       big.forEach((line) => sink.write(line));
       sink.flush();
@@ -143,18 +201,18 @@ describe('fdSink', () => {
   it('reuses the buffer of a batch once written, and never one still waiting for a slow reader', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-log-reuse-'));
     try {
-      // Batches every millisecond, each line naming its round: the first rounds meet a reader that
+      // A batch per round, each line naming its round: the first rounds meet a reader that
       // is not reading yet (a full pipe: buffers still held), the later ones a reader keeping up
       // (written batches: their buffers taken again). Any batch overwritten before it was written
       // shows up as lost, repeated or mixed lines.
       const script = await bundledScript(
         dir,
         `import { fdSink } from './log.ts';
-        const sink = fdSink(1, 1);
+        const sink = fdSink(1);
         const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
         (async () => {
           for (let round = 0; round < 40; round++) {
-            for (let i = 0; i < 500; i++) sink.write('{"round":' + round + ',"n":' + i + ',"pad":"' + 'x'.repeat(round % 7 * 40) + '"}\\n');
+            for (let i = 0; i < 500; i++) sink.write('{"round":' + round + ',"n":' + i + ',"pad":"' + 'x'.repeat(round % 7 * 40) + '"}\\n', i === 499);
             await pause(round < 20 ? 1 : 15);
           }
           sink.flush();
@@ -175,13 +233,32 @@ describe('fdSink', () => {
     }
   });
 
+  it("writes a logger's kept request lines, then its sink's, when the process exits without a flush", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-kept-'));
+    try {
+      const script = await bundledScript(
+        dir,
+        `import { createLogger, fdSink } from './log.ts';
+        const log = createLogger(fdSink(1), { batchMs: 60_000 });
+        for (let i = 0; i < 1000; i++) log.request({ requestId: 'r' + i, method: 'GET', path: '/', status: 200, ms: 1 });
+        process.exit(0);`,
+      );
+      const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+      expect(run.stderr).toBe('');
+      const ids = run.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { requestId: string }).requestId);
+      expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes what is pending when the process exits without a flush', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-'));
     try {
       const script = await bundledScript(
         dir,
         `import { fdSink } from './log.ts';
-        const sink = fdSink(1, 60_000);
+        const sink = fdSink(1);
         for (let i = 0; i < 1000; i++) sink.write('{"n":' + i + '}\\n');
         process.exit(0);`,
       );

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServiceServer } from './http-server.js';
-import { createLogger, stdoutSink } from './log.js';
+import { createLogger, LOG_BATCH_MS, stdoutSink } from './log.js';
 import { createService } from './service.js';
 import { readSettings, SettingsError } from './settings.js';
 
@@ -19,15 +19,14 @@ const SHUTDOWN_GRACE_MS = 5000;
 const LISTEN_BACKLOG = 4096;
 
 function main(): void {
-  const stdout = stdoutSink();
-  const log = createLogger(stdout.write);
+  const log = createLogger(stdoutSink(), { batchMs: LOG_BATCH_MS });
   let settings;
   try {
     settings = readSettings(process.env, existsSync);
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
     for (const problem of error.problems) log.error('config_error', new Error(problem));
-    stdout.flush();
+    log.flush();
     process.exitCode = 2;
     return;
   }
@@ -67,7 +66,7 @@ function main(): void {
         log.info('stopped');
         // Whatever the driver still holds (sockets, timers) must not keep a stopped service alive.
         setTimeout(() => {
-          stdout.flush();
+          log.flush();
           process.exit();
         }, 1000).unref();
       });
