@@ -288,11 +288,12 @@ describe('Cache-Control: no-cache on GET /customer/:ids (RFC 9111 §5.2.1.4)', (
 
 describe('newRequestId', () => {
   it('gives UUID-shaped (v4) ids that count up from one random draw, all distinct', () => {
-    const ids = Array.from({ length: 10_000 }, () => newRequestId()); // more than one block of 4096
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ids = Array.from({ length: 10_000 }, () => newRequestId()); // several blocks of 1,024
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{9}[0-3][0-9a-f]{2}$/);
     expect(new Set(ids).size).toBe(ids.length);
     expect(new Set(ids.map((id) => id.slice(0, 24))).size).toBe(1);
+    // Up by one within a block (its last 3 hex digits, 000–3ff), to the next block's first after 3ff.
     const counts = ids.map((id) => Number.parseInt(id.slice(24), 16));
-    expect(counts.every((count, i) => i === 0 || count === counts[i - 1]! + 1)).toBe(true);
+    expect(counts.every((count, i) => i === 0 || count === counts[i - 1]! + ((count & 0xfff) === 0 ? 0xc01 : 1))).toBe(true);
   });
 });
