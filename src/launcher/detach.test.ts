@@ -21,7 +21,14 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('papi local start --detach', () => {
   it('runs papi local from dist/papi-local.mjs, outliving the command, until papi local stop', async () => {
     const dataDir = path.join(root, 'bundled');
-    const started = await papi('local', 'start', '--detach', '--json', '--data-dir', dataDir);
+    // A CA bundle for the CLI's own TLS (here one that does not exist: Node warns and goes on).
+    const caBundle = path.join(root, 'extra-ca.pem');
+    const started = await execa(process.execPath, [packagePath('bin', 'papi'), 'local', 'start', '--detach', '--json', '--data-dir', dataDir], {
+      cwd: root,
+      env: { HOME: root, NO_COLOR: '1', NODE_EXTRA_CA_CERTS: caBundle },
+      reject: false,
+      timeout: 60_000,
+    });
     expect(started.exitCode, started.stderr).toBe(0);
     const { pid, accessUrl } = JSON.parse(started.stdout) as { pid: number; accessUrl: string };
     try {
@@ -31,6 +38,9 @@ describe('papi local start --detach', () => {
         const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
         expect(argv[1]).toBe(packagePath('dist', 'papi-local.mjs'));
         expect(argv).not.toContain('local');
+        // papi local opens no TLS connection: it is spared reading the CLI's CA bundle at start.
+        expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).not.toContain(`NODE_EXTRA_CA_CERTS=${caBundle}`);
+        expect(readFileSync(`/proc/${pid}/environ`, 'utf8')).toContain('NO_COLOR=1');
       }
       expect((await fetch(`${accessUrl}/papi-local/instance`)).status).toBe(200);
       expect(JSON.parse(readFileSync(path.join(dataDir, 'local.json'), 'utf8'))).toMatchObject({ pid, accessUrl });
