@@ -298,7 +298,7 @@ function pick(running: Running): Running {
  * Node started with that variable reads and parses the bundle it names before anything else:
  * ~0.08 s of CPU on papi local's start with Debian's bundle, while the CLI waits for it.
  */
-export function localEnv(env: Record<string, string>): Record<string, string> {
+function localEnv(env: Record<string, string>): Record<string, string> {
   const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
   return rest;
 }
