@@ -138,6 +138,17 @@ async function bundledScript(dir: string, contents: string): Promise<string> {
   return script;
 }
 
+/** `contents` bundled (bundledScript) and run to its end with node alone: its stdout and stderr. */
+async function runBundled(contents: string): Promise<{ stdout: string; stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'papi-log-run-'));
+  try {
+    const run = spawnSync(process.execPath, [await bundledScript(dir, contents)], { encoding: 'utf8' });
+    return { stdout: run.stdout, stderr: run.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('fdSink', () => {
   const lines = Array.from({ length: 1000 }, (_, i) => `{"n":${i}}\n`);
 
@@ -234,39 +245,25 @@ describe('fdSink', () => {
   });
 
   it("writes a logger's kept request lines, then its sink's, when the process exits without a flush", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-kept-'));
-    try {
-      const script = await bundledScript(
-        dir,
-        `import { createLogger, fdSink } from './log.ts';
-        const log = createLogger(fdSink(1), { batchMs: 60_000 });
-        for (let i = 0; i < 1000; i++) log.request({ requestId: 'r' + i, method: 'GET', path: '/', status: 200, ms: 1 });
-        process.exit(0);`,
-      );
-      const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-      expect(run.stderr).toBe('');
-      const ids = run.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { requestId: string }).requestId);
-      expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i}`));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = await runBundled(
+      `import { createLogger, fdSink } from './log.ts';
+      const log = createLogger(fdSink(1), { batchMs: 60_000 });
+      for (let i = 0; i < 1000; i++) log.request({ requestId: 'r' + i, method: 'GET', path: '/', status: 200, ms: 1 });
+      process.exit(0);`,
+    );
+    expect(run.stderr).toBe('');
+    const ids = run.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { requestId: string }).requestId);
+    expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => `r${i}`));
   });
 
   it('writes what is pending when the process exits without a flush', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'papi-log-exit-'));
-    try {
-      const script = await bundledScript(
-        dir,
-        `import { fdSink } from './log.ts';
-        const sink = fdSink(1);
-        for (let i = 0; i < 1000; i++) sink.write('{"n":' + i + '}\\n');
-        process.exit(0);`,
-      );
-      const run = spawnSync(process.execPath, [script], { encoding: 'utf8' });
-      expect(run.stderr).toBe('');
-      expect(run.stdout).toBe(lines.join(''));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const run = await runBundled(
+      `import { fdSink } from './log.ts';
+      const sink = fdSink(1);
+      for (let i = 0; i < 1000; i++) sink.write('{"n":' + i + '}\\n');
+      process.exit(0);`,
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(lines.join(''));
   });
 });

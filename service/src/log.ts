@@ -91,7 +91,8 @@ const LINES_PER_WRITE = 64;
  * process exits.
  */
 export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}): Logger {
-  const write: (text: string, now: boolean) => void = typeof out === 'function' ? out : out.write;
+  const sink: LogSink = typeof out === 'function' ? { write: out, flush: () => undefined } : out;
+  const write = sink.write;
   const quoteToken = rememberFirst(quote, QUOTED_TOKENS_KEPT);
   const wallMs = wallClock();
   let isoMs = -1;
@@ -167,7 +168,7 @@ export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}
 
   const flush = (): void => {
     if (kept > 0) drain(false);
-    if (typeof out !== 'function') out.flush();
+    sink.flush();
   };
   // Whatever way the process ends, the request lines still kept are written.
   if (batchMs > 0) process.once('exit', flush);

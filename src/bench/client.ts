@@ -10,9 +10,9 @@
 // node:http server at 1,000/s (300 in flight): CPU per request about half of node:http's, and
 // clearly below undici's Pool (see the commit that brought this in).
 //
-// As node:http's Agent with keepAlive did: by default a connection per request in flight (an idle
-// one reused, most recently freed first); with maxSockets all in use a request waits, first come
-// first served, and its timeout starts when it gets a connection.
+// As node:http's Agent with keepAlive did: at most maxSockets connections (papi bench's default:
+// options.ts defaultConnections), an idle one reused, most recently freed first; with all of them in
+// use a request waits, first come first served, and its timeout starts when it gets a connection.
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { createRequire } from 'node:module';
 import net from 'node:net';

@@ -60,7 +60,9 @@ async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: P
   const { runSetup } = await import('./phases.js');
   const data = await import('../data/index.js');
   const { readsTables, checkSourceTables } = await import('./source-tables.js');
-  const loadsFiles = plan.steps.some((step) => step.phase === 'data') && !readsTables(config);
+  const loadsData = plan.steps.some((step) => step.phase === 'data');
+  const checksTables = loadsData && readsTables(config);
+  const loadsFiles = loadsData && !checksTables;
   const prepare = (source: string, sampleInWorker = false) =>
     data.prepareData(source, { cacheDir: data.cacheDirFromEnv(ctx.env), signal: ctx.signal, cwd: ctx.cwd, idFormat: config.service.idFormat, sampleSize: config.data.sampleSize, sampleInWorker });
   // The generated sample for papi local is made in a worker while papi local starts (this thread then
@@ -79,7 +81,7 @@ async function runLocked(ctx: ConnectedContext, options: SetupOptions, config: P
     const source = data.resolveDataSource(config.data.source, papiLocal ? 'local' : 'snowflake');
     // The data is read and checked before anything is created: a wrong --data path or a bad file
     // stops the run with nothing changed (it used to fail after every object was made).
-    if (plan.steps.some((step) => step.phase === 'data') && readsTables(config))
+    if (checksTables)
       await ctx.out.task('Check the tables (data.source: tables)', () => checkSourceTables(conn, config), () => '');
     else if (loadsFiles) prepared = await ctx.out.task('Prepare data', () => early ?? prepare(source), (p) => p.source);
     const steps = await runSetup({
