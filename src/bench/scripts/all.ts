@@ -9,6 +9,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { packagePath } from '../../paths.js';
 import { BENCHMARKS, type Benchmark } from './goals.js';
+import { busyShare } from './proc.js';
 import { renderMarkdown, renderText, replaceReadmeBlock, type BenchTable, type Machine, type Row } from './table.js';
 
 interface Options {
@@ -48,6 +49,28 @@ function machine(): Omit<Machine, 'loadAfter'> {
     os: `${os.type()} ${os.release()}`,
     loadBefore: os.loadavg(),
   };
+}
+
+/** The machine counts as quiet when its CPUs were this busy or less over a second (all CPUs together). */
+const QUIET_SHARE = 0.15;
+/** How long a benchmark waits for a quiet machine before it runs anyway. */
+const QUIET_WAIT_MS = 30_000;
+
+/**
+ * Waits until the machine is quiet, so that a benchmark does not start while the last one's processes
+ * (papi local stopping, DuckDB's threads, a service exiting) or anything else still use the CPUs: a
+ * cold-cache run that began on a busy machine took seconds longer to settle. Says how long it waited.
+ */
+async function quietMachine(): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const busy = await busyShare(1000);
+    if (busy === undefined) return 'machine load unknown (no /proc/stat)';
+    const waited = ((Date.now() - started) / 1000).toFixed(0);
+    const percent = `${Math.round(busy * 100)} %`;
+    if (busy <= QUIET_SHARE) return `machine quiet (CPUs ${percent} busy over the last second; waited ${waited} s)`;
+    if (Date.now() - started >= QUIET_WAIT_MS) return `the machine stayed busy (CPUs ${percent} busy after ${waited} s): measuring anyway`;
+  }
 }
 
 /** Runs one script with --json; its human lines go to our stderr, prefixed with its name. */
@@ -114,6 +137,7 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = {};
   for (const benchmark of chosen) {
     process.stderr.write(`\n== ${benchmark.name}: ${benchmark.title}\n`);
+    process.stderr.write(`   ${await quietMachine()}\n`);
     const result = await run(benchmark);
     figures[benchmark.name] = result.figures ?? { failure: result.failure };
     rows.push(...rowsOf(benchmark, result));

@@ -84,3 +84,24 @@ export function listenOverflows(): number | undefined {
     return undefined;
   }
 }
+
+/** The machine's CPU time so far from /proc/stat's first line, in ticks: busy (all but idle and iowait) and total; undefined without it. */
+export function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    // user nice system idle iowait irq softirq steal
+    return { busy: total - fields[3]! - fields[4]!, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's busy share (0–1, all CPUs together) over a stretch of time; undefined without /proc/stat. */
+export async function busyShare(ms: number): Promise<number | undefined> {
+  const before = machineTicks();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = machineTicks();
+  if (!before || !after || after.total === before.total) return undefined;
+  return (after.busy - before.busy) / (after.total - before.total);
+}

@@ -7,7 +7,7 @@
 //
 // The driver has a floor of its own: the same lookups through the same driver against a stub server
 // that answers with canned JSON (stub-snowflake.ts) show it; papi local's own share is the ratio of the
-// two, measured side by side in one run.
+// two, measured side by side in one run: the two take turns lookup by lookup, with the same ids.
 //
 // One caller, closed loop, in one process (driver, server and DuckDB share the event loop, as a
 // service and papi local would not): figures are per-lookup latency and single-caller throughput.
@@ -15,7 +15,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHistogram, performance, type RecordableHistogram } from 'node:perf_hooks';
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { DuckDBInstance, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { emitJson } from '../../bench/scripts/json-output.js';
 import { connect, type Connection } from '../../snowflake/driver.js';
@@ -58,30 +58,50 @@ function recommendations(user: number): string {
   );
 }
 
-async function measure(name: string, lookup: (ids: number[]) => Promise<number>, idsPerLookup: number): Promise<Figures> {
+type Lookup = (ids: number[]) => Promise<number>;
+
+/**
+ * Measures lookups of `idsPerLookup` ids through each of `paths`, taking turns lookup by lookup with the
+ * same ids, so that every path sees the same warm-up, the same ids and the same moments of a busy
+ * machine: run one after the other, the path measured second ran on a process the first had warmed
+ * (the stub's ten-id lookups, measured after its one-id ones, came out faster than those).
+ */
+async function measureSideBySide(paths: { name: string; lookup: Lookup }[], idsPerLookup: number): Promise<Figures[]> {
   const next = idStream(0x9e3779b9 + idsPerLookup);
   const ids = () => Array.from({ length: idsPerLookup }, next);
-  for (let i = 0; i < WARMUP; i++) await lookup(ids());
-  const histogram: RecordableHistogram = createHistogram();
-  const started = performance.now();
+  for (let i = 0; i < WARMUP; i++) {
+    const wanted = ids();
+    for (const path of paths) await path.lookup(wanted);
+  }
+  const histograms: RecordableHistogram[] = paths.map(() => createHistogram());
+  const busyNs = paths.map(() => 0n);
   for (let i = 0; i < ITERATIONS; i++) {
     const wanted = ids();
-    const t0 = process.hrtime.bigint();
-    const found = await lookup(wanted);
-    histogram.record(process.hrtime.bigint() - t0);
-    // Every id exists: a lookup that finds fewer rows is a broken benchmark, not a fast one.
-    if (found !== new Set(wanted).size) throw new Error(`${name}: expected ${new Set(wanted).size} rows, got ${found}`);
+    // The order within a turn alternates too, so neither path always follows the other.
+    for (let k = 0; k < paths.length; k++) {
+      const at = (i + k) % paths.length;
+      const path = paths[at]!;
+      const t0 = process.hrtime.bigint();
+      const found = await path.lookup(wanted);
+      const took = process.hrtime.bigint() - t0;
+      histograms[at]!.record(took);
+      busyNs[at]! += took;
+      // Every id exists: a lookup that finds fewer rows is a broken benchmark, not a fast one.
+      if (found !== new Set(wanted).size) throw new Error(`${path.name}: expected ${new Set(wanted).size} rows, got ${found}`);
+    }
   }
-  const seconds = (performance.now() - started) / 1000;
-  return { name, p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, qps: ITERATIONS / seconds };
+  // Throughput of one caller: lookups per second of the time spent in that path's lookups.
+  return paths.map((path, i) => ({ name: path.name, p50: histograms[i]!.percentile(50) / 1e6, p99: histograms[i]!.percentile(99) / 1e6, qps: ITERATIONS / (Number(busyNs[i]!) / 1e9) }));
 }
 
 const placeholders = (n: number, marker: (i: number) => string) => Array.from({ length: n }, (_, i) => marker(i + 1)).join(', ');
 
-async function throughDriver(c: Connection, to: string): Promise<Figures[]> {
+/** The service's lookups of one and of ten ids through the driver, on each connection side by side. */
+async function throughDriver(connections: { to: string; c: Connection }[]): Promise<Figures[][]> {
   const one = `SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (?)`;
   const ten = `SELECT USER_ID, RECOMMENDATIONS FROM ${TABLE} WHERE USER_ID IN (${placeholders(BATCH, () => '?')})`;
-  return [await measure(`driver → ${to}, 1 id`, async (ids) => (await c.execute(one, ids)).length, 1), await measure(`driver → ${to}, ${BATCH} ids`, async (ids) => (await c.execute(ten, ids)).length, BATCH)];
+  const paths = (sql: string, label: string) => connections.map(({ to, c }) => ({ name: `driver → ${to}, ${label}`, lookup: async (ids: number[]) => (await c.execute(sql, ids)).length }));
+  return [await measureSideBySide(paths(one, '1 id'), 1), await measureSideBySide(paths(ten, `${BATCH} ids`), BATCH)];
 }
 
 /** papi local's answers recorded over plain HTTP, for the stub to give back: a login, a lookup, every row. */
@@ -128,7 +148,9 @@ async function onDuckDB(): Promise<Figures[]> {
     };
     const one = await db.prepare('SELECT user_id, recommendations FROM recs WHERE user_id IN ($1)');
     const ten = await db.prepare(`SELECT user_id, recommendations FROM recs WHERE user_id IN (${placeholders(BATCH, (i) => `$${i}`)})`);
-    return [await measure('DuckDB prepared, 1 id', run(one), 1), await measure(`DuckDB prepared, ${BATCH} ids`, run(ten), BATCH)];
+    const [one1] = await measureSideBySide([{ name: 'DuckDB prepared, 1 id', lookup: run(one) }], 1);
+    const [ten1] = await measureSideBySide([{ name: `DuckDB prepared, ${BATCH} ids`, lookup: run(ten) }], BATCH);
+    return [one1!, ten1!];
   } finally {
     db.closeSync();
     instance.closeSync();
@@ -152,9 +174,10 @@ async function main(): Promise<void> {
       try {
         const s = await connect({ account: local.account, accessUrl: stub.accessUrl, user: local.user, password: local.password });
         try {
-          // Alternated (stub, papi local, stub, papi local) so neither always runs on a warmer process.
-          const [stub1, stub10] = await throughDriver(s, 'stub');
-          const [local1, local10] = await throughDriver(c, 'papi local');
+          const [[local1, stub1], [local10, stub10]] = await throughDriver([
+            { to: 'papi local', c },
+            { to: 'stub', c: s },
+          ]);
           driver = [local1!, local10!];
           stubbed = [stub1!, stub10!];
         } finally {
