@@ -190,6 +190,12 @@ export class RowCache {
     }
   }
 
+  /** Forgets an id, row or "no such id" alike. */
+  remove(id: string): void {
+    this.rows.remove(id);
+    this.absent.remove(id);
+  }
+
   /** Rows kept and their bytes, and the negative answers kept (for tests and health). */
   stats(): { rows: number; bytes: number; absent: number } {
     return { rows: this.rows.size, bytes: this.rows.bytes, absent: this.absent.size };

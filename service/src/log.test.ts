@@ -99,6 +99,24 @@ describe('log', () => {
       expect(texts.join('').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['request', 'request', 'request', 'stopping']);
     });
 
+    it("muteRequests(prefix): while muted, the lines of those request ids are not written; other requests' lines and events are (the warm-up, warm-up.ts)", () => {
+      for (const batchMs of [0, 60_000]) {
+        const texts: string[] = [];
+        const log = createLogger((text) => texts.push(text), { batchMs });
+        const line = (requestId: string): RequestLogLine => ({ requestId, method: 'GET', path: '/customer/:ids', status: 200, ids: 1, cache: 'MISS', ms: 1 });
+        log.request(line('warm-0'));
+        const unmute = log.muteRequests('warm-');
+        ['warm-1', 'real-1', 'warm-2'].forEach((id) => log.request(line(id)));
+        log.info('warming');
+        ['warm-3', 'real-2'].forEach((id) => log.request(line(id)));
+        unmute();
+        log.request(line('warm-4'));
+        log.flush();
+        const written = texts.join('').split('\n').filter(Boolean).map((text) => JSON.parse(text) as { event: string; requestId?: string });
+        expect(written.map((entry) => entry.requestId ?? entry.event)).toEqual(['warm-0', 'real-1', 'warming', 'real-2', 'warm-4']);
+      }
+    });
+
     it('makes them early once 16,384 are kept, and flush() writes the rest', () => {
       const texts: string[] = [];
       const log = createLogger((text) => texts.push(text), { batchMs: 60_000 });

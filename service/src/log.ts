@@ -30,6 +30,12 @@ export interface Logger {
   error(event: string, error: unknown, fields?: Record<string, string | number>): void;
   /** Writes the request lines still gathered, and the output's buffer, now (before exiting). */
   flush(): void;
+  /**
+   * Until the returned function is called, the request lines of requests whose id starts with
+   * `prefix` are made as usual but not written (the service's warm-up requests, warm-up.ts); all
+   * other lines and events still are.
+   */
+  muteRequests(prefix: string): () => void;
 }
 
 /** Where a logger's text goes: a function, or a sink that gathers text until `now` (fdSink). */
@@ -144,17 +150,23 @@ export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}
   const keptTimes = new Float64Array(2 * KEPT_LINES);
   let kept = 0;
   let timer: NodeJS.Timeout | undefined;
+  /** Request ids whose lines are not written (muteRequests), or undefined. */
+  let mutedPrefix: string | undefined;
   /** Makes the kept request lines (at least one) and writes them; `handOver`: the last write hands the output's batch over. */
   const drain = (handOver: boolean): void => {
     clearTimeout(timer);
     timer = undefined;
     let text = '';
+    let lines = 0;
     for (let i = 0; i < kept; i++) {
-      if (i > 0 && i % LINES_PER_WRITE === 0) {
+      const line = requestLine(keptIds[i]!, keptMiddles[i]!, keptErrors[i] === 1, keptTimes[2 * i]!, keptTimes[2 * i + 1]!);
+      if (mutedPrefix !== undefined && keptIds[i]!.startsWith(mutedPrefix)) continue;
+      if (lines > 0 && lines % LINES_PER_WRITE === 0) {
         write(text, false);
         text = '';
       }
-      text += requestLine(keptIds[i]!, keptMiddles[i]!, keptErrors[i] === 1, keptTimes[2 * i]!, keptTimes[2 * i + 1]!);
+      text += line;
+      lines++;
     }
     // Let go of the request ids: the columns are reused, and their old entries would keep them alive.
     keptIds.fill('', 0, kept);
@@ -187,11 +199,23 @@ export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}
             // Unref'd: kept lines alone do not hold the process open (they are written at exit).
             timer ??= setTimeout(() => drain(true), batchMs).unref();
           }
-        : (line) => write(requestLine(line.requestId, middle(line), line.status >= 500, line.ms, line.at ?? monotonicMs()), true),
+        : (line) => {
+            const text = requestLine(line.requestId, middle(line), line.status >= 500, line.ms, line.at ?? monotonicMs());
+            if (mutedPrefix === undefined || !line.requestId.startsWith(mutedPrefix)) write(text, true);
+          },
     info: (event, fields = {}) => emit('info', { event, ...fields }),
     storeError: (during, error) => emit('error', { event: 'store_error', during, ...describeError(error) }),
     error: (event, error, fields = {}) => emit('error', { event, ...fields, ...describeError(error) }),
     flush,
+    muteRequests: (prefix) => {
+      // Lines kept before are written as they were; muted ones still kept when it ends are dropped then.
+      if (kept > 0) drain(false);
+      mutedPrefix = prefix;
+      return () => {
+        if (kept > 0) drain(false);
+        mutedPrefix = undefined;
+      };
+    },
   };
 }
 

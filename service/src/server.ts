@@ -7,6 +7,7 @@ import { createServiceServer } from './http-server.js';
 import { createLogger, LOG_BATCH_MS, stdoutSink } from './log.js';
 import { createService } from './service.js';
 import { readSettings, SettingsError } from './settings.js';
+import { WARM_UP_CONCURRENCY } from './warm-up.js';
 
 /** Connections still open this long after SIGTERM are cut. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -33,6 +34,8 @@ function main(): void {
 
   const service = createService(settings, log);
   const server = createServiceServer(service, settings.host);
+  // Before readiness: the first second of traffic must not be the new process's JIT warm-up.
+  void service.warmUp(createServiceServer(service, '127.0.0.1'), { requests: settings.warmUpRequests, concurrency: WARM_UP_CONCURRENCY, idFormat: settings.idFormat });
   server.listen({ port: settings.port, host: settings.host, backlog: LISTEN_BACKLOG }, () => {
     const info = server.address() as AddressInfo;
     log.info('listening', {

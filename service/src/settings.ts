@@ -2,6 +2,7 @@
 // spec's env adds PAPI_*). Every problem is reported at once.
 
 import type { IdFormat } from './ids.js';
+import { WARM_UP_REQUESTS } from './warm-up.js';
 
 export const DEFAULT_TOKEN_FILE = '/snowflake/session/token';
 export const DEFAULT_TABLE = 'API.DATA.HYBRID_MOVIE_RECOMMENDATIONS';
@@ -62,6 +63,8 @@ export interface ServiceSettings {
   pool: { min: number; max: number; acquireTimeoutMs: number };
   /** Longest wait for a login or a query before the store counts as unavailable. */
   storeTimeoutMs: number;
+  /** Requests the service sends itself before it is ready (warm-up.ts; 0: none). */
+  warmUpRequests: number;
   connection: ConnectionSettings;
 }
 
@@ -141,6 +144,7 @@ export function readSettings(env: Env, fileExists: (path: string) => boolean): S
       acquireTimeoutMs: integer('PAPI_POOL_ACQUIRE_TIMEOUT_MS', 10_000, 1, 600_000),
     },
     storeTimeoutMs: integer('PAPI_STORE_TIMEOUT_MS', 15_000, 100, 600_000),
+    warmUpRequests: integer('PAPI_WARM_UP_REQUESTS', WARM_UP_REQUESTS, 0, 100_000),
   };
   const connection = connectionSettings(env, value, fileExists, problems);
   if (problems.length > 0 || connection === undefined) throw new SettingsError(problems);

@@ -13,8 +13,10 @@ import { startLocal, type LocalSnowflake } from '../../src/local/index.js';
 import { connect, type Connection } from '../../src/snowflake/driver.js';
 import { ADMIN_ONLY_TABLE, adminRows, BIG_ID, createRecommendationsTable, READER_ROLE, READER_USER, READER_WAREHOUSE, SEED, SERVICE_USER, TABLE } from './__tests__/local-table.js';
 import { createLogger } from './log.js';
+import { createServiceServer } from './http-server.js';
 import { createService, type Service } from './service.js';
 import { readSettings } from './settings.js';
+import { warmUpId } from './warm-up.js';
 
 const READER_PASSWORD = 'reader-Secret-4f9a1c';
 
@@ -223,6 +225,28 @@ describe('the Snowflake store against papi local, as a least-privilege role', ()
     // Not lookups: only the readiness query counted, and the first request for an id is still a miss.
     expect(service.statementCount()).toBe(1);
     expect((await get(service, '/customer/22')).cache).toBe('MISS');
+  });
+
+  it('warms up through its own handler before it reports ready, leaving the cache as cold and the request log without those requests (#16.5)', async () => {
+    const service = startService();
+    const before = logLines.length;
+    const order: string[] = [];
+    const warming = service.warmUp(createServiceServer(service, '127.0.0.1'), { requests: 200, concurrency: 8, idFormat: 'numeric' }).then(() => order.push('warmed up'));
+    const health = get(service, '/healthz').then((answer) => (order.push('ready'), answer));
+    // A request of someone else's meanwhile is answered and logged as always.
+    expect((await service.app.request('/customer/22', { headers: { 'x-request-id': 'during-warm-up' } })).status).toBe(200);
+    await warming;
+    expect((await health).status).toBe(200);
+    expect(order).toEqual(['warmed up', 'ready']);
+    const entries = logLines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toContainEqual(expect.objectContaining({ event: 'warmed_up', requests: 200, failed: 0 }));
+    expect(entries.filter((entry) => entry.path === '/customer/:ids').map((entry) => entry.requestId)).toEqual(['during-warm-up']);
+    // Its misses went to the store in batches (25 rounds of 8 new ids), beside the readiness queries.
+    expect(service.statementCount()).toBeGreaterThan(2);
+    expect(service.statementCount()).toBeLessThan(60);
+    // The cache is as cold as before: a warm-up id is asked for again, and so is a real user.
+    expect((await get(service, `/customer/${warmUpId(0, 'numeric')}`)).cache).toBe('MISS');
+    expect((await get(service, '/customer/196')).cache).toBe('MISS');
   });
 
   it('prepares nothing when no connection could be opened: readiness says so without more failed logins (#16.5)', async () => {

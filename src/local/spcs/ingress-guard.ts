@@ -5,6 +5,11 @@
 // 403 to a request without the service's secret header, which only the ingress (and papi local's own
 // readiness probe) adds, and removes the header before the service sees the request. The secret
 // comes in the environment and is taken out of process.env before the service's code runs.
+// A container may call its own port, as in any container a process reaches its own listening port on
+// localhost (the service's warm-up does, service/src/warm-up.ts): a request without the header is admitted when it comes from
+// a TCP connection this very process opened — its address and port, as the server sees them, are
+// those of one of the process's own connected sockets (no other process can hold that endpoint to
+// the same server at the same time).
 // A server the guard cannot check (anything but node:http and node:https, e.g. raw net or http2)
 // listening on the container's PORT ends the container with a message (exit 70) rather than serve
 // that port unguarded.
@@ -31,14 +36,32 @@ if (!secret) {
   process.exit(70);
 }
 const expected = Buffer.from(secret);
+/** "address port" of each TCP connection this process opened, while it is open. */
+const ownEndpoints = new Set();
+/** An IPv4 address as a dual-stack server sees it (::ffff:127.0.0.1) is the same endpoint. */
+const endpointOf = (address, port) => (typeof address === 'string' && address.startsWith('::ffff:') ? address.slice(7) : address) + ' ' + port;
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function () {
+  this.once('connect', () => {
+    const endpoint = endpointOf(this.localAddress, this.localPort);
+    ownEndpoints.add(endpoint);
+    this.once('close', () => ownEndpoints.delete(endpoint));
+  });
+  return connect.apply(this, arguments);
+};
+/** A request on a connection this process opened to itself. */
+function fromThisProcess(req) {
+  const socket = req.socket;
+  return ownEndpoints.size > 0 && socket !== undefined && socket !== null && ownEndpoints.has(endpointOf(socket.remoteAddress, socket.remotePort));
+}
 /**
- * True when the request carries the secret; the header is removed either way. Compared in constant
+ * True when the request carries the secret (or comes from this process); the header is removed either way. Compared in constant
  * time over the secret's length (papi local's secrets all have one length, so it tells nothing); no
  * hash per request, which cost the service 5 % of its CPU at 1,000 requests a second.
  */
 function admit(req) {
   const given = req.headers[HEADER];
-  if (given === undefined) return false;
+  if (given === undefined) return fromThisProcess(req);
   delete req.headers[HEADER];
   const raw = req.rawHeaders;
   const kept = [];

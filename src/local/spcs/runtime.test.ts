@@ -18,10 +18,12 @@ import { createServiceRuntime, PROVISIONING_TEXT } from './runtime.js';
 
 // An HTTP server in one file: reports what the runner gave it (env, headers, token file, pid).
 const ECHO_SERVER = `
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import { readFileSync, statSync } from 'node:fs';
 const server = createServer((req, res) => {
   if (req.url === '/ready') { res.end('ok'); return; }
+  // The container calling its own port on localhost, as a process may in any container.
+  if (req.url === '/self') { get('http://127.0.0.1:' + process.env.PORT + '/ready', (own) => { own.resume(); res.end(String(own.statusCode)); }); return; }
   const tokenFile = process.env.PAPI_TOKEN_FILE;
   const body = {
     version: process.env.VERSION, pid: process.pid, cwd: process.cwd(), headers: req.headers,
@@ -207,6 +209,14 @@ describe('a service from a pushed image', () => {
     // A guess as long as the secret (32 random bytes, base64url) is refused too.
     const sameLength = await fetch(`http://127.0.0.1:${containerPort}/hello`, { headers: { 'x-papi-local-ingress-secret': 'g'.repeat(43) } });
     expect(sameLength.status).toBe(403);
+  });
+
+  it('a container may call its own port on localhost, as in any container: the guard admits its own connections only', async () => {
+    // The service's warm-up does this (service/src/warm-up.ts). The guard tells the container's own
+    // connections from others' by their endpoint, which no other process can hold at the same time.
+    const self = await fetch(`http://${ingressHost('ECHO')}/self`, { headers: { authorization: `Snowflake Token="${token('CALLER')}"` } });
+    expect(self.status).toBe(200);
+    expect(await self.text()).toBe('200');
   });
 
   it('SUSPEND stops the process and RESUME starts it again on the same ingress', async () => {
