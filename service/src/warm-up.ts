@@ -24,7 +24,7 @@ export interface WarmUpOptions {
   idFormat: IdFormat;
 }
 
-/** Warm-up requests by default: about 0.3 s of a 2-core machine's CPU at start (server.ts). */
+/** Warm-up requests by default (server.ts): about 0.5 s at start on a 2-core machine, a few dozen lookups. */
 export const WARM_UP_REQUESTS = 3_000;
 export const WARM_UP_CONCURRENCY = 16;
 /** Each round asks for its new ids once (misses) and then this many times more (hits). */

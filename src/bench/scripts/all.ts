@@ -58,8 +58,8 @@ const QUIET_WAIT_MS = 30_000;
 
 /**
  * Waits until the machine is quiet, so that a benchmark does not start while the last one's processes
- * (papi local stopping, DuckDB's threads, a service exiting) or anything else still use the CPUs: a
- * cold-cache run that began on a busy machine took seconds longer to settle. Says how long it waited.
+ * (papi local stopping, DuckDB's threads, a service exiting) or anything else still use the CPUs: what
+ * a benchmark measures then is partly the machine's. Says how long it waited.
  */
 async function quietMachine(): Promise<string> {
   const started = Date.now();

@@ -6,10 +6,10 @@
 // readiness probe) adds, and removes the header before the service sees the request. The secret
 // comes in the environment and is taken out of process.env before the service's code runs.
 // A container may call its own port, as in any container a process reaches its own listening port on
-// localhost (the service's warm-up does, service/src/warm-up.ts): a request without the header is admitted when it comes from
-// a TCP connection this very process opened — its address and port, as the server sees them, are
-// those of one of the process's own connected sockets (no other process can hold that endpoint to
-// the same server at the same time).
+// localhost (the service's warm-up does, service/src/warm-up.ts): a request without the header is
+// admitted when it comes from a TCP connection this very process opened — its address and port, as
+// the server sees them, are those of one of the process's own connected sockets (no other process
+// can hold that endpoint to the same server at the same time).
 // A server the guard cannot check (anything but node:http and node:https, e.g. raw net or http2)
 // listening on the container's PORT ends the container with a message (exit 70) rather than serve
 // that port unguarded.
@@ -55,9 +55,10 @@ function fromThisProcess(req) {
   return ownEndpoints.size > 0 && socket !== undefined && socket !== null && ownEndpoints.has(endpointOf(socket.remoteAddress, socket.remotePort));
 }
 /**
- * True when the request carries the secret (or comes from this process); the header is removed either way. Compared in constant
- * time over the secret's length (papi local's secrets all have one length, so it tells nothing); no
- * hash per request, which cost the service 5 % of its CPU at 1,000 requests a second.
+ * True when the request carries the secret (or comes from this process); the header is removed
+ * either way. Compared in constant time over the secret's length (papi local's secrets all have one
+ * length, so it tells nothing); no hash per request, which cost the service 5 % of its CPU at 1,000
+ * requests a second.
  */
 function admit(req) {
   const given = req.headers[HEADER];
