@@ -152,6 +152,7 @@ export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}
   let timer: NodeJS.Timeout | undefined;
   /** Request ids whose lines are not written (muteRequests), or undefined. */
   let mutedPrefix: string | undefined;
+  const muted = (requestId: string): boolean => mutedPrefix !== undefined && requestId.startsWith(mutedPrefix);
   /** Makes the kept request lines (at least one) and writes them; `handOver`: the last write hands the output's batch over. */
   const drain = (handOver: boolean): void => {
     clearTimeout(timer);
@@ -160,7 +161,7 @@ export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}
     let lines = 0;
     for (let i = 0; i < kept; i++) {
       const line = requestLine(keptIds[i]!, keptMiddles[i]!, keptErrors[i] === 1, keptTimes[2 * i]!, keptTimes[2 * i + 1]!);
-      if (mutedPrefix !== undefined && keptIds[i]!.startsWith(mutedPrefix)) continue;
+      if (muted(keptIds[i]!)) continue;
       if (lines > 0 && lines % LINES_PER_WRITE === 0) {
         write(text, false);
         text = '';
@@ -201,7 +202,7 @@ export function createLogger(out: LogOutput, { batchMs = 0 }: LoggerOptions = {}
           }
         : (line) => {
             const text = requestLine(line.requestId, middle(line), line.status >= 500, line.ms, line.at ?? monotonicMs());
-            if (mutedPrefix === undefined || !line.requestId.startsWith(mutedPrefix)) write(text, true);
+            if (!muted(line.requestId)) write(text, true);
           },
     info: (event, fields = {}) => emit('info', { event, ...fields }),
     storeError: (during, error) => emit('error', { event: 'store_error', during, ...describeError(error) }),

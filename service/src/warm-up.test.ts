@@ -37,8 +37,10 @@ describe('warm-up', () => {
   });
 
   it('sends nothing when asked for none', async () => {
-    const server = createServer(() => expect.unreachable());
+    let asked = 0;
+    const server = createServer((_, response) => (asked++, response.end()));
     expect(await warmUp(server, { requests: 0, concurrency: 16, idFormat: 'numeric' })).toEqual({ requests: 0, ids: [], failed: 0 });
+    expect(asked).toBe(0);
     expect(server.listening).toBe(false);
   });
 });

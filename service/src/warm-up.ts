@@ -30,8 +30,9 @@ export const WARM_UP_CONCURRENCY = 16;
 /** Each round asks for its new ids once (misses) and then this many times more (hits). */
 const HITS_PER_MISS = 5;
 /**
- * The request ids the warm-up sends (X-Request-Id): their log lines are not written. Real requests
- * may come meanwhile (the port is open; papi dev sends them at once) and are logged as always.
+ * The warm-up's mark: on the request ids it sends (X-Request-Id), whose log lines are not written
+ * (real requests may come meanwhile — the port is open; papi dev sends them at once — and are logged
+ * as always), and on its alphanumeric ids.
  */
 export const WARM_UP_REQUEST_ID_PREFIX = 'papi-warm-up-';
 
@@ -45,7 +46,7 @@ export interface WarmUpResult {
 
 /** The round's ids: 38-digit numbers counting down from the largest, or `papi-warm-up-<n>`. */
 export function warmUpId(n: number, format: IdFormat): string {
-  if (format === 'alphanumeric') return `papi-warm-up-${n}`;
+  if (format === 'alphanumeric') return `${WARM_UP_REQUEST_ID_PREFIX}${n}`;
   const largest = 10n ** 38n - 1n;
   return String(largest - BigInt(n));
 }
